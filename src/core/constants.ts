@@ -1,0 +1,65 @@
+/**
+ * Every identifier the extension shares with package.json, VS Code or other processes:
+ * command ids, view ids, context keys, setting names, secret keys, file names.
+ * Plain data only, so the core, the CLI and the tests can import it too.
+ */
+
+export const EXTENSION_NAME = 'aws-sessions';
+export const EXTENSION_ID = 'aws-sessions.aws-sessions';
+export const DISPLAY_NAME = 'AWS Sessions';
+
+export const VIEW_CONTAINER_ID = 'awsSessions';
+export const SESSIONS_VIEW_ID = 'awsSessions.sessions';
+
+export const Commands = {
+  addSession: 'awsSessions.addSession',
+  editSession: 'awsSessions.editSession',
+  deleteSession: 'awsSessions.deleteSession',
+  startSession: 'awsSessions.startSession',
+  stopSession: 'awsSessions.stopSession',
+  refreshTree: 'awsSessions.refresh',
+  showLog: 'awsSessions.showLog',
+  statusBarClick: 'awsSessions.statusBarQuickPick',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const ContextKeys = {
+  hasSessions: 'awsSessions.hasSessions',
+} as const;
+
+/** Setting names without the `awsSessions.` section prefix, as read by getConfiguration('awsSessions'). */
+export const SETTINGS_SECTION = 'awsSessions';
+export const Settings = {
+  defaultRegion: 'defaultRegion',
+  endpointUrl: 'endpointUrl',
+  stsEndpointUrl: 'stsEndpointUrl',
+  ssoEndpointUrl: 'ssoEndpointUrl',
+  ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
+  logLevel: 'logLevel',
+} as const;
+
+/** Secret keys: `aws-sessions/<sessionId>/<purpose>`. The session id is a hidden UUID. */
+export const SecretKeys = {
+  accessKeyId: (sessionId: string) => `${EXTENSION_NAME}/${sessionId}/access-key-id`,
+  secretAccessKey: (sessionId: string) => `${EXTENSION_NAME}/${sessionId}/secret-access-key`,
+  cachedSessionCredentials: (sessionId: string) => `${EXTENSION_NAME}/${sessionId}/session-credentials`,
+  allFor: (sessionId: string) => [
+    `${EXTENSION_NAME}/${sessionId}/access-key-id`,
+    `${EXTENSION_NAME}/${sessionId}/secret-access-key`,
+    `${EXTENSION_NAME}/${sessionId}/session-credentials`,
+  ],
+} as const;
+
+/** File names inside the extension's global storage folder. */
+export const StorageFiles = {
+  state: 'sessions.json',
+  lock: 'state.lock',
+  awsFilesLock: 'aws-files.lock',
+} as const;
+
+export const DEFAULT_PROFILE_NAME = 'default';
+export const DEFAULT_REGION = 'us-east-1';
+/** Seconds asked of STS GetSessionToken for an IAM User session (10 h). */
+export const IAM_USER_SESSION_SECONDS = 36000;
+/** A cached session token is reused until this long before it expires. */
+export const SESSION_TOKEN_REUSE_MARGIN_MS = 5 * 60 * 1000;

@@ -1,0 +1,61 @@
+/** The persisted, non-secret data model shared by every window and the CLI. */
+
+export type SessionKind = 'iamUser' | 'iamRoleChained' | 'iamRoleFederated' | 'awsSso';
+
+export type SessionStatus = 'inactive' | 'starting' | 'active' | 'expired' | 'error';
+
+export interface SessionBase {
+  /** Hidden, stable UUID; also the namespace of the session's secrets. */
+  readonly id: string;
+  readonly kind: SessionKind;
+  alias: string;
+  profileId: string;
+  region: string;
+}
+
+export interface IamUserSession extends SessionBase {
+  readonly kind: 'iamUser';
+  /** MFA device ARN or hardware serial; undefined when the user has no MFA. */
+  mfaSerial?: string;
+}
+
+export type Session = IamUserSession;
+
+export interface NamedProfile {
+  readonly id: string;
+  name: string;
+}
+
+/** Where a started session's credentials were delivered, so that stop removes exactly that. */
+export interface ActiveSession {
+  sessionId: string;
+  status: SessionStatus;
+  /** ISO 8601 expiry of the credentials now delivered. */
+  expiration?: string;
+  /** Last error, shown in the tree and status bar (never contains a secret). */
+  error?: string;
+  /** Ownership records of the AWS file keys this session wrote (see core/awsFiles). */
+  owned?: unknown;
+  startedAt?: string;
+}
+
+export interface PersistedState {
+  version: 1;
+  profiles: NamedProfile[];
+  sessions: Session[];
+  /** Keyed by session id. A session absent here is inactive. */
+  active: Record<string, ActiveSession>;
+}
+
+/** Short-lived credentials as handed to the AWS CLI and SDKs. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** Absent only for long-term keys, which are never delivered. */
+  expiration?: Date;
+}
+
+export function emptyState(defaultProfileId: string): PersistedState {
+  return { version: 1, profiles: [{ id: defaultProfileId, name: 'default' }], sessions: [], active: {} };
+}
