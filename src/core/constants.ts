@@ -38,17 +38,17 @@ export const Settings = {
   logLevel: 'logLevel',
 } as const;
 
-/** Secret keys: `aws-sessions/<sessionId>/<purpose>`. The session id is a hidden UUID. */
+/** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */
+export const SECRET_PURPOSES = ['accessKeyId', 'secretAccessKey', 'sessionCredentials'] as const;
+export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
+
 export const SecretKeys = {
-  accessKeyId: (sessionId: string) => `${EXTENSION_NAME}/${sessionId}/access-key-id`,
-  secretAccessKey: (sessionId: string) => `${EXTENSION_NAME}/${sessionId}/secret-access-key`,
-  cachedSessionCredentials: (sessionId: string) => `${EXTENSION_NAME}/${sessionId}/session-credentials`,
-  allFor: (sessionId: string) => [
-    `${EXTENSION_NAME}/${sessionId}/access-key-id`,
-    `${EXTENSION_NAME}/${sessionId}/secret-access-key`,
-    `${EXTENSION_NAME}/${sessionId}/session-credentials`,
-  ],
-} as const;
+  forSession: (sessionId: string, purpose: SecretPurpose) => `${EXTENSION_NAME}/${sessionId}/${purpose}`,
+  accessKeyId: (sessionId: string) => SecretKeys.forSession(sessionId, 'accessKeyId'),
+  secretAccessKey: (sessionId: string) => SecretKeys.forSession(sessionId, 'secretAccessKey'),
+  cachedSessionCredentials: (sessionId: string) => SecretKeys.forSession(sessionId, 'sessionCredentials'),
+  allFor: (sessionId: string) => SECRET_PURPOSES.map((purpose) => SecretKeys.forSession(sessionId, purpose)),
+};
 
 /** File names inside the extension's global storage folder. */
 export const StorageFiles = {

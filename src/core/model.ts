@@ -34,8 +34,8 @@ export interface ActiveSession {
   expiration?: string;
   /** Last error, shown in the tree and status bar (never contains a secret). */
   error?: string;
-  /** Ownership records of the AWS file keys this session wrote (see core/awsFiles). */
-  owned?: unknown;
+  /** What the delivery wrote (ownership records of AWS file keys), so stop removes exactly that. */
+  delivery?: DeliveryRecord;
   startedAt?: string;
 }
 
@@ -45,7 +45,12 @@ export interface PersistedState {
   sessions: Session[];
   /** Keyed by session id. A session absent here is inactive. */
   active: Record<string, ActiveSession>;
+  /** Name of the profile new integrated terminals get as AWS_PROFILE; the last one started by default. */
+  terminalProfile?: string;
 }
+
+/** Opaque to everything but the delivery that wrote it; plain JSON. */
+export type DeliveryRecord = Record<string, unknown>;
 
 /** Short-lived credentials as handed to the AWS CLI and SDKs. */
 export interface AwsCredentials {

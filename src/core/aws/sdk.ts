@@ -1,0 +1,12 @@
+/**
+ * The only module that imports the AWS SDK. esbuild emits it as its own bundle (dist/sdk.js),
+ * loaded on the first AWS call, so activation never pays for it.
+ */
+export {
+  STSClient,
+  GetSessionTokenCommand,
+  AssumeRoleCommand,
+  AssumeRoleWithSAMLCommand,
+  GetCallerIdentityCommand,
+  GetFederationTokenCommand,
+} from '@aws-sdk/client-sts';

@@ -1,0 +1,122 @@
+/** STS calls the session types need, behind an interface; the SDK is loaded on first use. */
+import type { AwsCredentials } from '../model';
+import { describeAwsError } from './awsErrors';
+
+export interface CallerIdentity {
+  arn: string;
+  account: string;
+  userId: string;
+}
+
+interface Signed {
+  /** Credentials that sign the request. */
+  credentials: AwsCredentials;
+  region: string;
+}
+
+export interface StsGateway {
+  getSessionToken(request: Signed & { durationSeconds: number; serialNumber?: string; tokenCode?: string }): Promise<AwsCredentials>;
+  assumeRole(
+    request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
+  ): Promise<AwsCredentials>;
+  getCallerIdentity(request: Signed): Promise<CallerIdentity>;
+}
+
+export interface StsGatewayOptions {
+  /** Current endpoint override for STS, read at each call so a changed setting applies at once. */
+  endpoint: () => string | undefined;
+  /** Milliseconds before a request without an answer fails. */
+  requestTimeoutMs?: number;
+}
+
+type Sdk = typeof import('./sdk');
+let sdkPromise: Promise<Sdk> | undefined;
+
+/** Load the SDK bundle once. */
+export function loadSdk(): Promise<Sdk> {
+  sdkPromise ??= import('./sdk');
+  return sdkPromise;
+}
+
+interface StsCredentialsShape {
+  AccessKeyId?: string;
+  SecretAccessKey?: string;
+  SessionToken?: string;
+  Expiration?: Date;
+}
+
+function toCredentials(c: StsCredentialsShape | undefined): AwsCredentials {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+    throw new Error('STS answered without complete credentials');
+  }
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+export class SdkStsGateway implements StsGateway {
+  constructor(private readonly options: StsGatewayOptions) {}
+
+  private async client({ credentials, region }: Signed) {
+    const sdk = await loadSdk();
+    const endpoint = this.options.endpoint();
+    const client = new sdk.STSClient({
+      region,
+      endpoint,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken,
+      },
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 5000, requestTimeout: this.options.requestTimeoutMs ?? 20000 },
+    });
+    return { sdk, client, endpoint };
+  }
+
+  private async call<T>(action: string, signed: Signed, run: (sdk: Sdk, client: InstanceType<Sdk['STSClient']>) => Promise<T>): Promise<T> {
+    const { sdk, client, endpoint } = await this.client(signed);
+    try {
+      return await run(sdk, client);
+    } catch (error) {
+      throw describeAwsError(error, { service: 'STS', action, endpoint, region: signed.region });
+    } finally {
+      client.destroy();
+    }
+  }
+
+  getSessionToken(request: Signed & { durationSeconds: number; serialNumber?: string; tokenCode?: string }): Promise<AwsCredentials> {
+    return this.call('GetSessionToken', request, async (sdk, client) => {
+      const out = await client.send(
+        new sdk.GetSessionTokenCommand({
+          DurationSeconds: request.durationSeconds,
+          SerialNumber: request.serialNumber,
+          TokenCode: request.tokenCode,
+        }),
+      );
+      return toCredentials(out.Credentials);
+    });
+  }
+
+  assumeRole(
+    request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
+  ): Promise<AwsCredentials> {
+    return this.call('AssumeRole', request, async (sdk, client) => {
+      const out = await client.send(
+        new sdk.AssumeRoleCommand({
+          RoleArn: request.roleArn,
+          RoleSessionName: request.roleSessionName,
+          DurationSeconds: request.durationSeconds,
+          SerialNumber: request.serialNumber,
+          TokenCode: request.tokenCode,
+        }),
+      );
+      return toCredentials(out.Credentials);
+    });
+  }
+
+  getCallerIdentity(request: Signed): Promise<CallerIdentity> {
+    return this.call('GetCallerIdentity', request, async (sdk, client) => {
+      const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+      return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
+    });
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The session lifecycle: save (validate, secrets to the vault, the rest to shared state), start
+ * (credentials, delivery), stop (withdraw exactly what was delivered), delete.
+ */
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_PROFILE_NAME, SecretKeys, type SecretPurpose } from './constants';
+import { CancelledError, SessionError, UserFacingError, ValidationError, type FieldProblem } from './errors';
+import type { AwsCredentials, NamedProfile, PersistedState, Session, SessionKind } from './model';
+import type { Clock, Logger, Prompter, SecretVault, StateStore } from './ports';
+import type { StsGateway } from './aws/sts';
+import type { CredentialsDelivery } from './delivery';
+import { sessionType } from './sessions/registry';
+import type { FormValues, GenerateContext } from './sessions/sessionType';
+import { clearCachedCredentials } from './sessions/credentialCache';
+import { rules } from './validation';
+
+export interface SessionServiceDeps {
+  state: StateStore;
+  secrets: SecretVault;
+  sts: StsGateway;
+  prompter: Prompter;
+  clock: Clock;
+  logger: Logger;
+  delivery: CredentialsDelivery;
+  newId?: () => string;
+}
+
+export class SessionService {
+  private readonly inflight = new Map<string, Promise<AwsCredentials>>();
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: SessionServiceDeps) {
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  async state(): Promise<PersistedState> {
+    return this.deps.state.read();
+  }
+
+  async getSession(id: string): Promise<Session> {
+    const session = (await this.deps.state.read()).sessions.find((s) => s.id === id);
+    if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+    return session;
+  }
+
+  /** Which secrets of a session are stored (the form shows "stored", never the value). */
+  async storedSecrets(sessionId: string, purposes: readonly SecretPurpose[]): Promise<Set<SecretPurpose>> {
+    const present = await Promise.all(purposes.map(async (p) => [p, (await this.deps.secrets.get(SecretKeys.forSession(sessionId, p))) !== undefined] as const));
+    return new Set(present.filter(([, has]) => has).map(([p]) => p));
+  }
+
+  /**
+   * Create (no existingId) or edit a session from form values. Secrets go to the vault before the
+   * session is persisted; an edit that changes profile, region or secrets of an active session restarts it.
+   */
+  async save(kind: SessionKind, values: FormValues, existingId?: string): Promise<Session> {
+    const type = sessionType(kind);
+    const before = await this.deps.state.read();
+    const existing = existingId ? before.sessions.find((s) => s.id === existingId) : undefined;
+    if (existingId && !existing) throw new UserFacingError(`The session being edited no longer exists.`, 'It was deleted, perhaps in another window.');
+    if (existing && existing.kind !== kind) throw new UserFacingError(`A ${existing.kind} session cannot become ${kind}.`);
+
+    const profileName = (values.profile ?? DEFAULT_PROFILE_NAME).trim() || DEFAULT_PROFILE_NAME;
+    const problems: FieldProblem[] = [];
+    const profileProblem = rules.profileName(profileName);
+    if (profileProblem) problems.push({ field: 'profile', label: 'Named profile', message: profileProblem });
+    const alias = (values.alias ?? '').trim();
+    if (before.sessions.some((s) => s.id !== existingId && s.alias.toLowerCase() === alias.toLowerCase())) {
+      problems.push({ field: 'alias', label: 'Session alias', message: `"${alias}" is already used by another session; aliases are unique so the CLI can name them` });
+    }
+    const id = existing?.id ?? this.newId();
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    let result;
+    try {
+      result = type.fromForm(values, { id, profileId: '' }, existing, stored);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ValidationError([...problems, ...error.problems]);
+      throw error;
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+
+    for (const [purpose, value] of Object.entries(result.secrets) as Array<[SecretPurpose, string]>) {
+      await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
+    }
+    const secretsChanged = Object.keys(result.secrets).length > 0;
+    if (existing && secretsChanged) await clearCachedCredentials(this.deps.secrets, id);
+
+    let restart = false;
+    const after = await this.deps.state.update((state) => {
+      const profile = findOrAddProfile(state, profileName, this.newId);
+      const session = { ...result.session, profileId: profile.id } as Session;
+      const index = state.sessions.findIndex((s) => s.id === id);
+      if (index >= 0) {
+        const old = state.sessions[index];
+        const active = state.active[id];
+        restart = !!active && active.status !== 'error' && (old.profileId !== session.profileId || old.region !== session.region || secretsChanged || changedFields(old, session));
+        state.sessions[index] = session;
+      } else {
+        state.sessions.push(session);
+      }
+    });
+    const saved = after.sessions.find((s) => s.id === id)!;
+    this.deps.logger.info(`Session "${saved.alias}" ${existing ? 'updated' : 'created'}.`);
+    if (restart) {
+      this.deps.logger.info(`Session "${saved.alias}" restarts with its new settings.`);
+      await this.stop(id);
+      await this.start(id);
+    }
+    return saved;
+  }
+
+  /** Stop if active, then remove the session and every secret it stored. */
+  async delete(id: string): Promise<void> {
+    const session = await this.getSession(id);
+    const state = await this.deps.state.read();
+    if (state.active[id]) await this.stop(id);
+    await this.deps.state.update((s) => {
+      s.sessions = s.sessions.filter((x) => x.id !== id);
+      delete s.active[id];
+    });
+    for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
+    this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
+  }
+
+  /**
+   * Credentials for a session. Concurrent callers share one generation, so an MFA code is asked once.
+   */
+  credentials(id: string): Promise<AwsCredentials> {
+    const running = this.inflight.get(id);
+    if (running) return running;
+    const promise = (async () => {
+      const session = await this.getSession(id);
+      return sessionType(session.kind).generate(session, this.generateContext());
+    })().finally(() => this.inflight.delete(id));
+    this.inflight.set(id, promise);
+    return promise;
+  }
+
+  private generateContext(): GenerateContext {
+    const { secrets, sts, prompter, clock, logger } = this.deps;
+    return { secrets, sts, prompter, clock, logger };
+  }
+
+  /** Start a session: stop the other active session of its profile, get credentials, deliver them. */
+  async start(id: string): Promise<void> {
+    const session = await this.getSession(id);
+    const state = await this.deps.state.read();
+    const profile = profileOf(state, session);
+    for (const other of state.sessions) {
+      if (other.id !== id && other.profileId === session.profileId && state.active[other.id]) {
+        this.deps.logger.info(`Profile "${profile.name}": stopping "${other.alias}" to start "${session.alias}".`);
+        await this.stop(other.id);
+      }
+    }
+    const previous = state.active[id];
+    await this.setStatus(id, { status: 'starting', delivery: previous?.delivery });
+    try {
+      const credentials = await this.credentials(id);
+      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: session.region, sessionAlias: session.alias }, credentials, previous?.delivery);
+      await this.deps.state.update((s) => {
+        s.active[id] = {
+          sessionId: id,
+          status: 'active',
+          expiration: credentials.expiration?.toISOString(),
+          delivery,
+          startedAt: new Date(this.deps.clock.now()).toISOString(),
+        };
+        s.terminalProfile = profile.name;
+      });
+      this.deps.logger.info(`Session "${session.alias}" started on profile "${profile.name}" until ${credentials.expiration?.toISOString() ?? 'no expiry'}.`);
+    } catch (error) {
+      if (error instanceof CancelledError) {
+        await this.clearStatus(id, previous?.delivery);
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      await this.setStatus(id, { status: 'error', error: message, delivery: previous?.delivery });
+      if (error instanceof UserFacingError) throw error;
+      throw new SessionError(session.alias, message, undefined, { cause: error });
+    }
+  }
+
+  /** Stop a session: withdraw exactly what its delivery wrote. The cached session token stays for reuse. */
+  async stop(id: string): Promise<void> {
+    const state = await this.deps.state.read();
+    const active = state.active[id];
+    const alias = state.sessions.find((s) => s.id === id)?.alias ?? id;
+    if (active?.delivery) {
+      try {
+        await this.deps.delivery.withdraw(active.delivery);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new SessionError(alias, `could not remove its credentials: ${message}`, 'Fix the file named above, then stop the session again.', { cause: error });
+      }
+    }
+    await this.deps.state.update((s) => {
+      delete s.active[id];
+    });
+    this.deps.logger.info(`Session "${alias}" stopped.`);
+  }
+
+  private async setStatus(id: string, patch: { status: 'starting' | 'error'; error?: string; delivery?: Record<string, unknown> }): Promise<void> {
+    await this.deps.state.update((s) => {
+      s.active[id] = { sessionId: id, status: patch.status, error: patch.error, delivery: patch.delivery };
+    });
+  }
+
+  private async clearStatus(id: string, delivery: Record<string, unknown> | undefined): Promise<void> {
+    await this.deps.state.update((s) => {
+      if (delivery) s.active[id] = { ...s.active[id], status: 'active', delivery };
+      else delete s.active[id];
+    });
+  }
+}
+
+function changedFields(a: Session, b: Session): boolean {
+  return JSON.stringify({ ...a, alias: '' }) !== JSON.stringify({ ...b, alias: '' });
+}
+
+export function profileOf(state: PersistedState, session: Session): NamedProfile {
+  return state.profiles.find((p) => p.id === session.profileId) ?? state.profiles.find((p) => p.name === DEFAULT_PROFILE_NAME)!;
+}
+
+function findOrAddProfile(state: PersistedState, name: string, newId: () => string): NamedProfile {
+  let profile = state.profiles.find((p) => p.name === name);
+  if (!profile) {
+    profile = { id: newId(), name };
+    state.profiles.push(profile);
+  }
+  return profile;
+}

@@ -1,0 +1,101 @@
+/** IAM User sessions: long-term keys in SecretStorage → STS GetSessionToken (10 h), MFA once per token. */
+import { IAM_USER_SESSION_SECONDS, SecretKeys, SESSION_TOKEN_REUSE_MARGIN_MS } from '../constants';
+import { CancelledError, SessionError, ValidationError, type FieldProblem } from '../errors';
+import type { AwsCredentials, IamUserSession } from '../model';
+import { rules } from '../validation';
+import type { FieldSpec, GenerateContext, SaveResult, SessionTypeModule } from './sessionType';
+import { readCachedCredentials, storeCachedCredentials } from './credentialCache';
+import { AwsCallError } from '../aws/awsErrors';
+
+const fields: readonly FieldSpec[] = [
+  { name: 'alias', label: 'Session alias', kind: 'text', required: true, placeholder: 'dev-admin', rule: 'alias' },
+  { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' },
+  { name: 'region', label: 'Region', kind: 'region', required: true, rule: 'region' },
+  { name: 'accessKeyId', label: 'Access key ID', kind: 'secret', required: true, placeholder: 'AKIA…', rule: 'accessKeyId' },
+  { name: 'secretAccessKey', label: 'Secret access key', kind: 'secret', required: true, rule: 'secretAccessKey' },
+  {
+    name: 'mfaSerial',
+    label: 'MFA device ARN (optional)',
+    kind: 'text',
+    required: false,
+    placeholder: 'arn:aws:iam::123456789012:mfa/alice',
+    help: 'When set, starting the session asks for a 6-digit code about once every 10 hours.',
+    rule: 'mfaSerial',
+  },
+];
+
+export const iamUserType: SessionTypeModule<IamUserSession> = {
+  kind: 'iamUser',
+  label: 'IAM User',
+  fields,
+  secretFields: ['accessKeyId', 'secretAccessKey'],
+
+  fromForm(values, base, existing, storedSecrets): SaveResult<IamUserSession> {
+    const problems: FieldProblem[] = [];
+    const check = (name: keyof typeof rules, label: string, value: string) => {
+      const message = rules[name](value);
+      if (message) problems.push({ field: name, label, message });
+    };
+    const alias = (values.alias ?? '').trim();
+    const region = (values.region ?? '').trim();
+    const mfaSerial = (values.mfaSerial ?? '').trim();
+    check('alias', 'Session alias', alias);
+    check('region', 'Region', region);
+    check('mfaSerial', 'MFA device ARN', mfaSerial);
+    const secrets: SaveResult<IamUserSession>['secrets'] = {};
+    for (const [name, label] of [
+      ['accessKeyId', 'Access key ID'],
+      ['secretAccessKey', 'Secret access key'],
+    ] as const) {
+      const value = (values[name] ?? '').trim();
+      if (value === '' && existing && storedSecrets.has(name)) continue; // keep the stored one
+      check(name, label, value);
+      secrets[name] = value;
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    return {
+      session: { id: base.id, kind: 'iamUser', alias, profileId: base.profileId, region, mfaSerial: mfaSerial || undefined },
+      secrets,
+    };
+  },
+
+  toForm(session) {
+    return { alias: session.alias, region: session.region, mfaSerial: session.mfaSerial ?? '' };
+  },
+
+  async generate(session, ctx): Promise<AwsCredentials> {
+    const cached = await readCachedCredentials(ctx.secrets, session.id);
+    if (cached?.expiration && cached.expiration.getTime() - ctx.clock.now() > SESSION_TOKEN_REUSE_MARGIN_MS) {
+      ctx.logger.debug(`Session "${session.alias}": reusing the cached session token until ${cached.expiration.toISOString()}`);
+      return cached;
+    }
+    const [accessKeyId, secretAccessKey] = await Promise.all([
+      ctx.secrets.get(SecretKeys.accessKeyId(session.id)),
+      ctx.secrets.get(SecretKeys.secretAccessKey(session.id)),
+    ]);
+    if (!accessKeyId || !secretAccessKey) {
+      throw new SessionError(session.alias, 'its access key is missing from secret storage.', 'Edit the session and enter the access key ID and secret again.');
+    }
+    let tokenCode: string | undefined;
+    if (session.mfaSerial) {
+      tokenCode = await ctx.prompter.askMfaCode({ sessionAlias: session.alias, mfaSerial: session.mfaSerial });
+      if (tokenCode === undefined) throw new CancelledError(`The MFA code for "${session.alias}"`);
+    }
+    let credentials: AwsCredentials;
+    try {
+      credentials = await ctx.sts.getSessionToken({
+        credentials: { accessKeyId, secretAccessKey },
+        region: session.region,
+        durationSeconds: IAM_USER_SESSION_SECONDS,
+        serialNumber: session.mfaSerial,
+        tokenCode,
+      });
+    } catch (error) {
+      if (error instanceof AwsCallError) throw new SessionError(session.alias, error.message, error.fix, { cause: error, code: error.code });
+      throw error;
+    }
+    await storeCachedCredentials(ctx.secrets, session.id, credentials);
+    ctx.logger.info(`Session "${session.alias}": new session token until ${credentials.expiration?.toISOString()}`);
+    return credentials;
+  },
+};

@@ -1,0 +1,22 @@
+/** The session types the extension knows. Register a new type here. */
+import type { Session, SessionKind } from '../model';
+import { iamUserType } from './iamUser';
+import type { SessionTypeModule } from './sessionType';
+
+const modules: ReadonlyArray<SessionTypeModule<Session>> = [iamUserType as SessionTypeModule<Session>];
+
+const byKind = new Map<SessionKind, SessionTypeModule<Session>>(modules.map((m) => [m.kind, m]));
+
+export function sessionTypes(): ReadonlyArray<SessionTypeModule<Session>> {
+  return modules;
+}
+
+export function sessionType(kind: SessionKind): SessionTypeModule<Session> {
+  const module = byKind.get(kind);
+  if (!module) throw new Error(`Unknown session type "${kind}"`);
+  return module;
+}
+
+export function isSessionKind(value: string): value is SessionKind {
+  return byKind.has(value as SessionKind);
+}

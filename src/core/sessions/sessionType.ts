@@ -1,0 +1,56 @@
+/**
+ * One interface for every session type. Adding a type means adding a module and registering it
+ * in registry.ts, not editing switches across files.
+ */
+import type { AwsCredentials, Session, SessionKind } from '../model';
+import type { Clock, Logger, Prompter, SecretVault } from '../ports';
+import type { StsGateway } from '../aws/sts';
+import type { FieldName } from '../validation';
+import type { SecretPurpose } from '../constants';
+
+/** How a form field is shown. Secret fields are never sent to a page: only whether they are stored. */
+export interface FieldSpec {
+  name: string;
+  label: string;
+  kind: 'text' | 'secret' | 'region' | 'profile';
+  required: boolean;
+  placeholder?: string;
+  help?: string;
+  /** Rule of core/validation.ts the page applies as a hint; the core applies it again. */
+  rule?: FieldName;
+}
+
+/** Values from a form: plain strings; a secret field left empty on edit means "keep the stored one". */
+export type FormValues = Record<string, string>;
+
+export interface GenerateContext {
+  secrets: SecretVault;
+  sts: StsGateway;
+  prompter: Prompter;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What saving a form produces: the session to persist and the secrets to store (by purpose). */
+export interface SaveResult<S extends Session> {
+  session: S;
+  secrets: Partial<Record<SecretPurpose, string>>;
+}
+
+export interface SessionTypeModule<S extends Session = Session> {
+  readonly kind: SessionKind;
+  /** Shown in the tree group and the form title, e.g. "IAM User". */
+  readonly label: string;
+  readonly fields: readonly FieldSpec[];
+  /** Secret purposes this type stores; their keys are SecretKeys.* of the session id. */
+  readonly secretFields: readonly SecretPurpose[];
+  /**
+   * Validate form values and build the session. `existing` is set when editing; secret fields left empty
+   * then keep their stored values. Throws ValidationError naming each bad field.
+   */
+  fromForm(values: FormValues, base: { id: string; profileId: string }, existing: S | undefined, storedSecrets: ReadonlySet<SecretPurpose>): SaveResult<S>;
+  /** Form values of a stored session (never secrets). */
+  toForm(session: S): FormValues;
+  /** Get fresh or cached credentials for this session. */
+  generate(session: S, ctx: GenerateContext): Promise<AwsCredentials>;
+}
