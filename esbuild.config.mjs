@@ -27,6 +27,19 @@ function findFiles(dir, suffix) {
   return found;
 }
 
+/**
+ * `import('./sdk')` from src/core/aws becomes a require of dist/sdk.js, a bundle of its own: activation
+ * neither parses nor runs the AWS SDK. Under tsx (unit tests) the same import loads the TypeScript module.
+ */
+const lazySdk = {
+  name: 'lazy-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
+      args.importer.includes(`${join('src', 'core', 'aws')}`) ? { path: './sdk.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -36,8 +49,15 @@ const builds = [
     target: 'node20',
     format: 'cjs',
     external: ['vscode'],
-    // The AWS SDK is split into its own chunks by dynamic import() only in ESM; in CJS we keep it in
-    // the bundle but behind `await import()` calls, so nothing of it runs at activation.
+    plugins: [lazySdk],
+  },
+  {
+    ...common,
+    entryPoints: { sdk: 'src/core/aws/sdk.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
   },
   {
     ...common,

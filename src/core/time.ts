@@ -1,0 +1,9 @@
+/** "9h 59m", "47m", "30s", "expired": time left for people, in the status bar and tooltips. */
+export function formatRemaining(ms: number): string {
+  if (ms <= 0) return 'expired';
+  const totalMinutes = Math.floor(ms / 60000);
+  if (totalMinutes < 1) return `${Math.max(1, Math.floor(ms / 1000))}s`;
+  const hours = Math.floor(totalMinutes / 60);
+  const minutes = totalMinutes % 60;
+  return hours > 0 ? `${hours}h ${minutes}m` : `${minutes}m`;
+}

@@ -1,0 +1,98 @@
+/** Wires VS Code to the core: secret vault, shared state, prompts, tree, form, status bar, terminal. */
+import * as vscode from 'vscode';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ContextKeys, SESSIONS_VIEW_ID, SETTINGS_SECTION, StorageFiles } from './core/constants';
+import type { PersistedState } from './core/model';
+import { SessionService } from './core/sessionService';
+import { SdkStsGateway } from './core/aws/sts';
+import { resolveEndpoint } from './core/aws/endpoints';
+import { systemClock } from './core/ports';
+import { FileStateStore } from './core/stateStore';
+import { AwsFiles } from './core/awsFiles/awsFiles';
+import { CredentialsFileDelivery } from './core/fileDelivery';
+import { VsCodeSecretVault } from './platform/secretVault';
+import { VsCodePrompter } from './platform/prompter';
+import { OutputChannelLogger } from './platform/logger';
+import { defaultRegion, endpointSettings } from './platform/settings';
+import { SessionTreeProvider } from './tree/sessionTree';
+import { StatusBar } from './statusBar';
+import { TerminalEnvironment } from './terminal';
+import { registerCommands } from './commands';
+import { seedDemoSessions } from './demoSeed';
+
+/** What activate() returns: used by the extension-host tests. */
+export interface AwsSessionsApi {
+  service: SessionService;
+  stateFile: string;
+  credentialsFile: string;
+  configFile: string;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
+  const channel = vscode.window.createOutputChannel('AWS Sessions', { log: true });
+  context.subscriptions.push(channel);
+  const logger = new OutputChannelLogger(channel);
+
+  const storageDir = context.globalStorageUri.fsPath;
+  mkdirSync(storageDir, { recursive: true, mode: 0o700 });
+  const state = new FileStateStore(join(storageDir, StorageFiles.state));
+  context.subscriptions.push(state);
+  const files = new AwsFiles({ env: process.env, homeDir: homedir(), lockPath: join(storageDir, StorageFiles.awsFilesLock) });
+
+  const service = new SessionService({
+    state,
+    secrets: new VsCodeSecretVault(context.secrets),
+    sts: new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) }),
+    prompter: new VsCodePrompter(),
+    clock: systemClock,
+    logger,
+    delivery: new CredentialsFileDelivery(files),
+  });
+
+  const tree = new SessionTreeProvider();
+  const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const statusBar = new StatusBar();
+  const terminal = new TerminalEnvironment(context.environmentVariableCollection);
+  context.subscriptions.push(tree, view, statusBar);
+
+  const render = (snapshot: PersistedState) => {
+    tree.update(snapshot);
+    statusBar.update(snapshot);
+    terminal.update(snapshot);
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0);
+  };
+  const refresh = async () => render(await state.read());
+  context.subscriptions.push(state.onDidChange(render));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SETTINGS_SECTION)) void refresh();
+    }),
+  );
+
+  context.subscriptions.push(
+    ...registerCommands({
+      extensionUri: context.extensionUri,
+      service,
+      logger,
+      defaultRegion,
+      showLog: () => channel.show(),
+      refresh,
+    }),
+  );
+
+  try {
+    await refresh();
+  } catch (error) {
+    logger.error(`Could not read the sessions: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`);
+  }
+  if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
+
+  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { DEFAULT_REGION, SETTINGS_SECTION, Settings } from '../core/constants';
+import type { EndpointSettings } from '../core/aws/endpoints';
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION);
+}
+
+export function endpointSettings(): EndpointSettings {
+  const c = config();
+  return {
+    endpointUrl: c.get<string>(Settings.endpointUrl) || undefined,
+    stsEndpointUrl: c.get<string>(Settings.stsEndpointUrl) || undefined,
+    ssoEndpointUrl: c.get<string>(Settings.ssoEndpointUrl) || undefined,
+    ssoOidcEndpointUrl: c.get<string>(Settings.ssoOidcEndpointUrl) || undefined,
+  };
+}
+
+export function defaultRegion(): string {
+  return config().get<string>(Settings.defaultRegion) || DEFAULT_REGION;
+}

@@ -1,0 +1,54 @@
+/** One status bar item: the terminal's profile, its session alias and time left. */
+import * as vscode from 'vscode';
+import { Commands } from './core/constants';
+import type { PersistedState } from './core/model';
+import { formatRemaining } from './core/time';
+import { effectiveStatus } from './tree/sessionTree';
+import { activeSessionOfProfile } from './terminal';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private state: PersistedState | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.item = vscode.window.createStatusBarItem('awsSessions.status', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'AWS Sessions';
+    this.item.command = Commands.statusBarClick;
+    this.timer = setInterval(() => this.render(), 15_000);
+  }
+
+  update(state: PersistedState): void {
+    this.state = state;
+    this.render();
+  }
+
+  private render(): void {
+    const state = this.state;
+    if (!state || state.sessions.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const found = activeSessionOfProfile(state, state.terminalProfile);
+    this.item.backgroundColor = undefined;
+    if (!found) {
+      this.item.text = '$(cloud) AWS: no session';
+      this.item.tooltip = 'AWS Sessions: no active session for the terminal. Click to start one.';
+    } else {
+      const { session, active, profile } = found;
+      const status = effectiveStatus(active.status, active.expiration, this.now());
+      const left = active.expiration ? formatRemaining(Date.parse(active.expiration) - this.now()) : '';
+      const icon = status === 'starting' ? '$(loading~spin)' : status === 'error' || status === 'expired' ? '$(warning)' : '$(cloud)';
+      this.item.text = `${icon} ${profile} · ${session.alias}${left && status !== 'starting' ? ` · ${left}` : ''}`;
+      this.item.tooltip = `AWS Sessions: terminals use profile "${profile}" from session "${session.alias}" (${session.region}), ${status}${active.error ? `: ${active.error}` : ''}. Click to switch, start or stop.`;
+      if (status === 'expired' || status === 'error') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      else if (status === 'expiring') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    }
+    this.item.show();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.item.dispose();
+  }
+}
