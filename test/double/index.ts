@@ -1,0 +1,116 @@
+/**
+ * Programmatic entry of the local AWS test double: `startLocalAws()` serves STS (and, later, the
+ * SSO portal and SSO-OIDC) on 127.0.0.1 for tests, benchmarks, `npm run local-aws` and the demo.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createControl, describeUsers, type UserInfo } from './control';
+import { createListener } from './router';
+import type { SamlCheck } from './saml';
+import { DEFAULT_SEED, type SeedFile } from './seed';
+import { DoubleState } from './state';
+import { createStsModule } from './sts';
+import { totp } from './totp';
+import type { ServiceModule } from './types';
+
+export interface LocalAwsOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Users and accounts; default alice (with MFA) and bob in 111111111111, keys random per run. */
+  readonly seed?: SeedFile;
+  /** Added to every AWS call. */
+  readonly latencyMs?: number;
+  /** Lifetime of every issued temporary credential, overriding DurationSeconds. */
+  readonly credentialSeconds?: number | null;
+  /** MaxSessionDuration of every role (default 43200). */
+  readonly roleMaxSessionSeconds?: number;
+  /** The double's clock (epoch ms); tests inject a fake one. Default Date.now. */
+  readonly clock?: () => number;
+  /** Extra checks on SAML assertions. */
+  readonly samlChecks?: readonly SamlCheck[];
+  /** More service modules (SSO portal, SSO-OIDC), consulted after STS. */
+  readonly modules?: (state: DoubleState) => readonly ServiceModule[];
+}
+
+export interface ReadyLine {
+  readonly endpoint: string;
+  readonly users: readonly UserInfo[];
+}
+
+export interface LocalAws extends ReadyLine {
+  readonly host: string;
+  readonly port: number;
+  /** Live state: faults, clock skew, settings, call log, issued credentials. */
+  readonly state: DoubleState;
+  /** A seeded user by name; throws when there is none. */
+  user(name: string): UserInfo;
+  /** The current TOTP code of an MFA device. */
+  mfaCode(serial: string): string;
+  close(): Promise<void>;
+}
+
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const host = options.host ?? '127.0.0.1';
+  const state = new DoubleState(
+    options.seed ?? DEFAULT_SEED,
+    {
+      latencyMs: options.latencyMs,
+      credentialSeconds: options.credentialSeconds ?? null,
+      roleMaxSessionSeconds: options.roleMaxSessionSeconds,
+    },
+    options.clock,
+  );
+  let endpoint = '';
+  const modules = [createStsModule(state, { samlChecks: options.samlChecks }), ...(options.modules?.(state) ?? [])];
+  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint) }));
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const users = describeUsers(state, endpoint);
+  return {
+    endpoint,
+    host,
+    port,
+    users,
+    state,
+    user(name) {
+      const u = users.find((x) => x.name === name);
+      if (!u) {
+        throw new Error(`local-aws: no seeded user '${name}'`);
+      }
+      return u;
+    },
+    mfaCode(serial) {
+      const u = state.userByMfaSerial(serial);
+      if (!u?.mfaSecretBase32) {
+        throw new Error(`local-aws: no MFA device '${serial}'`);
+      }
+      return totp(u.mfaSecretBase32, state.now());
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+export type { UserInfo } from './control';
+export type { SeedFile, SeedUser } from './seed';
+export { DEFAULT_ACCOUNT_ID, parseSeed } from './seed';
+export type { DoubleState } from './state';
+export type { CallRecord, FaultSpec, FaultKind, ServiceModule } from './types';
+export { AwsError } from './types';
+export { buildSamlAssertion, type SamlCheck, type SamlClaims } from './saml';
+export { NodeSha256 } from './sigv4';
+export { totp } from './totp';

@@ -1,0 +1,152 @@
+/**
+ * Mutable state of one double instance: seeded users, issued temporary credentials, the clock
+ * (with injectable skew), queued faults, settings and the call log.
+ */
+import type { IamUser, SeedFile } from './seed';
+import { materializeUser } from './seed';
+import type { CallRecord, FaultSpec } from './types';
+
+export type SessionKind = 'session-token' | 'assumed-role' | 'federated-user';
+
+export interface IssuedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiresAtMs: number;
+  readonly kind: SessionKind;
+  readonly accountId: string;
+  /** Caller identity: the user ARN, the assumed-role ARN or the federated-user ARN. */
+  readonly arn: string;
+  /** GetCallerIdentity UserId: `AIDA...`, `AROA...:<session>` or `<account>:<name>`. */
+  readonly userId: string;
+  /** The IAM user behind the session (null for SAML sessions). */
+  readonly sourceUser: IamUser | null;
+  /** True when MFA was presented when these credentials (or their source) were issued. */
+  readonly mfaAuthenticated: boolean;
+}
+
+/** Who signed a request. */
+export type Caller =
+  | { readonly type: 'user'; readonly user: IamUser }
+  | { readonly type: 'session'; readonly creds: IssuedCredentials };
+
+export interface DoubleSettings {
+  /** Added to every AWS (non-control) call. */
+  latencyMs: number;
+  /** When set, the lifetime of every issued credential, overriding DurationSeconds. */
+  credentialSeconds: number | null;
+  /** MaxSessionDuration of every role (AWS allows 3600–43200). */
+  roleMaxSessionSeconds: number;
+}
+
+interface QueuedFault {
+  readonly spec: FaultSpec;
+  remaining: number;
+}
+
+const MAX_CALLS = 5000;
+
+export class DoubleState {
+  readonly users: readonly IamUser[];
+  readonly accounts: ReadonlySet<string>;
+  readonly settings: DoubleSettings;
+  private readonly initialSettings: DoubleSettings;
+  private readonly issued = new Map<string, IssuedCredentials>();
+  private faults: QueuedFault[] = [];
+  private calls: CallRecord[] = [];
+  private skewMs = 0;
+
+  constructor(
+    seed: SeedFile,
+    settings: Partial<DoubleSettings> = {},
+    private readonly baseClock: () => number = Date.now,
+  ) {
+    this.users = seed.users.map(materializeUser);
+    const keys = new Set(this.users.map((u) => u.accessKeyId));
+    if (keys.size !== this.users.length) {
+      throw new Error('seed: access key ids must be unique');
+    }
+    this.accounts = new Set([...this.users.map((u) => u.accountId), ...(seed.accounts ?? [])]);
+    this.initialSettings = {
+      latencyMs: settings.latencyMs ?? 0,
+      credentialSeconds: settings.credentialSeconds ?? null,
+      roleMaxSessionSeconds: settings.roleMaxSessionSeconds ?? 43200,
+    };
+    this.settings = { ...this.initialSettings };
+  }
+
+  /** The double's notion of now (epoch ms), including clock skew. */
+  now(): number {
+    return this.baseClock() + this.skewMs;
+  }
+
+  setClockSkewSeconds(seconds: number): void {
+    this.skewMs = Math.round(seconds * 1000);
+  }
+
+  clockSkewSeconds(): number {
+    return this.skewMs / 1000;
+  }
+
+  userByAccessKey(accessKeyId: string): IamUser | undefined {
+    return this.users.find((u) => u.accessKeyId === accessKeyId);
+  }
+
+  userByMfaSerial(serial: string): IamUser | undefined {
+    return this.users.find((u) => u.mfaSerial === serial);
+  }
+
+  issuedByAccessKey(accessKeyId: string): IssuedCredentials | undefined {
+    return this.issued.get(accessKeyId);
+  }
+
+  remember(creds: IssuedCredentials): void {
+    this.issued.set(creds.accessKeyId, creds);
+  }
+
+  /** Lifetime of new credentials: the `credentialSeconds` override, else what was asked. */
+  lifetimeSeconds(requested: number): number {
+    return this.settings.credentialSeconds ?? requested;
+  }
+
+  addFault(spec: FaultSpec): void {
+    this.faults.push({ spec, remaining: spec.count ?? 1 });
+  }
+
+  /** Consumes and returns the first queued fault matching `action`, if any. */
+  takeFault(action: string): FaultSpec | undefined {
+    const hit = this.faults.find((f) => f.remaining > 0 && (f.spec.action === action || f.spec.action === '*'));
+    if (!hit) {
+      return undefined;
+    }
+    hit.remaining -= 1;
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+    return hit.spec;
+  }
+
+  pendingFaults(): { spec: FaultSpec; remaining: number }[] {
+    return this.faults.map((f) => ({ spec: f.spec, remaining: f.remaining }));
+  }
+
+  record(call: CallRecord): void {
+    this.calls.push(call);
+    if (this.calls.length > MAX_CALLS) {
+      this.calls.splice(0, this.calls.length - MAX_CALLS);
+    }
+  }
+
+  callLog(): readonly CallRecord[] {
+    return this.calls;
+  }
+
+  /** Clears faults, skew, the call log and settings changes; `credentials` also revokes issued ones. */
+  reset(options: { credentials?: boolean } = {}): void {
+    this.faults = [];
+    this.calls = [];
+    this.skewMs = 0;
+    Object.assign(this.settings, this.initialSettings);
+    if (options.credentials) {
+      this.issued.clear();
+    }
+  }
+}
