@@ -127,7 +127,7 @@ export function ensureCodeServer({ force = false, log = (line) => console.log(`[
   log(`installing code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (about 1.5 min)`);
   run(
     'npm',
-    ['install', '--prefix', CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`, '--unsafe-perm', '--no-audit', '--no-fund', '--no-save'],
+    ['install', '--prefix', CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--no-save'],
     {
       cwd: CODE_SERVER_DIR,
       env: {

@@ -1,0 +1,446 @@
+/**
+ * Browser end-to-end harness: the real VS Code (code-server 4.100.3) with the built extension,
+ * the local AWS double, an isolated HOME with a hand-written ~/.aws, and Debian's Chromium driven
+ * by playwright-core. See shared/vscode-e2e-offline.md.
+ *
+ * Typical test:
+ *   let editor: Editor;
+ *   before(async () => { editor = await startEditor(); });
+ *   after(async () => { await editor?.stop(); });
+ *   it('...', async () => {
+ *     await editor.openSessionsView();
+ *     const form = editor.webview();          // FrameLocator inside the visible webview
+ *     const { output } = await editor.runInTerminal(editor.aws('sts get-caller-identity'));
+ *   });
+ *
+ * Env: AWS_SESSIONS_E2E_EXTENSION_PATH (extension folder, default the repo; must be built),
+ *      AWS_SESSIONS_LOCAL_AWS_CMD (JSON array: command that prints the double's JSON line),
+ *      HEADED=1 (visible browser), UPDATE_SCREENSHOTS=1 (also write media/screenshots/),
+ *      E2E_KEEP=1 (keep the temp folders), E2E_ECHO=1 (echo code-server's output).
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import {
+  REPO_ROOT,
+  developmentPayload,
+  launchBrowser,
+  openWorkbench,
+  removeDir,
+  spawnGroup,
+  startCodeServer,
+  type CodeServer,
+} from '../../scripts/codeServer.mjs';
+
+export { REPO_ROOT };
+export const SCREENSHOTS_DIR = join(REPO_ROOT, 'media', 'screenshots');
+export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+export const AWS_CLI = '/usr/bin/aws';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// The local AWS double (spawned; speaks the line protocol of `npm run local-aws -- --port 0`)
+
+export interface LocalAwsUser {
+  name: string;
+  arn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  mfaSerial?: string;
+  /** GET it for the current TOTP code of the user's MFA device. */
+  mfaCodeUrl?: string;
+}
+
+export interface LocalAws {
+  /** e.g. http://127.0.0.1:45678 */
+  endpoint: string;
+  users: LocalAwsUser[];
+  /** The JSON line as printed. */
+  line: string;
+  process: ChildProcess;
+  /** What the double printed after its JSON line (stdout + stderr). */
+  output(): string;
+  /** The user of that name; throws when absent. */
+  user(name?: string): LocalAwsUser;
+  stop(): Promise<void>;
+}
+
+export interface StartLocalAwsOptions {
+  /** Command and args; default AWS_SESSIONS_LOCAL_AWS_CMD or `node scripts/local-aws.mjs --port 0`. */
+  command?: string[];
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+/** Starts the local AWS double as a child process and reads its first JSON line. */
+export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
+  const command =
+    options.command ??
+    (process.env.AWS_SESSIONS_LOCAL_AWS_CMD
+      ? (JSON.parse(process.env.AWS_SESSIONS_LOCAL_AWS_CMD) as string[])
+      : [process.execPath, join(REPO_ROOT, 'scripts', 'local-aws.mjs'), '--port', '0']);
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  const { child, stop } = spawnGroup(command[0], command.slice(1), {
+    cwd: REPO_ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let line: string | undefined;
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => (output += chunk));
+  const gotLine = new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (chunk: string) => {
+      if (line !== undefined) {
+        output += chunk;
+        return;
+      }
+      buffer += chunk;
+      for (const candidate of buffer.split('\n').slice(0, -1)) {
+        if (candidate.trim().startsWith('{')) {
+          line = candidate.trim();
+          output += buffer.slice(buffer.indexOf(candidate) + candidate.length + 1);
+          resolve(line);
+          return;
+        }
+        output += `${candidate}\n`;
+      }
+      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+    });
+    child.once('exit', (code) => reject(new Error(`local AWS double exited (${code}) before its JSON line:\n${output}`)));
+    setTimeout(() => reject(new Error(`local AWS double printed no JSON line in time:\n${output}`)), options.timeoutMs ?? 30_000);
+  });
+  let json: string;
+  try {
+    json = await gotLine;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const parsed = JSON.parse(json) as { endpoint: string; users: LocalAwsUser[] };
+  return {
+    endpoint: parsed.endpoint.replace(/\/$/, ''),
+    users: parsed.users,
+    line: json,
+    process: child,
+    output: () => output,
+    user(name?: string) {
+      const found = name === undefined ? parsed.users[0] : parsed.users.find((u) => u.name === name);
+      if (!found) throw new Error(`the double has no user ${name ?? '(any)'}: ${parsed.users.map((u) => u.name).join(', ')}`);
+      return found;
+    },
+    stop: () => stop(),
+  };
+}
+
+/** The current MFA code of a double's user (reads its mfaCodeUrl; accepts text or {code}). */
+export async function mfaCode(user: LocalAwsUser): Promise<string> {
+  if (!user.mfaCodeUrl) throw new Error(`user ${user.name} has no MFA device`);
+  const response = await fetch(user.mfaCodeUrl);
+  const text = (await response.text()).trim();
+  if (!response.ok) throw new Error(`GET ${user.mfaCodeUrl}: ${response.status} ${text}`);
+  const match = /\b(\d{6})\b/.exec(text);
+  if (!match) throw new Error(`no 6-digit code in ${JSON.stringify(text)}`);
+  return match[1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// A hand-written ~/.aws that the extension must not damage
+
+/** A config file as people write them: comments of both kinds, a foreign profile, odd values. */
+export const FOREIGN_CONFIG = `# Written by hand. AWS Sessions must leave what it does not own byte for byte.
+[default]
+region = eu-west-1 ; where I work
+output = json
+
+; a profile another tool manages
+[profile foreign]
+region = us-west-2
+# leading zeros must stay
+cli_read_timeout = 0123
+`;
+
+/** A credentials file with one foreign (fake) key pair and comments. */
+export const FOREIGN_CREDENTIALS = `# my old keys, not managed by AWS Sessions
+[foreign]
+aws_access_key_id = AKIAFOREIGNEXAMPLE01
+aws_secret_access_key = foreign/Secret/Example/Key/0000000000000
+; the end
+`;
+
+export interface AwsFiles {
+  dir: string;
+  configFile: string;
+  credentialsFile: string;
+}
+
+/**
+ * Writes the AWS files into `<home>/.aws` (or `<home>/elsewhere` when `viaEnv`, to be passed by
+ * AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE).
+ */
+export function writeAwsFiles(
+  home: string,
+  options: { config?: string; credentials?: string; viaEnv?: boolean } = {},
+): AwsFiles {
+  const dir = join(home, options.viaEnv ? 'elsewhere' : '.aws');
+  mkdirSync(dir, { recursive: true });
+  const configFile = join(dir, 'config');
+  const credentialsFile = join(dir, 'credentials');
+  writeFileSync(configFile, options.config ?? FOREIGN_CONFIG);
+  writeFileSync(credentialsFile, options.credentials ?? FOREIGN_CREDENTIALS);
+  return { dir, configFile, credentialsFile };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The editor: code-server + browser
+
+export interface StartEditorOptions {
+  /** A running double, `false` for none, or undefined to start one (stopped with the editor). */
+  localAws?: LocalAws | false;
+  /** Extra env for code-server, its extension host and terminals (undefined deletes). */
+  env?: Record<string, string | undefined>;
+  /** Extension folder (built); default AWS_SESSIONS_E2E_EXTENSION_PATH or the repo. */
+  extensionPath?: string;
+  /** User settings merged over the harness defaults. */
+  settings?: Record<string, unknown>;
+  /** AWS files to write; `false` writes none. `viaEnv` sets AWS_CONFIG_FILE/AWS_SHARED_CREDENTIALS_FILE. */
+  awsFiles?: { config?: string; credentials?: string; viaEnv?: boolean } | false;
+  /** Files to put in the workspace folder: relative path → content. */
+  workspaceFiles?: Record<string, string>;
+  viewport?: { width: number; height: number };
+  /** Wait this long for the workbench (default 90 s). */
+  timeoutMs?: number;
+}
+
+export interface TerminalResult {
+  /** stdout and stderr of the command, as written to a file by the shell. */
+  output: string;
+  exitCode: number;
+}
+
+export interface Editor {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  home: string;
+  workspace: string;
+  localAws?: LocalAws;
+  /** Where the AWS files were written (undefined with awsFiles: false). */
+  awsFiles?: AwsFiles;
+  /** The AWS endpoint the editor was given (the double's), if any. */
+  endpoint?: string;
+  /** Reads the AWS files now: { config, credentials } (undefined when absent). */
+  readAwsFiles(): { config?: string; credentials?: string };
+  /** `aws --endpoint-url <double> <args>`: the AWS CLI v2 command line for the double. */
+  aws(args: string): string;
+  /** Clicks the AWS Sessions activity-bar item and waits for the view. */
+  openSessionsView(): Promise<void>;
+  /** The tree rows of the sessions view whose text contains `text` (a locator). */
+  treeItem(text: string | RegExp): ReturnType<Page['locator']>;
+  /** The document inside the visible webview (the last visible one if several). */
+  webview(): FrameLocator;
+  /** Runs a command from the palette by its title (as shown, e.g. "AWS Sessions: Add Session"). */
+  runCommand(title: string): Promise<void>;
+  /**
+   * Types a command in a terminal and returns its output, read from a file. A new terminal by
+   * default, so it sees the latest environment the extension contributes.
+   */
+  runInTerminal(command: string, options?: { newTerminal?: boolean; timeoutMs?: number }): Promise<TerminalResult>;
+  /** Waits for a notification toast whose text matches; returns its text. */
+  notification(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** Saves test-results/screenshots/<name>.png (and media/screenshots/ with UPDATE_SCREENSHOTS=1). */
+  screenshot(name: string): Promise<string>;
+  /** Stops the browser, code-server and the double it started; removes temp folders. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'terminal.integrated.defaultProfile.linux': 'bash',
+  'terminal.integrated.enablePersistentSessions': false,
+  'terminal.integrated.showExitAlert': false,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+  'git.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+};
+
+/** Starts the double (unless given), code-server with the extension, and the browser. */
+export async function startEditor(options: StartEditorOptions = {}): Promise<Editor> {
+  const extensionPath = options.extensionPath ?? process.env.AWS_SESSIONS_E2E_EXTENSION_PATH ?? REPO_ROOT;
+  const pkg = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as { main?: string };
+  if (pkg.main && !existsSync(join(extensionPath, pkg.main))) {
+    throw new Error(`${join(extensionPath, pkg.main)} is missing: build first (node esbuild.config.mjs)`);
+  }
+  const ownsDouble = options.localAws === undefined;
+  const localAws = options.localAws === false ? undefined : (options.localAws ?? (await startLocalAws()));
+  const cleanups: (() => Promise<void> | void)[] = [];
+  if (ownsDouble && localAws) cleanups.push(() => localAws.stop());
+  try {
+    const root = mkdtempSync(join(tmpdir(), 'aws-sessions-e2e-'));
+    if (process.env.E2E_KEEP !== '1') cleanups.push(() => removeDir(root));
+    const home = join(root, 'home');
+    const userDataDir = join(root, 'user-data');
+    const workspace = join(root, 'workspace');
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(
+      join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2),
+    );
+    mkdirSync(workspace, { recursive: true });
+    for (const [path, content] of Object.entries(options.workspaceFiles ?? {})) {
+      mkdirSync(join(workspace, path, '..'), { recursive: true });
+      writeFileSync(join(workspace, path), content);
+    }
+    const awsFiles = options.awsFiles === false ? undefined : writeAwsFiles(home, options.awsFiles ?? {});
+    const env: Record<string, string | undefined> = {};
+    if (localAws) env.AWS_ENDPOINT_URL = localAws.endpoint;
+    if (awsFiles && options.awsFiles && options.awsFiles.viaEnv) {
+      env.AWS_CONFIG_FILE = awsFiles.configFile;
+      env.AWS_SHARED_CREDENTIALS_FILE = awsFiles.credentialsFile;
+    }
+    Object.assign(env, options.env);
+
+    const server = await startCodeServer({
+      root,
+      home,
+      userDataDir,
+      workspace,
+      env,
+      echo: process.env.E2E_ECHO === '1',
+    });
+    cleanups.unshift(() => server.stop());
+    const browser = await launchBrowser();
+    cleanups.unshift(() => browser.close().catch(() => undefined));
+    const url = server.url({ payload: developmentPayload(server, { extensionPath }) });
+    const { page } = await openWorkbench(browser, url, { viewport: options.viewport, timeoutMs: options.timeoutMs ?? 90_000 });
+    // The extension host and the extensions are up when the activity bar shows our container.
+    const terminalDir = join(root, 'terminal');
+    mkdirSync(terminalDir, { recursive: true });
+    let terminalRuns = 0;
+
+    const editor: Editor = {
+      server,
+      browser,
+      page,
+      home,
+      workspace,
+      localAws,
+      awsFiles,
+      endpoint: env.AWS_ENDPOINT_URL,
+      readAwsFiles() {
+        const read = (path?: string) => (path && existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+        return { config: read(awsFiles?.configFile), credentials: read(awsFiles?.credentialsFile) };
+      },
+      aws(args: string) {
+        return `${AWS_CLI}${editor.endpoint ? ` --endpoint-url ${editor.endpoint}` : ''} ${args}`;
+      },
+      async openSessionsView() {
+        const item = page.locator('.activitybar [aria-label="AWS Sessions"]').first();
+        await item.waitFor({ state: 'visible', timeout: 60_000 });
+        const checked = await item.getAttribute('aria-checked').catch(() => null);
+        const expanded = await item.getAttribute('aria-expanded').catch(() => null);
+        if (checked !== 'true' && expanded !== 'true') await item.click();
+        await page
+          .locator('.sidebar .composite.title')
+          .filter({ hasText: /AWS SESSIONS/i })
+          .first()
+          .waitFor({ state: 'visible', timeout: 30_000 });
+      },
+      treeItem(text: string | RegExp) {
+        return page.locator('.sidebar .monaco-list-row').filter({ hasText: text });
+      },
+      webview() {
+        return page.frameLocator('iframe.webview.ready:visible').last().frameLocator('iframe#active-frame');
+      },
+      async runCommand(title: string) {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input[type="text"]');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill(`>${title}`);
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        await row.click();
+      },
+      async runInTerminal(command: string, runOptions = {}) {
+        const n = ++terminalRuns;
+        const outFile = join(terminalDir, `${n}.out`);
+        const rcFile = join(terminalDir, `${n}.rc`);
+        if (runOptions.newTerminal ?? true) {
+          await editor.runCommand('Terminal: Create New Terminal');
+        } else {
+          await page.keyboard.press('Control+Backquote');
+        }
+        const terminal = page.locator('.terminal-wrapper.active .xterm, .terminal .xterm').last();
+        await terminal.waitFor({ state: 'visible', timeout: 30_000 });
+        await terminal.click();
+        // Let bash start; keystrokes typed earlier are buffered by the pty anyway.
+        await sleep(500);
+        const line = `{ ${command} ; } > ${outFile} 2>&1; echo $? > ${rcFile}.tmp && mv ${rcFile}.tmp ${rcFile}`;
+        await page.keyboard.type(line, { delay: 2 });
+        await page.keyboard.press('Enter');
+        const deadline = Date.now() + (runOptions.timeoutMs ?? 60_000);
+        while (!existsSync(rcFile)) {
+          if (Date.now() > deadline) {
+            throw new Error(`terminal command did not finish in time: ${command}\n(partial output: ${existsSync(outFile) ? readFileSync(outFile, 'utf8') : 'none'})`);
+          }
+          await sleep(200);
+        }
+        return { output: readFileSync(outFile, 'utf8'), exitCode: Number(readFileSync(rcFile, 'utf8').trim()) };
+      },
+      async notification(text: string | RegExp, timeoutMs = 30_000) {
+        const toast = page.locator('.notifications-toasts .notification-toast, .notification-list-item').filter({ hasText: text }).first();
+        await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+        return (await toast.innerText()).trim();
+      },
+      async screenshot(name: string) {
+        const file = `${name.replace(/[^\w.-]+/g, '-')}.png`;
+        const path = join(RESULTS_DIR, 'screenshots', file);
+        mkdirSync(join(RESULTS_DIR, 'screenshots'), { recursive: true });
+        await page.screenshot({ path });
+        if (process.env.UPDATE_SCREENSHOTS === '1') {
+          mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+          copyFileSync(path, join(SCREENSHOTS_DIR, file));
+        }
+        return path;
+      },
+      async stop() {
+        for (const cleanup of cleanups.splice(0)) await cleanup();
+      },
+    };
+    return editor;
+  } catch (error) {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+    throw error;
+  }
+}
+
+/** Polls `check` until it returns a truthy value (returned) or the time is up. */
+export async function waitFor<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'a condition'} (last: ${String(last)})`);
+    await sleep(options.intervalMs ?? 250);
+  }
+}
