@@ -1,0 +1,225 @@
+/**
+ * The persisted, non-secret state (sessions, profiles, active sessions) in one JSON file shared by
+ * every VS Code window and the CLI.
+ *
+ * - `read()`: a missing file is an empty state (not written until the first update); a file that
+ *   is not valid state throws {@link StateFileError} and is never overwritten.
+ * - `update()`: re-reads inside the inter-process lock, writes atomically (temp + rename, 0600).
+ * - `onDidChange`: fired for this process's updates at once, and for other processes' writes
+ *   through `fs.watch` on the folder (debounced) backed by a cheap stat poll; only when the
+ *   content actually changed.
+ */
+import { watch, promises as fs, FSWatcher } from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { readIfExists, writeFileAtomic } from './awsFiles/atomicFile';
+import { LockOptions, withLock } from './fileLock';
+import { emptyState, PersistedState } from './model';
+import type { Disposable, StateStore } from './ports';
+
+export class StateFileError extends Error {
+  constructor(readonly filePath: string, reason: string, options?: { cause?: unknown }) {
+    super(`The AWS Sessions state file ${filePath} cannot be used: ${reason}. It was left as it is; fix or remove it, then reload the window.`, options);
+    this.name = 'StateFileError';
+  }
+}
+
+export interface FileStateStoreOptions {
+  /** e.g. `<globalStorage>/sessions.json`. */
+  filePath: string;
+  /** Default: `state.lock` next to the file. */
+  lockPath?: string;
+  lock?: LockOptions;
+  /** Id generator for the default profile of an empty state (default crypto.randomUUID). */
+  newId?: () => string;
+  /** Fallback stat poll for other processes' writes (default 500 ms; 0 disables). */
+  pollMs?: number;
+  /** Debounce of fs.watch events (default 50 ms). */
+  debounceMs?: number;
+}
+
+type Listener = (state: PersistedState) => void;
+
+export function parseState(raw: string, filePath: string): PersistedState {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (err) {
+    throw new StateFileError(filePath, 'it is not valid JSON', { cause: err });
+  }
+  const s = data as Partial<PersistedState> | null;
+  if (!s || typeof s !== 'object' || Array.isArray(s)) throw new StateFileError(filePath, 'it is not a JSON object');
+  if (s.version !== 1) throw new StateFileError(filePath, `unsupported version ${JSON.stringify(s.version)} (a newer AWS Sessions may have written it)`);
+  if (!Array.isArray(s.profiles) || !Array.isArray(s.sessions) || !s.active || typeof s.active !== 'object' || Array.isArray(s.active)) {
+    throw new StateFileError(filePath, 'profiles, sessions or active is missing or malformed');
+  }
+  return s as PersistedState;
+}
+
+export class FileStateStore implements StateStore, Disposable {
+  private readonly filePath: string;
+  private readonly lockPath: string;
+  private readonly newId: () => string;
+  private readonly listeners = new Set<Listener>();
+  private empty?: PersistedState;
+  /** Last content seen (read, written or observed); undefined = file missing. */
+  private lastRaw?: string;
+  private watcher?: FSWatcher;
+  private poll?: NodeJS.Timeout;
+  private debounce?: NodeJS.Timeout;
+  private lastStat = '';
+  private checking = false;
+  private disposed = false;
+
+  constructor(private readonly opts: FileStateStoreOptions) {
+    this.filePath = path.resolve(opts.filePath);
+    this.lockPath = opts.lockPath ?? path.join(path.dirname(this.filePath), 'state.lock');
+    this.newId = opts.newId ?? randomUUID;
+  }
+
+  async read(): Promise<PersistedState> {
+    const raw = await this.readRaw();
+    if (raw === undefined) return structuredClone(this.emptyState());
+    return parseState(raw, this.filePath);
+  }
+
+  async update(mutate: (state: PersistedState) => PersistedState | void): Promise<PersistedState> {
+    const { state, changed } = await withLock(
+      this.lockPath,
+      async () => {
+        const raw = await this.readRaw();
+        const current = raw === undefined ? structuredClone(this.emptyState()) : parseState(raw, this.filePath);
+        const next = mutate(current) ?? current;
+        const text = JSON.stringify(next, null, 2) + '\n';
+        if (text === raw) return { state: next, changed: false };
+        const before = this.lastRaw;
+        this.lastRaw = text; // set first so our own watcher never reports our write
+        try {
+          await writeFileAtomic(this.filePath, text, { newMode: 0o600 });
+        } catch (err) {
+          this.lastRaw = before;
+          throw err;
+        }
+        this.lastStat = await this.statKey();
+        return { state: next, changed: true };
+      },
+      this.opts.lock,
+    );
+    if (changed) this.emit(state);
+    return structuredClone(state);
+  }
+
+  onDidChange(listener: Listener): Disposable {
+    this.listeners.add(listener);
+    this.startWatching();
+    return {
+      dispose: () => {
+        this.listeners.delete(listener);
+        if (this.listeners.size === 0) this.stopWatching();
+      },
+    };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+    this.stopWatching();
+  }
+
+  private emptyState(): PersistedState {
+    this.empty ??= emptyState(this.newId());
+    return this.empty;
+  }
+
+  private async readRaw(): Promise<string | undefined> {
+    const bytes = await readIfExists(this.filePath);
+    return bytes?.toString('utf8');
+  }
+
+  private emit(state: PersistedState): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(structuredClone(state));
+      } catch {
+        /* a listener's failure must not break the store or other listeners */
+      }
+    }
+  }
+
+  private startWatching(): void {
+    if (this.watcher || this.poll || this.disposed) return;
+    // Baseline: what this process considers current, so only real changes fire.
+    void (async () => {
+      this.lastRaw ??= await this.readRaw();
+      this.lastStat = await this.statKey();
+    })();
+    const dir = path.dirname(this.filePath);
+    const base = path.basename(this.filePath);
+    try {
+      this.watcher = watch(dir, { persistent: false }, (_event, name) => {
+        if (name && name.toString() !== base) return;
+        this.schedule();
+      });
+      this.watcher.on('error', () => this.stopWatcherOnly());
+    } catch {
+      this.watcher = undefined; // folder missing or watching unsupported: the poll still works
+    }
+    const pollMs = this.opts.pollMs ?? 500;
+    if (pollMs > 0) {
+      this.poll = setInterval(() => {
+        void this.statKey().then((k) => {
+          if (k !== this.lastStat) this.schedule();
+        });
+      }, pollMs);
+      this.poll.unref();
+    }
+  }
+
+  private stopWatcherOnly(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  private stopWatching(): void {
+    this.stopWatcherOnly();
+    if (this.poll) clearInterval(this.poll);
+    if (this.debounce) clearTimeout(this.debounce);
+    this.poll = undefined;
+    this.debounce = undefined;
+  }
+
+  private schedule(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.check(), this.opts.debounceMs ?? 50);
+    this.debounce.unref();
+  }
+
+  private async check(): Promise<void> {
+    if (this.checking) return this.schedule();
+    this.checking = true;
+    try {
+      this.lastStat = await this.statKey();
+      const raw = await this.readRaw();
+      if (raw === this.lastRaw || raw === undefined || this.disposed) return;
+      let state: PersistedState;
+      try {
+        state = parseState(raw, this.filePath);
+      } catch {
+        return; // a partial or broken file: read()/update() report it; wait for a valid write
+      }
+      this.lastRaw = raw;
+      this.emit(state);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async statKey(): Promise<string> {
+    try {
+      const st = await fs.stat(this.filePath);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'missing';
+    }
+  }
+}
