@@ -12,6 +12,7 @@ import { systemClock } from './core/ports';
 import { FileStateStore } from './core/stateStore';
 import { AwsFiles } from './core/awsFiles/awsFiles';
 import { CredentialsFileDelivery } from './core/fileDelivery';
+import { fileLock } from './core/fileLock';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
@@ -37,9 +38,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
 
   const storageDir = context.globalStorageUri.fsPath;
   mkdirSync(storageDir, { recursive: true, mode: 0o700 });
-  const state = new FileStateStore(join(storageDir, StorageFiles.state));
+  const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
   context.subscriptions.push(state);
-  const files = new AwsFiles({ env: process.env, homeDir: homedir(), lockPath: join(storageDir, StorageFiles.awsFilesLock) });
+  const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 
   const service = new SessionService({
     state,

@@ -4,7 +4,8 @@
  */
 import type { AwsCredentials, DeliveryRecord } from './model';
 import type { CredentialsDelivery, DeliveryTarget } from './delivery';
-import type { AwsFiles, OwnedKeys } from './awsFiles/awsFiles';
+import type { AwsFiles, CredentialValues } from './awsFiles/awsFiles';
+import type { OwnedKeys } from './awsFiles/ownership';
 
 interface FileRecord {
   kind: 'credentialsFile';
@@ -21,7 +22,7 @@ export class CredentialsFileDelivery implements CredentialsDelivery {
 
   async deliver(target: DeliveryTarget, credentials: AwsCredentials, previous: DeliveryRecord | undefined): Promise<DeliveryRecord> {
     const prev = isFileRecord(previous) ? previous : undefined;
-    const values: Record<string, string> = {
+    const values: CredentialValues = {
       aws_access_key_id: credentials.accessKeyId,
       aws_secret_access_key: credentials.secretAccessKey,
     };
