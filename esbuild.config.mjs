@@ -50,6 +50,8 @@ const builds = [
     format: 'cjs',
     external: ['vscode'],
     plugins: [lazySdk],
+    // Turn import('./sdk.js') into a lazy require: the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
   },
   {
     ...common,
