@@ -29,6 +29,8 @@ export interface AwsSessionsApi {
   stateFile: string;
   credentialsFile: string;
   configFile: string;
+  /** The integrated terminal's environment collection (read-only use by tests). */
+  terminalEnvironment: vscode.GlobalEnvironmentVariableCollection;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
@@ -91,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   }
   if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
 
-  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath };
+  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection };
 }
 
 export function deactivate(): void {
