@@ -1,13 +1,9 @@
 /** XML rendering for AWS Query-protocol services (STS): results and ErrorResponse documents. */
 import type { AwsError, DoubleResponse } from './types';
 
+/** Escapes element text the way STS does: `&`, `<`, `>` only (quotes stay as they are). */
 export function escapeXml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A tree of elements: string/number leaves, nested objects; undefined members are left out. */
