@@ -29,6 +29,7 @@ export type IniParseProblem =
   | 'empty-key'
   | 'duplicate-section'
   | 'duplicate-key'
+  | 'invalid-nested'
   | 'invalid-utf8';
 
 export class IniParseError extends Error {
@@ -97,6 +98,15 @@ export interface TextEdit {
 const PY_WS = '\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 const isPyWs = (ch: string): boolean => PY_WS.includes(ch);
 
+/** Each piece of a nested line (split as Python's str.splitlines) must be `name = value`. */
+function nestedOk(content: string): boolean {
+  return content.split(/[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/).every((piece) => {
+    let i = 0;
+    while (i < piece.length && isPyWs(piece[i])) i++;
+    return i === piece.length || piece.includes('=');
+  });
+}
+
 /** Decode UTF-8 exactly (keeping a BOM) or throw an IniParseError. */
 export function decodeUtf8(bytes: Uint8Array): string {
   try {
@@ -109,7 +119,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
 }
 
 interface MutableKey {
-  name: string; line: number; lastLine: number; nameStart: number; nameEnd: number; valueStart: number; valueEnd: number;
+  nested: boolean; name: string; line: number; lastLine: number; nameStart: number; nameEnd: number; valueStart: number; valueEnd: number;
 }
 interface MutableSection {
   header: string; line: number; lastLine: number; keys: Map<string, MutableKey>; hasComments: boolean;
@@ -160,6 +170,10 @@ export class IniDocument {
         kind = 'blank';
       } else if (cur && curKey && indent > indentLevel) {
         kind = 'continuation';
+        // botocore parses `key =` followed by indented lines as `sub = value` pairs.
+        if (curKey.nested && !nestedOk(text.slice(s, e))) {
+          throw new IniParseError('invalid-nested', lineNo + 1, `nested line under "${curKey.name} =" is not "name = value"`);
+        }
         curKey.lastLine = lineNo;
         curKey.valueEnd = e;
       } else {
@@ -194,7 +208,7 @@ export class IniDocument {
           let vs = d + 1;
           while (vs < e && isPyWs(text[vs])) vs++;
           kind = 'key';
-          curKey = { name, line: lineNo, lastLine: lineNo, nameStart: s, nameEnd: ne, valueStart: vs, valueEnd: e };
+          curKey = { nested: vs === e, name, line: lineNo, lastLine: lineNo, nameStart: s, nameEnd: ne, valueStart: vs, valueEnd: e };
           cur.keys.set(name, curKey);
         }
       }

@@ -42,6 +42,7 @@ describe('iniEdit: parsing as botocore reads it', () => {
     ['duplicate section', '[a]\nk = 1\n\n[a]\nk = 2\n', 'duplicate-section', 4],
     ['duplicate key, case-insensitive', '[a]\nRegion = 1\nregion = 2\n', 'duplicate-key', 3],
     ['empty header', '[a]\n[]\n', 'invalid-line', 2],
+    ['nested line without =', '[a]\ns3 =\n  max = 1\n  oops\n', 'invalid-nested', 4],
   ];
   for (const [name, text, problem, line] of bad) {
     it(`refuses ${name} with its line number`, () => {

@@ -81,7 +81,7 @@ describe('ownership', () => {
   });
 
   it('restores a multi-line previous value exactly', () => {
-    const original = '[profile a]\nregion =\n  weird\n# c\n';
+    const original = '[profile a]\nregion =\n  sub = weird\n# c\n';
     const a = applyOwned(original, 'config', 'a', { region: 'r' });
     assert.equal(a.text, '[profile a]\nregion =r\n# c\n');
     assert.equal(revertOwned(a.text, a.owned).text, original);
