@@ -96,7 +96,10 @@ export interface TextEdit {
 }
 
 const PY_WS = '\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
-const isPyWs = (ch: string): boolean => PY_WS.includes(ch);
+const isPyWs = (ch: string): boolean => {
+  const c = ch.charCodeAt(0);
+  return c === 32 || c === 9 || (c > 126 || c < 32 ? PY_WS.includes(ch) : false);
+};
 
 /** Each piece of a nested line (split as Python's str.splitlines) must be `name = value`. */
 function nestedOk(content: string): boolean {
