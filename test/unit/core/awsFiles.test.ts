@@ -109,3 +109,29 @@ describe('AwsFiles', () => {
     assert.equal((await files.listProfiles()).length, 20);
   });
 });
+
+describe('AwsFiles: golden fixtures (test/fixtures/ini)', () => {
+  const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'ini');
+  let home: string;
+  beforeEach(async () => (home = await fs.mkdtemp(path.join(os.tmpdir(), 'awsgold-'))));
+  afterEach(() => fs.rm(home, { recursive: true, force: true }));
+
+  it('edits a realistic config and credentials file byte for byte, and reverts to the original bytes', async () => {
+    await fs.mkdir(path.join(home, '.aws'));
+    const files = new AwsFiles({ env: {}, homeDir: home, lock: fileLock(path.join(home, 'l.lock')) });
+    const load = (n: string) => fs.readFile(path.join(fixtures, n));
+    await fs.writeFile(files.configPath, await load('realistic.config'));
+    await fs.writeFile(files.credentialsPath, await load('realistic.credentials'));
+    const dev = await files.applyConfig('dev', { region: 'sa-east-1', credential_process: 'aws-sessions generate 1234' });
+    const created = await files.applyConfig('new', { region: 'us-east-2' });
+    const cred = await files.applyCredentials('dev', { aws_access_key_id: 'ASIAEXAMPLE', aws_secret_access_key: 'secret/+=', aws_session_token: 'token==' });
+    await assert.rejects(files.applyCredentials('long-term', { aws_access_key_id: 'ASIAX', aws_secret_access_key: 'y' }), ForeignCredentialsError);
+    assert.deepEqual(await fs.readFile(files.configPath), await load('realistic.config.expected'));
+    assert.deepEqual(await fs.readFile(files.credentialsPath), await load('realistic.credentials.expected'));
+    await files.revert(dev);
+    await files.revert(created);
+    await files.revert(cred);
+    assert.deepEqual(await fs.readFile(files.configPath), await load('realistic.config'));
+    assert.deepEqual(await fs.readFile(files.credentialsPath), await load('realistic.credentials'));
+  });
+});
