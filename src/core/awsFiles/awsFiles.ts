@@ -44,6 +44,9 @@ export interface ProfileInfo {
   credentialKeys: string[];
 }
 
+/** What a revert did; never the file's text (it may hold other profiles' secrets). */
+export type RevertSummary = Omit<RevertResult, 'text'>;
+
 export interface AwsFilesOptions {
   env: Readonly<Record<string, string | undefined>>;
   homeDir: string;
@@ -108,11 +111,11 @@ export class AwsFiles {
   }
 
   /** Undo an apply: keys still holding what we wrote, our header if now empty, our file if now empty. */
-  revert(owned: OwnedKeys): Promise<RevertResult> {
+  revert(owned: OwnedKeys): Promise<RevertSummary> {
     const p = this.pathOf(owned.file);
     return this.lock(async () => {
       const bytes = await readIfExists(p);
-      if (!bytes) return { text: '', keptKeys: [], sectionRemoved: true };
+      if (!bytes) return { keptKeys: [], sectionRemoved: true };
       const text = this.decode(bytes, p);
       const result = this.wrap(p, () => revertOwned(text, owned));
       if (owned.createdFile && result.text.length === 0) {
@@ -120,7 +123,7 @@ export class AwsFiles {
       } else if (result.text !== text) {
         await writeFileAtomic(p, result.text);
       }
-      return result;
+      return { keptKeys: result.keptKeys, sectionRemoved: result.sectionRemoved };
     });
   }
 

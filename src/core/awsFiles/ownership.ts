@@ -11,7 +11,8 @@
  * `[profile "name"]` match, `[ profile name ]` does not). When several config headers name the same
  * profile the CLI uses the last one, so that is the one we edit.
  */
-import { applyEdits, IniDocument, IniSection, shlexSplit, TextEdit } from './iniEdit';
+import { applyEdits, IniDocument, IniSection, TextEdit } from './iniEdit';
+import { shlexSplit } from './shlex';
 
 export type AwsFileKind = 'credentials' | 'config';
 
@@ -32,6 +33,19 @@ export interface OwnedKeys {
   /** True when the file did not exist before (set by AwsFiles; revert deletes it if left empty). */
   createdFile?: boolean;
   keys: Record<string, OwnedKey>;
+}
+
+/** Validates an ownership record read back from persisted state (`ActiveSession.owned`). */
+export function isOwnedKeys(x: unknown): x is OwnedKeys {
+  if (!x || typeof x !== 'object') return false;
+  const o = x as Record<string, unknown>;
+  if ((o.file !== 'credentials' && o.file !== 'config') || typeof o.profile !== 'string' || typeof o.section !== 'string') return false;
+  if (typeof o.createdSection !== 'boolean' || !o.keys || typeof o.keys !== 'object') return false;
+  if (o.sectionPrefix !== undefined && typeof o.sectionPrefix !== 'string') return false;
+  return Object.values(o.keys as Record<string, unknown>).every((k) => {
+    const r = k as Record<string, unknown> | null;
+    return !!r && typeof r.written === 'string' && (r.previous === undefined || typeof r.previous === 'string');
+  });
 }
 
 /** Keys of the credentials file whose values are secrets. */

@@ -98,3 +98,14 @@ describe('ownership', () => {
     assert.throws(() => applyOwned(a.text, 'config', 'b', { region: 'r' }, a.owned));
   });
 });
+
+describe('isOwnedKeys', () => {
+  it('accepts a real record and rejects malformed ones', async () => {
+    const { isOwnedKeys } = await import('../../../src/core/awsFiles/ownership');
+    const { owned } = applyOwned('[profile a]\nregion = x\n', 'config', 'a', { region: 'y' });
+    assert.equal(isOwnedKeys(JSON.parse(JSON.stringify(owned))), true);
+    assert.equal(isOwnedKeys({ ...owned, file: 'other' }), false);
+    assert.equal(isOwnedKeys({ ...owned, keys: { region: { previous: 1, written: 'y' } } }), false);
+    assert.equal(isOwnedKeys(null), false);
+  });
+});
