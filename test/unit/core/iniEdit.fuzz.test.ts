@@ -131,6 +131,7 @@ describe('iniEdit property test (seeded random files)', function () {
       for (const p of [...order].reverse()) text = revertOwned(text, owned.get(p)!).text;
       assert.equal(text, original, `revert-all differs: ${ctx()}`);
     }
+    if (process.env.INI_FUZZ_STATS) console.log(JSON.stringify(stats));
     assert.ok(stats.unparseable > 50 && stats.foreign > 50 && stats.reverts > 1000, JSON.stringify(stats));
   });
 });
