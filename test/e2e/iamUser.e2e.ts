@@ -50,9 +50,9 @@ describe('IAM User session (browser end to end)', function () {
     await input.fill(await mfaCode(alice));
     await input.press('Enter');
 
-    const credentials = await waitFor(() => {
+    const credentials = await waitFor<string>(() => {
       const text = editor.readAwsFiles().credentials ?? '';
-      return /\[default\]\naws_access_key_id = ASIA/.test(text) ? text : undefined;
+      return /\[default\]\naws_access_key_id = ASIA/.test(text) ? text : '';
     }, { what: 'temporary credentials in the credentials file', timeoutMs: 30_000 });
     assert.ok(credentials.startsWith(FOREIGN_CREDENTIALS), 'foreign credentials kept byte for byte');
     assert.ok(!credentials.includes(alice.secretAccessKey), 'no long-term secret in the file');

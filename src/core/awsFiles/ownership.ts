@@ -11,6 +11,7 @@
  * `[profile "name"]` match, `[ profile name ]` does not). When several config headers name the same
  * profile the CLI uses the last one, so that is the one we edit.
  */
+import { createHash } from 'node:crypto';
 import { applyEdits, IniDocument, IniSection, TextEdit } from './iniEdit';
 import { shlexSplit } from './shlex';
 
@@ -19,7 +20,21 @@ export type AwsFileKind = 'credentials' | 'config';
 export interface OwnedKey {
   /** Raw value the key held before we first wrote it; absent when we added the key. */
   previous?: string;
+  /**
+   * What we wrote. For the credentials file's secret keys, only a SHA-256 digest (`sha256:<hex>`):
+   * ownership records are persisted in the shared state file, which must hold no credentials.
+   */
   written: string;
+}
+
+/** The `written` record of a value: a digest for secret keys of the credentials file. */
+export function writtenRecord(file: AwsFileKind, key: string, value: string): string {
+  return file === 'credentials' && SECRET_KEYS.includes(key) ? `sha256:${createHash('sha256').update(value, 'utf8').digest('hex')}` : value;
+}
+
+/** Whether a key's current value is still what we wrote. */
+export function isWritten(rec: OwnedKey | undefined, file: AwsFileKind, key: string, current: string): boolean {
+  return rec !== undefined && rec.written === writtenRecord(file, key, current);
 }
 
 export interface OwnedKeys {
@@ -149,13 +164,13 @@ export function applyOwned(
     const dropped: Record<string, OwnedKey> = {};
     for (const [k, rec] of Object.entries(previousOwned.keys)) if (!wanted.has(k)) dropped[k] = rec;
     if (Object.keys(dropped).length) {
-      const edits = revertKeyEdits(doc, findProfileSection(doc, file, profile), dropped);
+      const edits = revertKeyEdits(doc, file, findProfileSection(doc, file, profile), dropped);
       if (edits.length) doc = IniDocument.parse(applyEdits(doc.text, edits));
     }
   }
 
   const section = findProfileSection(doc, file, profile);
-  const ours = (k: string, current: string): boolean => previousOwned?.keys[k]?.written === current;
+  const ours = (k: string, current: string): boolean => isWritten(previousOwned?.keys[k], file, k, current);
 
   if (file === 'credentials' && section) {
     const foreign = SECRET_KEYS.filter((k) => {
@@ -179,10 +194,11 @@ export function applyOwned(
     if (key) {
       const current = doc.value(key);
       const previous = ours(k, current) ? previousOwned?.keys[k]?.previous : current;
-      owned.keys[k] = previous === undefined ? { written: v } : { previous, written: v };
+      const written = writtenRecord(file, k, v);
+      owned.keys[k] = previous === undefined ? { written } : { previous, written };
       if (current !== v) edits.push(doc.setValue(key, v));
     } else {
-      owned.keys[k] = { written: v };
+      owned.keys[k] = { written: writtenRecord(file, k, v) };
       toInsert.push([k, v]);
     }
   }
@@ -200,13 +216,13 @@ export function applyOwned(
   return { text: applyEdits(doc.text, edits), owned };
 }
 
-function revertKeyEdits(doc: IniDocument, section: IniSection | undefined, keys: Readonly<Record<string, OwnedKey>>): TextEdit[] {
+function revertKeyEdits(doc: IniDocument, file: AwsFileKind, section: IniSection | undefined, keys: Readonly<Record<string, OwnedKey>>): TextEdit[] {
   if (!section) return [];
   const edits: TextEdit[] = [];
   const remove: number[] = [];
   for (const [k, rec] of Object.entries(keys)) {
     const key = doc.key(section, k);
-    if (!key || doc.value(key) !== rec.written) continue; // gone or changed by the user: theirs now
+    if (!key || !isWritten(rec, file, k, doc.value(key))) continue; // gone or changed by the user: theirs now
     if (rec.previous !== undefined) edits.push(doc.setValue(key, rec.previous));
     else remove.push(...doc.keyLines(key));
   }
@@ -229,9 +245,9 @@ export function revertOwned(text: string, owned: OwnedKeys): RevertResult {
   if (!section) return { text, keptKeys, sectionRemoved: true };
   for (const [k, rec] of Object.entries(owned.keys)) {
     const key = doc.key(section, k);
-    if (key && doc.value(key) !== rec.written) keptKeys.push(k);
+    if (key && !isWritten(rec, owned.file, k, doc.value(key))) keptKeys.push(k);
   }
-  const edits = revertKeyEdits(doc, section, owned.keys);
+  const edits = revertKeyEdits(doc, owned.file, section, owned.keys);
   if (edits.length) {
     doc = IniDocument.parse(applyEdits(doc.text, edits));
     section = findProfileSection(doc, owned.file, owned.profile);

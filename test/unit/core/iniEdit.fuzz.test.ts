@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { IniDocument, IniParseError } from '../../../src/core/awsFiles/iniEdit';
 import {
+  isWritten,
   applyOwned,
   AwsFileKind,
   findProfileSection,
@@ -67,7 +68,7 @@ function hasForeignSecret(text: string, profile: string, rec: OwnedKeys | undefi
   if (!sec) return false;
   return SECRET_KEYS.some((k) => {
     const key = doc.key(sec, k);
-    return key !== undefined && rec?.keys[k]?.written !== doc.value(key);
+    return key !== undefined && !isWritten(rec?.keys[k], 'credentials', k, doc.value(key));
   });
 }
 
