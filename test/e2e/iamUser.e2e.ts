@@ -67,6 +67,10 @@ describe('IAM User session (browser end to end)', function () {
     assert.equal(exitCode, 0, output);
     assert.match(output, /profile=default region=eu-west-1/);
     assert.ok(output.includes(alice.arn), output);
+    // The same command once more where people see it, for the README's picture.
+    await editor.page.keyboard.type(`clear; ${editor.aws('sts get-caller-identity --output table')}`, { delay: 1 });
+    await editor.page.keyboard.press('Enter');
+    await editor.page.locator('.terminal-wrapper.active .xterm-rows, .terminal .xterm-rows').last().filter({ hasText: 'GetCallerIdentity' }).waitFor({ timeout: 30_000 }).catch(() => undefined);
     await editor.screenshot('terminal-caller-identity');
 
     await row.hover();
