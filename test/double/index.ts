@@ -10,6 +10,10 @@ import type { SamlCheck } from './saml';
 import { DEFAULT_SEED, type SeedFile } from './seed';
 import { DoubleState } from './state';
 import { createStsModule } from './sts';
+import { createSsoPortalModule } from './sso';
+import { createSsoOidcModule } from './ssoOidc';
+import { ssoControlRoutes } from './ssoControl';
+import { DEFAULT_START_URL, SsoState, type SsoSettings } from './ssoState';
 import { totp } from './totp';
 import type { ServiceModule } from './types';
 
@@ -30,13 +34,17 @@ export interface LocalAwsOptions {
   readonly clock?: () => number;
   /** Extra checks on SAML assertions. */
   readonly samlChecks?: readonly SamlCheck[];
-  /** More service modules (SSO portal, SSO-OIDC), consulted after STS. */
+  /** More service modules, consulted after STS and before the SSO portal and SSO-OIDC. */
   readonly modules?: (state: DoubleState) => readonly ServiceModule[];
+  /** IAM Identity Center: organisation size, portal throttle, token lifetimes; `false` leaves SSO out. */
+  readonly sso?: Partial<SsoSettings> | false;
 }
 
 export interface ReadyLine {
   readonly endpoint: string;
   readonly users: readonly UserInfo[];
+  /** Start URL of the IAM Identity Center instance (any http(s) URL is accepted). */
+  readonly ssoStartUrl?: string;
 }
 
 export interface LocalAws extends ReadyLine {
@@ -44,6 +52,8 @@ export interface LocalAws extends ReadyLine {
   readonly port: number;
   /** Live state: faults, clock skew, settings, call log, issued credentials. */
   readonly state: DoubleState;
+  /** IAM Identity Center state: organisation, device codes (approve them here), tokens, throttle. */
+  readonly sso: SsoState;
   /** A seeded user by name; throws when there is none. */
   user(name: string): UserInfo;
   /** The current TOTP code of an MFA device. */
@@ -63,8 +73,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     options.clock,
   );
   let endpoint = '';
-  const modules = [createStsModule(state, { samlChecks: options.samlChecks }), ...(options.modules?.(state) ?? [])];
-  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint) }));
+  const sso = new SsoState(options.sso || {}, () => state.now());
+  const modules = [
+    createStsModule(state, { samlChecks: options.samlChecks }),
+    ...(options.modules?.(state) ?? []),
+    ...(options.sso === false ? [] : [createSsoPortalModule(state, sso), createSsoOidcModule(sso, () => state.now())]),
+  ];
+  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint, options.sso === false ? {} : ssoControlRoutes(sso)) }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -81,7 +96,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     host,
     port,
     users,
+    ssoStartUrl: options.sso === false ? undefined : DEFAULT_START_URL,
     state,
+    sso,
     user(name) {
       const u = users.find((x) => x.name === name);
       if (!u) {
@@ -114,3 +131,4 @@ export { AwsError } from './types';
 export { buildSamlAssertion, type SamlCheck, type SamlClaims } from './saml';
 export { NodeSha256 } from './sigv4';
 export { totp } from './totp';
+export { SsoState, DEFAULT_START_URL, pkceChallenge, type SsoSettings, type SsoAccount } from './ssoState';
