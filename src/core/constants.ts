@@ -20,6 +20,11 @@ export const Commands = {
   refreshTree: 'awsSessions.refresh',
   showLog: 'awsSessions.showLog',
   statusBarClick: 'awsSessions.statusBarQuickPick',
+  addIntegration: 'awsSessions.addSsoIntegration',
+  loginIntegration: 'awsSessions.loginSsoIntegration',
+  syncIntegration: 'awsSessions.syncSsoIntegration',
+  logoutIntegration: 'awsSessions.logoutSsoIntegration',
+  deleteIntegration: 'awsSessions.deleteSsoIntegration',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -36,6 +41,7 @@ export const Settings = {
   ssoEndpointUrl: 'ssoEndpointUrl',
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
   logLevel: 'logLevel',
+  ssoLoginFlow: 'ssoLoginFlow',
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */
@@ -49,6 +55,21 @@ export const SecretKeys = {
   cachedSessionCredentials: (sessionId: string) => SecretKeys.forSession(sessionId, 'sessionCredentials'),
   allFor: (sessionId: string) => SECRET_PURPOSES.map((purpose) => SecretKeys.forSession(sessionId, purpose)),
 };
+
+/** What an integration stores in the vault: `aws-sessions/integration/<id>/<purpose>`. */
+export const INTEGRATION_SECRET_PURPOSES = ['ssoToken', 'ssoClient'] as const;
+export type IntegrationSecretPurpose = (typeof INTEGRATION_SECRET_PURPOSES)[number];
+export const IntegrationSecretKeys = {
+  forIntegration: (integrationId: string, purpose: IntegrationSecretPurpose) => `${EXTENSION_NAME}/integration/${integrationId}/${purpose}`,
+  allFor: (integrationId: string) => INTEGRATION_SECRET_PURPOSES.map((p) => IntegrationSecretKeys.forIntegration(integrationId, p)),
+};
+
+/** OIDC scope that gives a refresh token and portal access. */
+export const SSO_SCOPE = 'sso:account:access';
+/** Name under which the extension registers its OIDC client. */
+export const SSO_CLIENT_NAME = 'aws-sessions-vscode';
+/** Path of the loopback redirect of the authorization-code (PKCE) login. */
+export const SSO_REDIRECT_PATH = '/oauth/callback';
 
 /** File names inside the extension's global storage folder. */
 export const StorageFiles = {
