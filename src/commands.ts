@@ -51,15 +51,17 @@ async function resolveSession(deps: CommandDeps, arg: SessionArg, placeHolder: s
   return pickSession(deps, placeHolder, filter);
 }
 
-async function report(deps: CommandDeps, what: string, error: unknown): Promise<void> {
+function report(deps: CommandDeps, what: string, error: unknown): void {
   if (error instanceof CancelledError) {
     deps.logger.info(error.message);
     return;
   }
   const message = errorMessage(error);
   deps.logger.error(`${what}: ${message}`);
-  const choice = await vscode.window.showErrorMessage(`AWS Sessions: ${message}`, 'Show Log');
-  if (choice === 'Show Log') deps.showLog();
+  // Not awaited: the command settles now; the button works whenever the user presses it.
+  void vscode.window.showErrorMessage(`AWS Sessions: ${message}`, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') deps.showLog();
+  });
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -80,7 +82,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         const session = await resolveSession(deps, arg, 'Session to edit');
         if (session) SessionFormPanel.show(deps, session.kind, session.id);
       } catch (error) {
-        await report(deps, 'Edit session', error);
+        report(deps, 'Edit session', error);
       }
     },
     [Commands.deleteSession]: async (arg?: SessionArg, options?: { confirmed?: boolean }) => {
@@ -97,7 +99,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         }
         await deps.service.delete(session.id);
       } catch (error) {
-        await report(deps, 'Delete session', error);
+        report(deps, 'Delete session', error);
       }
     },
     [Commands.startSession]: async (arg?: SessionArg) => {
@@ -106,7 +108,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (!session) return;
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Starting AWS session "${session.alias}"` }, () => deps.service.start(session.id));
       } catch (error) {
-        await report(deps, 'Start session', error);
+        report(deps, 'Start session', error);
       }
     },
     [Commands.stopSession]: async (arg?: SessionArg) => {
@@ -114,7 +116,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         const session = await resolveSession(deps, arg, 'Session to stop', (s, st) => !!st.active[s.id]);
         if (session) await deps.service.stop(session.id);
       } catch (error) {
-        await report(deps, 'Stop session', error);
+        report(deps, 'Stop session', error);
       }
     },
     [Commands.refreshTree]: () => deps.refresh(),
