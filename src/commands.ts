@@ -1,6 +1,6 @@
 /** Command handlers. Each takes a session from the tree, an id or alias (tests, CLI), or asks with a quick pick. */
 import * as vscode from 'vscode';
-import { Commands, type CommandId } from './core/constants';
+import { Commands, type CommandId, type SsoCommandId } from './core/constants';
 import { CancelledError, errorMessage } from './core/errors';
 import type { PersistedState, Session, SessionKind } from './core/model';
 import type { SessionService } from './core/sessionService';
@@ -65,11 +65,11 @@ function report(deps: CommandDeps, what: string, error: unknown): void {
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const handlers: Record<CommandId, (...args: never[]) => unknown> = {
+  const handlers: Record<Exclude<CommandId, SsoCommandId>, (...args: never[]) => unknown> = {
     [Commands.addSession]: async (kind?: SessionKind) => {
       let chosen = kind;
       if (!chosen) {
-        const types = sessionTypes();
+        const types = sessionTypes().filter((t) => t.creatable !== false);
         chosen =
           types.length === 1
             ? types[0].kind

@@ -27,6 +27,13 @@ export const Commands = {
   deleteIntegration: 'awsSessions.deleteSsoIntegration',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+/** Commands of IAM Identity Center integrations (registered by src/sso/ssoCommands.ts). */
+export type SsoCommandId =
+  | typeof Commands.addIntegration
+  | typeof Commands.loginIntegration
+  | typeof Commands.syncIntegration
+  | typeof Commands.logoutIntegration
+  | typeof Commands.deleteIntegration;
 
 export const ContextKeys = {
   hasSessions: 'awsSessions.hasSessions',

@@ -10,7 +10,7 @@ import type { Clock, Logger, Prompter, SecretVault, StateStore } from './ports';
 import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
 import { sessionType } from './sessions/registry';
-import type { FormValues, GenerateContext } from './sessions/sessionType';
+import type { FormValues, GenerateContext, SsoCredentialsSource } from './sessions/sessionType';
 import { clearCachedCredentials } from './sessions/credentialCache';
 import { rules } from './validation';
 
@@ -22,6 +22,8 @@ export interface SessionServiceDeps {
   clock: Clock;
   logger: Logger;
   delivery: CredentialsDelivery;
+  /** Role credentials of IAM Identity Center sessions. */
+  sso?: SsoCredentialsSource;
   newId?: () => string;
 }
 
@@ -137,8 +139,8 @@ export class SessionService {
   }
 
   private generateContext(): GenerateContext {
-    const { secrets, sts, prompter, clock, logger } = this.deps;
-    return { secrets, sts, prompter, clock, logger };
+    const { secrets, sts, prompter, clock, logger, sso } = this.deps;
+    return { secrets, sts, prompter, clock, logger, sso };
   }
 
   /** Start a session: stop the other active session of its profile, get credentials, deliver them. */

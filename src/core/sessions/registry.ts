@@ -1,9 +1,10 @@
 /** The session types the extension knows. Register a new type here. */
 import type { Session, SessionKind } from '../model';
 import { iamUserType } from './iamUser';
+import { awsSsoType } from './awsSso';
 import type { SessionTypeModule } from './sessionType';
 
-const modules: ReadonlyArray<SessionTypeModule<Session>> = [iamUserType as SessionTypeModule<Session>];
+const modules: ReadonlyArray<SessionTypeModule<Session>> = [iamUserType as SessionTypeModule<Session>, awsSsoType as SessionTypeModule<Session>];
 
 const byKind = new Map<SessionKind, SessionTypeModule<Session>>(modules.map((m) => [m.kind, m]));
 
