@@ -126,8 +126,9 @@ export class AdaptiveLimiter {
 
   private grow(now: number): void {
     if (this.rMax === undefined) {
-      // Slow start: +5 % per success.
-      this.rate = Math.min(this.maxRate, this.rate * 1.05);
+      // Slow start: +0.5 req/s per success, so the rate roughly doubles every second early on
+      // without overshooting a small portal quota by much.
+      this.rate = Math.min(this.maxRate, this.rate + 0.5);
     } else {
       const t = (now - this.lastDecreaseAt) / 1000;
       const k = Math.cbrt((this.rMax * (1 - BETA)) / CUBIC_C);

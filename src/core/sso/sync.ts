@@ -4,6 +4,7 @@
  * limiter. Finished accounts are handed over in batches (by count or time), never one per call,
  * so a 2,000-account sync updates the tree a few dozen times.
  */
+import { setMaxListeners } from 'node:events';
 import type { PortalAccount, SsoPortal } from './portal';
 
 export interface SyncedAccount extends PortalAccount {
@@ -34,6 +35,8 @@ export async function readOrganisation(portal: SsoPortal, region: string, access
   // Aborts the remaining calls when one fails for good (e.g. the token is rejected).
   const inner = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, inner.signal]) : inner.signal;
+  // Every queued call listens for the abort: thousands of listeners are expected here.
+  setMaxListeners(0, inner.signal, signal, ...(options.signal ? [options.signal] : []));
 
   const flush = (force: boolean) => {
     if (pending.length === 0 || (!force && pending.length < batchSize && Date.now() - lastFlush < batchMs)) return;
