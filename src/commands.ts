@@ -51,7 +51,7 @@ async function resolveSession(deps: CommandDeps, arg: SessionArg, placeHolder: s
   return pickSession(deps, placeHolder, filter);
 }
 
-async function report(deps: CommandDeps, what: string, error: unknown): Promise<void> {
+export async function report(deps: Pick<CommandDeps, 'logger' | 'showLog'>, what: string, error: unknown): Promise<void> {
   if (error instanceof CancelledError) {
     deps.logger.info(error.message);
     return;
@@ -62,8 +62,11 @@ async function report(deps: CommandDeps, what: string, error: unknown): Promise<
   if (choice === 'Show Log') deps.showLog();
 }
 
+/** Commands registered elsewhere (profileCommands.ts). */
+type OwnCommandId = Exclude<CommandId, typeof Commands.addProfile | typeof Commands.renameProfile | typeof Commands.deleteProfile | typeof Commands.inspectSamlAssertion>;
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const handlers: Record<CommandId, (...args: never[]) => unknown> = {
+  const handlers: Record<OwnCommandId, (...args: never[]) => unknown> = {
     [Commands.addSession]: async (kind?: SessionKind) => {
       let chosen = kind;
       if (!chosen) {
@@ -115,6 +118,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (session) await deps.service.stop(session.id);
       } catch (error) {
         await report(deps, 'Stop session', error);
+      }
+    },
+    [Commands.createChainedSession]: async (arg?: SessionArg) => {
+      try {
+        const assumer = await resolveSession(deps, arg, 'Session whose credentials assume the role');
+        if (assumer) SessionFormPanel.show(deps, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` });
+      } catch (error) {
+        await report(deps, 'Create chained session', error);
       }
     },
     [Commands.refreshTree]: () => deps.refresh(),

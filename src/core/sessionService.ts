@@ -13,6 +13,10 @@ import { sessionType } from './sessions/registry';
 import type { FormValues, GenerateContext } from './sessions/sessionType';
 import { clearCachedCredentials } from './sessions/credentialCache';
 import { rules } from './validation';
+import type { SamlCapture } from './saml/capture';
+import type { CallerIdentity } from './aws/sts';
+import { assumerChainProblem } from './sessions/graph';
+import { DryRunVault } from './sessions/dryRunVault';
 
 export interface SessionServiceDeps {
   state: StateStore;
@@ -22,7 +26,21 @@ export interface SessionServiceDeps {
   clock: Clock;
   logger: Logger;
   delivery: CredentialsDelivery;
+  /** The IdP sign-in for SAML sessions (VS Code side); absent in the CLI. */
+  saml?: SamlCapture;
   newId?: () => string;
+}
+
+/** What "Test credentials" reports: who the fresh credentials are, and until when. */
+export interface TestResult extends CallerIdentity {
+  expiration?: string;
+}
+
+export interface CredentialOptions {
+  /** Cached credentials must stay valid this much longer (rotation). */
+  minValidityMs?: number;
+  /** A rotation in the background (no window unless needed). */
+  background?: boolean;
 }
 
 export class SessionService {
@@ -78,6 +96,8 @@ export class SessionService {
       throw error;
     }
     if (problems.length > 0) throw new ValidationError(problems);
+    const chainProblem = assumerChainProblem(before.sessions, result.session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
 
     for (const [purpose, value] of Object.entries(result.secrets) as Array<[SecretPurpose, string]>) {
       await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
@@ -125,20 +145,97 @@ export class SessionService {
   /**
    * Credentials for a session. Concurrent callers share one generation, so an MFA code is asked once.
    */
-  credentials(id: string): Promise<AwsCredentials> {
+  credentials(id: string, options: CredentialOptions = {}): Promise<AwsCredentials> {
     const running = this.inflight.get(id);
     if (running) return running;
     const promise = (async () => {
-      const session = await this.getSession(id);
-      return sessionType(session.kind).generate(session, this.generateContext());
+      const state = await this.deps.state.read();
+      const session = state.sessions.find((s) => s.id === id);
+      if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+      const problem = assumerChainProblem(state.sessions, session);
+      if (problem) throw new SessionError(session.alias, problem, 'Edit the session and choose another assumer session.', { code: 'BrokenChain' });
+      return sessionType(session.kind).generate(session, this.generateContext(options));
     })().finally(() => this.inflight.delete(id));
     this.inflight.set(id, promise);
     return promise;
   }
 
-  private generateContext(): GenerateContext {
-    const { secrets, sts, prompter, clock, logger } = this.deps;
-    return { secrets, sts, prompter, clock, logger };
+  private generateContext(options: CredentialOptions = {}): GenerateContext {
+    const { secrets, sts, prompter, clock, logger, saml } = this.deps;
+    return { secrets, sts, prompter, clock, logger, saml, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
+  }
+
+  /**
+   * "Test credentials": a fresh set from the form's values (nothing saved, nothing delivered, no cached
+   * token of this session used), then STS GetCallerIdentity with it. Throws the exact failure.
+   */
+  async testCredentials(kind: SessionKind, values: FormValues, existingId?: string): Promise<TestResult> {
+    const type = sessionType(kind);
+    const state = await this.deps.state.read();
+    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
+    const id = existing?.id ?? `dry-run-${this.newId()}`;
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    const { session, secrets } = type.fromForm(values, { id, profileId: existing?.profileId ?? '' }, existing, stored);
+    const chainProblem = assumerChainProblem(state.sessions, session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const credentials = await type.generate(session, { ...this.generateContext(), secrets: new DryRunVault(this.deps.secrets, id, secrets) });
+    let identity: CallerIdentity;
+    try {
+      identity = await this.deps.sts.getCallerIdentity({ credentials, region: session.region });
+    } catch (error) {
+      throw new SessionError(session.alias || 'new session', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    }
+    this.deps.logger.info(`Session "${session.alias}": test credentials OK as ${identity.arn}.`);
+    return { ...identity, expiration: credentials.expiration?.toISOString() };
+  }
+
+  /**
+   * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones.
+   * Returns undefined when the session is no longer active, or another window holds the refresh claim.
+   */
+  async refresh(id: string, claimMs = 120_000): Promise<AwsCredentials | undefined> {
+    const now = this.deps.clock.now();
+    let claimed = false;
+    const before = await this.deps.state.update((s) => {
+      const active = s.active[id];
+      if (!active || (active.status !== 'active' && active.status !== 'expired')) return;
+      if (active.refreshClaimUntil && Date.parse(active.refreshClaimUntil) > now) return;
+      active.refreshClaimUntil = new Date(now + claimMs).toISOString();
+      claimed = true;
+    });
+    if (!claimed) return undefined;
+    const session = before.sessions.find((s) => s.id === id);
+    const current = before.active[id];
+    try {
+      if (!session) return undefined;
+      const left = current.expiration ? Math.max(0, Date.parse(current.expiration) - now) : 0;
+      const credentials = await this.credentials(id, { minValidityMs: left + 1000, background: true });
+      const state = await this.deps.state.read();
+      const active = state.active[id];
+      const still = state.sessions.find((s) => s.id === id);
+      if (!active || !still || (active.status !== 'active' && active.status !== 'expired')) return undefined;
+      const profile = profileOf(state, still);
+      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias }, credentials, active.delivery);
+      await this.deps.state.update((s) => {
+        const a = s.active[id];
+        if (!a) return;
+        s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined };
+      });
+      this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
+      return credentials;
+    } finally {
+      await this.deps.state.update((s) => {
+        if (s.active[id]?.refreshClaimUntil) s.active[id].refreshClaimUntil = undefined;
+      });
+    }
+  }
+
+  /** The credentials of an active session ran out before a refresh succeeded. */
+  async markExpired(id: string, reason: string): Promise<void> {
+    await this.deps.state.update((s) => {
+      const a = s.active[id];
+      if (a && a.status === 'active') s.active[id] = { ...a, status: 'expired', error: reason };
+    });
   }
 
   /** Start a session: stop the other active session of its profile, get credentials, deliver them. */
@@ -164,6 +261,7 @@ export class SessionService {
           expiration: credentials.expiration?.toISOString(),
           delivery,
           startedAt: new Date(this.deps.clock.now()).toISOString(),
+          issuedAt: new Date(this.deps.clock.now()).toISOString(),
         };
         s.terminalProfile = profile.name;
       });
