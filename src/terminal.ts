@@ -86,11 +86,14 @@ export class TerminalEnvironment implements vscode.Disposable {
       wanted.push({ key: `folder:${folder.uri.toString()}`, target: scoped, ...result, description: result.description ?? (profile ? `AWS Sessions: folder profile "${profile}"` : undefined) });
     }
     if (generation !== this.generation) return; // a newer render is on its way
-    for (const { key, target, env, description } of wanted) {
-      const signature = JSON.stringify([env, description ?? '']);
-      if (this.applied.get(key) === signature) continue; // no churn: terminals are flagged only on real changes
-      this.applied.set(key, signature);
-      target.clear();
+    const signatures = wanted.map(({ key, env, description }) => [key, JSON.stringify([env, description ?? ''])] as const);
+    if (signatures.length === this.applied.size && signatures.every(([key, sig]) => this.applied.get(key) === sig)) return; // no churn
+    // VS Code applies mutators in insertion order, and a folder's scoped value must come after the
+    // global one to win: rewrite all, global first.
+    this.applied.clear();
+    this.collection.clear();
+    for (const [index, { target, env, description }] of wanted.entries()) {
+      this.applied.set(signatures[index][0], signatures[index][1]);
       for (const [name, value] of Object.entries(env)) target.replace(name, value);
       target.description = description;
     }
