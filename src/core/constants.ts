@@ -25,11 +25,26 @@ export const Commands = {
   addProfile: 'awsSessions.addProfile',
   renameProfile: 'awsSessions.renameProfile',
   deleteProfile: 'awsSessions.deleteProfile',
+  filter: 'awsSessions.filterSessions',
+  clearFilter: 'awsSessions.clearFilter',
+  viewFlat: 'awsSessions.viewFlat',
+  viewGrouped: 'awsSessions.viewGrouped',
+  pin: 'awsSessions.pinSession',
+  unpin: 'awsSessions.unpinSession',
+  changeProfile: 'awsSessions.changeProfile',
+  changeRegion: 'awsSessions.changeRegion',
+  copyAccountId: 'awsSessions.copyAccountId',
+  copyRoleArn: 'awsSessions.copyRoleArn',
+  switchTerminalProfile: 'awsSessions.switchTerminalProfile',
+  openTerminal: 'awsSessions.openTerminalWithSession',
+  revealActive: 'awsSessions.revealActiveSession',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
   hasSessions: 'awsSessions.hasSessions',
+  filterActive: 'awsSessions.filterActive',
+  viewMode: 'awsSessions.viewMode',
 } as const;
 
 /** Setting names without the `awsSessions.` section prefix, as read by getConfiguration('awsSessions'). */
@@ -42,6 +57,12 @@ export const Settings = {
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
   logLevel: 'logLevel',
   samlBrowserPath: 'samlBrowserPath',
+  /** 'grouped' or 'flat' (sorted by recent use). */
+  treeViewMode: 'tree.viewMode',
+  /** Resource-scoped: the named profile terminals of a workspace folder use. */
+  terminalProfile: 'terminal.profile',
+  /** Opt-in: put the credentials themselves into terminals (never persisted). */
+  terminalInjectCredentials: 'terminal.injectCredentials',
 } as const;
 
 /** Test hooks read from the environment (never needed by users). */

@@ -11,7 +11,7 @@ import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
 import { sessionType } from './sessions/registry';
 import type { FormValues, GenerateContext } from './sessions/sessionType';
-import { clearCachedCredentials } from './sessions/credentialCache';
+import { clearCachedCredentials, readCachedCredentials } from './sessions/credentialCache';
 import { rules } from './validation';
 import type { SamlCapture } from './saml/capture';
 import type { CallerIdentity } from './aws/sts';
@@ -45,6 +45,8 @@ export interface CredentialOptions {
 
 export class SessionService {
   private readonly inflight = new Map<string, Promise<AwsCredentials>>();
+  /** Credentials this process delivered last, per session (memory only). */
+  private readonly delivered = new Map<string, AwsCredentials>();
   private readonly newId: () => string;
 
   constructor(private readonly deps: SessionServiceDeps) {
@@ -137,6 +139,8 @@ export class SessionService {
     await this.deps.state.update((s) => {
       s.sessions = s.sessions.filter((x) => x.id !== id);
       delete s.active[id];
+      if (s.pinned) s.pinned = s.pinned.filter((x) => x !== id);
+      if (s.lastUsed) delete s.lastUsed[id];
     });
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
@@ -253,6 +257,7 @@ export class SessionService {
     await this.setStatus(id, { status: 'starting', delivery: previous?.delivery });
     try {
       const credentials = await this.credentials(id);
+      this.delivered.set(id, credentials);
       const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: session.region, sessionAlias: session.alias }, credentials, previous?.delivery);
       await this.deps.state.update((s) => {
         s.active[id] = {
@@ -264,6 +269,7 @@ export class SessionService {
           issuedAt: new Date(this.deps.clock.now()).toISOString(),
         };
         s.terminalProfile = profile.name;
+        s.lastUsed = { ...s.lastUsed, [id]: new Date(this.deps.clock.now()).toISOString() };
       });
       this.deps.logger.info(`Session "${session.alias}" started on profile "${profile.name}" until ${credentials.expiration?.toISOString() ?? 'no expiry'}.`);
     } catch (error) {
@@ -294,7 +300,62 @@ export class SessionService {
     await this.deps.state.update((s) => {
       delete s.active[id];
     });
+    this.delivered.delete(id);
     this.deps.logger.info(`Session "${alias}" stopped.`);
+  }
+
+  /**
+   * Move a session to another named profile and/or region. An active session restarts there: its old
+   * profile's keys are removed and the new ones written.
+   */
+  async relocate(id: string, change: { profileName?: string; region?: string }): Promise<void> {
+    const problems: FieldProblem[] = [];
+    if (change.profileName !== undefined) {
+      const p = rules.profileName(change.profileName);
+      if (p) problems.push({ field: 'profile', label: 'Named profile', message: p });
+    }
+    if (change.region !== undefined) {
+      const p = rules.region(change.region);
+      if (p) problems.push({ field: 'region', label: 'Region', message: p });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    const session = await this.getSession(id);
+    const wasActive = (await this.deps.state.read()).active[id]?.status === 'active';
+    if (wasActive) await this.stop(id);
+    await this.deps.state.update((s) => {
+      const target = s.sessions.find((x) => x.id === id);
+      if (!target) return;
+      if (change.profileName !== undefined) target.profileId = findOrAddProfile(s, change.profileName, this.newId).id;
+      if (change.region !== undefined) target.region = change.region;
+    });
+    this.deps.logger.info(`Session "${session.alias}" moved to ${change.profileName ? `profile "${change.profileName}"` : ''}${change.profileName && change.region ? ' and ' : ''}${change.region ? `region ${change.region}` : ''}.`);
+    if (wasActive) await this.start(id);
+  }
+
+  /**
+   * Credentials of an active session without any prompt or AWS call: what this process delivered,
+   * else a session token cached in the vault. Undefined when neither is valid.
+   */
+  async currentCredentials(id: string): Promise<AwsCredentials | undefined> {
+    const now = this.deps.clock.now();
+    const valid = (c: AwsCredentials | undefined) => (c && (!c.expiration || c.expiration.getTime() > now) ? c : undefined);
+    return valid(this.delivered.get(id)) ?? valid(await readCachedCredentials(this.deps.secrets, id));
+  }
+
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    await this.deps.state.update((s) => {
+      const set = new Set(s.pinned ?? []);
+      if (pinned) set.add(id);
+      else set.delete(id);
+      s.pinned = [...set];
+    });
+  }
+
+  /** Which profile new integrated terminals get (AWS_PROFILE). */
+  async setTerminalProfile(profileName: string): Promise<void> {
+    await this.deps.state.update((s) => {
+      s.terminalProfile = profileName;
+    });
   }
 
   private async setStatus(id: string, patch: { status: 'starting' | 'error'; error?: string; delivery?: Record<string, unknown> }): Promise<void> {

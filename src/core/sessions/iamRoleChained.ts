@@ -62,6 +62,15 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
 
   dependsOn: (session) => session.assumerSessionId,
 
+  describe(session, state) {
+    const assumer = state.sessions.find((s) => s.id === session.assumerSessionId);
+    return {
+      accountId: /^arn:[\w-]+:iam::(\d{12}):/.exec(session.roleArn)?.[1],
+      roleArn: session.roleArn,
+      details: [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, `Role session name: ${session.roleSessionName ?? defaultRoleSessionName(session.alias)}`],
+    };
+  },
+
   async generate(session, ctx): Promise<AwsCredentials> {
     const assumer = await ctx.credentialsOf(session.assumerSessionId);
     const roleSessionName = session.roleSessionName ?? defaultRoleSessionName(session.alias);

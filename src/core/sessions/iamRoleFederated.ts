@@ -66,6 +66,14 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
     return { alias: session.alias, region: session.region, roleArn: session.roleArn, idpUrl: session.idpUrl, samlProviderArn: session.samlProviderArn };
   },
 
+  describe(session) {
+    return {
+      accountId: /^arn:[\w-]+:iam::(\d{12}):/.exec(session.roleArn)?.[1],
+      roleArn: session.roleArn,
+      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`],
+    };
+  },
+
   async generate(session, ctx): Promise<AwsCredentials> {
     if (!ctx.saml) {
       throw new SessionError(session.alias, 'a SAML session needs the IdP sign-in window, which only VS Code can open.', 'Start this session from VS Code.');

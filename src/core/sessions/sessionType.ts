@@ -2,7 +2,7 @@
  * One interface for every session type. Adding a type means adding a module and registering it
  * in registry.ts, not editing switches across files.
  */
-import type { AwsCredentials, Session, SessionKind } from '../model';
+import type { AwsCredentials, PersistedState, Session, SessionKind } from '../model';
 import type { Clock, Logger, Prompter, SecretVault } from '../ports';
 import type { StsGateway } from '../aws/sts';
 import type { FieldName } from '../validation';
@@ -65,4 +65,20 @@ export interface SessionTypeModule<S extends Session = Session> {
   generate(session: S, ctx: GenerateContext): Promise<AwsCredentials>;
   /** The session whose credentials this one needs (chained roles), checked for cycles and existence. */
   dependsOn?(session: S): string | undefined;
+  /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
+  describe?(session: S, state: PersistedState): SessionDescription;
+}
+
+/** Facts about a session beyond alias, profile and region. */
+export interface SessionDescription {
+  accountId?: string;
+  accountName?: string;
+  roleArn?: string;
+  /** Extra tooltip lines, e.g. "MFA: arn:…" or "Assumer: dev". */
+  details?: string[];
+  /**
+   * Folders below the type's group in the grouped tree (e.g. integration → account), outermost first.
+   * Ids must be stable and unique across the tree.
+   */
+  treePath?: Array<{ id: string; label: string; description?: string }>;
 }
