@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ContextKeys, SESSIONS_VIEW_ID, SETTINGS_SECTION, StorageFiles } from './core/constants';
+import { AWS_SAML_SIGNIN_URLS, ContextKeys, EnvOverrides, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings, StorageFiles } from './core/constants';
 import type { PersistedState } from './core/model';
 import { SessionService } from './core/sessionService';
 import { SdkStsGateway } from './core/aws/sts';
@@ -20,17 +20,26 @@ import { defaultRegion, endpointSettings } from './platform/settings';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StatusBar } from './statusBar';
 import { TerminalEnvironment } from './terminal';
-import { registerCommands } from './commands';
+import { registerCommands, report } from './commands';
+import { registerProfileCommands } from './profileCommands';
+import { ProfileService } from './core/profiles';
+import { RotationScheduler } from './core/rotation';
+import { BrowserSamlCapture } from './platform/samlBrowser';
+import { samlBrowserPath } from './platform/settings';
+import { askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { seedDemoSessions } from './demoSeed';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
   service: SessionService;
+  profiles: ProfileService;
   stateFile: string;
   credentialsFile: string;
   configFile: string;
   /** The integrated terminal's environment collection (read-only use by tests). */
   terminalEnvironment: vscode.GlobalEnvironmentVariableCollection;
+  /** The sessions tree (read-only use by tests and benchmarks). */
+  tree: SessionTreeProvider;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
@@ -42,6 +51,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   mkdirSync(storageDir, { recursive: true, mode: 0o700 });
   const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
   context.subscriptions.push(state);
+  const signInUrls = process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
+  const saml = new BrowserSamlCapture({
+    profileDir: join(storageDir, StorageFiles.samlBrowserProfile),
+    browserPath: samlBrowserPath,
+    signInUrls,
+    headless: process.env[EnvOverrides.samlHeadless] === '1',
+    askPaste: askSamlPaste,
+    withProgress: withCancellableProgress,
+    logger,
+  });
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 
   const service = new SessionService({
@@ -52,18 +71,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     clock: systemClock,
     logger,
     delivery: new CredentialsFileDelivery(files),
+    saml,
   });
+  const profiles = new ProfileService({ state, service, logger });
+  const rotation = new RotationScheduler({
+    service,
+    clock: systemClock,
+    logger,
+    notify: (message) => void vscode.window.showWarningMessage(`AWS Sessions: ${message}`),
+  });
+  context.subscriptions.push(rotation);
 
-  const tree = new SessionTreeProvider();
+  const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(Settings.treeViewMode) === 'flat' ? 'flat' : 'grouped';
+  const tree = new SessionTreeProvider(mode);
   const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new StatusBar();
-  const terminal = new TerminalEnvironment(context.environmentVariableCollection);
-  context.subscriptions.push(tree, view, statusBar);
+  const terminal = new TerminalEnvironment(context.environmentVariableCollection, { credentialsFor: (id) => service.currentCredentials(id) });
+  // Icons turn "expiring" and "expired" with time, not only with state changes.
+  const ticker = setInterval(() => tree.tick(), 30_000);
+  context.subscriptions.push(tree, view, statusBar, terminal, { dispose: () => clearInterval(ticker) });
+  void vscode.commands.executeCommand('setContext', ContextKeys.viewMode, mode);
 
   const render = (snapshot: PersistedState) => {
     tree.update(snapshot);
     statusBar.update(snapshot);
-    terminal.update(snapshot);
+    void terminal.update(snapshot);
     void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0);
   };
   const refresh = async () => render(await state.read());
@@ -80,10 +112,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       service,
       logger,
       defaultRegion,
+      tree,
+      view,
       showLog: () => channel.show(),
       refresh,
     }),
   );
+
+  context.subscriptions.push(
+    ...registerProfileCommands({
+      service,
+      profiles,
+      signInUrls: () => signInUrls,
+      report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
+    }),
+  );
+  rotation.start();
 
   try {
     await refresh();
@@ -93,7 +137,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   }
   if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
 
-  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection };
+  return { service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree };
 }
 
 export function deactivate(): void {

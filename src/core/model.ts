@@ -19,6 +19,26 @@ export interface IamUserSession extends SessionBase {
   mfaSerial?: string;
 }
 
+export interface IamRoleChainedSession extends SessionBase {
+  readonly kind: 'iamRoleChained';
+  roleArn: string;
+  /** Undefined: `aws-sessions-<alias>` (sanitised). */
+  roleSessionName?: string;
+  /** Id of the session whose credentials call AssumeRole (any type, any depth). */
+  assumerSessionId: string;
+}
+
+export interface IamRoleFederatedSession extends SessionBase {
+  readonly kind: 'iamRoleFederated';
+  roleArn: string;
+  /** The IdP's SAML 2.0 sign-in URL, opened in a browser window. */
+  idpUrl: string;
+  /** The IAM SAML provider ARN (arn:aws:iam::<account>:saml-provider/<name>). */
+  samlProviderArn: string;
+}
+
+export type Session = IamUserSession | IamRoleChainedSession | IamRoleFederatedSession | AwsSsoSession;
+
 /** A role of an IAM Identity Center account, created only by an integration sync. */
 export interface AwsSsoSession extends SessionBase {
   readonly kind: 'awsSso';
@@ -27,8 +47,6 @@ export interface AwsSsoSession extends SessionBase {
   accountName: string;
   readonly roleName: string;
 }
-
-export type Session = IamUserSession | AwsSsoSession;
 
 /** An IAM Identity Center (AWS SSO) integration. Its tokens live in the SecretVault, never here. */
 export interface SsoIntegration {
@@ -60,6 +78,10 @@ export interface ActiveSession {
   /** What the delivery wrote (ownership records of AWS file keys), so stop removes exactly that. */
   delivery?: DeliveryRecord;
   startedAt?: string;
+  /** When the credentials now delivered were obtained (rotation computes the lifetime from it). */
+  issuedAt?: string;
+  /** A window refreshing this session claims it until then, so other windows do not refresh it too. */
+  refreshClaimUntil?: string;
 }
 
 export interface PersistedState {
@@ -70,6 +92,10 @@ export interface PersistedState {
   active: Record<string, ActiveSession>;
   /** Name of the profile new integrated terminals get as AWS_PROFILE; the last one started by default. */
   terminalProfile?: string;
+  /** Ids of sessions pinned to the top of the tree. */
+  pinned?: string[];
+  /** Session id → ISO time it was last started, for the flat view sorted by recent use. */
+  lastUsed?: Record<string, string>;
   /** IAM Identity Center integrations; absent in states written before they existed. */
   integrations?: SsoIntegration[];
 }

@@ -11,8 +11,12 @@ import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
 import { sessionType } from './sessions/registry';
 import type { FormValues, GenerateContext, SsoCredentialsSource } from './sessions/sessionType';
-import { clearCachedCredentials } from './sessions/credentialCache';
+import { clearCachedCredentials, readCachedCredentials } from './sessions/credentialCache';
 import { rules } from './validation';
+import type { SamlCapture } from './saml/capture';
+import type { CallerIdentity } from './aws/sts';
+import { assumerChainProblem } from './sessions/graph';
+import { DryRunVault } from './sessions/dryRunVault';
 
 export interface SessionServiceDeps {
   state: StateStore;
@@ -22,13 +26,29 @@ export interface SessionServiceDeps {
   clock: Clock;
   logger: Logger;
   delivery: CredentialsDelivery;
+  /** The IdP sign-in for SAML sessions (VS Code side); absent in the CLI. */
+  saml?: SamlCapture;
   /** Role credentials of IAM Identity Center sessions. */
   sso?: SsoCredentialsSource;
   newId?: () => string;
 }
 
+/** What "Test credentials" reports: who the fresh credentials are, and until when. */
+export interface TestResult extends CallerIdentity {
+  expiration?: string;
+}
+
+export interface CredentialOptions {
+  /** Cached credentials must stay valid this much longer (rotation). */
+  minValidityMs?: number;
+  /** A rotation in the background (no window unless needed). */
+  background?: boolean;
+}
+
 export class SessionService {
   private readonly inflight = new Map<string, Promise<AwsCredentials>>();
+  /** Credentials this process delivered last, per session (memory only). */
+  private readonly delivered = new Map<string, AwsCredentials>();
   private readonly newId: () => string;
 
   constructor(private readonly deps: SessionServiceDeps) {
@@ -80,6 +100,8 @@ export class SessionService {
       throw error;
     }
     if (problems.length > 0) throw new ValidationError(problems);
+    const chainProblem = assumerChainProblem(before.sessions, result.session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
 
     for (const [purpose, value] of Object.entries(result.secrets) as Array<[SecretPurpose, string]>) {
       await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
@@ -119,6 +141,8 @@ export class SessionService {
     await this.deps.state.update((s) => {
       s.sessions = s.sessions.filter((x) => x.id !== id);
       delete s.active[id];
+      if (s.pinned) s.pinned = s.pinned.filter((x) => x !== id);
+      if (s.lastUsed) delete s.lastUsed[id];
     });
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
@@ -127,20 +151,97 @@ export class SessionService {
   /**
    * Credentials for a session. Concurrent callers share one generation, so an MFA code is asked once.
    */
-  credentials(id: string): Promise<AwsCredentials> {
+  credentials(id: string, options: CredentialOptions = {}): Promise<AwsCredentials> {
     const running = this.inflight.get(id);
     if (running) return running;
     const promise = (async () => {
-      const session = await this.getSession(id);
-      return sessionType(session.kind).generate(session, this.generateContext());
+      const state = await this.deps.state.read();
+      const session = state.sessions.find((s) => s.id === id);
+      if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+      const problem = assumerChainProblem(state.sessions, session);
+      if (problem) throw new SessionError(session.alias, problem, 'Edit the session and choose another assumer session.', { code: 'BrokenChain' });
+      return sessionType(session.kind).generate(session, this.generateContext(options));
     })().finally(() => this.inflight.delete(id));
     this.inflight.set(id, promise);
     return promise;
   }
 
-  private generateContext(): GenerateContext {
-    const { secrets, sts, prompter, clock, logger, sso } = this.deps;
-    return { secrets, sts, prompter, clock, logger, sso };
+  private generateContext(options: CredentialOptions = {}): GenerateContext {
+    const { secrets, sts, prompter, clock, logger, saml, sso } = this.deps;
+    return { secrets, sts, prompter, clock, logger, saml, sso, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
+  }
+
+  /**
+   * "Test credentials": a fresh set from the form's values (nothing saved, nothing delivered, no cached
+   * token of this session used), then STS GetCallerIdentity with it. Throws the exact failure.
+   */
+  async testCredentials(kind: SessionKind, values: FormValues, existingId?: string): Promise<TestResult> {
+    const type = sessionType(kind);
+    const state = await this.deps.state.read();
+    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
+    const id = existing?.id ?? `dry-run-${this.newId()}`;
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    const { session, secrets } = type.fromForm(values, { id, profileId: existing?.profileId ?? '' }, existing, stored);
+    const chainProblem = assumerChainProblem(state.sessions, session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const credentials = await type.generate(session, { ...this.generateContext(), secrets: new DryRunVault(this.deps.secrets, id, secrets) });
+    let identity: CallerIdentity;
+    try {
+      identity = await this.deps.sts.getCallerIdentity({ credentials, region: session.region });
+    } catch (error) {
+      throw new SessionError(session.alias || 'new session', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    }
+    this.deps.logger.info(`Session "${session.alias}": test credentials OK as ${identity.arn}.`);
+    return { ...identity, expiration: credentials.expiration?.toISOString() };
+  }
+
+  /**
+   * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones.
+   * Returns undefined when the session is no longer active, or another window holds the refresh claim.
+   */
+  async refresh(id: string, claimMs = 120_000): Promise<AwsCredentials | undefined> {
+    const now = this.deps.clock.now();
+    let claimed = false;
+    const before = await this.deps.state.update((s) => {
+      const active = s.active[id];
+      if (!active || (active.status !== 'active' && active.status !== 'expired')) return;
+      if (active.refreshClaimUntil && Date.parse(active.refreshClaimUntil) > now) return;
+      active.refreshClaimUntil = new Date(now + claimMs).toISOString();
+      claimed = true;
+    });
+    if (!claimed) return undefined;
+    const session = before.sessions.find((s) => s.id === id);
+    const current = before.active[id];
+    try {
+      if (!session) return undefined;
+      const left = current.expiration ? Math.max(0, Date.parse(current.expiration) - now) : 0;
+      const credentials = await this.credentials(id, { minValidityMs: left + 1000, background: true });
+      const state = await this.deps.state.read();
+      const active = state.active[id];
+      const still = state.sessions.find((s) => s.id === id);
+      if (!active || !still || (active.status !== 'active' && active.status !== 'expired')) return undefined;
+      const profile = profileOf(state, still);
+      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias }, credentials, active.delivery);
+      await this.deps.state.update((s) => {
+        const a = s.active[id];
+        if (!a) return;
+        s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined };
+      });
+      this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
+      return credentials;
+    } finally {
+      await this.deps.state.update((s) => {
+        if (s.active[id]?.refreshClaimUntil) s.active[id].refreshClaimUntil = undefined;
+      });
+    }
+  }
+
+  /** The credentials of an active session ran out before a refresh succeeded. */
+  async markExpired(id: string, reason: string): Promise<void> {
+    await this.deps.state.update((s) => {
+      const a = s.active[id];
+      if (a && a.status === 'active') s.active[id] = { ...a, status: 'expired', error: reason };
+    });
   }
 
   /** Start a session: stop the other active session of its profile, get credentials, deliver them. */
@@ -158,6 +259,7 @@ export class SessionService {
     await this.setStatus(id, { status: 'starting', delivery: previous?.delivery });
     try {
       const credentials = await this.credentials(id);
+      this.delivered.set(id, credentials);
       const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: session.region, sessionAlias: session.alias }, credentials, previous?.delivery);
       await this.deps.state.update((s) => {
         s.active[id] = {
@@ -166,8 +268,10 @@ export class SessionService {
           expiration: credentials.expiration?.toISOString(),
           delivery,
           startedAt: new Date(this.deps.clock.now()).toISOString(),
+          issuedAt: new Date(this.deps.clock.now()).toISOString(),
         };
         s.terminalProfile = profile.name;
+        s.lastUsed = { ...s.lastUsed, [id]: new Date(this.deps.clock.now()).toISOString() };
       });
       this.deps.logger.info(`Session "${session.alias}" started on profile "${profile.name}" until ${credentials.expiration?.toISOString() ?? 'no expiry'}.`);
     } catch (error) {
@@ -198,7 +302,62 @@ export class SessionService {
     await this.deps.state.update((s) => {
       delete s.active[id];
     });
+    this.delivered.delete(id);
     this.deps.logger.info(`Session "${alias}" stopped.`);
+  }
+
+  /**
+   * Move a session to another named profile and/or region. An active session restarts there: its old
+   * profile's keys are removed and the new ones written.
+   */
+  async relocate(id: string, change: { profileName?: string; region?: string }): Promise<void> {
+    const problems: FieldProblem[] = [];
+    if (change.profileName !== undefined) {
+      const p = rules.profileName(change.profileName);
+      if (p) problems.push({ field: 'profile', label: 'Named profile', message: p });
+    }
+    if (change.region !== undefined) {
+      const p = rules.region(change.region);
+      if (p) problems.push({ field: 'region', label: 'Region', message: p });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    const session = await this.getSession(id);
+    const wasActive = (await this.deps.state.read()).active[id]?.status === 'active';
+    if (wasActive) await this.stop(id);
+    await this.deps.state.update((s) => {
+      const target = s.sessions.find((x) => x.id === id);
+      if (!target) return;
+      if (change.profileName !== undefined) target.profileId = findOrAddProfile(s, change.profileName, this.newId).id;
+      if (change.region !== undefined) target.region = change.region;
+    });
+    this.deps.logger.info(`Session "${session.alias}" moved to ${change.profileName ? `profile "${change.profileName}"` : ''}${change.profileName && change.region ? ' and ' : ''}${change.region ? `region ${change.region}` : ''}.`);
+    if (wasActive) await this.start(id);
+  }
+
+  /**
+   * Credentials of an active session without any prompt or AWS call: what this process delivered,
+   * else a session token cached in the vault. Undefined when neither is valid.
+   */
+  async currentCredentials(id: string): Promise<AwsCredentials | undefined> {
+    const now = this.deps.clock.now();
+    const valid = (c: AwsCredentials | undefined) => (c && (!c.expiration || c.expiration.getTime() > now) ? c : undefined);
+    return valid(this.delivered.get(id)) ?? valid(await readCachedCredentials(this.deps.secrets, id));
+  }
+
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    await this.deps.state.update((s) => {
+      const set = new Set(s.pinned ?? []);
+      if (pinned) set.add(id);
+      else set.delete(id);
+      s.pinned = [...set];
+    });
+  }
+
+  /** Which profile new integrated terminals get (AWS_PROFILE). */
+  async setTerminalProfile(profileName: string): Promise<void> {
+    await this.deps.state.update((s) => {
+      s.terminalProfile = profileName;
+    });
   }
 
   private async setStatus(id: string, patch: { status: 'starting' | 'error'; error?: string; delivery?: Record<string, unknown> }): Promise<void> {

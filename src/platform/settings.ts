@@ -19,3 +19,9 @@ export function endpointSettings(): EndpointSettings {
 export function defaultRegion(): string {
   return config().get<string>(Settings.defaultRegion) || DEFAULT_REGION;
 }
+
+/** The awsSessions.samlBrowserPath setting (empty: look on the usual paths). */
+export function samlBrowserPath(): string | undefined {
+  return config().get<string>(Settings.samlBrowserPath)?.trim() || undefined;
+}
+

@@ -90,10 +90,13 @@ export function query(req: DoubleRequest, name: string): string | undefined {
 
 export type ControlRoutes = Record<string, (req: DoubleRequest) => DoubleResponse>;
 
-/** `extra` adds routes of other modules (e.g. `POST sso/approve`), keyed `"<METHOD> <name>"`. */
-export function createControl(state: DoubleState, endpoint: () => string, extra: ControlRoutes = {}): (req: DoubleRequest) => DoubleResponse {
-  const routes: ControlRoutes = {
-    ...extra,
+export function createControl(
+  state: DoubleState,
+  endpoint: () => string,
+  extraRoutes: Record<string, (req: DoubleRequest) => DoubleResponse> = {},
+): (req: DoubleRequest) => DoubleResponse {
+  const routes: Record<string, (req: DoubleRequest) => DoubleResponse> = {
+    ...extraRoutes,
     'GET health': () => json(200, { ok: true }),
     'GET users': () => json(200, { users: describeUsers(state, endpoint()) }),
     'GET mfa-code': (req) => {
@@ -144,6 +147,9 @@ export function createControl(state: DoubleState, endpoint: () => string, extra:
         state.settings.credentialSeconds = null;
       } else {
         state.settings.credentialSeconds = num(body, 'credentialSeconds', 1) ?? state.settings.credentialSeconds;
+      }
+      if (typeof body.samlSignatureRequired === 'boolean') {
+        state.settings.samlSignatureRequired = body.samlSignatureRequired;
       }
       if (roleMax !== undefined) {
         state.settings.roleMaxSessionSeconds = Math.min(roleMax, 43200);

@@ -14,6 +14,7 @@ import { createSsoPortalModule } from './sso';
 import { createSsoOidcModule } from './ssoOidc';
 import { ssoControlRoutes } from './ssoControl';
 import { DEFAULT_START_URL, SsoState, type SsoSettings } from './ssoState';
+import { createIdpKeys, createIdpRoutes, samlSignatureCheck, type IdpKeys } from './idp';
 import { totp } from './totp';
 import type { ServiceModule } from './types';
 
@@ -34,6 +35,8 @@ export interface LocalAwsOptions {
   readonly clock?: () => number;
   /** Extra checks on SAML assertions. */
   readonly samlChecks?: readonly SamlCheck[];
+  /** AssumeRoleWithSAML refuses unsigned assertions (default false; a present signature is always verified). */
+  readonly samlSignatureRequired?: boolean;
   /** More service modules, consulted after STS and before the SSO portal and SSO-OIDC. */
   readonly modules?: (state: DoubleState) => readonly ServiceModule[];
   /** IAM Identity Center: organisation size, portal throttle, token lifetimes; `false` leaves SSO out. */
@@ -54,6 +57,10 @@ export interface LocalAws extends ReadyLine {
   readonly state: DoubleState;
   /** IAM Identity Center state: organisation, device codes (approve them here), tokens, throttle. */
   readonly sso: SsoState;
+  /** The IdP's signing keys (the IdP page is `${endpoint}/_double/idp`). */
+  readonly idpKeys: IdpKeys;
+  /** The IdP sign-in URL for these roles of one provider (`acs`: where the IdP posts; default AWS). */
+  idpUrl(roles: readonly string[], provider: string, acs?: string): string;
   /** A seeded user by name; throws when there is none. */
   user(name: string): UserInfo;
   /** The current TOTP code of an MFA device. */
@@ -69,17 +76,21 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       latencyMs: options.latencyMs,
       credentialSeconds: options.credentialSeconds ?? null,
       roleMaxSessionSeconds: options.roleMaxSessionSeconds,
+      samlSignatureRequired: options.samlSignatureRequired,
     },
     options.clock,
   );
   let endpoint = '';
   const sso = new SsoState(options.sso || {}, () => state.now());
+  const idpKeys = createIdpKeys();
+  const samlChecks = [samlSignatureCheck(idpKeys, () => state.settings.samlSignatureRequired), ...(options.samlChecks ?? [])];
   const modules = [
-    createStsModule(state, { samlChecks: options.samlChecks }),
+    createStsModule(state, { samlChecks }),
     ...(options.modules?.(state) ?? []),
     ...(options.sso === false ? [] : [createSsoPortalModule(state, sso), createSsoOidcModule(sso, () => state.now())]),
   ];
-  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint, options.sso === false ? {} : ssoControlRoutes(sso)) }));
+  const controlRoutes = { ...createIdpRoutes(state, idpKeys), ...(options.sso === false ? {} : ssoControlRoutes(sso)) };
+  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint, controlRoutes) }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -99,6 +110,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     ssoStartUrl: options.sso === false ? undefined : DEFAULT_START_URL,
     state,
     sso,
+    idpKeys,
+    idpUrl(roles, provider, acs) {
+      const q = new URLSearchParams();
+      for (const r of roles) q.append('role', r);
+      q.set('provider', provider);
+      if (acs) q.set('acs', acs);
+      return `${endpoint}/_double/idp?${q.toString()}`;
+    },
     user(name) {
       const u = users.find((x) => x.name === name);
       if (!u) {
@@ -129,6 +148,7 @@ export type { DoubleState } from './state';
 export type { CallRecord, FaultSpec, FaultKind, ServiceModule } from './types';
 export { AwsError } from './types';
 export { buildSamlAssertion, type SamlCheck, type SamlClaims } from './saml';
+export { signAssertion, verifyAssertionSignature, type IdpKeys } from './idp';
 export { NodeSha256 } from './sigv4';
 export { totp } from './totp';
 export { SsoState, DEFAULT_START_URL, pkceChallenge, type SsoSettings, type SsoAccount } from './ssoState';
