@@ -28,6 +28,10 @@ import { BrowserSamlCapture } from './platform/samlBrowser';
 import { samlBrowserPath } from './platform/settings';
 import { askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { seedDemoSessions } from './demoSeed';
+import { SdkOidcGateway } from './core/sso/oidc';
+import { SsoPortal } from './core/sso/portal';
+import { SsoService } from './core/sso/ssoService';
+import { askToLogin, loginFlow, refreshLoginStates, registerSsoCommands } from './ssoCommands';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
@@ -40,6 +44,8 @@ export interface AwsSessionsApi {
   terminalEnvironment: vscode.GlobalEnvironmentVariableCollection;
   /** The sessions tree (read-only use by tests and benchmarks). */
   tree: SessionTreeProvider;
+  /** IAM Identity Center integrations. */
+  sso: SsoService;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
@@ -63,9 +69,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   });
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 
+  const secrets = new VsCodeSecretVault(context.secrets);
+  // Created below; SessionService asks it for the role credentials of IAM Identity Center sessions.
+  let sso: SsoService | undefined;
   const service = new SessionService({
     state,
-    secrets: new VsCodeSecretVault(context.secrets),
+    secrets,
+    sso: { roleCredentials: (session) => sso!.roleCredentials(session) },
     sts: new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) }),
     prompter: new VsCodePrompter(),
     clock: systemClock,
@@ -74,6 +84,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     saml,
   });
   const profiles = new ProfileService({ state, service, logger });
+  sso = new SsoService({
+    state,
+    secrets,
+    oidc: new SdkOidcGateway({ endpoint: () => resolveEndpoint('ssoOidc', endpointSettings(), process.env) }),
+    portal: new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com` }),
+    clock: systemClock,
+    logger,
+    stopSession: (id) => service.stop(id),
+    loginFlow,
+    interactiveLogin: (integration, reason, login) => askToLogin(sso!, logger, integration, reason, login),
+  });
+  const ssoService = sso;
   const rotation = new RotationScheduler({
     service,
     clock: systemClock,
@@ -96,7 +118,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     tree.update(snapshot);
     statusBar.update(snapshot);
     void terminal.update(snapshot);
-    void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0);
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0 || (snapshot.integrations?.length ?? 0) > 0);
+    void refreshLoginStates(ssoService, tree.sso, snapshot, () => tree.refresh());
   };
   const refresh = async () => render(await state.read());
   context.subscriptions.push(state.onDidChange(render));
@@ -127,6 +150,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
     }),
   );
+  context.subscriptions.push(
+    ...registerSsoCommands({
+      extensionUri: context.extensionUri,
+      sso: ssoService,
+      state,
+      logger,
+      decorations: tree.sso,
+      refreshTree: () => tree.refresh(),
+      defaultRegion,
+      report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
+    }),
+    ssoService.onDidChangeLogin(() => void state.read().then((s) => refreshLoginStates(ssoService, tree.sso, s, () => tree.refresh()))),
+  );
   rotation.start();
 
   try {
@@ -137,7 +173,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   }
   if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
 
-  return { service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree };
+  return { service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, sso: ssoService };
 }
 
 export function deactivate(): void {

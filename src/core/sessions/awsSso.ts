@@ -7,6 +7,7 @@ import { SessionError, UserFacingError, ValidationError } from '../errors';
 import type { AwsCredentials, AwsSsoSession } from '../model';
 import { rules } from '../validation';
 import type { FieldSpec, SaveResult, SessionTypeModule } from './sessionType';
+import { accountFolder, integrationFolder } from '../sso/treeFolders';
 
 const fields: readonly FieldSpec[] = [
   { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' },
@@ -26,6 +27,17 @@ export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
     const problem = rules.region(region);
     if (problem) throw new ValidationError([{ field: 'region', label: 'Region', message: problem }]);
     return { session: { ...existing, id: base.id, region }, secrets: {} };
+  },
+
+  describe(session, state) {
+    const integration = state.integrations?.find((i) => i.id === session.integrationId) ?? { id: session.integrationId, alias: '(deleted integration)' };
+    return {
+      accountId: session.accountId,
+      accountName: session.accountName,
+      details: [`Role: ${session.roleName}`, `Integration: ${integration.alias}`],
+      treePath: [integrationFolder(integration), accountFolder(session)],
+      shortLabel: session.roleName,
+    };
   },
 
   toForm(session) {

@@ -88,5 +88,15 @@ export interface SessionDescription {
    * Folders below the type's group in the grouped tree (e.g. integration → account), outermost first.
    * Ids must be stable and unique across the tree.
    */
-  treePath?: Array<{ id: string; label: string; description?: string }>;
+  treePath?: TreeFolder[];
+  /** Shorter label under those folders in the grouped tree (e.g. the role name under its account). */
+  shortLabel?: string;
+}
+
+export interface TreeFolder {
+  id: string;
+  label: string;
+  description?: string;
+  /** What the folder stands for, e.g. 'ssoIntegration' (its context value); default 'path'. */
+  role?: string;
 }
