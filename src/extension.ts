@@ -1,5 +1,8 @@
 /** Wires VS Code to the core: secret vault, shared state, prompts, tree, form, status bar, terminal. */
+import { loadedAt } from './activationClock';
 import * as vscode from 'vscode';
+import { performance } from 'node:perf_hooks';
+import { appendFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +38,8 @@ import { askToLogin, loginFlow, refreshLoginStates, registerSsoCommands } from '
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
+  /** Settles when the saved sessions have been read and shown once. */
+  ready: Promise<void>;
   service: SessionService;
   profiles: ProfileService;
   stateFile: string;
@@ -49,6 +54,7 @@ export interface AwsSessionsApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
+  const activateStart = performance.now();
   const channel = vscode.window.createOutputChannel('AWS Sessions', { log: true });
   context.subscriptions.push(channel);
   const logger = new OutputChannelLogger(channel);
@@ -165,15 +171,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   );
   rotation.start();
 
-  try {
-    await refresh();
-  } catch (error) {
+  // The first read of the sessions does not hold up activation: the views fill when it lands.
+  const firstRender = refresh().catch((error: unknown) => {
     logger.error(`Could not read the sessions: ${error instanceof Error ? error.message : String(error)}`);
     void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`);
-  }
-  if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
+  });
+  const demoSeed = process.env[EnvOverrides.demoSeed];
+  if (demoSeed) void firstRender.then(() => seedDemoSessions(demoSeed, service, logger));
 
-  return { service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, sso: ssoService };
+  const activated = performance.now();
+  void firstRender.then(() => {
+    const timing = {
+      loadMs: activateStart - loadedAt,
+      activateMs: activated - activateStart,
+      readyMs: performance.now() - loadedAt,
+      sessions: tree.current?.total ?? 0,
+    };
+    logger.info(`Activated in ${(timing.loadMs + timing.activateMs).toFixed(1)} ms; ${timing.sessions} sessions shown after ${timing.readyMs.toFixed(1)} ms.`);
+    const activationLog = process.env[EnvOverrides.activationLog];
+    if (activationLog) appendFileSync(activationLog, `${JSON.stringify(timing)}\n`);
+  });
+
+  return { ready: firstRender, service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, sso: ssoService };
 }
 
 export function deactivate(): void {

@@ -84,6 +84,10 @@ export const EnvOverrides = {
   samlSignInUrls: 'AWS_SESSIONS_SAML_SIGNIN_URLS',
   /** `1`: run the SAML browser headless (tests on machines without a display). */
   samlHeadless: 'AWS_SESSIONS_SAML_HEADLESS',
+  /** A file to append `{"activationMs":…,"sessions":…}` to after each activation (benchmarks). */
+  activationLog: 'AWS_SESSIONS_ACTIVATION_LOG',
+  /** The local AWS double's ready line, for `npm run demo` to seed sessions from. */
+  demoSeed: 'AWS_SESSIONS_DEMO_SEED',
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */
