@@ -65,4 +65,7 @@ console.log(`SSO sync in the extension host: ${accounts} accounts × ${values.ro
 console.log('| figure | value |');
 console.log('|---|---:|');
 for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+if (result.spikes?.length) console.log(`event-loop stalls > 150 ms (ms since the sync started: stall): ${result.spikes.map((x) => `${x.atMs}: ${x.lagMs}`).join(', ')}`);
+const { spikes: _spikes, refreshAt: _refreshAt, ...summary } = result;
+result = summary;
 console.log(JSON.stringify({ bench: 'ssoSyncExtHost', accounts, roles: Number(values.roles), calls, lowerBoundMs: Math.round(boundMs), ...result, ratio: +(result.wallMs / boundMs).toFixed(3), missingAccounts: accounts - result.accounts }));

@@ -28,7 +28,13 @@ export async function run(): Promise<void> {
     );
     await fetch(`${endpoint}/_double/sso/reset`, { method: 'POST' });
     let treeRefreshes = 0;
-    const sub = api.tree.onDidChangeTreeData(() => void (treeRefreshes += 1));
+    const started = performance.now();
+    const refreshAt: number[] = [];
+    const sub = api.tree.onDidChangeTreeData(() => {
+      treeRefreshes += 1;
+      refreshAt.push(Math.round(performance.now() - started));
+    });
+    const spikes: Array<{ atMs: number; lagMs: number }> = [];
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
@@ -37,10 +43,10 @@ export async function run(): Promise<void> {
     const sampler = setInterval(() => {
       const now = performance.now();
       lags.push(Math.max(0, now - expected));
+      if (now - expected > 150) spikes.push({ atMs: Math.round(now - started), lagMs: Math.round(now - expected) });
       expected = now + 20;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 20);
-    const started = performance.now();
     await vscode.commands.executeCommand(Commands.syncIntegration, integration.id);
     const wallMs = performance.now() - started;
     clearInterval(sampler);
@@ -63,6 +69,8 @@ export async function run(): Promise<void> {
         lagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0,
         lagMaxMs: lags.at(-1) ?? 0,
         treeRefreshes,
+        spikes,
+        refreshAt,
       }),
     );
     await api.sso.deleteIntegration(integration.id);
