@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from './core/constants';
 import { CancelledError, errorMessage } from './core/errors';
-import type { PersistedState, Session, SessionKind } from './core/model';
+import type { DeliveryMode, PersistedState, Session, SessionKind } from './core/model';
 import type { SessionService } from './core/sessionService';
 import { profileOf } from './core/sessionService';
 import { sessionTypes } from './core/sessions/registry';
@@ -115,6 +115,28 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (session) await deps.service.stop(session.id);
       } catch (error) {
         await report(deps, 'Stop session', error);
+      }
+    },
+    [Commands.setDeliveryMode]: async (arg?: SessionArg, mode?: DeliveryMode | 'default') => {
+      try {
+        const session = await resolveSession(deps, arg, 'Session whose delivery to change');
+        if (!session) return;
+        const current = deps.service.deliveryModeOf(session);
+        const chosen =
+          mode ??
+          (
+            await vscode.window.showQuickPick(
+              [
+                { label: 'credential_process', detail: 'The AWS CLI and SDKs ask the editor for credentials when they need them; no credentials in any file.', mode: 'credentialProcess' as const },
+                { label: 'Credentials file', detail: 'Short-lived keys written to the profile in the shared credentials file.', mode: 'credentialsFile' as const },
+                { label: 'Default', detail: 'Follow the awsSessions.deliveryMode setting.', mode: 'default' as const },
+              ].map((i) => ({ ...i, description: i.mode === (session.deliveryMode ?? 'default') ? `current (${current})` : undefined })),
+              { placeHolder: `How "${session.alias}" delivers credentials` },
+            )
+          )?.mode;
+        if (chosen) await deps.service.patch(session.id, { deliveryMode: chosen });
+      } catch (error) {
+        await report(deps, 'Change delivery', error);
       }
     },
     [Commands.refreshTree]: () => deps.refresh(),

@@ -12,11 +12,14 @@ import { systemClock } from './core/ports';
 import { FileStateStore } from './core/stateStore';
 import { AwsFiles } from './core/awsFiles/awsFiles';
 import { CredentialsFileDelivery } from './core/fileDelivery';
-import { fileLock } from './core/fileLock';
+import { CredentialProcessDelivery } from './core/processDelivery';
+import { DeliveryRouter } from './core/delivery';
+import { fileLock, withLock } from './core/fileLock';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { defaultRegion, endpointSettings } from './platform/settings';
+import { defaultDeliveryMode, defaultRegion, endpointSettings } from './platform/settings';
+import { CliHost } from './ipc/cliHost';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StatusBar } from './statusBar';
 import { TerminalEnvironment } from './terminal';
@@ -31,7 +34,11 @@ export interface AwsSessionsApi {
   configFile: string;
   /** The integrated terminal's environment collection (read-only use by tests). */
   terminalEnvironment: vscode.GlobalEnvironmentVariableCollection;
+  /** The CLI shim, its folder (on PATH in terminals) and the IPC endpoint. */
+  cli: CliHost;
 }
+
+let cliHost: CliHost | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
   const channel = vscode.window.createOutputChannel('AWS Sessions', { log: true });
@@ -44,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   context.subscriptions.push(state);
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 
+  let shimPath = '';
   const service = new SessionService({
     state,
     secrets: new VsCodeSecretVault(context.secrets),
@@ -51,13 +59,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     prompter: new VsCodePrompter(),
     clock: systemClock,
     logger,
-    delivery: new CredentialsFileDelivery(files),
+    delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => shimPath) }),
+    defaultDeliveryMode,
+    // One window generates a session's credentials at a time: a second waits, then reuses the cached token.
+    generationLock: (sessionId, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${sessionId}.lock`), fn, { timeoutMs: 330_000 }),
   });
+  const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, logger });
+  shimPath = cli.shimPath;
+  cliHost = cli;
+  context.subscriptions.push(cli);
 
   const tree = new SessionTreeProvider();
   const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new StatusBar();
-  const terminal = new TerminalEnvironment(context.environmentVariableCollection);
+  const terminal = new TerminalEnvironment(context.environmentVariableCollection, cli.binDir);
   context.subscriptions.push(tree, view, statusBar);
 
   const render = (snapshot: PersistedState) => {
@@ -91,11 +106,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     logger.error(`Could not read the sessions: ${error instanceof Error ? error.message : String(error)}`);
     void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`);
   }
+  try {
+    await cli.start();
+  } catch (error) {
+    logger.error(`The command line (aws-sessions, credential_process) is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
 
-  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection };
+  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, cli };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Hand the IPC endpoint over at once (another window takes it on its next poll); the rest is disposed through context.subscriptions.
+  await cliHost?.disposeAsync();
+  cliHost = undefined;
 }

@@ -21,9 +21,18 @@ export function activeSessionOfProfile(
 export class TerminalEnvironment {
   private applied = '';
 
-  constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
+  constructor(
+    private readonly collection: vscode.GlobalEnvironmentVariableCollection,
+    /** Folder of the `aws-sessions` shim, prepended to PATH so terminals can run the CLI. */
+    private readonly binDir?: string,
+  ) {
     // VS Code writes persistent collections to workspace storage as plain JSON: never persist.
     collection.persistent = false;
+    this.prependPath();
+  }
+
+  private prependPath(): void {
+    if (this.binDir) this.collection.prepend('PATH', `${this.binDir}${process.platform === 'win32' ? ';' : ':'}`);
   }
 
   update(state: PersistedState): void {
@@ -33,7 +42,11 @@ export class TerminalEnvironment {
     if (key === this.applied) return; // no churn: terminals are flagged only on real changes
     this.applied = key;
     this.collection.clear();
-    if (!wanted || !found) return;
+    this.prependPath();
+    if (!wanted || !found) {
+      this.collection.description = 'AWS Sessions: the aws-sessions command';
+      return;
+    }
     for (const [name, value] of Object.entries(wanted)) this.collection.replace(name, value);
     this.collection.description = `AWS Sessions: profile "${found.profile}" (session "${found.session.alias}", ${found.session.region})`;
   }

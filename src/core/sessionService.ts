@@ -3,9 +3,9 @@
  * (credentials, delivery), stop (withdraw exactly what was delivered), delete.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PROFILE_NAME, SecretKeys, type SecretPurpose } from './constants';
+import { DEFAULT_PROFILE_NAME, MEMORY_CACHE_MARGIN_MS, SecretKeys, type SecretPurpose } from './constants';
 import { CancelledError, SessionError, UserFacingError, ValidationError, type FieldProblem } from './errors';
-import type { AwsCredentials, NamedProfile, PersistedState, Session, SessionKind } from './model';
+import { isDeliveryMode, type AwsCredentials, type DeliveryMode, type NamedProfile, type PersistedState, type Session, type SessionKind } from './model';
 import type { Clock, Logger, Prompter, SecretVault, StateStore } from './ports';
 import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
@@ -23,10 +23,16 @@ export interface SessionServiceDeps {
   logger: Logger;
   delivery: CredentialsDelivery;
   newId?: () => string;
+  /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
+  defaultDeliveryMode?: () => DeliveryMode;
+  /** Runs a generation under a lock shared by every window, so only one of them prompts or calls AWS. */
+  generationLock?: <T>(sessionId: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 export class SessionService {
   private readonly inflight = new Map<string, Promise<AwsCredentials>>();
+  /** Credentials generated in this process, served without an AWS call while valid for a few minutes. */
+  private readonly memo = new Map<string, AwsCredentials>();
   private readonly newId: () => string;
 
   constructor(private readonly deps: SessionServiceDeps) {
@@ -68,6 +74,13 @@ export class SessionService {
     if (before.sessions.some((s) => s.id !== existingId && s.alias.toLowerCase() === alias.toLowerCase())) {
       problems.push({ field: 'alias', label: 'Session alias', message: `"${alias}" is already used by another session; aliases are unique so the CLI can name them` });
     }
+    const rawMode = values.deliveryMode?.trim();
+    let deliveryMode: DeliveryMode | undefined = existing?.deliveryMode;
+    if (rawMode !== undefined) {
+      if (rawMode === '' || rawMode === 'default') deliveryMode = undefined;
+      else if (isDeliveryMode(rawMode)) deliveryMode = rawMode;
+      else problems.push({ field: 'deliveryMode', label: 'Delivery', message: `"${rawMode}" is not credentialsFile, credentialProcess or default` });
+    }
     const id = existing?.id ?? this.newId();
     const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
     let result;
@@ -83,12 +96,17 @@ export class SessionService {
       await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
     }
     const secretsChanged = Object.keys(result.secrets).length > 0;
-    if (existing && secretsChanged) await clearCachedCredentials(this.deps.secrets, id);
+    if (existing && secretsChanged) {
+      this.memo.delete(id);
+      await clearCachedCredentials(this.deps.secrets, id);
+    }
 
     let restart = false;
     const after = await this.deps.state.update((state) => {
       const profile = findOrAddProfile(state, profileName, this.newId);
       const session = { ...result.session, profileId: profile.id } as Session;
+      if (deliveryMode) session.deliveryMode = deliveryMode;
+      else delete session.deliveryMode;
       const index = state.sessions.findIndex((s) => s.id === id);
       if (index >= 0) {
         const old = state.sessions[index];
@@ -118,6 +136,7 @@ export class SessionService {
       s.sessions = s.sessions.filter((x) => x.id !== id);
       delete s.active[id];
     });
+    this.memo.delete(id);
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
   }
@@ -126,14 +145,71 @@ export class SessionService {
    * Credentials for a session. Concurrent callers share one generation, so an MFA code is asked once.
    */
   credentials(id: string): Promise<AwsCredentials> {
+    const remembered = this.memo.get(id);
+    if (remembered?.expiration && remembered.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS) return Promise.resolve(remembered);
     const running = this.inflight.get(id);
     if (running) return running;
     const promise = (async () => {
-      const session = await this.getSession(id);
-      return sessionType(session.kind).generate(session, this.generateContext());
+      const generate = async () => {
+        const session = await this.getSession(id);
+        const credentials = await sessionType(session.kind).generate(session, this.generateContext());
+        if (credentials.expiration) this.memo.set(id, credentials);
+        return credentials;
+      };
+      return this.deps.generationLock ? this.deps.generationLock(id, generate) : generate();
     })().finally(() => this.inflight.delete(id));
     this.inflight.set(id, promise);
     return promise;
+  }
+
+  /** The mode a session's credentials are delivered in: its own, else the default setting. */
+  deliveryModeOf(session: Session): DeliveryMode {
+    return session.deliveryMode ?? this.deps.defaultDeliveryMode?.() ?? 'credentialsFile';
+  }
+
+  /** Change region and/or delivery mode of a session ('default' = follow the setting); an active session restarts. */
+  async patch(id: string, patch: { region?: string; deliveryMode?: DeliveryMode | 'default' }): Promise<Session> {
+    if (patch.region !== undefined) {
+      const problem = rules.region(patch.region);
+      if (problem) throw new ValidationError([{ field: 'region', label: 'Region', message: problem }]);
+    }
+    let restart = false;
+    const after = await this.deps.state.update((state) => {
+      const session = state.sessions.find((s) => s.id === id);
+      if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+      const before = JSON.stringify(session);
+      if (patch.region !== undefined) session.region = patch.region;
+      if (patch.deliveryMode === 'default') delete session.deliveryMode;
+      else if (patch.deliveryMode !== undefined) session.deliveryMode = patch.deliveryMode;
+      const active = state.active[id];
+      restart = !!active && active.status === 'active' && before !== JSON.stringify(session);
+    });
+    const saved = after.sessions.find((s) => s.id === id)!;
+    if (restart) {
+      await this.stop(id);
+      await this.start(id);
+    }
+    return saved;
+  }
+
+  /** Add a named profile (no-op when it exists). */
+  async createProfile(name: string): Promise<NamedProfile> {
+    const problem = rules.profileName(name);
+    if (problem) throw new ValidationError([{ field: 'profile', label: 'Named profile', message: problem }]);
+    const after = await this.deps.state.update((state) => void findOrAddProfile(state, name, this.newId));
+    return after.profiles.find((p) => p.name === name)!;
+  }
+
+  /** Remove a named profile that no session uses; `default` is reserved. */
+  async deleteProfile(name: string): Promise<void> {
+    if (name === DEFAULT_PROFILE_NAME) throw new UserFacingError('The "default" profile always exists.', 'Delete another profile.');
+    await this.deps.state.update((state) => {
+      const profile = state.profiles.find((p) => p.name === name);
+      if (!profile) throw new UserFacingError(`No named profile "${name}".`);
+      const users = state.sessions.filter((s) => s.profileId === profile.id).map((s) => s.alias);
+      if (users.length) throw new UserFacingError(`Profile "${name}" is used by ${users.map((a) => `"${a}"`).join(', ')}.`, 'Move or delete those sessions first.');
+      state.profiles = state.profiles.filter((p) => p.id !== profile.id);
+    });
   }
 
   private generateContext(): GenerateContext {
@@ -156,7 +232,8 @@ export class SessionService {
     await this.setStatus(id, { status: 'starting', delivery: previous?.delivery });
     try {
       const credentials = await this.credentials(id);
-      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: session.region, sessionAlias: session.alias }, credentials, previous?.delivery);
+      const target = { profileName: profile.name, region: session.region, sessionAlias: session.alias, sessionId: id, mode: this.deliveryModeOf(session) };
+      const delivery = await this.deps.delivery.deliver(target, credentials, previous?.delivery);
       await this.deps.state.update((s) => {
         s.active[id] = {
           sessionId: id,

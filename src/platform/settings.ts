@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_REGION, SETTINGS_SECTION, Settings } from '../core/constants';
 import type { EndpointSettings } from '../core/aws/endpoints';
+import { isDeliveryMode, type DeliveryMode } from '../core/model';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -18,4 +19,10 @@ export function endpointSettings(): EndpointSettings {
 
 export function defaultRegion(): string {
   return config().get<string>(Settings.defaultRegion) || DEFAULT_REGION;
+}
+
+/** How sessions without a mode of their own deliver credentials. */
+export function defaultDeliveryMode(): DeliveryMode {
+  const value = config().get<string>(Settings.deliveryMode);
+  return isDeliveryMode(value) ? value : 'credentialsFile';
 }
