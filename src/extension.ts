@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ContextKeys, SESSIONS_VIEW_ID, SETTINGS_SECTION, StorageFiles } from './core/constants';
+import { ContextKeys, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings, StorageFiles } from './core/constants';
 import type { PersistedState } from './core/model';
 import { SessionService } from './core/sessionService';
 import { SdkStsGateway } from './core/aws/sts';
@@ -34,6 +34,8 @@ export interface AwsSessionsApi {
   configFile: string;
   /** The integrated terminal's environment collection (read-only use by tests). */
   terminalEnvironment: vscode.GlobalEnvironmentVariableCollection;
+  /** The sessions tree (read-only use by tests and benchmarks). */
+  tree: SessionTreeProvider;
   /** The CLI shim, its folder (on PATH in terminals) and the IPC endpoint. */
   cli: CliHost;
 }
@@ -69,16 +71,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   cliHost = cli;
   context.subscriptions.push(cli);
 
-  const tree = new SessionTreeProvider();
+  const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(Settings.treeViewMode) === 'flat' ? 'flat' : 'grouped';
+  const tree = new SessionTreeProvider(mode);
   const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new StatusBar();
-  const terminal = new TerminalEnvironment(context.environmentVariableCollection, cli.binDir);
-  context.subscriptions.push(tree, view, statusBar);
+  const terminal = new TerminalEnvironment(context.environmentVariableCollection, { credentialsFor: (id) => service.currentCredentials(id), binDir: cli.binDir });
+  // Icons turn "expiring" and "expired" with time, not only with state changes.
+  const ticker = setInterval(() => tree.tick(), 30_000);
+  context.subscriptions.push(tree, view, statusBar, terminal, { dispose: () => clearInterval(ticker) });
+  void vscode.commands.executeCommand('setContext', ContextKeys.viewMode, mode);
 
   const render = (snapshot: PersistedState) => {
     tree.update(snapshot);
     statusBar.update(snapshot);
-    terminal.update(snapshot);
+    void terminal.update(snapshot);
     void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0);
   };
   const refresh = async () => render(await state.read());
@@ -95,6 +101,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       service,
       logger,
       defaultRegion,
+      tree,
+      view,
       showLog: () => channel.show(),
       refresh,
     }),
@@ -113,7 +121,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   }
   if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
 
-  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, cli };
+  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, cli };
 }
 
 export async function deactivate(): Promise<void> {

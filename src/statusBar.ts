@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Commands } from './core/constants';
 import type { PersistedState } from './core/model';
 import { formatRemaining } from './core/time';
-import { effectiveStatus } from './tree/sessionTree';
+import { displayStatus } from './core/treeModel';
 import { activeSessionOfProfile } from './terminal';
 
 export class StatusBar implements vscode.Disposable {
@@ -36,7 +36,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.tooltip = 'AWS Sessions: no active session for the terminal. Click to start one.';
     } else {
       const { session, active, profile } = found;
-      const status = effectiveStatus(active.status, active.expiration, this.now());
+      const status = displayStatus(active, this.now());
       const left = active.expiration ? formatRemaining(Date.parse(active.expiration) - this.now()) : '';
       const icon = status === 'starting' ? '$(loading~spin)' : status === 'error' || status === 'expired' ? '$(warning)' : '$(cloud)';
       this.item.text = `${icon} ${profile} · ${session.alias}${left && status !== 'starting' ? ` · ${left}` : ''}`;

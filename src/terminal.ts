@@ -1,10 +1,12 @@
 /**
  * Integrated terminal environment: AWS_PROFILE and the region of the terminal profile's active session,
- * never persisted by VS Code, changed only when what a terminal would get changes.
+ * per workspace folder where a folder pins its own profile, optionally the credentials themselves.
+ * Never persisted by VS Code; changed only when what a terminal would get changes.
  */
-import type * as vscode from 'vscode';
-import type { ActiveSession, PersistedState, Session } from './core/model';
+import * as vscode from 'vscode';
+import type { ActiveSession, AwsCredentials, PersistedState, Session } from './core/model';
 import { profileOf } from './core/sessionService';
+import { SETTINGS_SECTION, Settings } from './core/constants';
 
 export function activeSessionOfProfile(
   state: PersistedState,
@@ -18,36 +20,94 @@ export function activeSessionOfProfile(
   return undefined;
 }
 
-export class TerminalEnvironment {
-  private applied = '';
+type Env = Record<string, string>;
+
+export interface TerminalEnvironmentOptions {
+  /** Credentials of an active session without prompting (undefined when not at hand). */
+  credentialsFor: (sessionId: string) => Promise<AwsCredentials | undefined>;
+  /** Folder of the `aws-sessions` shim, prepended to PATH so terminals can run the CLI. */
+  binDir?: string;
+}
+
+export class TerminalEnvironment implements vscode.Disposable {
+  private readonly applied = new Map<string, string>();
+  private state: PersistedState | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private generation = 0;
 
   constructor(
     private readonly collection: vscode.GlobalEnvironmentVariableCollection,
-    /** Folder of the `aws-sessions` shim, prepended to PATH so terminals can run the CLI. */
-    private readonly binDir?: string,
+    private readonly options: TerminalEnvironmentOptions,
   ) {
     // VS Code writes persistent collections to workspace storage as plain JSON: never persist.
     collection.persistent = false;
     this.prependPath();
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS_SECTION}.terminal`)) void this.render();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.render()),
+    );
   }
 
   private prependPath(): void {
-    if (this.binDir) this.collection.prepend('PATH', `${this.binDir}${process.platform === 'win32' ? ';' : ':'}`);
+    if (this.options.binDir) this.collection.prepend('PATH', `${this.options.binDir}${process.platform === 'win32' ? ';' : ':'}`);
   }
 
-  update(state: PersistedState): void {
-    const found = activeSessionOfProfile(state, state.terminalProfile);
-    const wanted = found ? { AWS_PROFILE: found.profile, AWS_REGION: found.session.region, AWS_DEFAULT_REGION: found.session.region } : undefined;
-    const key = JSON.stringify(wanted ?? null);
-    if (key === this.applied) return; // no churn: terminals are flagged only on real changes
-    this.applied = key;
+  update(state: PersistedState): Promise<void> {
+    this.state = state;
+    return this.render();
+  }
+
+  private async envFor(state: PersistedState, profileName: string | undefined, inject: boolean): Promise<{ env: Env; description?: string }> {
+    const found = activeSessionOfProfile(state, profileName);
+    if (!found) return { env: {} };
+    const env: Env = { AWS_PROFILE: found.profile, AWS_REGION: found.session.region, AWS_DEFAULT_REGION: found.session.region };
+    if (inject) {
+      const credentials = await this.options.credentialsFor(found.session.id);
+      if (credentials) {
+        env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+        env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+        if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
+      }
+    }
+    return { env, description: `AWS Sessions: profile "${found.profile}" (session "${found.session.alias}", ${found.session.region})` };
+  }
+
+  private async render(): Promise<void> {
+    const state = this.state;
+    if (!state) return;
+    const generation = ++this.generation;
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const inject = config.get<boolean>(Settings.terminalInjectCredentials) === true;
+    const wanted: Array<{ key: string; target: vscode.EnvironmentVariableCollection; env: Env; description?: string }> = [];
+    const global = await this.envFor(state, state.terminalProfile, inject);
+    wanted.push({ key: 'global', target: this.collection, ...global });
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const pinned = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>(Settings.terminalProfile);
+      const profile = pinned?.workspaceFolderValue ?? pinned?.workspaceValue;
+      const scoped = this.collection.getScoped({ workspaceFolder: folder });
+      // A folder that pins a profile gets exactly that profile, active or not: no silent fallback to another account.
+      const result = profile ? await this.envFor(state, profile, inject) : { env: {} };
+      if (profile && !result.env.AWS_PROFILE) result.env = { AWS_PROFILE: profile };
+      wanted.push({ key: `folder:${folder.uri.toString()}`, target: scoped, ...result, description: result.description ?? (profile ? `AWS Sessions: folder profile "${profile}"` : undefined) });
+    }
+    if (generation !== this.generation) return; // a newer render is on its way
+    const signatures = wanted.map(({ key, env, description }) => [key, JSON.stringify([env, description ?? ''])] as const);
+    if (signatures.length === this.applied.size && signatures.every(([key, sig]) => this.applied.get(key) === sig)) return; // no churn
+    // VS Code applies mutators in insertion order, and a folder's scoped value must come after the
+    // global one to win: rewrite all, global first.
+    this.applied.clear();
     this.collection.clear();
     this.prependPath();
-    if (!wanted || !found) {
-      this.collection.description = 'AWS Sessions: the aws-sessions command';
-      return;
+    for (const [index, { target, env, description }] of wanted.entries()) {
+      this.applied.set(signatures[index][0], signatures[index][1]);
+      for (const [name, value] of Object.entries(env)) target.replace(name, value);
+      target.description = description;
     }
-    for (const [name, value] of Object.entries(wanted)) this.collection.replace(name, value);
-    this.collection.description = `AWS Sessions: profile "${found.profile}" (session "${found.session.alias}", ${found.session.region})`;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

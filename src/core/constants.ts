@@ -21,11 +21,26 @@ export const Commands = {
   showLog: 'awsSessions.showLog',
   statusBarClick: 'awsSessions.statusBarQuickPick',
   setDeliveryMode: 'awsSessions.setDeliveryMode',
+  filter: 'awsSessions.filterSessions',
+  clearFilter: 'awsSessions.clearFilter',
+  viewFlat: 'awsSessions.viewFlat',
+  viewGrouped: 'awsSessions.viewGrouped',
+  pin: 'awsSessions.pinSession',
+  unpin: 'awsSessions.unpinSession',
+  changeProfile: 'awsSessions.changeProfile',
+  changeRegion: 'awsSessions.changeRegion',
+  copyAccountId: 'awsSessions.copyAccountId',
+  copyRoleArn: 'awsSessions.copyRoleArn',
+  switchTerminalProfile: 'awsSessions.switchTerminalProfile',
+  openTerminal: 'awsSessions.openTerminalWithSession',
+  revealActive: 'awsSessions.revealActiveSession',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
   hasSessions: 'awsSessions.hasSessions',
+  filterActive: 'awsSessions.filterActive',
+  viewMode: 'awsSessions.viewMode',
 } as const;
 
 /** Setting names without the `awsSessions.` section prefix, as read by getConfiguration('awsSessions'). */
@@ -36,8 +51,14 @@ export const Settings = {
   stsEndpointUrl: 'stsEndpointUrl',
   ssoEndpointUrl: 'ssoEndpointUrl',
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
-  logLevel: 'logLevel',
+  /** Default credential delivery: 'credentialsFile' or 'credentialProcess'. */
   deliveryMode: 'deliveryMode',
+  /** 'grouped' or 'flat' (sorted by recent use). */
+  treeViewMode: 'tree.viewMode',
+  /** Resource-scoped: the named profile terminals of a workspace folder use. */
+  terminalProfile: 'terminal.profile',
+  /** Opt-in: put the credentials themselves into terminals (never persisted). */
+  terminalInjectCredentials: 'terminal.injectCredentials',
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */

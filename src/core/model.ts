@@ -57,6 +57,10 @@ export interface PersistedState {
   active: Record<string, ActiveSession>;
   /** Name of the profile new integrated terminals get as AWS_PROFILE; the last one started by default. */
   terminalProfile?: string;
+  /** Ids of sessions pinned to the top of the tree. */
+  pinned?: string[];
+  /** Session id → ISO time it was last started, for the flat view sorted by recent use. */
+  lastUsed?: Record<string, string>;
 }
 
 /** Opaque to everything but the delivery that wrote it; plain JSON. */

@@ -11,7 +11,7 @@ import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
 import { sessionType } from './sessions/registry';
 import type { FormValues, GenerateContext } from './sessions/sessionType';
-import { clearCachedCredentials } from './sessions/credentialCache';
+import { clearCachedCredentials, readCachedCredentials } from './sessions/credentialCache';
 import { rules } from './validation';
 
 export interface SessionServiceDeps {
@@ -33,6 +33,8 @@ export class SessionService {
   private readonly inflight = new Map<string, Promise<AwsCredentials>>();
   /** Credentials generated in this process, served without an AWS call while valid for a few minutes. */
   private readonly memo = new Map<string, AwsCredentials>();
+  /** Credentials this process delivered last, per session (memory only). */
+  private readonly delivered = new Map<string, AwsCredentials>();
   private readonly newId: () => string;
 
   constructor(private readonly deps: SessionServiceDeps) {
@@ -135,6 +137,8 @@ export class SessionService {
     await this.deps.state.update((s) => {
       s.sessions = s.sessions.filter((x) => x.id !== id);
       delete s.active[id];
+      if (s.pinned) s.pinned = s.pinned.filter((x) => x !== id);
+      if (s.lastUsed) delete s.lastUsed[id];
     });
     this.memo.delete(id);
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
@@ -167,24 +171,19 @@ export class SessionService {
     return session.deliveryMode ?? this.deps.defaultDeliveryMode?.() ?? 'credentialsFile';
   }
 
-  /** Change region and/or delivery mode of a session ('default' = follow the setting); an active session restarts. */
-  async patch(id: string, patch: { region?: string; deliveryMode?: DeliveryMode | 'default' }): Promise<Session> {
-    if (patch.region !== undefined) {
-      const problem = rules.region(patch.region);
-      if (problem) throw new ValidationError([{ field: 'region', label: 'Region', message: problem }]);
-    }
+  /** Change how a session delivers credentials ('default' = follow the setting); an active session restarts in the new mode. */
+  async setDeliveryMode(id: string, mode: DeliveryMode | 'default'): Promise<Session> {
     let restart = false;
     const after = await this.deps.state.update((state) => {
       const session = state.sessions.find((s) => s.id === id);
       if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
-      const before = JSON.stringify(session);
-      if (patch.region !== undefined) session.region = patch.region;
-      if (patch.deliveryMode === 'default') delete session.deliveryMode;
-      else if (patch.deliveryMode !== undefined) session.deliveryMode = patch.deliveryMode;
-      const active = state.active[id];
-      restart = !!active && active.status === 'active' && before !== JSON.stringify(session);
+      const before = session.deliveryMode;
+      if (mode === 'default') delete session.deliveryMode;
+      else session.deliveryMode = mode;
+      restart = state.active[id]?.status === 'active' && before !== session.deliveryMode;
     });
     const saved = after.sessions.find((s) => s.id === id)!;
+    this.deps.logger.info(`Session "${saved.alias}" delivers credentials by ${this.deliveryModeOf(saved)}${saved.deliveryMode ? '' : ' (the default)'}.`);
     if (restart) {
       await this.stop(id);
       await this.start(id);
@@ -232,6 +231,7 @@ export class SessionService {
     await this.setStatus(id, { status: 'starting', delivery: previous?.delivery });
     try {
       const credentials = await this.credentials(id);
+      this.delivered.set(id, credentials);
       const target = { profileName: profile.name, region: session.region, sessionAlias: session.alias, sessionId: id, mode: this.deliveryModeOf(session) };
       const delivery = await this.deps.delivery.deliver(target, credentials, previous?.delivery);
       await this.deps.state.update((s) => {
@@ -243,6 +243,7 @@ export class SessionService {
           startedAt: new Date(this.deps.clock.now()).toISOString(),
         };
         s.terminalProfile = profile.name;
+        s.lastUsed = { ...s.lastUsed, [id]: new Date(this.deps.clock.now()).toISOString() };
       });
       this.deps.logger.info(`Session "${session.alias}" started on profile "${profile.name}" until ${credentials.expiration?.toISOString() ?? 'no expiry'}.`);
     } catch (error) {
@@ -273,7 +274,62 @@ export class SessionService {
     await this.deps.state.update((s) => {
       delete s.active[id];
     });
+    this.delivered.delete(id);
     this.deps.logger.info(`Session "${alias}" stopped.`);
+  }
+
+  /**
+   * Move a session to another named profile and/or region. An active session restarts there: its old
+   * profile's keys are removed and the new ones written.
+   */
+  async relocate(id: string, change: { profileName?: string; region?: string }): Promise<void> {
+    const problems: FieldProblem[] = [];
+    if (change.profileName !== undefined) {
+      const p = rules.profileName(change.profileName);
+      if (p) problems.push({ field: 'profile', label: 'Named profile', message: p });
+    }
+    if (change.region !== undefined) {
+      const p = rules.region(change.region);
+      if (p) problems.push({ field: 'region', label: 'Region', message: p });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    const session = await this.getSession(id);
+    const wasActive = (await this.deps.state.read()).active[id]?.status === 'active';
+    if (wasActive) await this.stop(id);
+    await this.deps.state.update((s) => {
+      const target = s.sessions.find((x) => x.id === id);
+      if (!target) return;
+      if (change.profileName !== undefined) target.profileId = findOrAddProfile(s, change.profileName, this.newId).id;
+      if (change.region !== undefined) target.region = change.region;
+    });
+    this.deps.logger.info(`Session "${session.alias}" moved to ${change.profileName ? `profile "${change.profileName}"` : ''}${change.profileName && change.region ? ' and ' : ''}${change.region ? `region ${change.region}` : ''}.`);
+    if (wasActive) await this.start(id);
+  }
+
+  /**
+   * Credentials of an active session without any prompt or AWS call: what this process delivered,
+   * else a session token cached in the vault. Undefined when neither is valid.
+   */
+  async currentCredentials(id: string): Promise<AwsCredentials | undefined> {
+    const now = this.deps.clock.now();
+    const valid = (c: AwsCredentials | undefined) => (c && (!c.expiration || c.expiration.getTime() > now) ? c : undefined);
+    return valid(this.delivered.get(id)) ?? valid(await readCachedCredentials(this.deps.secrets, id));
+  }
+
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    await this.deps.state.update((s) => {
+      const set = new Set(s.pinned ?? []);
+      if (pinned) set.add(id);
+      else set.delete(id);
+      s.pinned = [...set];
+    });
+  }
+
+  /** Which profile new integrated terminals get (AWS_PROFILE). */
+  async setTerminalProfile(profileName: string): Promise<void> {
+    await this.deps.state.update((s) => {
+      s.terminalProfile = profileName;
+    });
   }
 
   private async setStatus(id: string, patch: { status: 'starting' | 'error'; error?: string; delivery?: Record<string, unknown> }): Promise<void> {

@@ -1,16 +1,16 @@
 /**
- * The sidebar tree: a group per session type, then sessions. Reads a snapshot of the shared state;
- * no UI calls and no I/O inside getChildren.
+ * The sidebar tree. The grouping, filtering and parents come from core/treeModel.ts (plain data,
+ * rebuilt on each state change or filter keystroke); this class maps nodes to TreeItems. No I/O and
+ * no UI calls in getChildren.
  */
 import * as vscode from 'vscode';
-import type { PersistedState, Session, SessionKind, SessionStatus } from '../core/model';
-import { sessionTypes } from '../core/sessions/registry';
-import { profileOf } from '../core/sessionService';
+import type { PersistedState } from '../core/model';
+import { buildTreeModel, type DisplayStatus, type ModelNode, type SessionNode, type TreeModel, type ViewMode } from '../core/treeModel';
 import { formatRemaining } from '../core/time';
 
-export type TreeNode = { type: 'group'; kind: SessionKind; label: string } | { type: 'session'; session: Session };
+export type TreeNode = ModelNode;
 
-const statusIcons: Record<SessionStatus | 'expiring', vscode.ThemeIcon> = {
+const statusIcons: Record<DisplayStatus, vscode.ThemeIcon> = {
   inactive: new vscode.ThemeIcon('circle-large-outline'),
   starting: new vscode.ThemeIcon('loading~spin'),
   active: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')),
@@ -19,96 +19,126 @@ const statusIcons: Record<SessionStatus | 'expiring', vscode.ThemeIcon> = {
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
 };
 
-const EXPIRING_MS = 10 * 60 * 1000;
+const statusWords: Record<DisplayStatus, string> = {
+  inactive: 'inactive',
+  starting: 'starting…',
+  active: 'active',
+  expiring: 'expiring soon',
+  expired: 'expired',
+  error: 'failed',
+};
+
+const groupIcons: Record<string, vscode.ThemeIcon> = {
+  pinned: new vscode.ThemeIcon('pinned'),
+  iamUser: new vscode.ThemeIcon('person'),
+  iamRoleChained: new vscode.ThemeIcon('link'),
+  iamRoleFederated: new vscode.ThemeIcon('organization'),
+  awsSso: new vscode.ThemeIcon('key'),
+  path: new vscode.ThemeIcon('folder'),
+};
+
+/** `session:<kind>:<status>` then flags; menus match with `viewItem =~ /…/`. */
+export function sessionContextValue(node: SessionNode): string {
+  const status = node.status === 'expiring' ? 'active' : node.status;
+  const flags = [node.pinned ? 'pinned' : 'unpinned'];
+  if (node.facts.accountId) flags.push('account');
+  if (node.facts.roleArn) flags.push('role');
+  return [`session:${node.session.kind}:${status}`, ...flags].join(':');
+}
 
 export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private snapshot: PersistedState | undefined;
-  private groups = new Map<SessionKind, TreeNode>();
-  private nodes = new Map<string, TreeNode>();
+  private state: PersistedState | undefined;
+  private model: TreeModel | undefined;
+  private filterText = '';
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private mode: ViewMode = 'grouped',
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get filter(): string {
+    return this.filterText;
+  }
+
+  get viewMode(): ViewMode {
+    return this.mode;
+  }
+
+  get current(): TreeModel | undefined {
+    return this.model;
+  }
 
   /** Replace the snapshot and refresh the view. */
   update(state: PersistedState): void {
-    this.snapshot = state;
-    const nodes = new Map<string, TreeNode>();
-    for (const session of state.sessions) {
-      // Keep node objects stable where the session is unchanged, so expansion and selection survive.
-      const old = this.nodes.get(session.id);
-      nodes.set(session.id, old && old.type === 'session' && JSON.stringify(old.session) === JSON.stringify(session) ? old : { type: 'session', session });
-    }
-    this.nodes = nodes;
+    this.state = state;
+    this.rebuild();
+  }
+
+  setFilter(text: string): void {
+    if (text === this.filterText) return;
+    this.filterText = text;
+    this.rebuild();
+  }
+
+  setMode(mode: ViewMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.rebuild();
+  }
+
+  /** Re-render time-dependent parts (icons turning "expiring", time left in tooltips). */
+  tick(): void {
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    if (!this.state) return;
+    this.model = buildTreeModel(this.state, { mode: this.mode, filter: this.filterText, now: this.now() });
     this.changed.fire(undefined);
   }
 
-  nodeFor(sessionId: string): TreeNode | undefined {
-    return this.nodes.get(sessionId);
+  nodeFor(sessionId: string): SessionNode | undefined {
+    return this.model?.sessionNode(sessionId);
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
-    const state = this.snapshot;
-    if (!state) return [];
-    if (!element) {
-      return sessionTypes()
-        .filter((t) => state.sessions.some((s) => s.kind === t.kind))
-        .map((t) => this.group(t.kind, t.label));
-    }
-    if (element.type === 'group') {
-      return state.sessions
-        .filter((s) => s.kind === element.kind)
-        .sort((a, b) => a.alias.localeCompare(b.alias))
-        .map((s) => this.nodes.get(s.id)!);
-    }
-    return [];
+    const model = this.model;
+    if (!model) return [];
+    return [...(element ? model.children(element) : model.roots)];
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
-    if (element.type === 'group') return undefined;
-    const type = sessionTypes().find((t) => t.kind === element.session.kind);
-    return type ? this.group(type.kind, type.label) : undefined;
+    return this.model?.parent(element);
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
     if (element.type === 'group') {
-      const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `group:${element.kind}`;
-      item.contextValue = `group:${element.kind}`;
+      const folded = element.role === 'path' && !this.filterText;
+      const item = new vscode.TreeItem(element.label, folded ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+      item.id = element.id;
+      item.description = element.description;
+      item.iconPath = groupIcons[element.role] ?? groupIcons.path;
+      item.contextValue = `group:${element.role}`;
       return item;
     }
-    const state = this.snapshot!;
-    const session = element.session;
-    const active = state.active[session.id];
-    const profile = profileOf(state, session);
-    const status = effectiveStatus(active?.status ?? 'inactive', active?.expiration, this.now());
+    const { session, active, facts, profile, status } = element;
     const item = new vscode.TreeItem(session.alias, vscode.TreeItemCollapsibleState.None);
-    item.id = `session:${session.id}`;
-    item.description = `${profile.name} · ${session.region}`;
+    item.id = element.id;
+    item.description = `${profile} · ${session.region}`;
     item.iconPath = statusIcons[status];
-    item.contextValue = `session:${session.kind}:${status === 'expiring' ? 'active' : status}`;
-    const lines = [
-      `**${session.alias}** — ${sessionTypes().find((t) => t.kind === session.kind)?.label ?? session.kind}`,
-      '',
-      `Profile: \`${profile.name}\``,
-      `Region: \`${session.region}\``,
-      `State: ${status}`,
-    ];
-    if (session.kind === 'iamUser' && session.mfaSerial) lines.push(`MFA: \`${session.mfaSerial}\``);
+    item.contextValue = sessionContextValue(element);
+    const lines = [`**${escape(session.alias)}** — ${element.typeLabel} — ${statusWords[status]}`, ''];
+    if (facts.accountId) lines.push(`Account: ${facts.accountName ? `${escape(facts.accountName)} ` : ''}\`${facts.accountId}\``);
+    if (facts.roleArn) lines.push(`Role: \`${facts.roleArn}\``);
+    lines.push(`Profile: \`${profile}\``, `Region: \`${session.region}\``, `Delivery: ${deliveryLabel(active?.delivery?.kind)}`);
+    for (const detail of facts.details ?? []) lines.push(escape(detail));
     if (active?.expiration) lines.push(`Expires: ${new Date(active.expiration).toLocaleString()} (${formatRemaining(Date.parse(active.expiration) - this.now())})`);
-    if (active?.error) lines.push('', `$(error) ${active.error}`);
+    if (active?.error) lines.push('', `$(error) ${escape(active.error)}`);
     item.tooltip = new vscode.MarkdownString(lines.join('  \n'), true);
-    item.accessibilityInformation = { label: `${session.alias}, ${profile.name}, ${session.region}, ${status}` };
+    item.accessibilityInformation = { label: `${session.alias}, ${element.typeLabel}, profile ${profile}, ${session.region}, ${statusWords[status]}` };
     return item;
-  }
-
-  private group(kind: SessionKind, label: string): TreeNode {
-    let node = this.groups.get(kind);
-    if (!node) {
-      node = { type: 'group', kind, label };
-      this.groups.set(kind, node);
-    }
-    return node;
   }
 
   dispose(): void {
@@ -116,9 +146,12 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 }
 
-export function effectiveStatus(status: SessionStatus, expiration: string | undefined, now: number): SessionStatus | 'expiring' {
-  if (status !== 'active' || !expiration) return status;
-  const left = Date.parse(expiration) - now;
-  if (left <= 0) return 'expired';
-  return left < EXPIRING_MS ? 'expiring' : 'active';
+function deliveryLabel(kind: unknown): string {
+  if (kind === 'credentialsFile') return 'credentials file';
+  if (kind === 'credentialProcess') return 'credential_process';
+  return typeof kind === 'string' ? kind : 'not started';
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }

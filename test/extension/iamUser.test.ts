@@ -142,4 +142,65 @@ describe('IAM User session in VS Code', function () {
     assert.ok(!(await api.service.state()).sessions.some((s) => s.id === session.id));
     assert.equal(readFileSync(api.credentialsFile, 'utf8'), FOREIGN_CREDENTIALS);
   });
+
+  it('an unreachable endpoint gets an error naming the session, the endpoint and the fix', async () => {
+    const bob = aws.user('bob');
+    const session = await api.service.save('iamUser', { alias: 'bob-offline', profile: 'offline', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    await config.update(Settings.stsEndpointUrl, 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    const errors: string[] = [];
+    sandbox.stub(vscode.window, 'showErrorMessage').callsFake(async (message: string) => {
+      errors.push(message);
+      return undefined;
+    });
+    try {
+      await vscode.commands.executeCommand(Commands.startSession, session.id);
+    } finally {
+      await config.update(Settings.stsEndpointUrl, aws.endpoint, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /Session "bob-offline": STS GetSessionToken could not reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+    assert.match(errors[0], /Check that the endpoint is running/);
+    assert.equal((await api.service.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey'])).size, 2);
+    await vscode.commands.executeCommand(Commands.startSession, session.id);
+    assert.equal((await api.service.state()).active[session.id]?.status, 'active', 'works again once the endpoint is back');
+    await vscode.commands.executeCommand(Commands.stopSession, session.id);
+  });
+
+  it('the edit form gets "stored" flags, never a stored secret', async () => {
+    const alice = aws.user('alice');
+    const session = await api.service.save('iamUser', { alias: 'alice-form', profile: 'form', region: 'us-east-1', accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey, mfaSerial: '' });
+    const posted: unknown[] = [];
+    const panels: vscode.WebviewPanel[] = [];
+    const create = vscode.window.createWebviewPanel.bind(vscode.window);
+    sandbox.stub(vscode.window, 'createWebviewPanel').callsFake((...args: Parameters<typeof vscode.window.createWebviewPanel>) => {
+      const panel = create(...args);
+      const post = panel.webview.postMessage.bind(panel.webview);
+      try {
+        panel.webview.postMessage = (message: unknown) => {
+          posted.push(message);
+          return post(message);
+        };
+      } catch (error) {
+        posted.push({ type: 'spy-failed', error: String(error) });
+      }
+      panels.push(panel);
+      return panel;
+    });
+    await vscode.commands.executeCommand(Commands.editSession, session.id);
+    const deadline = Date.now() + 20_000;
+    while (!posted.some((m) => (m as { type?: string }).type === 'init') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const init = posted.find((m) => (m as { type?: string }).type === 'init') as { storedSecrets: string[]; values: Record<string, string> } | undefined;
+    assert.equal(panels.length, 1);
+    assert.match(panels[0].webview.html, /default-src 'none'/);
+    assert.match(panels[0].webview.html, /<script nonce="[A-Za-z0-9+/=]+" src=/);
+    assert.doesNotMatch(panels[0].webview.html, /\son[a-z]+=/i, 'no inline event handlers');
+    assert.equal(panels[0].webview.options.localResourceRoots?.length, 2);
+    assert.ok(init, `the page received its init message: ${JSON.stringify(posted)}`);
+    assert.deepEqual([...init.storedSecrets].sort(), ['accessKeyId', 'secretAccessKey']);
+    assert.equal(init.values.alias, 'alice-form');
+    const everything = JSON.stringify(posted);
+    assert.ok(!everything.includes(alice.secretAccessKey) && !everything.includes(alice.accessKeyId), 'no stored secret sent to the page');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });

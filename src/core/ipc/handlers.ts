@@ -112,14 +112,11 @@ export function sessionHandler(service: SessionService): IpcHandler {
     },
     region: async (p) => {
       const session = findSession(await service.state(), p.session);
-      const patch: { region?: string; deliveryMode?: (typeof DELIVERY_MODES)[number] | 'default' } = {};
-      if (p.region) patch.region = p.region;
-      if (p.deliveryMode) {
+      if (p.region) await service.relocate(session.id, { region: p.region });
+      else if (p.deliveryMode) {
         if (p.deliveryMode !== 'default' && !isDeliveryMode(p.deliveryMode)) throw new IpcError('badRequest', `delivery mode must be one of: ${DELIVERY_MODES.join(', ')}, default`);
-        patch.deliveryMode = p.deliveryMode;
-      }
-      if (!patch.region && !patch.deliveryMode) throw new IpcError('badRequest', 'give a region');
-      await service.patch(session.id, patch);
+        await service.setDeliveryMode(session.id, p.deliveryMode);
+      } else throw new IpcError('badRequest', 'give a region');
       const state = await service.state();
       return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
     },

@@ -63,6 +63,11 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
     return { alias: session.alias, region: session.region, mfaSerial: session.mfaSerial ?? '' };
   },
 
+  describe(session) {
+    const accountId = /^arn:[\w-]+:iam::(\d{12}):/.exec(session.mfaSerial ?? '')?.[1];
+    return { accountId, details: session.mfaSerial ? [`MFA device: ${session.mfaSerial}`] : ['No MFA device'] };
+  },
+
   async generate(session, ctx): Promise<AwsCredentials> {
     const cached = await readCachedCredentials(ctx.secrets, session.id);
     if (cached?.expiration && cached.expiration.getTime() - ctx.clock.now() > SESSION_TOKEN_REUSE_MARGIN_MS) {

@@ -2,7 +2,7 @@
  * One interface for every session type. Adding a type means adding a module and registering it
  * in registry.ts, not editing switches across files.
  */
-import type { AwsCredentials, Session, SessionKind } from '../model';
+import type { AwsCredentials, PersistedState, Session, SessionKind } from '../model';
 import type { Clock, Logger, Prompter, SecretVault } from '../ports';
 import type { StsGateway } from '../aws/sts';
 import type { FieldName } from '../validation';
@@ -53,4 +53,20 @@ export interface SessionTypeModule<S extends Session = Session> {
   toForm(session: S): FormValues;
   /** Get fresh or cached credentials for this session. */
   generate(session: S, ctx: GenerateContext): Promise<AwsCredentials>;
+  /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
+  describe?(session: S, state: PersistedState): SessionDescription;
+}
+
+/** Facts about a session beyond alias, profile and region. */
+export interface SessionDescription {
+  accountId?: string;
+  accountName?: string;
+  roleArn?: string;
+  /** Extra tooltip lines, e.g. "MFA: arn:…" or "Assumer: dev". */
+  details?: string[];
+  /**
+   * Folders below the type's group in the grouped tree (e.g. integration → account), outermost first.
+   * Ids must be stable and unique across the tree.
+   */
+  treePath?: Array<{ id: string; label: string; description?: string }>;
 }

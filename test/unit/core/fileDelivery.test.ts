@@ -40,4 +40,17 @@ describe('CredentialsFileDelivery', () => {
     await assert.rejects(t.delivery.deliver(target, creds(1), undefined), /profile "dev".*did not write/);
     assert.deepEqual(t.read(), before);
   });
+
+  it('leaves a file it cannot parse untouched and says which file and line', async () => {
+    const broken = ['aws_access_key_id = before-any-section\n[dev]\n', '[default]\nregion = us-east-1\n'];
+    const t = setup(broken[0], broken[1]);
+    await assert.rejects(t.delivery.deliver(target, creds(1), undefined), (e: unknown) => {
+      assert.ok(e instanceof Error);
+      assert.match(e.message, /credentials/);
+      assert.match(e.message, /line 1/);
+      assert.ok(!e.message.includes('before-any-section'), 'the message quotes no file content');
+      return true;
+    });
+    assert.deepEqual(t.read(), broken);
+  });
 });

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { buildTreeModel, displayStatus, type ModelNode, type TreeModel } from '../../../src/core/treeModel';
+import type { PersistedState, Session } from '../../../src/core/model';
+
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+
+function state(): PersistedState {
+  const user = (id: string, alias: string, profileId: string, region: string, mfaSerial?: string): Session => ({ id, kind: 'iamUser', alias, profileId, region, mfaSerial });
+  return {
+    version: 1,
+    profiles: [
+      { id: 'p0', name: 'default' },
+      { id: 'p1', name: 'dev' },
+    ],
+    sessions: [
+      user('a', 'zeta-admin', 'p0', 'eu-west-1', 'arn:aws:iam::123456789012:mfa/zeta'),
+      user('b', 'alpha', 'p1', 'us-east-1'),
+      user('c', 'prod-reader', 'p1', 'ap-south-1', 'arn:aws:iam::999999999999:mfa/r'),
+    ],
+    active: {
+      a: { sessionId: 'a', status: 'active', expiration: new Date(NOW + 5 * 60_000).toISOString() },
+      c: { sessionId: 'c', status: 'error', error: 'boom' },
+    },
+    pinned: ['c'],
+    lastUsed: { b: '2026-11-22T09:00:00Z', a: '2026-11-21T09:00:00Z' },
+  };
+}
+
+function labels(model: TreeModel, nodes: readonly ModelNode[] = model.roots): unknown[] {
+  return nodes.map((n) => (n.type === 'group' ? { [n.label]: labels(model, model.children(n)) } : n.session.alias));
+}
+
+describe('tree model', () => {
+  it('groups by type below a Pinned group, sorted by alias, each session once', () => {
+    const model = buildTreeModel(state(), { mode: 'grouped', now: NOW });
+    assert.deepEqual(labels(model), [{ Pinned: ['prod-reader'] }, { 'IAM User': ['alpha', 'zeta-admin'] }]);
+    const alpha = model.sessionNode('b')!;
+    assert.equal(model.parent(alpha)?.id, 'group:iamUser');
+    assert.equal(model.parent(model.sessionNode('c')!)?.id, 'group:pinned');
+    assert.equal(model.total, 3);
+  });
+
+  it('flat view sorts by recent use', () => {
+    const model = buildTreeModel(state(), { mode: 'flat', now: NOW });
+    assert.deepEqual(labels(model), [{ Pinned: ['prod-reader'] }, 'alpha', 'zeta-admin']);
+  });
+
+  it('filters by alias, profile, region and account id; all words must match', () => {
+    const check = (filter: string, expected: string[]) => {
+      const model = buildTreeModel(state(), { mode: 'flat', filter, now: NOW });
+      const shown = ['a', 'b', 'c'].filter((id) => model.sessionNode(id)).map((id) => model.sessionNode(id)!.session.alias);
+      assert.deepEqual(shown.sort(), expected.sort(), filter);
+      assert.equal(model.shown, expected.length);
+    };
+    check('ALPHA', ['alpha']);
+    check('dev', ['alpha', 'prod-reader']);
+    check('dev ap-south', ['prod-reader']);
+    check('123456789012', ['zeta-admin']);
+    check('nothing-matches', []);
+    check('', ['alpha', 'prod-reader', 'zeta-admin']);
+  });
+
+  it('derives display status from expiry', () => {
+    assert.equal(displayStatus(undefined, NOW), 'inactive');
+    assert.equal(displayStatus({ sessionId: 'x', status: 'active', expiration: new Date(NOW + 5 * 60_000).toISOString() }, NOW), 'expiring');
+    assert.equal(displayStatus({ sessionId: 'x', status: 'active', expiration: new Date(NOW + 60 * 60_000).toISOString() }, NOW), 'active');
+    assert.equal(displayStatus({ sessionId: 'x', status: 'active', expiration: new Date(NOW - 1).toISOString() }, NOW), 'expired');
+    assert.equal(displayStatus({ sessionId: 'x', status: 'error' }, NOW), 'error');
+    const model = buildTreeModel(state(), { mode: 'grouped', now: NOW });
+    assert.equal(model.sessionNode('a')!.status, 'expiring');
+    assert.equal(model.sessionNode('a')!.facts.accountId, '123456789012');
+  });
+});
