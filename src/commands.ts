@@ -25,7 +25,7 @@ export interface CommandDeps extends FormContext {
 type SessionArg = TreeNode | string | undefined;
 type Filter = (s: Session, state: PersistedState) => boolean;
 
-function report(deps: CommandDeps, what: string, error: unknown): void {
+export function report(deps: Pick<CommandDeps, 'logger' | 'showLog'>, what: string, error: unknown): void {
   if (error instanceof CancelledError) {
     deps.logger.info(error.message);
     return;
@@ -37,6 +37,9 @@ function report(deps: CommandDeps, what: string, error: unknown): void {
     if (choice === 'Show Log') deps.showLog();
   });
 }
+
+/** Commands registered elsewhere (profileCommands.ts). */
+type OwnCommandId = Exclude<CommandId, typeof Commands.addProfile | typeof Commands.renameProfile | typeof Commands.deleteProfile | typeof Commands.inspectSamlAssertion>;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { service } = deps;
@@ -82,7 +85,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     void vscode.commands.executeCommand('setContext', ContextKeys.filterActive, !!deps.tree.filter);
   }
 
-  const handlers: Record<CommandId, (...args: never[]) => unknown> = {
+  const handlers: Record<OwnCommandId, (...args: never[]) => unknown> = {
     [Commands.addSession]: async (kind?: SessionKind) => {
       let chosen = kind;
       if (!chosen) {
@@ -95,6 +98,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (chosen) SessionFormPanel.show(deps, chosen);
     },
     [Commands.editSession]: onSession('Edit session', 'Session to edit', (session) => SessionFormPanel.show(deps, session.kind, session.id)),
+    [Commands.createChainedSession]: onSession('Create chained session', 'Session whose credentials assume the role', (assumer) =>
+      SessionFormPanel.show(deps, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` }),
+    ),
     [Commands.deleteSession]: onSession('Delete session', 'Session to delete', async (session, options?: { confirmed?: boolean }) => {
       if (!options?.confirmed) {
         const ok = await vscode.window.showWarningMessage(

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ContextKeys, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings, StorageFiles } from './core/constants';
+import { AWS_SAML_SIGNIN_URLS, ContextKeys, EnvOverrides, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings, StorageFiles } from './core/constants';
 import type { PersistedState } from './core/model';
 import { SessionService } from './core/sessionService';
 import { SdkStsGateway } from './core/aws/sts';
@@ -23,12 +23,19 @@ import { CliHost } from './ipc/cliHost';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StatusBar } from './statusBar';
 import { TerminalEnvironment } from './terminal';
-import { registerCommands } from './commands';
+import { registerCommands, report } from './commands';
+import { registerProfileCommands } from './profileCommands';
+import { ProfileService } from './core/profiles';
+import { RotationScheduler } from './core/rotation';
+import { BrowserSamlCapture } from './platform/samlBrowser';
+import { samlBrowserPath } from './platform/settings';
+import { askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { seedDemoSessions } from './demoSeed';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
   service: SessionService;
+  profiles: ProfileService;
   stateFile: string;
   credentialsFile: string;
   configFile: string;
@@ -51,6 +58,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   mkdirSync(storageDir, { recursive: true, mode: 0o700 });
   const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
   context.subscriptions.push(state);
+  const signInUrls = process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
+  const saml = new BrowserSamlCapture({
+    profileDir: join(storageDir, StorageFiles.samlBrowserProfile),
+    browserPath: samlBrowserPath,
+    signInUrls,
+    headless: process.env[EnvOverrides.samlHeadless] === '1',
+    askPaste: askSamlPaste,
+    withProgress: withCancellableProgress,
+    logger,
+  });
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 
   let shimPath = '';
@@ -62,14 +79,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     clock: systemClock,
     logger,
     delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => shimPath) }),
+    saml,
     defaultDeliveryMode,
     // One window generates a session's credentials at a time: a second waits, then reuses the cached token.
     generationLock: (sessionId, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${sessionId}.lock`), fn, { timeoutMs: 330_000 }),
   });
-  const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, logger });
+  const profiles = new ProfileService({ state, service, logger });
+  const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger });
   shimPath = cli.shimPath;
   cliHost = cli;
   context.subscriptions.push(cli);
+  const rotation = new RotationScheduler({
+    service,
+    clock: systemClock,
+    logger,
+    notify: (message) => void vscode.window.showWarningMessage(`AWS Sessions: ${message}`),
+  });
+  context.subscriptions.push(rotation);
 
   const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(Settings.treeViewMode) === 'flat' ? 'flat' : 'grouped';
   const tree = new SessionTreeProvider(mode);
@@ -108,6 +134,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     }),
   );
 
+  context.subscriptions.push(
+    ...registerProfileCommands({
+      service,
+      profiles,
+      signInUrls: () => signInUrls,
+      report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
+    }),
+  );
+  rotation.start();
+
   try {
     await refresh();
   } catch (error) {
@@ -121,7 +157,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   }
   if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
 
-  return { service, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, cli };
+  return { service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, cli };
 }
 
 export async function deactivate(): Promise<void> {

@@ -85,7 +85,7 @@ Commands:
   current [profile] [--json]             which session backs a profile (default: $AWS_PROFILE or default)
   add --type <type> --alias ... [--json] add a session; every field as --flag, secrets from stdin or a prompt
   delete <session> [--yes]               delete a session and its secrets
-  profile list|create <name>|delete <name>
+  profile list|create <name>|rename <name> <new>|delete <name>
   region <session> <region>              change a session's region (an active session restarts)
   delivery <session> <mode>              credentialsFile | credentialProcess | default
   console <session> [--print]            open (or print) the AWS web console sign-in URL
@@ -101,7 +101,7 @@ ${EXIT_HELP}`,
   current: 'Usage: aws-sessions current [profile] [--json]\n\nPrints the alias of the active session on the profile (default: $AWS_PROFILE, else "default"). Exit 4 when none is active.',
   add: 'Usage: aws-sessions add --type <type> --alias <alias> --profile <name> --region <region> [--<field> <value>...] [--delivery-mode <mode>] [--json]\n\nTypes and their fields: run `aws-sessions add --type <type> --help`. Secret fields are never taken from the command line:\nthey are read from stdin, one per line in the order listed, or prompted for (without echo) on a terminal.',
   delete: 'Usage: aws-sessions delete <session> [--yes]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.',
-  profile: 'Usage: aws-sessions profile list [--json] | profile create <name> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists; a profile used by a session cannot be deleted.',
+  profile: 'Usage: aws-sessions profile list [--json] | profile create <name> | profile rename <name> <new> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists and cannot be renamed or deleted; deleting a profile stops its active sessions and moves them to "default".',
   region: 'Usage: aws-sessions region <session> <region>\n\nChanges the session\'s region; an active session restarts with it.',
   delivery: 'Usage: aws-sessions delivery <session> credentialsFile|credentialProcess|default\n\nHow the session\'s credentials reach the AWS CLI and SDKs; "default" follows the awsSessions.deliveryMode setting.',
   console: 'Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session, or prints the URL with --print.',

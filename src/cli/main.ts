@@ -150,12 +150,16 @@ async function run(argv: readonly string[]): Promise<void> {
         const profiles = (await call('profileList')) as Array<{ name: string; sessions: string[] }>;
         return out(p.flags.json ? JSON.stringify(profiles, null, 2) : table(['PROFILE', 'SESSIONS'], profiles.map((x) => [x.name, x.sessions.join(', ')])));
       }
+      if (sub === 'rename') {
+        const r = (await call('profileRename', { name: need(p, 1, 'profile name'), newName: need(p, 2, 'new name') }, false)) as { name: string };
+        return out(`Profile renamed to "${r.name}".`);
+      }
       if (sub === 'create' || sub === 'delete') {
         const name = need(p, 1, 'profile name');
         await call(sub === 'create' ? 'profileCreate' : 'profileDelete', { name }, sub === 'create');
         return out(`Profile "${name}" ${sub === 'create' ? 'created' : 'deleted'}.`);
       }
-      throw new UsageError(`unknown profile subcommand "${sub}"`);
+      throw new UsageError(`unknown profile subcommand "${sub}" (list, create, rename, delete)`);
     }
     case 'region':
       return printSummary(p, (await call('region', { session: need(p, 0, 'session'), region: need(p, 1, 'region') })) as Summary);

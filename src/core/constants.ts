@@ -21,6 +21,11 @@ export const Commands = {
   showLog: 'awsSessions.showLog',
   statusBarClick: 'awsSessions.statusBarQuickPick',
   setDeliveryMode: 'awsSessions.setDeliveryMode',
+  createChainedSession: 'awsSessions.createChainedSession',
+  inspectSamlAssertion: 'awsSessions.inspectSamlAssertion',
+  addProfile: 'awsSessions.addProfile',
+  renameProfile: 'awsSessions.renameProfile',
+  deleteProfile: 'awsSessions.deleteProfile',
   filter: 'awsSessions.filterSessions',
   clearFilter: 'awsSessions.clearFilter',
   viewFlat: 'awsSessions.viewFlat',
@@ -53,12 +58,22 @@ export const Settings = {
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
   /** Default credential delivery: 'credentialsFile' or 'credentialProcess'. */
   deliveryMode: 'deliveryMode',
+  logLevel: 'logLevel',
+  samlBrowserPath: 'samlBrowserPath',
   /** 'grouped' or 'flat' (sorted by recent use). */
   treeViewMode: 'tree.viewMode',
   /** Resource-scoped: the named profile terminals of a workspace folder use. */
   terminalProfile: 'terminal.profile',
   /** Opt-in: put the credentials themselves into terminals (never persisted). */
   terminalInjectCredentials: 'terminal.injectCredentials',
+} as const;
+
+/** Test hooks read from the environment (never needed by users). */
+export const EnvOverrides = {
+  /** Comma-separated sign-in URLs whose SAML POST is intercepted (default: the AWS ones). */
+  samlSignInUrls: 'AWS_SESSIONS_SAML_SIGNIN_URLS',
+  /** `1`: run the SAML browser headless (tests on machines without a display). */
+  samlHeadless: 'AWS_SESSIONS_SAML_HEADLESS',
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */
@@ -84,6 +99,8 @@ export const StorageFiles = {
   binDir: 'bin',
   /** Per-session lock held while credentials are generated, so two windows never both prompt. */
   generateLockPrefix: 'generate-',
+  /** Persistent browser profile folder of the SAML sign-in window, so IdP cookies survive. */
+  samlBrowserProfile: 'saml-browser-profile',
 } as const;
 
 /** Inside the IPC folder. */
@@ -109,3 +126,13 @@ export const DEFAULT_REGION = 'us-east-1';
 export const IAM_USER_SESSION_SECONDS = 36000;
 /** A cached session token is reused until this long before it expires. */
 export const SESSION_TOKEN_REUSE_MARGIN_MS = 5 * 60 * 1000;
+/** Seconds of the credentials AssumeRole and AssumeRoleWithSAML give (no DurationSeconds sent). */
+export const ROLE_SESSION_SECONDS = 3600;
+/** The AWS sign-in URLs an IdP posts a SAMLResponse to (commercial, GovCloud, China). */
+export const AWS_SAML_SIGNIN_URLS = [
+  'https://signin.aws.amazon.com/saml',
+  'https://signin.amazonaws-us-gov.com/saml',
+  'https://signin.amazonaws.cn/saml',
+] as const;
+/** Rotation: refresh this long before expiry at least, or 10 % of the lifetime when that is longer. */
+export const ROTATION_MIN_MARGIN_MS = 5 * 60 * 1000;

@@ -29,7 +29,25 @@ export interface IamUserSession extends SessionBase {
   mfaSerial?: string;
 }
 
-export type Session = IamUserSession;
+export interface IamRoleChainedSession extends SessionBase {
+  readonly kind: 'iamRoleChained';
+  roleArn: string;
+  /** Undefined: `aws-sessions-<alias>` (sanitised). */
+  roleSessionName?: string;
+  /** Id of the session whose credentials call AssumeRole (any type, any depth). */
+  assumerSessionId: string;
+}
+
+export interface IamRoleFederatedSession extends SessionBase {
+  readonly kind: 'iamRoleFederated';
+  roleArn: string;
+  /** The IdP's SAML 2.0 sign-in URL, opened in a browser window. */
+  idpUrl: string;
+  /** The IAM SAML provider ARN (arn:aws:iam::<account>:saml-provider/<name>). */
+  samlProviderArn: string;
+}
+
+export type Session = IamUserSession | IamRoleChainedSession | IamRoleFederatedSession;
 
 export interface NamedProfile {
   readonly id: string;
@@ -47,6 +65,10 @@ export interface ActiveSession {
   /** What the delivery wrote (ownership records of AWS file keys), so stop removes exactly that. */
   delivery?: DeliveryRecord;
   startedAt?: string;
+  /** When the credentials now delivered were obtained (rotation computes the lifetime from it). */
+  issuedAt?: string;
+  /** A window refreshing this session claims it until then, so other windows do not refresh it too. */
+  refreshClaimUntil?: string;
 }
 
 export interface PersistedState {

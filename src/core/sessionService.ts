@@ -13,6 +13,10 @@ import { sessionType } from './sessions/registry';
 import type { FormValues, GenerateContext } from './sessions/sessionType';
 import { clearCachedCredentials, readCachedCredentials } from './sessions/credentialCache';
 import { rules } from './validation';
+import type { SamlCapture } from './saml/capture';
+import type { CallerIdentity } from './aws/sts';
+import { assumerChainProblem } from './sessions/graph';
+import { DryRunVault } from './sessions/dryRunVault';
 
 export interface SessionServiceDeps {
   state: StateStore;
@@ -22,11 +26,25 @@ export interface SessionServiceDeps {
   clock: Clock;
   logger: Logger;
   delivery: CredentialsDelivery;
+  /** The IdP sign-in for SAML sessions (VS Code side); absent in the CLI. */
+  saml?: SamlCapture;
   newId?: () => string;
   /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
   defaultDeliveryMode?: () => DeliveryMode;
   /** Runs a generation under a lock shared by every window, so only one of them prompts or calls AWS. */
   generationLock?: <T>(sessionId: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+/** What "Test credentials" reports: who the fresh credentials are, and until when. */
+export interface TestResult extends CallerIdentity {
+  expiration?: string;
+}
+
+export interface CredentialOptions {
+  /** Cached credentials must stay valid this much longer (rotation). */
+  minValidityMs?: number;
+  /** A rotation in the background (no window unless needed). */
+  background?: boolean;
 }
 
 export class SessionService {
@@ -93,6 +111,8 @@ export class SessionService {
       throw error;
     }
     if (problems.length > 0) throw new ValidationError(problems);
+    const chainProblem = assumerChainProblem(before.sessions, result.session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
 
     for (const [purpose, value] of Object.entries(result.secrets) as Array<[SecretPurpose, string]>) {
       await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
@@ -100,6 +120,7 @@ export class SessionService {
     const secretsChanged = Object.keys(result.secrets).length > 0;
     if (existing && secretsChanged) {
       this.memo.delete(id);
+      this.delivered.delete(id);
       await clearCachedCredentials(this.deps.secrets, id);
     }
 
@@ -148,22 +169,36 @@ export class SessionService {
   /**
    * Credentials for a session. Concurrent callers share one generation, so an MFA code is asked once.
    */
-  credentials(id: string): Promise<AwsCredentials> {
-    const remembered = this.memo.get(id);
-    if (remembered?.expiration && remembered.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS) return Promise.resolve(remembered);
+  credentials(id: string, options: CredentialOptions = {}): Promise<AwsCredentials> {
     const running = this.inflight.get(id);
     if (running) return running;
     const promise = (async () => {
       const generate = async () => {
-        const session = await this.getSession(id);
-        const credentials = await sessionType(session.kind).generate(session, this.generateContext());
-        if (credentials.expiration) this.memo.set(id, credentials);
-        return credentials;
+        const state = await this.deps.state.read();
+        const session = state.sessions.find((s) => s.id === id);
+        if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+        const problem = assumerChainProblem(state.sessions, session);
+        if (problem) throw new SessionError(session.alias, problem, 'Edit the session and choose another assumer session.', { code: 'BrokenChain' });
+        return sessionType(session.kind).generate(session, this.generateContext(options));
       };
       return this.deps.generationLock ? this.deps.generationLock(id, generate) : generate();
     })().finally(() => this.inflight.delete(id));
     this.inflight.set(id, promise);
     return promise;
+  }
+
+  /**
+   * Credentials for credential_process and the CLI: served from this process's memory (what it generated
+   * or delivered) while valid for a few more minutes, with no AWS call; otherwise generated (one prompt for
+   * any number of concurrent callers) and remembered.
+   */
+  async credentialsForProcess(id: string): Promise<AwsCredentials> {
+    const fresh = (c: AwsCredentials | undefined) => (c?.expiration && c.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS ? c : undefined);
+    const known = fresh(this.memo.get(id)) ?? fresh(this.delivered.get(id));
+    if (known) return known;
+    const credentials = await this.credentials(id, { minValidityMs: MEMORY_CACHE_MARGIN_MS });
+    if (credentials.expiration) this.memo.set(id, credentials);
+    return credentials;
   }
 
   /** The mode a session's credentials are delivered in: its own, else the default setting. */
@@ -191,29 +226,82 @@ export class SessionService {
     return saved;
   }
 
-  /** Add a named profile (no-op when it exists). */
-  async createProfile(name: string): Promise<NamedProfile> {
-    const problem = rules.profileName(name);
-    if (problem) throw new ValidationError([{ field: 'profile', label: 'Named profile', message: problem }]);
-    const after = await this.deps.state.update((state) => void findOrAddProfile(state, name, this.newId));
-    return after.profiles.find((p) => p.name === name)!;
+  private generateContext(options: CredentialOptions = {}): GenerateContext {
+    const { secrets, sts, prompter, clock, logger, saml } = this.deps;
+    return { secrets, sts, prompter, clock, logger, saml, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
   }
 
-  /** Remove a named profile that no session uses; `default` is reserved. */
-  async deleteProfile(name: string): Promise<void> {
-    if (name === DEFAULT_PROFILE_NAME) throw new UserFacingError('The "default" profile always exists.', 'Delete another profile.');
-    await this.deps.state.update((state) => {
-      const profile = state.profiles.find((p) => p.name === name);
-      if (!profile) throw new UserFacingError(`No named profile "${name}".`);
-      const users = state.sessions.filter((s) => s.profileId === profile.id).map((s) => s.alias);
-      if (users.length) throw new UserFacingError(`Profile "${name}" is used by ${users.map((a) => `"${a}"`).join(', ')}.`, 'Move or delete those sessions first.');
-      state.profiles = state.profiles.filter((p) => p.id !== profile.id);
+  /**
+   * "Test credentials": a fresh set from the form's values (nothing saved, nothing delivered, no cached
+   * token of this session used), then STS GetCallerIdentity with it. Throws the exact failure.
+   */
+  async testCredentials(kind: SessionKind, values: FormValues, existingId?: string): Promise<TestResult> {
+    const type = sessionType(kind);
+    const state = await this.deps.state.read();
+    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
+    const id = existing?.id ?? `dry-run-${this.newId()}`;
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    const { session, secrets } = type.fromForm(values, { id, profileId: existing?.profileId ?? '' }, existing, stored);
+    const chainProblem = assumerChainProblem(state.sessions, session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const credentials = await type.generate(session, { ...this.generateContext(), secrets: new DryRunVault(this.deps.secrets, id, secrets) });
+    let identity: CallerIdentity;
+    try {
+      identity = await this.deps.sts.getCallerIdentity({ credentials, region: session.region });
+    } catch (error) {
+      throw new SessionError(session.alias || 'new session', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    }
+    this.deps.logger.info(`Session "${session.alias}": test credentials OK as ${identity.arn}.`);
+    return { ...identity, expiration: credentials.expiration?.toISOString() };
+  }
+
+  /**
+   * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones.
+   * Returns undefined when the session is no longer active, or another window holds the refresh claim.
+   */
+  async refresh(id: string, claimMs = 120_000): Promise<AwsCredentials | undefined> {
+    const now = this.deps.clock.now();
+    let claimed = false;
+    const before = await this.deps.state.update((s) => {
+      const active = s.active[id];
+      if (!active || (active.status !== 'active' && active.status !== 'expired')) return;
+      if (active.refreshClaimUntil && Date.parse(active.refreshClaimUntil) > now) return;
+      active.refreshClaimUntil = new Date(now + claimMs).toISOString();
+      claimed = true;
     });
+    if (!claimed) return undefined;
+    const session = before.sessions.find((s) => s.id === id);
+    const current = before.active[id];
+    try {
+      if (!session) return undefined;
+      const left = current.expiration ? Math.max(0, Date.parse(current.expiration) - now) : 0;
+      const credentials = await this.credentials(id, { minValidityMs: left + 1000, background: true });
+      const state = await this.deps.state.read();
+      const active = state.active[id];
+      const still = state.sessions.find((s) => s.id === id);
+      if (!active || !still || (active.status !== 'active' && active.status !== 'expired')) return undefined;
+      const profile = profileOf(state, still);
+      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, active.delivery);
+      await this.deps.state.update((s) => {
+        const a = s.active[id];
+        if (!a) return;
+        s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined };
+      });
+      this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
+      return credentials;
+    } finally {
+      await this.deps.state.update((s) => {
+        if (s.active[id]?.refreshClaimUntil) s.active[id].refreshClaimUntil = undefined;
+      });
+    }
   }
 
-  private generateContext(): GenerateContext {
-    const { secrets, sts, prompter, clock, logger } = this.deps;
-    return { secrets, sts, prompter, clock, logger };
+  /** The credentials of an active session ran out before a refresh succeeded. */
+  async markExpired(id: string, reason: string): Promise<void> {
+    await this.deps.state.update((s) => {
+      const a = s.active[id];
+      if (a && a.status === 'active') s.active[id] = { ...a, status: 'expired', error: reason };
+    });
   }
 
   /** Start a session: stop the other active session of its profile, get credentials, deliver them. */
@@ -241,6 +329,7 @@ export class SessionService {
           expiration: credentials.expiration?.toISOString(),
           delivery,
           startedAt: new Date(this.deps.clock.now()).toISOString(),
+          issuedAt: new Date(this.deps.clock.now()).toISOString(),
         };
         s.terminalProfile = profile.name;
         s.lastUsed = { ...s.lastUsed, [id]: new Date(this.deps.clock.now()).toISOString() };

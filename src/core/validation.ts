@@ -45,7 +45,57 @@ export const rules = {
       ? undefined
       : 'expected an MFA device ARN such as arn:aws:iam::123456789012:mfa/alice, or a hardware serial such as GAHT12345678',
   mfaCode: (v: string) => (/^\d{6}$/.test(v) ? undefined : 'expected the 6-digit code shown by your MFA device'),
+  roleArn: (v: string) =>
+    v === ''
+      ? 'required: the ARN of the IAM role, e.g. arn:aws:iam::123456789012:role/Admin'
+      : !/^arn:/.test(v)
+        ? 'expected an ARN starting with arn:, e.g. arn:aws:iam::123456789012:role/Admin'
+        : !/^arn:(aws|aws-us-gov|aws-cn):/.test(v)
+          ? 'the partition must be aws, aws-us-gov or aws-cn (arn:<partition>:iam::…)'
+          : !/^arn:[\w-]+:iam::\d{12}:role\//.test(v)
+            ? 'expected an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>'
+            : /^arn:[\w-]+:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.test(v) && v.length <= 2048
+              ? undefined
+              : 'the role name must be 1–64 characters of letters, digits and + = , . @ _ - (an optional /path/ before it)',
+  samlProviderArn: (v: string) =>
+    v === ''
+      ? 'required: the ARN of the IAM identity provider, e.g. arn:aws:iam::123456789012:saml-provider/Okta'
+      : !/^arn:(aws|aws-us-gov|aws-cn):/.test(v)
+        ? 'expected an ARN whose partition is aws, aws-us-gov or aws-cn'
+        : /^arn:[\w-]+:iam::\d{12}:saml-provider\/[\w.-]{1,128}$/.test(v)
+          ? undefined
+          : 'expected a SAML provider ARN: arn:<partition>:iam::<12-digit account>:saml-provider/<name>',
+  roleSessionName: (v: string) =>
+    v === '' || /^[\w+=,.@-]{2,64}$/.test(v)
+      ? undefined
+      : v.length < 2 || v.length > 64
+        ? '2 to 64 characters (leave empty for the default)'
+        : 'only letters, digits and + = , . @ _ - (no spaces)',
+  samlUrl: (v: string) => {
+    if (v === '') return 'required: the SAML 2.0 sign-in URL of your identity provider (https://…)';
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      return 'expected a full URL such as https://idp.example.com/app/amazon_aws/sso/saml';
+    }
+    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return undefined;
+    return 'expected an https:// URL (http:// only for a local test IdP on 127.0.0.1 or localhost)';
+  },
+  sessionRef: (v: string) => (v === '' ? 'required: choose the session whose credentials assume the role' : undefined),
 } satisfies Record<string, Rule>;
+
+/** The partition of an ARN (`arn:<partition>:…`), or undefined when it is not an ARN. */
+export function arnPartition(arn: string): string | undefined {
+  return /^arn:([\w-]+):/.exec(arn)?.[1];
+}
+
+/** The default role session name for an alias: `aws-sessions-<alias>` made valid (2–64 of [\w+=,.@-]). */
+export function defaultRoleSessionName(alias: string): string {
+  const name = `aws-sessions-${alias}`.replace(/[^\w+=,.@-]+/g, '-').slice(0, 64);
+  return name.length >= 2 ? name : 'aws-sessions';
+}
 
 export type FieldName = keyof typeof rules;
 

@@ -11,12 +11,14 @@ import { ServingLease } from '../core/ipc/lease';
 import { describeIpcError, sessionHandler } from '../core/ipc/handlers';
 import { writeShim, shimFileName } from '../core/shim';
 import type { SessionService } from '../core/sessionService';
+import type { ProfileService } from '../core/profiles';
 import type { Logger } from '../core/ports';
 
 export interface CliHostOptions {
   storageDir: string;
   extensionPath: string;
   service: SessionService;
+  profiles: ProfileService;
   logger: Logger;
 }
 
@@ -31,7 +33,7 @@ export class CliHost implements vscode.Disposable {
     this.paths = ipcPaths(join(opts.storageDir, StorageFiles.ipcDir));
     this.binDir = join(opts.storageDir, StorageFiles.binDir);
     this.shimPath = join(this.binDir, shimFileName());
-    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
+    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
     this.lease = new ServingLease({
       paths: this.paths,
       onAcquire: () => this.server.listen(),

@@ -16,3 +16,24 @@ export class VsCodePrompter implements Prompter {
     return trimmed ? trimmed : undefined;
   }
 }
+
+/** Fallback of the SAML sign-in: the user pastes the base64 SAMLResponse. */
+export async function askSamlPaste(request: { sessionAlias: string }, reason: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: `AWS Sessions: SAML sign-in for "${request.sessionAlias}"`,
+    prompt: `The browser sign-in is not available: ${reason}. Paste the base64 SAMLResponse your IdP posts to AWS instead.`,
+    ignoreFocusOut: true,
+    password: true,
+  });
+}
+
+/** A cancellable notification progress; cancelling aborts the signal. */
+export function withCancellableProgress<T>(title: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      return run(controller.signal).finally(() => sub.dispose());
+    }),
+  );
+}

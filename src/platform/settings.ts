@@ -21,6 +21,11 @@ export function defaultRegion(): string {
   return config().get<string>(Settings.defaultRegion) || DEFAULT_REGION;
 }
 
+/** The awsSessions.samlBrowserPath setting (empty: look on the usual paths). */
+export function samlBrowserPath(): string | undefined {
+  return config().get<string>(Settings.samlBrowserPath)?.trim() || undefined;
+}
+
 /** How sessions without a mode of their own deliver credentials. */
 export function defaultDeliveryMode(): DeliveryMode {
   const value = config().get<string>(Settings.deliveryMode);

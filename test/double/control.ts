@@ -88,8 +88,13 @@ function query(req: DoubleRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function createControl(state: DoubleState, endpoint: () => string): (req: DoubleRequest) => DoubleResponse {
+export function createControl(
+  state: DoubleState,
+  endpoint: () => string,
+  extraRoutes: Record<string, (req: DoubleRequest) => DoubleResponse> = {},
+): (req: DoubleRequest) => DoubleResponse {
   const routes: Record<string, (req: DoubleRequest) => DoubleResponse> = {
+    ...extraRoutes,
     'GET health': () => json(200, { ok: true }),
     'GET users': () => json(200, { users: describeUsers(state, endpoint()) }),
     'GET mfa-code': (req) => {
@@ -140,6 +145,9 @@ export function createControl(state: DoubleState, endpoint: () => string): (req:
         state.settings.credentialSeconds = null;
       } else {
         state.settings.credentialSeconds = num(body, 'credentialSeconds', 1) ?? state.settings.credentialSeconds;
+      }
+      if (typeof body.samlSignatureRequired === 'boolean') {
+        state.settings.samlSignatureRequired = body.samlSignatureRequired;
       }
       if (roleMax !== undefined) {
         state.settings.roleMaxSessionSeconds = Math.min(roleMax, 43200);

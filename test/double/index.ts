@@ -10,6 +10,7 @@ import type { SamlCheck } from './saml';
 import { DEFAULT_SEED, type SeedFile } from './seed';
 import { DoubleState } from './state';
 import { createStsModule } from './sts';
+import { createIdpKeys, createIdpRoutes, samlSignatureCheck, type IdpKeys } from './idp';
 import { totp } from './totp';
 import type { ServiceModule } from './types';
 
@@ -30,6 +31,8 @@ export interface LocalAwsOptions {
   readonly clock?: () => number;
   /** Extra checks on SAML assertions. */
   readonly samlChecks?: readonly SamlCheck[];
+  /** AssumeRoleWithSAML refuses unsigned assertions (default false; a present signature is always verified). */
+  readonly samlSignatureRequired?: boolean;
   /** More service modules (SSO portal, SSO-OIDC), consulted after STS. */
   readonly modules?: (state: DoubleState) => readonly ServiceModule[];
 }
@@ -44,6 +47,10 @@ export interface LocalAws extends ReadyLine {
   readonly port: number;
   /** Live state: faults, clock skew, settings, call log, issued credentials. */
   readonly state: DoubleState;
+  /** The IdP's signing keys (the IdP page is `${endpoint}/_double/idp`). */
+  readonly idpKeys: IdpKeys;
+  /** The IdP sign-in URL for these roles of one provider (`acs`: where the IdP posts; default AWS). */
+  idpUrl(roles: readonly string[], provider: string, acs?: string): string;
   /** A seeded user by name; throws when there is none. */
   user(name: string): UserInfo;
   /** The current TOTP code of an MFA device. */
@@ -59,12 +66,15 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       latencyMs: options.latencyMs,
       credentialSeconds: options.credentialSeconds ?? null,
       roleMaxSessionSeconds: options.roleMaxSessionSeconds,
+      samlSignatureRequired: options.samlSignatureRequired,
     },
     options.clock,
   );
   let endpoint = '';
-  const modules = [createStsModule(state, { samlChecks: options.samlChecks }), ...(options.modules?.(state) ?? [])];
-  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint) }));
+  const idpKeys = createIdpKeys();
+  const samlChecks = [samlSignatureCheck(idpKeys, () => state.settings.samlSignatureRequired), ...(options.samlChecks ?? [])];
+  const modules = [createStsModule(state, { samlChecks }), ...(options.modules?.(state) ?? [])];
+  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint, createIdpRoutes(state, idpKeys)) }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -82,6 +92,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     port,
     users,
     state,
+    idpKeys,
+    idpUrl(roles, provider, acs) {
+      const q = new URLSearchParams();
+      for (const r of roles) q.append('role', r);
+      q.set('provider', provider);
+      if (acs) q.set('acs', acs);
+      return `${endpoint}/_double/idp?${q.toString()}`;
+    },
     user(name) {
       const u = users.find((x) => x.name === name);
       if (!u) {
@@ -112,5 +130,6 @@ export type { DoubleState } from './state';
 export type { CallRecord, FaultSpec, FaultKind, ServiceModule } from './types';
 export { AwsError } from './types';
 export { buildSamlAssertion, type SamlCheck, type SamlClaims } from './saml';
+export { signAssertion, verifyAssertionSignature, type IdpKeys } from './idp';
 export { NodeSha256 } from './sigv4';
 export { totp } from './totp';

@@ -141,6 +141,16 @@ export interface BuildAssertionOptions {
   readonly sessionDurationSeconds?: number;
   readonly nowMs?: number;
   readonly validSeconds?: number;
+  /** SubjectConfirmationData Recipient (default the AWS sign-in URL). */
+  readonly recipient?: string;
+  /** Audience (default urn:amazon:webservices). */
+  readonly audience?: string;
+  /** NotBefore (default one minute before now). */
+  readonly notBeforeMs?: number;
+  /** Leave out the AuthnStatement (an IdP misconfiguration AWS refuses). */
+  readonly omitAuthnStatement?: boolean;
+  /** Signs the Assertion element (enveloped XML signature); see idp.ts. */
+  readonly sign?: (xml: string, assertionId: string) => string;
 }
 
 /** An (unsigned) SAML Response like an IdP posts to AWS, base64-encoded. For tests and the demo. */
@@ -157,17 +167,24 @@ export function buildSamlAssertion(opts: BuildAssertionOptions): string {
     ...(opts.sessionDurationSeconds ? [attribute(SESSION_DURATION_ATTRIBUTE, [String(opts.sessionDurationSeconds)])] : []),
   ];
   const issuer = escapeXml(opts.issuer ?? 'http://idp.example.com/metadata');
-  const xml =
+  const recipient = escapeXml(opts.recipient ?? AWS_SAML_AUDIENCE);
+  const assertionId = `_a${createHash('sha1').update(`${now}${Math.random()}`).digest('hex')}`;
+  const authn = opts.omitAuthnStatement
+    ? ''
+    : `<saml2:AuthnStatement AuthnInstant="${isoSeconds(now)}" SessionIndex="${assertionId}"><saml2:AuthnContext>` +
+      `<saml2:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml2:AuthnContextClassRef></saml2:AuthnContext></saml2:AuthnStatement>`;
+  let xml =
     `<?xml version="1.0" encoding="UTF-8"?>` +
     `<saml2p:Response xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion" ` +
     `Destination="${AWS_SAML_AUDIENCE}" IssueInstant="${isoSeconds(now)}" Version="2.0">` +
     `<saml2:Issuer>${issuer}</saml2:Issuer>` +
-    `<saml2:Assertion IssueInstant="${isoSeconds(now)}" Version="2.0"><saml2:Issuer>${issuer}</saml2:Issuer>` +
+    `<saml2:Assertion ID="${assertionId}" IssueInstant="${isoSeconds(now)}" Version="2.0"><saml2:Issuer>${issuer}</saml2:Issuer>` +
     `<saml2:Subject><saml2:NameID Format="${NAMEID_PREFIX}persistent">${escapeXml(subject)}</saml2:NameID>` +
     `<saml2:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">` +
-    `<saml2:SubjectConfirmationData NotOnOrAfter="${until}" Recipient="${AWS_SAML_AUDIENCE}"/></saml2:SubjectConfirmation></saml2:Subject>` +
-    `<saml2:Conditions NotBefore="${isoSeconds(now - 60_000)}" NotOnOrAfter="${until}">` +
-    `<saml2:AudienceRestriction><saml2:Audience>urn:amazon:webservices</saml2:Audience></saml2:AudienceRestriction></saml2:Conditions>` +
-    `<saml2:AttributeStatement>${attrs.join('')}</saml2:AttributeStatement></saml2:Assertion></saml2p:Response>`;
+    `<saml2:SubjectConfirmationData NotOnOrAfter="${until}" Recipient="${recipient}"/></saml2:SubjectConfirmation></saml2:Subject>` +
+    `<saml2:Conditions NotBefore="${isoSeconds(opts.notBeforeMs ?? now - 60_000)}" NotOnOrAfter="${until}">` +
+    `<saml2:AudienceRestriction><saml2:Audience>${escapeXml(opts.audience ?? 'urn:amazon:webservices')}</saml2:Audience></saml2:AudienceRestriction></saml2:Conditions>` +
+    `${authn}<saml2:AttributeStatement>${attrs.join('')}</saml2:AttributeStatement></saml2:Assertion></saml2p:Response>`;
+  if (opts.sign) xml = opts.sign(xml, assertionId);
   return Buffer.from(xml, 'utf8').toString('base64');
 }

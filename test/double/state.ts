@@ -37,6 +37,8 @@ export interface DoubleSettings {
   credentialSeconds: number | null;
   /** MaxSessionDuration of every role (AWS allows 3600–43200). */
   roleMaxSessionSeconds: number;
+  /** AssumeRoleWithSAML refuses unsigned assertions (a present signature is always checked). */
+  samlSignatureRequired: boolean;
 }
 
 interface QueuedFault {
@@ -71,6 +73,7 @@ export class DoubleState {
       latencyMs: settings.latencyMs ?? 0,
       credentialSeconds: settings.credentialSeconds ?? null,
       roleMaxSessionSeconds: settings.roleMaxSessionSeconds ?? 43200,
+      samlSignatureRequired: settings.samlSignatureRequired ?? false,
     };
     this.settings = { ...this.initialSettings };
   }

@@ -21,6 +21,7 @@ import { CredentialProcessDelivery } from '../../src/core/processDelivery';
 import { DeliveryRouter } from '../../src/core/delivery';
 import { isDeliveryMode } from '../../src/core/model';
 import { silentLogger, systemClock } from '../../src/core/ports';
+import { ProfileService } from '../../src/core/profiles';
 import { ipcPaths } from '../../src/core/ipc/paths';
 import { IpcServer } from '../../src/core/ipc/server';
 import { ServingLease } from '../../src/core/ipc/lease';
@@ -73,7 +74,7 @@ const service = new SessionService({
   defaultDeliveryMode: () => (isDeliveryMode(mode) ? mode : 'credentialsFile'),
   generationLock: (id, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${id}.lock`), fn, { timeoutMs: 30_000 }),
 });
-const server = new IpcServer({ paths, handler: sessionHandler(service), describeError: describeIpcError });
+const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, service, logger: silentLogger })), describeError: describeIpcError });
 const lease = new ServingLease({
   paths,
   onAcquire: async () => {

@@ -20,6 +20,8 @@ export interface StsGateway {
     request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
   ): Promise<AwsCredentials>;
   getCallerIdentity(request: Signed): Promise<CallerIdentity>;
+  /** Unsigned: the SAML assertion is the proof. */
+  assumeRoleWithSaml(request: { region: string; roleArn: string; principalArn: string; samlAssertion: string; durationSeconds?: number }): Promise<AwsCredentials>;
 }
 
 export interface StsGatewayOptions {
@@ -55,24 +57,23 @@ function toCredentials(c: StsCredentialsShape | undefined): AwsCredentials {
 export class SdkStsGateway implements StsGateway {
   constructor(private readonly options: StsGatewayOptions) {}
 
-  private async client({ credentials, region }: Signed) {
+  private async client({ credentials, region }: { credentials?: AwsCredentials; region: string }) {
     const sdk = await loadSdk();
     const endpoint = this.options.endpoint();
     const client = new sdk.STSClient({
       region,
       endpoint,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        sessionToken: credentials.sessionToken,
-      },
+      // AssumeRoleWithSAML is unsigned: the SDK never asks for credentials for it.
+      credentials: credentials
+        ? { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }
+        : () => Promise.reject(new Error('this STS call is unsigned')),
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 5000, requestTimeout: this.options.requestTimeoutMs ?? 20000 },
     });
     return { sdk, client, endpoint };
   }
 
-  private async call<T>(action: string, signed: Signed, run: (sdk: Sdk, client: InstanceType<Sdk['STSClient']>) => Promise<T>): Promise<T> {
+  private async call<T>(action: string, signed: { credentials?: AwsCredentials; region: string }, run: (sdk: Sdk, client: InstanceType<Sdk['STSClient']>) => Promise<T>): Promise<T> {
     const { sdk, client, endpoint } = await this.client(signed);
     try {
       return await run(sdk, client);
@@ -107,6 +108,20 @@ export class SdkStsGateway implements StsGateway {
           DurationSeconds: request.durationSeconds,
           SerialNumber: request.serialNumber,
           TokenCode: request.tokenCode,
+        }),
+      );
+      return toCredentials(out.Credentials);
+    });
+  }
+
+  assumeRoleWithSaml(request: { region: string; roleArn: string; principalArn: string; samlAssertion: string; durationSeconds?: number }): Promise<AwsCredentials> {
+    return this.call('AssumeRoleWithSAML', { region: request.region }, async (sdk, client) => {
+      const out = await client.send(
+        new sdk.AssumeRoleWithSAMLCommand({
+          RoleArn: request.roleArn,
+          PrincipalArn: request.principalArn,
+          SAMLAssertion: request.samlAssertion,
+          DurationSeconds: request.durationSeconds,
         }),
       );
       return toCredentials(out.Credentials);

@@ -5,6 +5,7 @@
 import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
 import { DELIVERY_MODES, isDeliveryMode, type PersistedState, type Session } from '../model';
 import { profileOf, type SessionService } from '../sessionService';
+import type { ProfileService } from '../profiles';
 import { isSessionKind, sessionTypes } from '../sessions/registry';
 import { IpcError, type IpcHandler } from './server';
 import type { ErrorCode, Method, Params, ProcessCredentials } from './protocol';
@@ -50,12 +51,12 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
   return { code: 'failed', message: errorMessage(error) };
 }
 
-export function sessionHandler(service: SessionService): IpcHandler {
+export function sessionHandler(service: SessionService, profiles: ProfileService): IpcHandler {
   const methods: Record<Method, (p: Params) => Promise<unknown>> = {
     ping: async () => ({ pid: process.pid }),
     generate: async (p) => {
       const session = findSession(await service.state(), p.session);
-      const c = await service.credentials(session.id);
+      const c = await service.credentialsForProcess(session.id);
       const out: ProcessCredentials = { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey };
       if (c.sessionToken) out.SessionToken = c.sessionToken;
       if (c.expiration) out.Expiration = c.expiration.toISOString();
@@ -103,12 +104,16 @@ export function sessionHandler(service: SessionService): IpcHandler {
     },
     profileCreate: async (p) => {
       if (!p.name) throw new IpcError('badRequest', 'name the profile');
-      return { name: (await service.createProfile(p.name)).name };
+      return { name: (await profiles.create(p.name)).name };
     },
     profileDelete: async (p) => {
       if (!p.name) throw new IpcError('badRequest', 'name the profile');
-      await service.deleteProfile(p.name);
+      await profiles.delete(p.name);
       return { name: p.name };
+    },
+    profileRename: async (p) => {
+      if (!p.name || !p.newName) throw new IpcError('badRequest', 'name the profile and its new name');
+      return { name: (await profiles.rename(p.name, p.newName)).name };
     },
     region: async (p) => {
       const session = findSession(await service.state(), p.session);

@@ -26,6 +26,7 @@ export const METHODS = [
   'profileList',
   'profileCreate',
   'profileDelete',
+  'profileRename',
   'region',
   'console',
 ] as const;

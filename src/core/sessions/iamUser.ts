@@ -70,7 +70,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
 
   async generate(session, ctx): Promise<AwsCredentials> {
     const cached = await readCachedCredentials(ctx.secrets, session.id);
-    if (cached?.expiration && cached.expiration.getTime() - ctx.clock.now() > SESSION_TOKEN_REUSE_MARGIN_MS) {
+    if (cached?.expiration && cached.expiration.getTime() - ctx.clock.now() > Math.max(SESSION_TOKEN_REUSE_MARGIN_MS, ctx.minValidityMs ?? 0)) {
       ctx.logger.debug(`Session "${session.alias}": reusing the cached session token until ${cached.expiration.toISOString()}`);
       return cached;
     }

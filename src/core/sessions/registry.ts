@@ -1,9 +1,15 @@
 /** The session types the extension knows. Register a new type here. */
 import type { Session, SessionKind } from '../model';
 import { iamUserType } from './iamUser';
+import { iamRoleChainedType } from './iamRoleChained';
+import { iamRoleFederatedType } from './iamRoleFederated';
 import type { SessionTypeModule } from './sessionType';
 
-const modules: ReadonlyArray<SessionTypeModule<Session>> = [iamUserType as SessionTypeModule<Session>];
+const modules: ReadonlyArray<SessionTypeModule<Session>> = [
+  iamUserType as SessionTypeModule<Session>,
+  iamRoleChainedType as SessionTypeModule<Session>,
+  iamRoleFederatedType as SessionTypeModule<Session>,
+];
 
 const byKind = new Map<SessionKind, SessionTypeModule<Session>>(modules.map((m) => [m.kind, m]));
 

@@ -7,12 +7,14 @@ import type { Clock, Logger, Prompter, SecretVault } from '../ports';
 import type { StsGateway } from '../aws/sts';
 import type { FieldName } from '../validation';
 import type { SecretPurpose } from '../constants';
+import type { SamlCapture } from '../saml/capture';
 
 /** How a form field is shown. Secret fields are never sent to a page: only whether they are stored. */
 export interface FieldSpec {
   name: string;
   label: string;
-  kind: 'text' | 'secret' | 'region' | 'profile';
+  /** `session`: a picker over the other sessions (value: session id). */
+  kind: 'text' | 'secret' | 'region' | 'profile' | 'session';
   required: boolean;
   placeholder?: string;
   help?: string;
@@ -29,6 +31,14 @@ export interface GenerateContext {
   prompter: Prompter;
   clock: Clock;
   logger: Logger;
+  /** Credentials of another session (an assumer), shared with concurrent callers: one MFA prompt. */
+  credentialsOf(sessionId: string): Promise<AwsCredentials>;
+  /** Gets a SAMLResponse from the IdP (browser window or pasted); absent where no UI exists. */
+  saml?: SamlCapture;
+  /** Cached credentials are reused only while valid this much longer (rotation asks for fresh ones). */
+  minValidityMs?: number;
+  /** Set by a rotation: a browser sign-in may first try without showing a window. */
+  background?: boolean;
 }
 
 /** What saving a form produces: the session to persist and the secrets to store (by purpose). */
@@ -53,6 +63,8 @@ export interface SessionTypeModule<S extends Session = Session> {
   toForm(session: S): FormValues;
   /** Get fresh or cached credentials for this session. */
   generate(session: S, ctx: GenerateContext): Promise<AwsCredentials>;
+  /** The session whose credentials this one needs (chained roles), checked for cycles and existence. */
+  dependsOn?(session: S): string | undefined;
   /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
   describe?(session: S, state: PersistedState): SessionDescription;
 }

@@ -39,7 +39,13 @@ function render(message: InitMessage): void {
     const id = `field-${field.name}`;
     row.append(el('label', { for: id }, field.label + (field.required ? '' : '')));
     let input: HTMLInputElement | HTMLSelectElement;
-    if (field.kind === 'region') {
+    if (field.kind === 'session') {
+      const select = el('select', { id, name: field.name });
+      select.append(el('option', { value: '' }, message.sessions.length ? '— choose a session —' : '— no other session yet —'));
+      for (const s of message.sessions) select.append(el('option', { value: s.id }, s.label));
+      select.value = message.values[field.name] ?? '';
+      input = select;
+    } else if (field.kind === 'region') {
       const select = el('select', { id, name: field.name });
       for (const r of message.regions) {
         const option = el('option', { value: r.code }, `${r.code} — ${r.name}`);
@@ -74,10 +80,17 @@ function render(message: InitMessage): void {
   const status = el('div', { id: 'form-status', role: 'status' });
   const buttons = el('div', { class: 'buttons' });
   const save = el('button', { type: 'submit', id: 'save' }, message.mode === 'create' ? 'Create session' : 'Save changes');
+  const test = el('button', { type: 'button', id: 'test', class: 'secondary' }, 'Test credentials');
+  test.addEventListener('click', () => {
+    if (!checkAll()) return;
+    showTestResult(undefined);
+    post({ type: 'test', values: collect() });
+  });
   const cancel = el('button', { type: 'button', id: 'cancel', class: 'secondary' }, 'Cancel');
   cancel.addEventListener('click', () => post({ type: 'cancel' }));
-  buttons.append(save, cancel);
-  form.append(buttons, status);
+  buttons.append(save, test, cancel);
+  const testResult = el('div', { id: 'test-result', role: 'status', 'aria-live': 'polite' });
+  form.append(buttons, status, testResult);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!checkAll()) return;
@@ -85,6 +98,13 @@ function render(message: InitMessage): void {
   });
   root.append(form);
   (form.querySelector('input, select') as HTMLElement | null)?.focus();
+}
+
+function showTestResult(result: { ok: boolean; message: string } | undefined): void {
+  const box = document.getElementById('test-result');
+  if (!box) return;
+  box.textContent = result ? `${result.ok ? '✓' : '✗'} ${result.message}` : '';
+  box.className = result ? (result.ok ? 'test-ok' : 'test-failed') : '';
 }
 
 function inputOf(name: string): HTMLInputElement | HTMLSelectElement | null {
@@ -132,9 +152,14 @@ window.addEventListener('message', (event: MessageEvent<HostToPage>) => {
       for (const p of message.problems) showProblem(p.field, p.message);
       document.getElementById('form-status')!.textContent = message.message ?? (message.problems.length ? 'Please fix the fields marked above.' : '');
       break;
+    case 'testResult':
+      showTestResult(message);
+      break;
     case 'busy': {
-      const save = document.getElementById('save') as HTMLButtonElement | null;
-      if (save) save.disabled = message.busy;
+      for (const id of ['save', 'test']) {
+        const button = document.getElementById(id) as HTMLButtonElement | null;
+        if (button) button.disabled = message.busy;
+      }
       document.getElementById('form-status')!.textContent = message.busy ? (message.label ?? 'Saving…') : '';
       break;
     }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_PROFILE_NAME } from '../../core/constants';
-import { errorMessage, ValidationError } from '../../core/errors';
+import { CancelledError, errorMessage, ValidationError } from '../../core/errors';
 import type { Session, SessionKind } from '../../core/model';
 import { REGIONS } from '../../core/regions';
 import type { SessionService } from '../../core/sessionService';
@@ -23,14 +23,15 @@ const open = new Map<string, SessionFormPanel>();
 export class SessionFormPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(ctx: FormContext, kind: SessionKind, sessionId?: string): SessionFormPanel {
-    const key = sessionId ?? `new:${kind}`;
+  /** `prefill`: initial values of a new session (e.g. "Create chained session" from a session). */
+  static show(ctx: FormContext, kind: SessionKind, sessionId?: string, prefill?: Record<string, string>): SessionFormPanel {
+    const key = sessionId ?? `new:${kind}${prefill ? `:${JSON.stringify(prefill)}` : ''}`;
     const existing = open.get(key);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
-    const panel = new SessionFormPanel(ctx, kind, sessionId, key);
+    const panel = new SessionFormPanel(ctx, kind, sessionId, key, prefill);
     open.set(key, panel);
     return panel;
   }
@@ -47,6 +48,7 @@ export class SessionFormPanel implements vscode.Disposable {
     private readonly kind: SessionKind,
     private readonly sessionId: string | undefined,
     private readonly key: string,
+    private readonly prefill: Record<string, string> = {},
   ) {
     const type = sessionType(kind);
     const distRoot = vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webviews');
@@ -112,13 +114,26 @@ export class SessionFormPanel implements vscode.Disposable {
           this.post({ type: 'busy', busy: false });
         }
         return;
+      case 'test':
+        this.post({ type: 'busy', busy: true, label: 'Testing credentials…' });
+        try {
+          const result = await this.ctx.service.testCredentials(this.kind, message.values, this.sessionId);
+          this.post({ type: 'problems', problems: [] });
+          this.post({ type: 'testResult', ok: true, message: `Credentials work: ${result.arn}${result.expiration ? ` (valid until ${result.expiration})` : ''}` });
+        } catch (error) {
+          if (error instanceof ValidationError) this.post({ type: 'problems', problems: [...error.problems] });
+          this.post({ type: 'testResult', ok: false, message: error instanceof CancelledError ? 'Test cancelled.' : errorMessage(error) });
+        } finally {
+          this.post({ type: 'busy', busy: false });
+        }
+        return;
     }
   }
 
   private async initMessage(): Promise<InitMessage> {
     const type = sessionType(this.kind);
     const state = await this.ctx.service.state();
-    let values: Record<string, string> = { profile: DEFAULT_PROFILE_NAME, region: this.ctx.defaultRegion() };
+    let values: Record<string, string> = { profile: DEFAULT_PROFILE_NAME, region: this.ctx.defaultRegion(), ...this.prefill };
     let stored: string[] = [];
     let session: Session | undefined;
     if (this.sessionId) {
@@ -138,6 +153,9 @@ export class SessionFormPanel implements vscode.Disposable {
       storedSecrets: stored,
       profiles: state.profiles.map((p) => p.name),
       regions: REGIONS.map((r) => ({ code: r.code, name: r.name })),
+      sessions: state.sessions
+        .filter((s) => s.id !== this.sessionId)
+        .map((s) => ({ id: s.id, label: `${s.alias} (${sessionType(s.kind).label}, ${profileOf(state, s).name})` })),
     };
   }
 

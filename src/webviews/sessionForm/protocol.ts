@@ -18,14 +18,18 @@ export interface InitMessage {
   storedSecrets: string[];
   profiles: string[];
   regions: Array<{ code: string; name: string }>;
+  /** Choices of `session` fields: every other session (never this one). */
+  sessions: Array<{ id: string; label: string }>;
 }
 
 export type HostToPage =
   | InitMessage
   | { type: 'problems'; problems: FieldProblem[]; message?: string }
-  | { type: 'busy'; busy: boolean; label?: string };
+  | { type: 'busy'; busy: boolean; label?: string }
+  /** Outcome of "Test credentials": the caller identity ARN, or the exact failure. */
+  | { type: 'testResult'; ok: boolean; message: string };
 
-export type PageToHost = { type: 'ready' } | { type: 'submit'; values: FormValues } | { type: 'cancel' };
+export type PageToHost = { type: 'ready' } | { type: 'submit'; values: FormValues } | { type: 'test'; values: FormValues } | { type: 'cancel' };
 
 const MAX_VALUE_LENGTH = 4096;
 const MAX_FIELDS = 32;
@@ -39,7 +43,8 @@ export function parsePageMessage(raw: unknown): PageToHost | undefined {
     case 'ready':
     case 'cancel':
       return keys.length === 1 ? { type: message.type } : undefined;
-    case 'submit': {
+    case 'submit':
+    case 'test': {
       if (keys.length !== 2) return undefined;
       const values = message.values;
       if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
@@ -50,7 +55,7 @@ export function parsePageMessage(raw: unknown): PageToHost | undefined {
         if (!/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(name) || typeof value !== 'string' || value.length > MAX_VALUE_LENGTH) return undefined;
         clean[name] = value;
       }
-      return { type: 'submit', values: clean };
+      return { type: message.type, values: clean };
     }
     default:
       return undefined;

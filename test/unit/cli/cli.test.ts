@@ -105,10 +105,12 @@ describe('aws-sessions CLI with credential_process', function () {
     assert.match(unknown.stderr, /^aws-sessions: no session named or with id "nobody" \(see: aws-sessions list\)\n$/);
     assert.equal((await cli(['profile', 'create', 'ci'])).status, 0);
     assert.match((await cli(['profile', 'list'])).stdout, /default\s*\n.*dev\s+alice-cp\nci/s);
-    const inUse = await cli(['profile', 'delete', 'dev']);
-    assert.equal(inUse.status, 1);
-    assert.match(inUse.stderr, /used by "alice-cp"/);
-    assert.equal((await cli(['profile', 'delete', 'ci'])).status, 0);
+    const reserved = await cli(['profile', 'delete', 'default']);
+    assert.equal(reserved.status, 1);
+    assert.match(reserved.stderr, /"default" profile cannot be deleted/);
+    assert.equal((await cli(['profile', 'rename', 'ci', 'ci2'])).status, 0);
+    assert.equal((await cli(['profile', 'delete', 'ci2'])).status, 0);
+    assert.doesNotMatch((await cli(['profile', 'list'])).stdout, /ci/);
     const region = await cli(['region', 'alice-cp', 'us-west-2']);
     assert.equal(region.status, 0, region.stderr);
     assert.match(readFileSync(env.AWS_CONFIG_FILE, 'utf8'), /\[profile dev\]\noutput = text\ncredential_process = .* generate .*\nregion = us-west-2\n/);

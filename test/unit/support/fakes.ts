@@ -79,14 +79,16 @@ export class FakeSts implements StsGateway {
   constructor(
     private readonly clock: Clock,
     private readonly lifetimeMs = 36000 * 1000,
+    /** Lifetime of AssumeRole / AssumeRoleWithSAML credentials (default lifetimeMs). */
+    private readonly roleLifetimeMs = lifetimeMs,
   ) {}
-  private issue(): AwsCredentials {
+  private issue(lifetimeMs = this.lifetimeMs): AwsCredentials {
     this.counter += 1;
     return {
       accessKeyId: `ASIATEMP${String(this.counter).padStart(12, '0')}`,
       secretAccessKey: `temp-secret-${this.counter}`.padEnd(40, 'x'),
       sessionToken: `token-${this.counter}`,
-      expiration: new Date(this.clock.now() + this.lifetimeMs),
+      expiration: new Date(this.clock.now() + lifetimeMs),
     };
   }
   async getSessionToken(r: { credentials: AwsCredentials; durationSeconds: number; serialNumber?: string; tokenCode?: string }) {
@@ -94,10 +96,15 @@ export class FakeSts implements StsGateway {
     if (this.failWith) throw this.failWith;
     return this.issue();
   }
-  async assumeRole(r: { credentials: AwsCredentials }) {
+  async assumeRole(r: { credentials: AwsCredentials; roleSessionName: string; roleArn: string }) {
     this.calls.push({ action: 'AssumeRole', signer: r.credentials.accessKeyId });
     if (this.failWith) throw this.failWith;
-    return this.issue();
+    return this.issue(this.roleLifetimeMs);
+  }
+  async assumeRoleWithSaml(r: { roleArn: string; principalArn: string; samlAssertion: string }) {
+    this.calls.push({ action: 'AssumeRoleWithSAML', signer: r.roleArn });
+    if (this.failWith) throw this.failWith;
+    return this.issue(this.roleLifetimeMs);
   }
   async getCallerIdentity(r: { credentials: AwsCredentials }): Promise<CallerIdentity> {
     this.calls.push({ action: 'GetCallerIdentity', signer: r.credentials.accessKeyId });

@@ -1,0 +1,146 @@
+/**
+ * Expiry-aware rotation: each active session is refreshed a margin before its credentials expire
+ * (5 minutes or 10 % of the lifetime, whichever is larger, at most half the lifetime). A failed refresh
+ * retries with exponential backoff and jitter, tells the user once, and marks the session expired when
+ * the credentials run out. The loop never sleeps longer than `checkIntervalMs` and compares wall-clock
+ * times on every wake, so a laptop that slept through a due time refreshes as soon as it wakes.
+ */
+import { ROTATION_MIN_MARGIN_MS } from './constants';
+import { CancelledError, errorMessage } from './errors';
+import type { PersistedState } from './model';
+import type { Clock, Disposable, Logger } from './ports';
+
+export interface RotationTarget {
+  state(): Promise<PersistedState>;
+  refresh(id: string): Promise<unknown>;
+  markExpired(id: string, reason: string): Promise<void>;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): Disposable;
+}
+
+export const systemTimers: Timers = {
+  setTimeout(callback, ms) {
+    const handle = setTimeout(callback, ms);
+    handle.unref?.();
+    return { dispose: () => clearTimeout(handle) };
+  },
+};
+
+export interface RotationDeps {
+  service: RotationTarget;
+  clock: Clock;
+  logger: Logger;
+  /** Tell the user (once per failure streak). */
+  notify(message: string): void;
+  timers?: Timers;
+  random?: () => number;
+  checkIntervalMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+}
+
+/** How long before expiry a session with this credential lifetime is refreshed. */
+export function refreshMargin(lifetimeMs: number): number {
+  return Math.min(Math.max(ROTATION_MIN_MARGIN_MS, lifetimeMs * 0.1), lifetimeMs / 2);
+}
+
+interface Failure {
+  count: number;
+  nextAttemptAt: number;
+  notified: boolean;
+  /** The user dismissed a prompt: no more tries until the session is started again. */
+  gaveUp: boolean;
+  expiration: string | undefined;
+}
+
+export class RotationScheduler implements Disposable {
+  private readonly failures = new Map<string, Failure>();
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: Disposable | undefined;
+  private disposed = false;
+  private readonly timers: Timers;
+
+  constructor(private readonly deps: RotationDeps) {
+    this.timers = deps.timers ?? systemTimers;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.disposed) return;
+    this.timer?.dispose();
+    this.timer = this.timers.setTimeout(() => {
+      void this.tick()
+        .catch((error) => this.deps.logger.error(`Rotation: ${errorMessage(error)}`))
+        .then((next) => this.schedule(next ?? this.deps.checkIntervalMs ?? 30_000));
+    }, ms);
+  }
+
+  /** Do what is due now; returns how long to sleep before the next check. */
+  async tick(): Promise<number> {
+    const state = await this.deps.service.state();
+    const now = this.deps.clock.now();
+    const interval = this.deps.checkIntervalMs ?? 30_000;
+    let next = now + interval;
+    for (const [id, failure] of this.failures) {
+      if (!state.active[id] || state.active[id].expiration !== failure.expiration) this.failures.delete(id); // stopped or restarted
+    }
+    for (const [id, active] of Object.entries(state.active)) {
+      if ((active.status !== 'active' && active.status !== 'expired') || !active.expiration || this.running.has(id)) continue;
+      const expiry = Date.parse(active.expiration);
+      const issued = Date.parse(active.issuedAt ?? active.startedAt ?? '') || expiry - 3600_000;
+      const due = expiry - refreshMargin(Math.max(1000, expiry - issued));
+      const failure = this.failures.get(id);
+      if (active.status === 'active' && now >= expiry && failure) {
+        await this.deps.service.markExpired(id, `credentials expired at ${active.expiration}: ${failure.gaveUp ? 'the refresh was cancelled' : 'refresh failed'}`);
+      }
+      if (failure?.gaveUp) continue;
+      const at = failure ? failure.nextAttemptAt : due;
+      if (now >= at) this.running.set(id, this.refresh(id, active.expiration).finally(() => this.running.delete(id)));
+      else next = Math.min(next, at, active.status === 'active' ? expiry : Infinity);
+    }
+    await Promise.all(this.running.values());
+    return Math.max(1000, Math.min(interval, next - this.deps.clock.now()));
+  }
+
+  private async refresh(id: string, expiration: string): Promise<void> {
+    const state = await this.deps.service.state();
+    const alias = state.sessions.find((s) => s.id === id)?.alias ?? id;
+    try {
+      await this.deps.service.refresh(id);
+      const failure = this.failures.get(id);
+      if (failure) this.deps.logger.info(`Session "${alias}": refreshed after ${failure.count} failed tr${failure.count > 1 ? 'ies' : 'y'}.`);
+      this.failures.delete(id);
+    } catch (error) {
+      const failure = this.failures.get(id) ?? { count: 0, nextAttemptAt: 0, notified: false, gaveUp: false, expiration };
+      failure.count += 1;
+      const base = this.deps.backoffBaseMs ?? 5_000;
+      const delay = Math.min(this.deps.backoffCapMs ?? 300_000, base * 2 ** (failure.count - 1)) * (0.5 + 0.5 * (this.deps.random ?? Math.random)());
+      failure.nextAttemptAt = this.deps.clock.now() + delay;
+      failure.gaveUp = error instanceof CancelledError;
+      this.failures.set(id, failure);
+      const prefix = `Session "${alias}": `;
+      const full = errorMessage(error);
+      const message = full.startsWith(prefix) ? full.slice(prefix.length) : full;
+      this.deps.logger.warn(`Session "${alias}": refresh failed (try ${failure.count}): ${message}${failure.gaveUp ? '' : `; next try in ${Math.round(delay / 1000)} s`}`);
+      if (!failure.notified) {
+        failure.notified = true;
+        const until = new Date(expiration).toLocaleTimeString();
+        this.deps.notify(
+          failure.gaveUp
+            ? `Session "${alias}": the refresh was cancelled; its credentials expire at ${until}. Start it again to renew them.`
+            : `Session "${alias}": could not refresh its credentials (${message}). Retrying in the background; they expire at ${until}.`,
+        );
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.timer?.dispose();
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The SAML sign-in window: playwright-core drives a Chrome, Chromium or Edge already installed (found on
+ * the usual paths, or the awsSessions.samlBrowserPath setting) with a persistent profile folder of the
+ * extension's own, so IdP cookies survive and a rotation usually completes without a login. The POST
+ * of the SAMLResponse to the AWS sign-in URL is intercepted with page.route and never reaches AWS.
+ * playwright-core is loaded on first use only (it is not bundled; it ships in node_modules).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Route } from 'playwright-core';
+import { CancelledError, UserFacingError } from '../core/errors';
+import type { Logger } from '../core/ports';
+import type { SamlCapture, SamlCaptureRequest } from '../core/saml/capture';
+
+/** Where Chrome, Chromium and Edge usually live, per platform. */
+export function browserCandidates(platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (platform === 'darwin') {
+    return ['Google Chrome', 'Chromium', 'Microsoft Edge'].map((name) => `/Applications/${name}.app/Contents/MacOS/${name}`);
+  }
+  if (platform === 'win32') {
+    const roots = [env.PROGRAMFILES, env['PROGRAMFILES(X86)'], env.LOCALAPPDATA].filter((r): r is string => !!r);
+    return roots.flatMap((root) => [join(root, 'Google', 'Chrome', 'Application', 'chrome.exe'), join(root, 'Microsoft', 'Edge', 'Application', 'msedge.exe'), join(root, 'Chromium', 'Application', 'chrome.exe')]);
+  }
+  return ['/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/usr/bin/microsoft-edge', '/usr/bin/microsoft-edge-stable'];
+}
+
+export function findBrowser(configured: string | undefined): string | undefined {
+  if (configured) return configured;
+  return browserCandidates().find((path) => existsSync(path));
+}
+
+/** The SAMLResponse field of a form-encoded POST body. */
+export function samlResponseFromPost(body: string | null): string | undefined {
+  if (!body) return undefined;
+  const value = new URLSearchParams(body).get('SAMLResponse');
+  return value ? value.replace(/\s+/g, '') : undefined;
+}
+
+export interface BrowserSamlCaptureOptions {
+  profileDir: string;
+  browserPath: () => string | undefined;
+  signInUrls: readonly string[];
+  /** Never show a window (tests on machines without a display). */
+  headless: boolean;
+  /** When no browser can be used: ask the user to paste a SAMLResponse (undefined = cancelled). */
+  askPaste(request: SamlCaptureRequest, reason: string): Promise<string | undefined>;
+  /** Wraps a sign-in in cancellable progress; the signal aborts it. */
+  withProgress<T>(title: string, run: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  logger: Logger;
+  interactiveTimeoutMs?: number;
+  backgroundTimeoutMs?: number;
+}
+
+type Playwright = typeof import('playwright-core');
+let playwright: Playwright | undefined;
+
+/**
+ * playwright-core, loaded on the first sign-in: the copy next to the bundle (dist/playwright-core, what
+ * the packaged extension carries), else node_modules (unit tests run the sources).
+ */
+export function loadPlaywright(): Playwright {
+  if (!playwright) {
+    const beside = join(__dirname, 'playwright-core');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    playwright = (existsSync(join(beside, 'package.json')) ? require(beside) : require('playwright-core')) as Playwright;
+  }
+  return playwright;
+}
+
+const DONE_PAGE = '<!DOCTYPE html><title>AWS Sessions</title><p>AWS Sessions received your sign-in. You can close this window.</p>';
+
+export class BrowserSamlCapture implements SamlCapture {
+  private queue: Promise<unknown> = Promise.resolve();
+  constructor(private readonly options: BrowserSamlCaptureOptions) {}
+
+  get signInUrls(): readonly string[] {
+    return this.options.signInUrls;
+  }
+
+  /** One sign-in at a time: they share the browser profile folder. */
+  capture(request: SamlCaptureRequest): Promise<string> {
+    const run = this.queue.then(() => this.captureNow(request));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async captureNow(request: SamlCaptureRequest): Promise<string> {
+    const executablePath = findBrowser(this.options.browserPath());
+    if (!executablePath || !existsSync(executablePath)) {
+      return this.paste(request, executablePath ? `the browser ${executablePath} (awsSessions.samlBrowserPath) does not exist` : 'no Chrome, Chromium or Edge was found (set awsSessions.samlBrowserPath)');
+    }
+    const title = `AWS Sessions: signing in to "${request.sessionAlias}" in the browser window…`;
+    try {
+      return await this.options.withProgress(title, async (signal) => {
+        if (request.background || this.options.headless) {
+          try {
+            return await this.viaBrowser(executablePath, request, true, this.options.backgroundTimeoutMs ?? 20_000, signal);
+          } catch (error) {
+            if (this.options.headless || error instanceof CancelledError) throw error;
+            this.options.logger.info(`Session "${request.sessionAlias}": no sign-in without a window (${error instanceof Error ? error.message : error}); opening one.`);
+          }
+        }
+        return this.viaBrowser(executablePath, request, false, this.options.interactiveTimeoutMs ?? 300_000, signal);
+      });
+    } catch (error) {
+      if (error instanceof CancelledError || error instanceof UserFacingError) throw error;
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      this.options.logger.warn(`Session "${request.sessionAlias}": the browser sign-in failed: ${reason}`);
+      return this.paste(request, `the browser could not be used (${reason})`);
+    }
+  }
+
+  private async paste(request: SamlCaptureRequest, reason: string): Promise<string> {
+    const value = await this.options.askPaste(request, reason);
+    if (!value) throw new CancelledError(`The SAML sign-in for "${request.sessionAlias}"`);
+    return value.trim();
+  }
+
+  private async viaBrowser(executablePath: string, request: SamlCaptureRequest, headless: boolean, timeoutMs: number, signal: AbortSignal): Promise<string> {
+    const { chromium } = loadPlaywright();
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    const context: BrowserContext = await chromium.launchPersistentContext(this.options.profileDir, {
+      executablePath,
+      headless,
+      viewport: null,
+      args: ['--no-first-run', '--no-default-browser-check', ...(isRoot ? ['--no-sandbox'] : [])],
+    });
+    const targets = new Set(this.options.signInUrls.map((u) => u.replace(/\/+$/, '')));
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no SAMLResponse within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+        const finish = (fn: () => void) => {
+          clearTimeout(timer);
+          fn();
+        };
+        signal.addEventListener('abort', () => finish(() => reject(new CancelledError(`The SAML sign-in for "${request.sessionAlias}"`))), { once: true });
+        context.on('close', () => finish(() => reject(new CancelledError(`The SAML sign-in for "${request.sessionAlias}" (browser window closed)`))));
+        const handler = async (route: Route) => {
+          const posted = route.request().method() === 'POST' ? samlResponseFromPost(route.request().postData()) : undefined;
+          await route.fulfill({ status: 200, contentType: 'text/html', body: DONE_PAGE }).catch(() => undefined);
+          if (posted) finish(() => resolve(posted));
+        };
+        void context
+          .route((url: URL) => targets.has(`${url.origin}${url.pathname}`.replace(/\/+$/, '')), handler)
+          .then(async () => {
+            const page = context.pages()[0] ?? (await context.newPage());
+            await page.goto(request.idpUrl);
+          })
+          .catch((error: unknown) => finish(() => reject(error)));
+      });
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  }
+}

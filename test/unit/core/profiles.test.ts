@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { SessionService } from '../../../src/core/sessionService';
+import { ProfileService } from '../../../src/core/profiles';
+import { UserFacingError, ValidationError } from '../../../src/core/errors';
+import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
+
+function setup() {
+  const clock = new FakeClock();
+  const state = new MemoryStateStore();
+  const delivery = new MemoryDelivery();
+  const logger = new RecordingLogger();
+  let n = 0;
+  const newId = () => `id-${++n}`;
+  const service = new SessionService({ state, secrets: new MemorySecretVault(), sts: new FakeSts(clock), prompter: new ScriptedPrompter(), clock, logger, delivery, newId });
+  const profiles = new ProfileService({ state, service, logger, newId });
+  const user = (alias: string, profile: string) =>
+    service.save('iamUser', { alias, profile, region: 'eu-west-1', accessKeyId: 'AKIAABCDEFGHIJKLMNOP', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', mfaSerial: '' });
+  return { state, delivery, service, profiles, user };
+}
+
+describe('named profiles', () => {
+  it('creates unique valid names; default cannot be renamed or deleted', async () => {
+    const t = setup();
+    await t.profiles.create('dev');
+    await assert.rejects(t.profiles.create('dev'), (e: unknown) => e instanceof ValidationError && /already exists/.test(e.message));
+    await assert.rejects(t.profiles.create('bad name'), /valid ini section name/);
+    await assert.rejects(t.profiles.create('[x]'), ValidationError);
+    await assert.rejects(t.profiles.rename('default', 'main'), (e: unknown) => e instanceof UserFacingError && /"default" profile cannot be renamed/.test(e.message));
+    await assert.rejects(t.profiles.delete('default'), /cannot be deleted/);
+    await assert.rejects(t.profiles.rename('dev', 'default'), /already exists/);
+    assert.deepEqual((await t.state.read()).profiles.map((p) => p.name), ['default', 'dev']);
+  });
+
+  it('renaming moves an active session to the new section', async () => {
+    const t = setup();
+    const s = await t.user('a', 'dev');
+    await t.service.start(s.id);
+    await t.profiles.rename('dev', 'development');
+    assert.deepEqual([...t.delivery.profiles.keys()], ['development']);
+    assert.deepEqual(t.delivery.log, ['deliver dev', 'withdraw dev', 'deliver development']);
+    const state = await t.state.read();
+    assert.equal(state.active[s.id].status, 'active');
+    assert.equal(state.terminalProfile, 'development');
+  });
+
+  it('deleting stops its active sessions and moves its sessions to default', async () => {
+    const t = setup();
+    const a = await t.user('a', 'dev');
+    const b = await t.user('b', 'dev');
+    await t.service.start(a.id);
+    await t.profiles.delete('dev');
+    const state = await t.state.read();
+    const def = state.profiles.find((p) => p.name === 'default')!;
+    assert.deepEqual(state.profiles.map((p) => p.name), ['default']);
+    assert.ok(state.sessions.every((s) => s.profileId === def.id), 'sessions moved to default');
+    assert.equal(state.active[a.id], undefined);
+    assert.equal(t.delivery.profiles.size, 0);
+    assert.ok(b);
+  });
+
+  it('one active session per profile; different profiles are active together', async () => {
+    const t = setup();
+    const a = await t.user('a', 'dev');
+    const b = await t.user('b', 'dev');
+    const c = await t.user('c', 'prod');
+    await t.service.start(a.id);
+    await t.service.start(c.id);
+    await t.service.start(b.id);
+    assert.deepEqual(Object.keys((await t.state.read()).active).sort(), [b.id, c.id].sort());
+  });
+});

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { SessionService } from '../../../src/core/sessionService';
+import { refreshMargin, RotationScheduler } from '../../../src/core/rotation';
+import { AwsCallError } from '../../../src/core/aws/awsErrors';
+import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
+
+const KEY = 'AKIAABCDEFGHIJKLMNOP';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const MIN = 60_000;
+
+function setup(lifetimeMs: number, roleLifetimeMs = 3600_000) {
+  const clock = new FakeClock();
+  const state = new MemoryStateStore();
+  const sts = new FakeSts(clock, lifetimeMs, roleLifetimeMs);
+  const delivery = new MemoryDelivery();
+  const logger = new RecordingLogger();
+  let n = 0;
+  const service = new SessionService({ state, secrets: new MemorySecretVault(), sts, prompter: new ScriptedPrompter(), clock, logger, delivery, newId: () => `id-${++n}` });
+  const notes: string[] = [];
+  const rotation = new RotationScheduler({ service, clock, logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) } });
+  const user = () => service.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
+  const chained = (assumerSessionId: string) =>
+    service.save('iamRoleChained', { alias: 'role', profile: 'role', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/R', assumerSessionId });
+  return { clock, state, sts, delivery, service, rotation, notes, user, chained, logger };
+}
+
+describe('rotation', () => {
+  it('margin: 5 minutes or 10 % of the lifetime, whichever is larger, at most half of it', () => {
+    assert.equal(refreshMargin(3600_000), 6 * MIN);
+    assert.equal(refreshMargin(36000_000), 60 * MIN);
+    assert.equal(refreshMargin(30 * MIN), 5 * MIN);
+    assert.equal(refreshMargin(90_000), 45_000);
+  });
+
+  it('refreshes a chained session before expiry from the actual expiry, not on a fixed timer; the user token is reused', async () => {
+    const t = setup(36000_000);
+    const u = await t.user();
+    const c = await t.chained(u.id);
+    await t.service.start(c.id);
+    const first = t.delivery.profiles.get('role')!.credentials;
+    t.clock.advance(50 * MIN);
+    await t.rotation.tick();
+    assert.equal(t.delivery.profiles.get('role')!.credentials.accessKeyId, first.accessKeyId, 'not yet due at 50 min (due at 54)');
+    t.clock.advance(5 * MIN);
+    const sleep = await t.rotation.tick();
+    const second = t.delivery.profiles.get('role')!.credentials;
+    assert.notEqual(second.accessKeyId, first.accessKeyId);
+    assert.ok(second.expiration!.getTime() > first.expiration!.getTime());
+    assert.deepEqual(t.sts.calls.map((c) => c.action), ['GetSessionToken', 'AssumeRole', 'AssumeRole'], 're-derived from the cached user token');
+    const active = (await t.state.read()).active[c.id];
+    assert.equal(active.status, 'active');
+    assert.equal(active.expiration, second.expiration!.toISOString());
+    assert.ok(sleep <= 30_000 && sleep >= 1000, `bounded sleep ${sleep}`);
+  });
+
+  it('an IAM User session gets a new token when its own is due, not before', async () => {
+    const t = setup(36000_000);
+    const u = await t.user();
+    await t.service.start(u.id);
+    t.clock.advance(8 * 60 * MIN);
+    await t.rotation.tick();
+    assert.equal(t.sts.calls.length, 1);
+    t.clock.advance(61 * MIN);
+    await t.rotation.tick();
+    assert.equal(t.sts.calls.length, 2, 'refreshed 1 h (10 %) before the 10 h expiry');
+  });
+
+  it('after sleeping past the due time (one long gap on the wall clock), refreshes on the next wake', async () => {
+    const t = setup(3600_000);
+    const u = await t.user();
+    await t.service.start(u.id);
+    t.clock.advance(3 * 3600_000); // the laptop slept 3 h
+    await t.rotation.tick();
+    assert.equal((await t.state.read()).active[u.id].status, 'active');
+    assert.ok(Date.parse((await t.state.read()).active[u.id].expiration!) > t.clock.now());
+  });
+
+  it('a failing refresh backs off exponentially, tells the user once, marks the session expired, and recovers', async () => {
+    const t = setup(36000_000);
+    const u = await t.user();
+    const c = await t.chained(u.id);
+    await t.service.start(c.id);
+    t.sts.failWith = new AwsCallError('STS AssumeRole failed: Throttling (Rate exceeded).', 'Throttling', 'wait', true, 400);
+    t.clock.advance(55 * MIN);
+    const attempts: number[] = [];
+    for (let i = 0; i < 400 && t.clock.now() < Date.parse('2026-11-22T11:10:00Z'); i++) {
+      const before = t.sts.calls.length;
+      await t.rotation.tick();
+      if (t.sts.calls.length > before) attempts.push(t.clock.now());
+      t.clock.advance(5_000);
+    }
+    const gaps = attempts.slice(1).map((a, i) => a - attempts[i]);
+    assert.ok(gaps.length >= 3, `several tries: ${gaps}`);
+    for (let i = 1; i < Math.min(gaps.length, 5); i++) assert.ok(gaps[i] >= gaps[i - 1] * 1.5, `backoff grows: ${gaps}`);
+    assert.equal(t.notes.length, 1, `told once: ${t.notes.join(' | ')}`);
+    assert.match(t.notes[0], /Session "role": could not refresh its credentials \(STS AssumeRole failed: Throttling/);
+    const expired = (await t.state.read()).active[c.id];
+    assert.equal(expired.status, 'expired');
+    assert.match(expired.error ?? '', /refresh failed/);
+    t.sts.failWith = undefined;
+    t.clock.advance(10 * MIN);
+    await t.rotation.tick();
+    assert.equal((await t.state.read()).active[c.id].status, 'active', 'back to active when a retry succeeds');
+  });
+
+  it('stopped sessions are not refreshed', async () => {
+    const t = setup(36000_000);
+    const u = await t.user();
+    await t.service.start(u.id);
+    await t.service.stop(u.id);
+    t.clock.advance(2 * 3600_000);
+    await t.rotation.tick();
+    assert.equal(t.sts.calls.length, 1);
+    assert.equal(t.delivery.profiles.size, 0);
+  });
+
+  it('another window holding the refresh claim is left to do it', async () => {
+    const t = setup(3600_000);
+    const u = await t.user();
+    await t.service.start(u.id);
+    await t.state.update((s) => {
+      s.active[u.id].refreshClaimUntil = new Date(t.clock.now() + 3 * 3600_000).toISOString();
+    });
+    t.clock.advance(59 * MIN);
+    assert.equal(await t.service.refresh(u.id), undefined);
+    assert.equal(t.sts.calls.length, 1);
+  });
+});
