@@ -58,12 +58,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   mkdirSync(storageDir, { recursive: true, mode: 0o700 });
   const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
   context.subscriptions.push(state);
-  const signInUrls = process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
+  const signInUrls = () => process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
   const saml = new BrowserSamlCapture({
     profileDir: join(storageDir, StorageFiles.samlBrowserProfile),
     browserPath: samlBrowserPath,
     signInUrls,
-    headless: process.env[EnvOverrides.samlHeadless] === '1',
+    headless: () => process.env[EnvOverrides.samlHeadless] === '1',
     askPaste: askSamlPaste,
     withProgress: withCancellableProgress,
     logger,
@@ -138,7 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     ...registerProfileCommands({
       service,
       profiles,
-      signInUrls: () => signInUrls,
+      signInUrls,
       report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
     }),
   );

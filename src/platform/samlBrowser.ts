@@ -39,9 +39,10 @@ export function samlResponseFromPost(body: string | null): string | undefined {
 export interface BrowserSamlCaptureOptions {
   profileDir: string;
   browserPath: () => string | undefined;
-  signInUrls: readonly string[];
-  /** Never show a window (tests on machines without a display). */
-  headless: boolean;
+  /** Read at each sign-in (tests override them through the environment). */
+  signInUrls: () => readonly string[];
+  /** Never show a window (tests on machines without a display); read at each sign-in. */
+  headless: () => boolean;
   /** When no browser can be used: ask the user to paste a SAMLResponse (undefined = cancelled). */
   askPaste(request: SamlCaptureRequest, reason: string): Promise<string | undefined>;
   /** Wraps a sign-in in cancellable progress; the signal aborts it. */
@@ -74,7 +75,7 @@ export class BrowserSamlCapture implements SamlCapture {
   constructor(private readonly options: BrowserSamlCaptureOptions) {}
 
   get signInUrls(): readonly string[] {
-    return this.options.signInUrls;
+    return this.options.signInUrls();
   }
 
   /** One sign-in at a time: they share the browser profile folder. */
@@ -92,11 +93,11 @@ export class BrowserSamlCapture implements SamlCapture {
     const title = `AWS Sessions: signing in to "${request.sessionAlias}" in the browser window…`;
     try {
       return await this.options.withProgress(title, async (signal) => {
-        if (request.background || this.options.headless) {
+        if (request.background || this.options.headless()) {
           try {
             return await this.viaBrowser(executablePath, request, true, this.options.backgroundTimeoutMs ?? 20_000, signal);
           } catch (error) {
-            if (this.options.headless || error instanceof CancelledError) throw error;
+            if (this.options.headless() || error instanceof CancelledError) throw error;
             this.options.logger.info(`Session "${request.sessionAlias}": no sign-in without a window (${error instanceof Error ? error.message : error}); opening one.`);
           }
         }
@@ -125,7 +126,7 @@ export class BrowserSamlCapture implements SamlCapture {
       viewport: null,
       args: ['--no-first-run', '--no-default-browser-check', ...(isRoot ? ['--no-sandbox'] : [])],
     });
-    const targets = new Set(this.options.signInUrls.map((u) => u.replace(/\/+$/, '')));
+    const targets = new Set(this.options.signInUrls().map((u) => u.replace(/\/+$/, '')));
     try {
       return await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no SAMLResponse within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);

@@ -4,7 +4,8 @@
  * assertion is signed with an RSA key made per run (enveloped XML signature over the Assertion,
  * exclusive c14n, RSA-SHA256, via xml-crypto); STS checks it with `samlSignatureCheck`.
  *
- *   GET  /_double/idp?role=<roleArn>&provider=<providerArn>[&role=…][&acs=<url>]  login page or auto-post
+ *   GET  /_double/idp?role=<roleArn>&provider=<providerArn>[&role=…][&acs=<url>][&user=<name>]
+ *        login page, or the auto-post when signed in (cookie) or `user` names an existing IdP session
  *   POST /_double/idp  (username, password, role, provider, acs)                 sets the cookie, auto-posts
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
@@ -126,7 +127,8 @@ export function createIdpRoutes(state: DoubleState, keys: IdpKeys): Record<strin
       const provider = all(req.query.provider)[0] ?? '';
       const acs = all(req.query.acs)[0] ?? AWS_SAML_AUDIENCE;
       if (roles.length === 0 || !provider) return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'idp: role and provider query parameters are required\n' };
-      const user = cookieUser(req);
+      // `user=` stands for an IdP session the browser already has (corporate SSO): no login form.
+      const user = cookieUser(req) ?? all(req.query.user)[0];
       if (user) return autoPost(user, roles, provider, acs);
       const hidden = [...roles.map((r) => ['role', r]), ['provider', provider], ['acs', acs]]
         .map(([n, v]) => `<input type="hidden" name="${n}" value="${escapeXml(v)}">`)

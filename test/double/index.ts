@@ -50,7 +50,7 @@ export interface LocalAws extends ReadyLine {
   /** The IdP's signing keys (the IdP page is `${endpoint}/_double/idp`). */
   readonly idpKeys: IdpKeys;
   /** The IdP sign-in URL for these roles of one provider (`acs`: where the IdP posts; default AWS). */
-  idpUrl(roles: readonly string[], provider: string, acs?: string): string;
+  idpUrl(roles: readonly string[], provider: string, acs?: string, user?: string): string;
   /** A seeded user by name; throws when there is none. */
   user(name: string): UserInfo;
   /** The current TOTP code of an MFA device. */
@@ -93,11 +93,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     users,
     state,
     idpKeys,
-    idpUrl(roles, provider, acs) {
+    idpUrl(roles, provider, acs, user) {
       const q = new URLSearchParams();
       for (const r of roles) q.append('role', r);
       q.set('provider', provider);
       if (acs) q.set('acs', acs);
+      if (user) q.set('user', user);
       return `${endpoint}/_double/idp?${q.toString()}`;
     },
     user(name) {

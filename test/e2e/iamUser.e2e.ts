@@ -24,7 +24,8 @@ describe('IAM User session (browser end to end)', function () {
     await page.locator('.sidebar .welcome-view-content, .sidebar .monaco-list').first().waitFor({ state: 'visible', timeout: 30_000 });
     await editor.screenshot('welcome');
 
-    await page.locator('.sidebar .actions-container [aria-label="Add Session"]').first().click();
+    await page.locator('.sidebar .actions-container [aria-label^="Add Session"]').first().click();
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'IAM User' }).first().click();
     const form = editor.webview();
     await form.getByLabel('Session alias').fill('alice-dev');
     assert.equal(await form.getByLabel('Named profile').inputValue(), 'default');
@@ -43,7 +44,7 @@ describe('IAM User session (browser end to end)', function () {
     assert.match(await row.innerText(), /default · eu-west-1/);
 
     await row.hover();
-    await row.locator('[aria-label="Start Session"]').click();
+    await row.locator('[aria-label^="Start Session"]').click();
     const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget input[type="password"]').first();
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await page.locator('.quick-input-widget').innerText(), /MFA code for "alice-dev"/);
@@ -74,7 +75,7 @@ describe('IAM User session (browser end to end)', function () {
     await editor.screenshot('terminal-caller-identity');
 
     await row.hover();
-    await row.locator('[aria-label="Stop Session"]').click();
+    await row.locator('[aria-label^="Stop Session"]').click();
     await waitFor(() => editor.readAwsFiles().credentials === FOREIGN_CREDENTIALS, { what: 'the credentials file back to its original bytes' });
     assert.equal(editor.readAwsFiles().config, FOREIGN_CONFIG);
   });
