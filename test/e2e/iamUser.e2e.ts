@@ -25,7 +25,7 @@ describe('IAM User session (browser end to end)', function () {
     await editor.screenshot('welcome');
 
     await page.locator('.sidebar .actions-container [aria-label^="Add Session"]').first().click();
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'IAM User' }).first().click();
+    await editor.pick('IAM User');
     const form = editor.webview();
     await form.getByLabel('Session alias').fill('alice-dev');
     assert.equal(await form.getByLabel('Named profile').inputValue(), 'default');
