@@ -59,7 +59,7 @@ describe('IAM User session (browser end to end)', function () {
     assert.ok(!credentials.includes(alice.secretAccessKey), 'no long-term secret in the file');
     assert.match(editor.readAwsFiles().config ?? '', /\[default\]\nregion = eu-west-1/);
 
-    const status = page.locator('.statusbar-item').filter({ hasText: 'alice-dev' }).first();
+    const status = page.locator('.statusbar-item').filter({ hasText: /default · alice-dev · / }).first();
     await status.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await status.innerText(), /default · alice-dev · 9h 5\dm/);
     await editor.screenshot('session-active');
