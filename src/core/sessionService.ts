@@ -166,7 +166,20 @@ export class SessionService {
 
   private generateContext(options: CredentialOptions = {}): GenerateContext {
     const { secrets, sts, prompter, clock, logger, saml } = this.deps;
-    return { secrets, sts, prompter, clock, logger, saml, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
+    return {
+      secrets,
+      sts,
+      prompter,
+      clock,
+      logger,
+      saml,
+      credentialsOf: (assumerId) => this.credentials(assumerId),
+      forgetCredentialsOf: async (assumerId) => {
+        this.delivered.delete(assumerId);
+        await clearCachedCredentials(secrets, assumerId);
+      },
+      ...options,
+    };
   }
 
   /**
