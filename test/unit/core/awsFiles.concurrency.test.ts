@@ -92,7 +92,7 @@ describe('AWS files under concurrent writers (two extension hosts + a foreign pr
     assert.ok(config.startsWith('# config, LF endings\n[profile foreign]\nregion = ap-south-1\n'), 'foreign bytes kept');
     assert.match(config, new RegExp(`cli_counter = ${FOREIGN_OPS / 2}\\n`), 'no update of the foreign program lost');
 
-    const env = { ...process.env, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, HOME: home };
     for (const k of Object.keys(env)) if (k.startsWith('AWS_') && k !== 'AWS_CONFIG_FILE' && k !== 'AWS_SHARED_CREDENTIALS_FILE') delete env[k];
     const cli = (...args: string[]) => {
       try {
