@@ -28,6 +28,11 @@ import { BrowserSamlCapture } from './platform/samlBrowser';
 import { samlBrowserPath } from './platform/settings';
 import { askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { seedDemoSessions } from './demoSeed';
+import { ConsoleSignIn } from './core/console/consoleSignIn';
+import { registerConsoleCommands } from './consoleCommands';
+import { consoleSessionDuration } from './platform/settings';
+import { registerDoctorCommands } from './doctorCommands';
+import { registerImportCommands } from './importCommands';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
@@ -63,11 +68,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   });
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 
+  const secrets = new VsCodeSecretVault(context.secrets);
+  const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) });
+  const prompter = new VsCodePrompter();
   const service = new SessionService({
     state,
-    secrets: new VsCodeSecretVault(context.secrets),
-    sts: new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) }),
-    prompter: new VsCodePrompter(),
+    secrets,
+    sts,
+    prompter,
     clock: systemClock,
     logger,
     delivery: new CredentialsFileDelivery(files),
@@ -126,6 +134,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       signInUrls,
       report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
     }),
+  );
+  const report7 = async (what: string, error: unknown) => report({ logger, showLog: () => channel.show() }, what, error);
+  const signIn = new ConsoleSignIn({
+    service,
+    secrets,
+    sts,
+    prompter,
+    clock: systemClock,
+    logger,
+    fetch: (url, init) => fetch(url, init),
+    hostOverrides: () => ({ federationEndpoint: process.env[EnvOverrides.federationEndpoint], consoleEndpoint: process.env[EnvOverrides.consoleEndpoint] }),
+    sessionDurationSeconds: consoleSessionDuration,
+  });
+  context.subscriptions.push(
+    ...registerConsoleCommands({ service, signIn, report: report7 }),
+    ...registerDoctorCommands({
+      service,
+      logger,
+      terminalCollection: context.environmentVariableCollection,
+      stsUrl: () => resolveEndpoint('sts', endpointSettings(), process.env) ?? 'https://sts.amazonaws.com',
+      report: report7,
+    }),
+    ...registerImportCommands({ service, files, clock: systemClock, logger, report: report7 }),
   );
   rotation.start();
 

@@ -25,3 +25,8 @@ export function samlBrowserPath(): string | undefined {
   return config().get<string>(Settings.samlBrowserPath)?.trim() || undefined;
 }
 
+
+/** awsSessions.console.sessionDurationSeconds (clamped by the core). */
+export function consoleSessionDuration(): number | undefined {
+  return config().get<number>(Settings.consoleSessionDuration);
+}

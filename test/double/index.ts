@@ -12,6 +12,7 @@ import { DoubleState } from './state';
 import { createStsModule } from './sts';
 import { createIdpKeys, createIdpRoutes, samlSignatureCheck, type IdpKeys } from './idp';
 import { totp } from './totp';
+import { createFederationModule, type FederationLog } from './federation';
 import type { ServiceModule } from './types';
 
 export interface LocalAwsOptions {
@@ -55,6 +56,8 @@ export interface LocalAws extends ReadyLine {
   user(name: string): UserInfo;
   /** The current TOTP code of an MFA device. */
   mfaCode(serial: string): string;
+  /** Sign-in tokens issued and console logins made by the federation endpoint (`${endpoint}/federation`). */
+  federationLog(): FederationLog;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   let endpoint = '';
   const idpKeys = createIdpKeys();
   const samlChecks = [samlSignatureCheck(idpKeys, () => state.settings.samlSignatureRequired), ...(options.samlChecks ?? [])];
-  const modules = [createStsModule(state, { samlChecks }), ...(options.modules?.(state) ?? [])];
+  const federation = createFederationModule(state);
+  const modules = [createStsModule(state, { samlChecks }), federation, ...(options.modules?.(state) ?? [])];
   const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint, createIdpRoutes(state, idpKeys)) }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -115,6 +119,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       }
       return totp(u.mfaSecretBase32, state.now());
     },
+    federationLog: () => federation.log(),
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -134,3 +139,4 @@ export { buildSamlAssertion, type SamlCheck, type SamlClaims } from './saml';
 export { signAssertion, verifyAssertionSignature, type IdpKeys } from './idp';
 export { NodeSha256 } from './sigv4';
 export { totp } from './totp';
+export type { FederationLog } from './federation';
