@@ -48,7 +48,7 @@ if (packaged) {
   if (install.status !== 0) throw new Error('installing the .vsix into code-server failed');
 }
 mkdirSync(join(root, 'user-data', 'User'), { recursive: true });
-writeFileSync(join(root, 'user-data', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'terminal.integrated.enablePersistentSessions': false }, null, 2));
+writeFileSync(join(root, 'user-data', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'terminal.integrated.enablePersistentSessions': false, 'git.openRepositoryInParentFolders': 'never' }, null, 2));
 
 const server = await startCodeServer({
   root,

@@ -49,7 +49,7 @@ header('setup');
 await setup();
 
 layer('typecheck (tsc --noEmit)', 'npx', ['tsc', '-p', '.', '--noEmit'], { summary: false });
-const built = layer('build (esbuild)', process.execPath, ['esbuild.config.mjs'], { summary: false });
+const built = layer('build (esbuild: extension, CLI, pages, test bundles)', process.execPath, ['esbuild.config.mjs', '--tests'], { summary: false });
 layer('src/core imports no vscode value', process.execPath, ['scripts/check-core-imports.mjs']);
 layer('every command contributed and registered', process.execPath, ['scripts/check-commands.mjs']);
 layer('unit tests (mocha, plain Node)', 'npx', ['mocha']);

@@ -1,6 +1,6 @@
 /** Command handlers. Each takes a session from the tree, an id or alias (tests, CLI), or asks with a quick pick. */
 import * as vscode from 'vscode';
-import { Commands, ContextKeys, SETTINGS_SECTION, Settings, type CommandId } from './core/constants';
+import { Commands, ContextKeys, SETTINGS_SECTION, Settings, type CommandId, type SsoCommandId } from './core/constants';
 import { CancelledError, errorMessage } from './core/errors';
 import type { PersistedState, Session, SessionKind } from './core/model';
 import type { SessionService } from './core/sessionService';
@@ -45,6 +45,7 @@ type OwnCommandId = Exclude<
   | typeof Commands.renameProfile
   | typeof Commands.deleteProfile
   | typeof Commands.inspectSamlAssertion
+  | SsoCommandId
   // consoleCommands.ts, doctorCommands.ts, importCommands.ts
   | typeof Commands.openConsole
   | typeof Commands.copyConsoleUrl
@@ -101,7 +102,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [Commands.addSession]: async (kind?: SessionKind) => {
       let chosen = kind;
       if (!chosen) {
-        const types = sessionTypes();
+        const types = sessionTypes().filter((t) => t.creatable !== false);
         chosen =
           types.length === 1
             ? types[0].kind

@@ -1,5 +1,8 @@
 /** Wires VS Code to the core: secret vault, shared state, prompts, tree, form, status bar, terminal. */
+import { loadedAt } from './activationClock';
 import * as vscode from 'vscode';
+import { performance } from 'node:perf_hooks';
+import { appendFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -33,9 +36,15 @@ import { registerConsoleCommands } from './consoleCommands';
 import { consoleSessionDuration } from './platform/settings';
 import { registerDoctorCommands } from './doctorCommands';
 import { registerImportCommands } from './importCommands';
+import { SdkOidcGateway } from './core/sso/oidc';
+import { SsoPortal } from './core/sso/portal';
+import { SsoService } from './core/sso/ssoService';
+import { askToLogin, loginFlow, refreshLoginStates, registerSsoCommands } from './ssoCommands';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
+  /** Settles when the saved sessions have been read and shown once. */
+  ready: Promise<void>;
   service: SessionService;
   profiles: ProfileService;
   stateFile: string;
@@ -45,9 +54,12 @@ export interface AwsSessionsApi {
   terminalEnvironment: vscode.GlobalEnvironmentVariableCollection;
   /** The sessions tree (read-only use by tests and benchmarks). */
   tree: SessionTreeProvider;
+  /** IAM Identity Center integrations. */
+  sso: SsoService;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
+  const activateStart = performance.now();
   const channel = vscode.window.createOutputChannel('AWS Sessions', { log: true });
   context.subscriptions.push(channel);
   const logger = new OutputChannelLogger(channel);
@@ -71,9 +83,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const secrets = new VsCodeSecretVault(context.secrets);
   const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) });
   const prompter = new VsCodePrompter();
+  // Created below; SessionService asks it for the role credentials of IAM Identity Center sessions.
+  let sso: SsoService | undefined;
   const service = new SessionService({
     state,
     secrets,
+    sso: { roleCredentials: (session) => sso!.roleCredentials(session) },
     sts,
     prompter,
     clock: systemClock,
@@ -82,6 +97,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     saml,
   });
   const profiles = new ProfileService({ state, service, logger });
+  sso = new SsoService({
+    state,
+    secrets,
+    oidc: new SdkOidcGateway({ endpoint: () => resolveEndpoint('ssoOidc', endpointSettings(), process.env) }),
+    portal: new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com` }),
+    clock: systemClock,
+    logger,
+    stopSession: (id) => service.stop(id),
+    loginFlow,
+    interactiveLogin: (integration, reason, login) => askToLogin(sso!, logger, integration, reason, login),
+  });
+  const ssoService = sso;
   const rotation = new RotationScheduler({
     service,
     clock: systemClock,
@@ -104,7 +131,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     tree.update(snapshot);
     statusBar.update(snapshot);
     void terminal.update(snapshot);
-    void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0);
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0 || (snapshot.integrations?.length ?? 0) > 0);
+    void refreshLoginStates(ssoService, tree.sso, snapshot, () => tree.refresh());
   };
   const refresh = async () => render(await state.read());
   context.subscriptions.push(state.onDidChange(render));
@@ -156,19 +184,52 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       stsUrl: () => resolveEndpoint('sts', endpointSettings(), process.env) ?? 'https://sts.amazonaws.com',
       report: report7,
     }),
-    ...registerImportCommands({ service, files, clock: systemClock, logger, report: report7 }),
+    ...registerImportCommands({
+      service,
+      files,
+      clock: systemClock,
+      logger,
+      createIntegration: async (item) => void (await ssoService.addIntegration({ alias: item.name, startUrl: item.startUrl, ssoRegion: item.ssoRegion })),
+      report: report7,
+    }),
+  );
+  context.subscriptions.push(
+    ...registerSsoCommands({
+      extensionUri: context.extensionUri,
+      sso: ssoService,
+      state,
+      logger,
+      decorations: tree.sso,
+      refreshTree: () => tree.refresh(),
+      defaultRegion,
+      report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
+    }),
+    ssoService.onDidChangeLogin(() => void state.read().then((s) => refreshLoginStates(ssoService, tree.sso, s, () => tree.refresh()))),
   );
   rotation.start();
 
-  try {
-    await refresh();
-  } catch (error) {
+  // The first read of the sessions does not hold up activation: the views fill when it lands.
+  const firstRender = refresh().catch((error: unknown) => {
     logger.error(`Could not read the sessions: ${error instanceof Error ? error.message : String(error)}`);
     void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`);
-  }
-  if (process.env.AWS_SESSIONS_DEMO_SEED) void seedDemoSessions(process.env.AWS_SESSIONS_DEMO_SEED, service, logger);
+  });
+  const demoSeed = process.env[EnvOverrides.demoSeed];
+  if (demoSeed) void firstRender.then(() => seedDemoSessions(demoSeed, service, logger));
 
-  return { service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree };
+  const activated = performance.now();
+  void firstRender.then(() => {
+    const timing = {
+      loadMs: activateStart - loadedAt,
+      activateMs: activated - activateStart,
+      readyMs: performance.now() - loadedAt,
+      sessions: tree.current?.total ?? 0,
+    };
+    logger.info(`Activated in ${(timing.loadMs + timing.activateMs).toFixed(1)} ms; ${timing.sessions} sessions shown after ${timing.readyMs.toFixed(1)} ms.`);
+    const activationLog = process.env[EnvOverrides.activationLog];
+    if (activationLog) appendFileSync(activationLog, `${JSON.stringify(timing)}\n`);
+  });
+
+  return { ready: firstRender, service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, sso: ssoService };
 }
 
 export function deactivate(): void {

@@ -63,7 +63,7 @@ export function registerImportCommands(deps: ImportCommandDeps): vscode.Disposab
         );
         const parts = [`${result.created.length} session(s) created`];
         if (result.failed.length) parts.push(`${result.failed.length} failed (${result.failed.map((f) => `${f.profile}: ${f.error}`).join('; ')})`);
-        for (const i of result.integrations) if (!i.created) parts.push(`integration "${i.name}" not created: ${i.note}`);
+        for (const i of result.integrations) parts.push(i.created ? `integration "${i.name}" added: log in and sync it to get its accounts and roles` : `integration "${i.name}" not created: ${i.note}`);
         if (result.backups.length) parts.push(`keys removed; backup at ${result.backups.join(' and ')}`);
         if (result.removalSkipped) parts.push(`keys kept: ${result.removalSkipped}`);
         const show = result.failed.length || result.removalSkipped ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;

@@ -18,6 +18,14 @@ export class StatusBar implements vscode.Disposable {
     this.timer = setInterval(() => this.render(), 15_000);
   }
 
+  /** What the item shows now (for tests): undefined while hidden. */
+  get shown(): { text: string; tooltip: string; background?: string } | undefined {
+    if (!this.visible) return undefined;
+    return { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), background: this.item.backgroundColor?.id };
+  }
+
+  private visible = false;
+
   update(state: PersistedState): void {
     this.state = state;
     this.render();
@@ -27,9 +35,10 @@ export class StatusBar implements vscode.Disposable {
     const state = this.state;
     if (!state || state.sessions.length === 0) {
       this.item.hide();
+      this.visible = false;
       return;
     }
-    const found = activeSessionOfProfile(state, state.terminalProfile);
+    const found = activeSessionOfProfile(state, state.terminalProfile) ?? activeSessionOfProfile(state, state.terminalProfile, true);
     this.item.backgroundColor = undefined;
     if (!found) {
       this.item.text = '$(cloud) AWS: no session';
@@ -45,6 +54,7 @@ export class StatusBar implements vscode.Disposable {
       else if (status === 'expiring') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     }
     this.item.show();
+    this.visible = true;
   }
 
   dispose(): void {

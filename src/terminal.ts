@@ -8,14 +8,16 @@ import type { ActiveSession, AwsCredentials, PersistedState, Session } from './c
 import { profileOf } from './core/sessionService';
 import { SETTINGS_SECTION, Settings } from './core/constants';
 
+/** The session whose credentials a profile holds now; with `includeFailed`, also one whose start or refresh failed. */
 export function activeSessionOfProfile(
   state: PersistedState,
   profileName: string | undefined,
+  includeFailed = false,
 ): { session: Session; active: ActiveSession; profile: string } | undefined {
   if (!profileName) return undefined;
   for (const session of state.sessions) {
     const active = state.active[session.id];
-    if (active && active.status !== 'error' && profileOf(state, session).name === profileName) return { session, active, profile: profileName };
+    if (active && (includeFailed || active.status !== 'error') && profileOf(state, session).name === profileName) return { session, active, profile: profileName };
   }
   return undefined;
 }

@@ -38,6 +38,11 @@ export const Commands = {
   switchTerminalProfile: 'awsSessions.switchTerminalProfile',
   openTerminal: 'awsSessions.openTerminalWithSession',
   revealActive: 'awsSessions.revealActiveSession',
+  addIntegration: 'awsSessions.addSsoIntegration',
+  loginIntegration: 'awsSessions.loginSsoIntegration',
+  syncIntegration: 'awsSessions.syncSsoIntegration',
+  logoutIntegration: 'awsSessions.logoutSsoIntegration',
+  deleteIntegration: 'awsSessions.deleteSsoIntegration',
   // Issue 7: web console sign-in, credentials doctor, import from ~/.aws.
   openConsole: 'awsSessions.openConsole',
   copyConsoleUrl: 'awsSessions.copyConsoleUrl',
@@ -47,6 +52,13 @@ export const Commands = {
   importProfiles: 'awsSessions.importFromAwsFiles',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+/** Commands of IAM Identity Center integrations (registered by src/sso/ssoCommands.ts). */
+export type SsoCommandId =
+  | typeof Commands.addIntegration
+  | typeof Commands.loginIntegration
+  | typeof Commands.syncIntegration
+  | typeof Commands.logoutIntegration
+  | typeof Commands.deleteIntegration;
 
 export const ContextKeys = {
   hasSessions: 'awsSessions.hasSessions',
@@ -63,6 +75,7 @@ export const Settings = {
   ssoEndpointUrl: 'ssoEndpointUrl',
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
   logLevel: 'logLevel',
+  ssoLoginFlow: 'ssoLoginFlow',
   samlBrowserPath: 'samlBrowserPath',
   /** 'grouped' or 'flat' (sorted by recent use). */
   treeViewMode: 'tree.viewMode',
@@ -80,6 +93,10 @@ export const EnvOverrides = {
   samlSignInUrls: 'AWS_SESSIONS_SAML_SIGNIN_URLS',
   /** `1`: run the SAML browser headless (tests on machines without a display). */
   samlHeadless: 'AWS_SESSIONS_SAML_HEADLESS',
+  /** A file to append `{"activationMs":…,"sessions":…}` to after each activation (benchmarks). */
+  activationLog: 'AWS_SESSIONS_ACTIVATION_LOG',
+  /** The local AWS double's ready line, for `npm run demo` to seed sessions from. */
+  demoSeed: 'AWS_SESSIONS_DEMO_SEED',
   /** Base URL of the sign-in (federation) endpoint, e.g. the local double (default: AWS's per partition). */
   federationEndpoint: 'AWS_SESSIONS_FEDERATION_ENDPOINT',
   /** Base URL of the web console a sign-in lands on (default: AWS's per partition and region). */
@@ -97,6 +114,21 @@ export const SecretKeys = {
   cachedSessionCredentials: (sessionId: string) => SecretKeys.forSession(sessionId, 'sessionCredentials'),
   allFor: (sessionId: string) => SECRET_PURPOSES.map((purpose) => SecretKeys.forSession(sessionId, purpose)),
 };
+
+/** What an integration stores in the vault: `aws-sessions/integration/<id>/<purpose>`. */
+export const INTEGRATION_SECRET_PURPOSES = ['ssoToken', 'ssoClient'] as const;
+export type IntegrationSecretPurpose = (typeof INTEGRATION_SECRET_PURPOSES)[number];
+export const IntegrationSecretKeys = {
+  forIntegration: (integrationId: string, purpose: IntegrationSecretPurpose) => `${EXTENSION_NAME}/integration/${integrationId}/${purpose}`,
+  allFor: (integrationId: string) => INTEGRATION_SECRET_PURPOSES.map((p) => IntegrationSecretKeys.forIntegration(integrationId, p)),
+};
+
+/** OIDC scope that gives a refresh token and portal access. */
+export const SSO_SCOPE = 'sso:account:access';
+/** Name under which the extension registers its OIDC client. */
+export const SSO_CLIENT_NAME = 'aws-sessions-vscode';
+/** Path of the loopback redirect of the authorization-code (PKCE) login. */
+export const SSO_REDIRECT_PATH = '/oauth/callback';
 
 /** File names inside the extension's global storage folder. */
 export const StorageFiles = {

@@ -37,7 +37,30 @@ export interface IamRoleFederatedSession extends SessionBase {
   samlProviderArn: string;
 }
 
-export type Session = IamUserSession | IamRoleChainedSession | IamRoleFederatedSession;
+export type Session = IamUserSession | IamRoleChainedSession | IamRoleFederatedSession | AwsSsoSession;
+
+/** A role of an IAM Identity Center account, created only by an integration sync. */
+export interface AwsSsoSession extends SessionBase {
+  readonly kind: 'awsSso';
+  readonly integrationId: string;
+  readonly accountId: string;
+  accountName: string;
+  readonly roleName: string;
+}
+
+/** An IAM Identity Center (AWS SSO) integration. Its tokens live in the SecretVault, never here. */
+export interface SsoIntegration {
+  readonly id: string;
+  alias: string;
+  /** AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start */
+  startUrl: string;
+  /** Region of the IAM Identity Center instance (OIDC and portal endpoints). */
+  ssoRegion: string;
+  /** ISO 8601 end of the last complete sync. */
+  lastSyncAt?: string;
+  /** Accounts seen by the last complete sync. */
+  accountCount?: number;
+}
 
 export interface NamedProfile {
   readonly id: string;
@@ -73,6 +96,8 @@ export interface PersistedState {
   pinned?: string[];
   /** Session id → ISO time it was last started, for the flat view sorted by recent use. */
   lastUsed?: Record<string, string>;
+  /** IAM Identity Center integrations; absent in states written before they existed. */
+  integrations?: SsoIntegration[];
 }
 
 /** Opaque to everything but the delivery that wrote it; plain JSON. */

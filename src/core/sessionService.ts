@@ -10,7 +10,7 @@ import type { Clock, Logger, Prompter, SecretVault, StateStore } from './ports';
 import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
 import { sessionType } from './sessions/registry';
-import type { FormValues, GenerateContext } from './sessions/sessionType';
+import type { FormValues, GenerateContext, SsoCredentialsSource } from './sessions/sessionType';
 import { clearCachedCredentials, readCachedCredentials } from './sessions/credentialCache';
 import { rules } from './validation';
 import type { SamlCapture } from './saml/capture';
@@ -28,6 +28,8 @@ export interface SessionServiceDeps {
   delivery: CredentialsDelivery;
   /** The IdP sign-in for SAML sessions (VS Code side); absent in the CLI. */
   saml?: SamlCapture;
+  /** Role credentials of IAM Identity Center sessions. */
+  sso?: SsoCredentialsSource;
   newId?: () => string;
 }
 
@@ -165,8 +167,8 @@ export class SessionService {
   }
 
   private generateContext(options: CredentialOptions = {}): GenerateContext {
-    const { secrets, sts, prompter, clock, logger, saml } = this.deps;
-    return { secrets, sts, prompter, clock, logger, saml, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
+    const { secrets, sts, prompter, clock, logger, saml, sso } = this.deps;
+    return { secrets, sts, prompter, clock, logger, saml, sso, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
   }
 
   /**

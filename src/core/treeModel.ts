@@ -6,6 +6,7 @@
 import type { ActiveSession, PersistedState, Session, SessionStatus } from './model';
 import { sessionTypes } from './sessions/registry';
 import type { SessionDescription } from './sessions/sessionType';
+import { integrationFolder } from './sso/treeFolders';
 
 export type ViewMode = 'grouped' | 'flat';
 export type DisplayStatus = SessionStatus | 'expiring';
@@ -145,8 +146,17 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
     rest.sort((a, b) => order.indexOf(a.session.kind) - order.indexOf(b.session.kind) || byAlias(a, b));
     for (const n of rest) {
       let parent = group(undefined, `group:${n.session.kind}`, n.typeLabel, n.session.kind);
-      for (const folder of n.facts.treePath ?? []) parent = group(parent, `path:${folder.id}`, folder.label, 'path', folder.description);
+      for (const folder of n.facts.treePath ?? []) parent = group(parent, `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.description);
       add(parent, n);
+    }
+    // Integrations that have no session yet (not synced, or nothing assigned) still show, to log in and sync.
+    if (tokens.length === 0) {
+      for (const integration of state.integrations ?? []) {
+        const folder = integrationFolder(integration);
+        if (!groups.has(`path:${folder.id}`)) {
+          group(group(undefined, 'group:awsSso', types.get('awsSso')?.label ?? 'IAM Identity Center', 'awsSso'), `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.description);
+        }
+      }
     }
   }
 

@@ -44,6 +44,17 @@ export const rules = {
     /^(arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:u2f\/[\w+=,.@/-]+|[A-Z]{3,4}\d{6,12})$/.test(v)
       ? undefined
       : 'expected an MFA device ARN such as arn:aws:iam::123456789012:mfa/alice, or a hardware serial such as GAHT12345678',
+  ssoStartUrl: (v: string) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(v);
+    } catch {
+      url = undefined;
+    }
+    return url && (url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)))
+      ? undefined
+      : 'expected the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start';
+  },
   mfaCode: (v: string) => (/^\d{6}$/.test(v) ? undefined : 'expected the 6-digit code shown by your MFA device'),
   roleArn: (v: string) =>
     v === ''

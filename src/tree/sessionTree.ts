@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PersistedState } from '../core/model';
 import { buildTreeModel, type DisplayStatus, type ModelNode, type SessionNode, type TreeModel, type ViewMode } from '../core/treeModel';
 import { formatRemaining } from '../core/time';
+import { SsoTreeDecorations } from './ssoNodes';
 
 export type TreeNode = ModelNode;
 
@@ -52,6 +53,8 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private state: PersistedState | undefined;
   private model: TreeModel | undefined;
   private filterText = '';
+  /** Integration and account folders of IAM Identity Center (login state, sync progress). */
+  readonly sso = new SsoTreeDecorations();
 
   constructor(
     private mode: ViewMode = 'grouped',
@@ -88,6 +91,11 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     this.rebuild();
   }
 
+  /** Re-render after a change outside the state (login state of an integration). */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
   /** Re-render time-dependent parts (icons turning "expiring", time left in tooltips). */
   tick(): void {
     this.rebuild();
@@ -115,16 +123,18 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
     if (element.type === 'group') {
-      const folded = element.role === 'path' && !this.filterText;
+      const folded = (element.role === 'path' || SsoTreeDecorations.folded(element)) && !this.filterText;
       const item = new vscode.TreeItem(element.label, folded ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
       item.id = element.id;
       item.description = element.description;
       item.iconPath = groupIcons[element.role] ?? groupIcons.path;
       item.contextValue = `group:${element.role}`;
+      this.sso.decorate(item, element);
       return item;
     }
     const { session, active, facts, profile, status } = element;
-    const item = new vscode.TreeItem(session.alias, vscode.TreeItemCollapsibleState.None);
+    const label = this.mode === 'grouped' && !element.pinned && facts.shortLabel ? facts.shortLabel : session.alias;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = element.id;
     item.description = `${profile} · ${session.region}`;
     item.iconPath = statusIcons[status];

@@ -34,13 +34,13 @@ export function describeUsers(state: DoubleState, endpoint: string): UserInfo[] 
   }));
 }
 
-class BadRequest extends Error {}
+export class BadRequest extends Error {}
 
-function json(status: number, value: unknown): DoubleResponse {
+export function json(status: number, value: unknown): DoubleResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) + '\n' };
 }
 
-function readJson(req: DoubleRequest): Record<string, unknown> {
+export function readJson(req: DoubleRequest): Record<string, unknown> {
   const text = req.body.toString('utf8').trim();
   if (text === '') {
     return {};
@@ -57,7 +57,7 @@ function readJson(req: DoubleRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function num(obj: Record<string, unknown>, key: string, min: number): number | undefined {
+export function num(obj: Record<string, unknown>, key: string, min: number): number | undefined {
   const v = obj[key];
   if (v === undefined) {
     return undefined;
@@ -83,10 +83,12 @@ export function parseFault(obj: Record<string, unknown>): FaultSpec {
   return { action, kind: kind as FaultKind, count: num(obj, 'count', 1), latencyMs: num(obj, 'latencyMs', 0), status };
 }
 
-function query(req: DoubleRequest, name: string): string | undefined {
+export function query(req: DoubleRequest, name: string): string | undefined {
   const v = req.query[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+export type ControlRoutes = Record<string, (req: DoubleRequest) => DoubleResponse>;
 
 export function createControl(
   state: DoubleState,

@@ -10,6 +10,10 @@ import type { SamlCheck } from './saml';
 import { DEFAULT_SEED, type SeedFile } from './seed';
 import { DoubleState } from './state';
 import { createStsModule } from './sts';
+import { createSsoPortalModule } from './sso';
+import { createSsoOidcModule } from './ssoOidc';
+import { ssoControlRoutes } from './ssoControl';
+import { DEFAULT_START_URL, SsoState, type SsoSettings } from './ssoState';
 import { createIdpKeys, createIdpRoutes, samlSignatureCheck, type IdpKeys } from './idp';
 import { totp } from './totp';
 import { createFederationModule, type FederationLog } from './federation';
@@ -34,13 +38,17 @@ export interface LocalAwsOptions {
   readonly samlChecks?: readonly SamlCheck[];
   /** AssumeRoleWithSAML refuses unsigned assertions (default false; a present signature is always verified). */
   readonly samlSignatureRequired?: boolean;
-  /** More service modules (SSO portal, SSO-OIDC), consulted after STS. */
+  /** More service modules, consulted after STS and before the SSO portal and SSO-OIDC. */
   readonly modules?: (state: DoubleState) => readonly ServiceModule[];
+  /** IAM Identity Center: organisation size, portal throttle, token lifetimes; `false` leaves SSO out. */
+  readonly sso?: Partial<SsoSettings> | false;
 }
 
 export interface ReadyLine {
   readonly endpoint: string;
   readonly users: readonly UserInfo[];
+  /** Start URL of the IAM Identity Center instance (any http(s) URL is accepted). */
+  readonly ssoStartUrl?: string;
 }
 
 export interface LocalAws extends ReadyLine {
@@ -48,6 +56,8 @@ export interface LocalAws extends ReadyLine {
   readonly port: number;
   /** Live state: faults, clock skew, settings, call log, issued credentials. */
   readonly state: DoubleState;
+  /** IAM Identity Center state: organisation, device codes (approve them here), tokens, throttle. */
+  readonly sso: SsoState;
   /** The IdP's signing keys (the IdP page is `${endpoint}/_double/idp`). */
   readonly idpKeys: IdpKeys;
   /** The IdP sign-in URL for these roles of one provider (`acs`: where the IdP posts; default AWS). */
@@ -74,11 +84,18 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     options.clock,
   );
   let endpoint = '';
+  const sso = new SsoState(options.sso || {}, () => state.now());
   const idpKeys = createIdpKeys();
   const samlChecks = [samlSignatureCheck(idpKeys, () => state.settings.samlSignatureRequired), ...(options.samlChecks ?? [])];
   const federation = createFederationModule(state);
-  const modules = [createStsModule(state, { samlChecks }), federation, ...(options.modules?.(state) ?? [])];
-  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint, createIdpRoutes(state, idpKeys)) }));
+  const modules = [
+    createStsModule(state, { samlChecks }),
+    federation,
+    ...(options.modules?.(state) ?? []),
+    ...(options.sso === false ? [] : [createSsoPortalModule(state, sso), createSsoOidcModule(sso, () => state.now())]),
+  ];
+  const controlRoutes = { ...createIdpRoutes(state, idpKeys), ...(options.sso === false ? {} : ssoControlRoutes(sso)) };
+  const server: Server = createServer(createListener({ state, modules, control: createControl(state, () => endpoint, controlRoutes) }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -95,7 +112,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     host,
     port,
     users,
+    ssoStartUrl: options.sso === false ? undefined : DEFAULT_START_URL,
     state,
+    sso,
     idpKeys,
     idpUrl(roles, provider, acs, user) {
       const q = new URLSearchParams();
@@ -139,4 +158,5 @@ export { buildSamlAssertion, type SamlCheck, type SamlClaims } from './saml';
 export { signAssertion, verifyAssertionSignature, type IdpKeys } from './idp';
 export { NodeSha256 } from './sigv4';
 export { totp } from './totp';
+export { SsoState, DEFAULT_START_URL, pkceChallenge, type SsoSettings, type SsoAccount } from './ssoState';
 export type { FederationLog } from './federation';

@@ -244,6 +244,8 @@ export interface Editor {
   treeItem(text: string | RegExp): ReturnType<Page['locator']>;
   /** The document inside the visible webview (the last visible one if several). */
   webview(): FrameLocator;
+  /** Chooses the row of the open quick pick whose label is `label` (e.g. the session type after "Add Session"). */
+  pick(label: string): Promise<void>;
   /** Runs a command from the palette by its title (as shown, e.g. "AWS Sessions: Add Session"). */
   runCommand(title: string): Promise<void>;
   /**
@@ -365,6 +367,11 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       },
       webview() {
         return page.frameLocator('iframe.webview.ready:visible').last().frameLocator('iframe#active-frame');
+      },
+      async pick(label: string) {
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        await row.click();
       },
       async runCommand(title: string) {
         await page.keyboard.press('F1');

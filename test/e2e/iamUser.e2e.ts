@@ -25,7 +25,7 @@ describe('IAM User session (browser end to end)', function () {
     await editor.screenshot('welcome');
 
     await page.locator('.sidebar .actions-container [aria-label^="Add Session"]').first().click();
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'IAM User' }).first().click();
+    await editor.pick('IAM User');
     const form = editor.webview();
     await form.getByLabel('Session alias').fill('alice-dev');
     assert.equal(await form.getByLabel('Named profile').inputValue(), 'default');
@@ -59,7 +59,7 @@ describe('IAM User session (browser end to end)', function () {
     assert.ok(!credentials.includes(alice.secretAccessKey), 'no long-term secret in the file');
     assert.match(editor.readAwsFiles().config ?? '', /\[default\]\nregion = eu-west-1/);
 
-    const status = page.locator('.statusbar-item').filter({ hasText: 'alice-dev' }).first();
+    const status = page.locator('.statusbar-item').filter({ hasText: /default · alice-dev · / }).first();
     await status.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await status.innerText(), /default · alice-dev · 9h 5\dm/);
     await editor.screenshot('session-active');

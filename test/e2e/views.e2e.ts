@@ -24,7 +24,7 @@ describe('views (browser end to end)', function () {
   async function addSession(alias: string, profile: string, user: 'alice' | 'bob'): Promise<void> {
     const u = editor.localAws!.users.find((x) => x.name === user)!;
     await editor.runCommand('AWS Sessions: Add Session');
-    await editor.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'IAM User' }).first().click();
+    await editor.pick('IAM User');
     const form = editor.webview();
     await form.getByLabel('Session alias').fill(alias);
     await form.getByLabel('Named profile').fill(profile);

@@ -28,6 +28,7 @@ describe('IAM User session in VS Code', function () {
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, aws.endpoint, vscode.ConfigurationTarget.Global);
     const extension = vscode.extensions.getExtension<AwsSessionsApi>(EXTENSION_ID)!;
     api = await extension.activate();
+    await api.ready;
     for (const [file, text] of [
       [api.credentialsFile, FOREIGN_CREDENTIALS],
       [api.configFile, FOREIGN_CONFIG],

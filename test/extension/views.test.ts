@@ -40,6 +40,7 @@ describe('views: tree, menus, status bar, terminal', function () {
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, aws.endpoint, vscode.ConfigurationTarget.Global);
     const extension = vscode.extensions.getExtension<AwsSessionsApi>(EXTENSION_ID)!;
     api = await extension.activate();
+    await api.ready;
     menus = extension.packageJSON.contributes.menus['view/item/context'];
     const bob = aws.user('bob');
     for (const [alias, profile, region] of [

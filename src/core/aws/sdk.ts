@@ -10,3 +10,4 @@ export {
   GetCallerIdentityCommand,
   GetFederationTokenCommand,
 } from '@aws-sdk/client-sts';
+export { SSOOIDCClient, RegisterClientCommand, StartDeviceAuthorizationCommand, CreateTokenCommand } from '@aws-sdk/client-sso-oidc';

@@ -141,6 +141,10 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
         items.push({ kind: 'skip', profile: p.name, reason: `IAM Identity Center profile without sso_start_url / sso_region${v.sso_session ? ` in [sso-session ${v.sso_session}]` : ''}` });
         continue;
       }
+      if ((input.state.integrations ?? []).some((i) => i.startUrl.replace(/\/+$/, '') === sso.sso_start_url.replace(/\/+$/, ''))) {
+        items.push({ kind: 'skip', profile: p.name, reason: `an IAM Identity Center integration for ${sso.sso_start_url} already exists (sync it for this role)` });
+        continue;
+      }
       const entry = ssoByName.get(name) ?? { kind: 'ssoIntegration', name, startUrl: sso.sso_start_url, ssoRegion: sso.sso_region, profiles: [] };
       entry.profiles.push(p.name);
       ssoByName.set(name, entry);

@@ -1,6 +1,7 @@
 /** The session types the extension knows. Register a new type here. */
 import type { Session, SessionKind } from '../model';
 import { iamUserType } from './iamUser';
+import { awsSsoType } from './awsSso';
 import { iamRoleChainedType } from './iamRoleChained';
 import { iamRoleFederatedType } from './iamRoleFederated';
 import type { SessionTypeModule } from './sessionType';
@@ -9,6 +10,7 @@ const modules: ReadonlyArray<SessionTypeModule<Session>> = [
   iamUserType as SessionTypeModule<Session>,
   iamRoleChainedType as SessionTypeModule<Session>,
   iamRoleFederatedType as SessionTypeModule<Session>,
+  awsSsoType as SessionTypeModule<Session>,
 ];
 
 const byKind = new Map<SessionKind, SessionTypeModule<Session>>(modules.map((m) => [m.kind, m]));

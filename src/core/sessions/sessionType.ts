@@ -2,7 +2,7 @@
  * One interface for every session type. Adding a type means adding a module and registering it
  * in registry.ts, not editing switches across files.
  */
-import type { AwsCredentials, PersistedState, Session, SessionKind } from '../model';
+import type { AwsCredentials, AwsSsoSession, PersistedState, Session, SessionKind } from '../model';
 import type { Clock, Logger, Prompter, SecretVault } from '../ports';
 import type { StsGateway } from '../aws/sts';
 import type { FieldName } from '../validation';
@@ -25,7 +25,13 @@ export interface FieldSpec {
 /** Values from a form: plain strings; a secret field left empty on edit means "keep the stored one". */
 export type FormValues = Record<string, string>;
 
+/** Role credentials of integration-derived sessions (IAM Identity Center). */
+export interface SsoCredentialsSource {
+  roleCredentials(session: AwsSsoSession): Promise<AwsCredentials>;
+}
+
 export interface GenerateContext {
+  sso?: SsoCredentialsSource;
   secrets: SecretVault;
   sts: StsGateway;
   prompter: Prompter;
@@ -51,6 +57,8 @@ export interface SessionTypeModule<S extends Session = Session> {
   readonly kind: SessionKind;
   /** Shown in the tree group and the form title, e.g. "IAM User". */
   readonly label: string;
+  /** False for types the user cannot create with the form (integration-derived sessions). */
+  readonly creatable?: boolean;
   readonly fields: readonly FieldSpec[];
   /** Secret purposes this type stores; their keys are SecretKeys.* of the session id. */
   readonly secretFields: readonly SecretPurpose[];
@@ -88,5 +96,15 @@ export interface SessionDescription {
    * Folders below the type's group in the grouped tree (e.g. integration → account), outermost first.
    * Ids must be stable and unique across the tree.
    */
-  treePath?: Array<{ id: string; label: string; description?: string }>;
+  treePath?: TreeFolder[];
+  /** Shorter label under those folders in the grouped tree (e.g. the role name under its account). */
+  shortLabel?: string;
+}
+
+export interface TreeFolder {
+  id: string;
+  label: string;
+  description?: string;
+  /** What the folder stands for, e.g. 'ssoIntegration' (its context value); default 'path'. */
+  role?: string;
 }

@@ -79,7 +79,7 @@ function render(message: InitMessage): void {
   }
   const status = el('div', { id: 'form-status', role: 'status' });
   const buttons = el('div', { class: 'buttons' });
-  const save = el('button', { type: 'submit', id: 'save' }, message.mode === 'create' ? 'Create session' : 'Save changes');
+  const save = el('button', { type: 'submit', id: 'save' }, message.submitLabel ?? (message.mode === 'create' ? 'Create session' : 'Save changes'));
   const test = el('button', { type: 'button', id: 'test', class: 'secondary' }, 'Test credentials');
   test.addEventListener('click', () => {
     if (!checkAll()) return;
@@ -88,7 +88,7 @@ function render(message: InitMessage): void {
   });
   const cancel = el('button', { type: 'button', id: 'cancel', class: 'secondary' }, 'Cancel');
   cancel.addEventListener('click', () => post({ type: 'cancel' }));
-  buttons.append(save, test, cancel);
+  buttons.append(...(message.testable === false ? [save, cancel] : [save, test, cancel]));
   const testResult = el('div', { id: 'test-result', role: 'status', 'aria-live': 'polite' });
   form.append(buttons, status, testResult);
   form.addEventListener('submit', (event) => {

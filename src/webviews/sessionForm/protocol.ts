@@ -20,6 +20,10 @@ export interface InitMessage {
   regions: Array<{ code: string; name: string }>;
   /** Choices of `session` fields: every other session (never this one). */
   sessions: Array<{ id: string; label: string }>;
+  /** Text of the submit button (default "Create session" / "Save changes"). */
+  submitLabel?: string;
+  /** Whether "Test credentials" is offered (default true). */
+  testable?: boolean;
 }
 
 export type HostToPage =

@@ -74,7 +74,7 @@ describe('import plan', () => {
     const plan = buildImportPlan(input());
     const byProfile = (p: string) => plan.items.find((i) => ('profile' in i ? i.profile === p : false));
     assert.deepEqual(byProfile('dev'), { kind: 'iamUser', profile: 'dev', alias: 'dev', region: 'eu-west-2', mfaSerial: 'arn:aws:iam::111111111111:mfa/dev', keyLabel: 'AKIA…MPLE', keyFile: 'credentials' });
-    assert.equal(byProfile('ops')?.kind === 'iamUser' && byProfile('ops')?.region, 'eu-central-1');
+    assert.equal((byProfile('ops') as { region?: string }).region, 'eu-central-1');
     const admin = byProfile('admin');
     assert.ok(admin?.kind === 'iamRoleChained' && admin.sourceProfile === 'dev' && admin.roleSessionName === 'me@example.com');
     assert.ok(byProfile('deep')?.kind === 'iamRoleChained', 'a chain of chains, ordered after its source');
@@ -198,6 +198,19 @@ describe('import apply', () => {
     const state = await t.service.state();
     const dev = state.sessions.find((s) => s.alias === 'dev')!;
     assert.equal(state.profiles.find((p) => p.id === dev.profileId)?.name, 'dev-aws-sessions');
+  });
+
+  it('creates the IAM Identity Center integrations through the given hook; an existing start URL is skipped', async () => {
+    const t = setup();
+    const made: string[] = [];
+    const result = await applyImport(t.plan(), { ...t.deps, createIntegration: async (i) => void made.push(`${i.name} ${i.startUrl} ${i.ssoRegion}`) }, { removeKeys: false });
+    assert.deepEqual(made, ['corp https://corp.awsapps.com/start us-east-1', 'legacy https://old.awsapps.com/start eu-west-1']);
+    assert.ok(result.integrations.every((i) => i.created));
+    const state = emptyState('x');
+    state.integrations = [{ id: 'i1', alias: 'corp', startUrl: 'https://corp.awsapps.com/start/', ssoRegion: 'us-east-1' }];
+    const plan = buildImportPlan(input({ state }));
+    assert.deepEqual(plan.items.filter((i) => i.kind === 'ssoIntegration').map((i) => i.kind === 'ssoIntegration' && i.name), ['legacy']);
+    assert.match((plan.items.find((i) => 'profile' in i && i.profile === 'sso-a') as { reason: string }).reason, /already exists/);
   });
 
   it('backup suffix is a sortable UTC time', () => {

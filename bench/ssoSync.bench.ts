@@ -1,0 +1,174 @@
+/**
+ * IAM Identity Center sync at scale: 1,000 accounts × 3 roles on the local double (a separate
+ * process) with 25 ms latency per call and a portal throttle of 50 requests/s, burst 50.
+ * The sync runs the extension's core (SsoService → adaptive SsoPortal → batched merges into a
+ * FileStateStore on disk) in this plain Node process; peak memory is this process's RSS.
+ * Floor, measured in the same run: a client told the throttle in advance, pacing exactly 50 calls/s.
+ * Prints a table and one JSON line. Goal: wall time ≤ 1.2 × (calls ÷ 50 s), 0 accounts missing.
+ *
+ *   node --import tsx bench/ssoSync.bench.ts [--accounts 1000] [--roles 3] [--latency-ms 25] [--rps 50] [--burst 50]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { FileStateStore } from '../src/core/stateStore';
+import { SdkOidcGateway } from '../src/core/sso/oidc';
+import { SsoPortal } from '../src/core/sso/portal';
+import { SsoService } from '../src/core/sso/ssoService';
+import { silentLogger, systemClock } from '../src/core/ports';
+import type { AwsSsoSession } from '../src/core/model';
+import { MemorySecretVault } from '../test/unit/support/fakes';
+
+const { values } = parseArgs({
+  options: { accounts: { type: 'string', default: '1000' }, roles: { type: 'string', default: '3' }, 'latency-ms': { type: 'string', default: '25' }, rps: { type: 'string', default: '50' }, burst: { type: 'string', default: '50' }, 'skip-floor': { type: 'boolean', default: false } },
+});
+const ACCOUNTS = Number(values.accounts);
+const ROLES = Number(values.roles);
+const RPS = Number(values.rps);
+const BURST = Number(values.burst);
+const PAGE = 100;
+
+async function startDouble(): Promise<{ endpoint: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['scripts/local-aws.mjs', '--port', '0', '--accounts', String(ACCOUNTS), '--roles', String(ROLES), '--latency-ms', values['latency-ms']!, '--throttle-rps', String(RPS), '--throttle-burst', String(BURST)], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`local-aws exited ${code}`)));
+  });
+  return { endpoint: (JSON.parse(line) as { endpoint: string }).endpoint, stop: () => child.kill('SIGTERM') };
+}
+
+async function control(endpoint: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${endpoint}/_double/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** What a client that knows the throttle does: exactly RPS calls per second, never a 429. */
+async function oracleFloor(endpoint: string, token: string, calls: number): Promise<{ ms: number; throttled: number }> {
+  await control(endpoint, 'sso/reset');
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  let throttled = 0;
+  for (let i = 0; i < calls; i++) {
+    const due = started + (i * 1000) / RPS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      fetch(`${endpoint}/assignment/roles?account_id=${200000000001 + (i % ACCOUNTS)}&max_result=100`, { headers: { 'x-amz-sso_bearer_token': token } }).then(async (r) => {
+        if (r.status === 429) throttled += 1;
+        await r.text();
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return { ms: performance.now() - started, throttled };
+}
+
+async function main(): Promise<void> {
+  const double = await startDouble();
+  const dir = mkdtempSync(join(tmpdir(), 'sso-bench-'));
+  const state = new FileStateStore({ filePath: join(dir, 'sessions.json'), lockPath: join(dir, 'state.lock') });
+  const secrets = new MemorySecretVault();
+  const portal = new SsoPortal({ endpoint: () => double.endpoint });
+  const sso = new SsoService({
+    state,
+    secrets,
+    oidc: new SdkOidcGateway({ endpoint: () => double.endpoint }),
+    portal,
+    clock: systemClock,
+    logger: silentLogger,
+    stopSession: async () => undefined,
+    loginFlow: () => 'device',
+  });
+  try {
+    const integration = await sso.addIntegration({ alias: 'bench', startUrl: 'https://d-bench.awsapps.com/start', ssoRegion: 'us-east-1' });
+    await sso.login(integration.id, {
+      signal: new AbortController().signal,
+      report: () => undefined,
+      openUrl: async () => true,
+      showDeviceCode: (auth) => void control(double.endpoint, 'sso/approve', { userCode: auth.userCode }),
+    });
+    const token = await sso.accessToken(integration.id, { interactive: false });
+    await control(double.endpoint, 'sso/reset'); // full bucket, zero counters, for the sync alone
+
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+    let batches = 0;
+    const started = performance.now();
+    const report = await sso.sync(integration.id, { onProgress: () => void (batches += 1) });
+    const syncMs = performance.now() - started;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const stats = (await control(double.endpoint, 'sso/stats')) as { portalCalls: number; throttled: number };
+
+    const sessions = (await state.read()).sessions.filter((s): s is AwsSsoSession => s.kind === 'awsSso');
+    const missingAccounts = ACCOUNTS - new Set(sessions.map((s) => s.accountId)).size;
+    const missingSessions = ACCOUNTS * ROLES - sessions.length;
+    const calls = Math.ceil(ACCOUNTS / PAGE) + ACCOUNTS; // ListAccounts pages + one ListAccountRoles per account
+    const boundMs = (calls / RPS) * 1000;
+    const boundWithBurstMs = (Math.max(0, calls - BURST) / RPS) * 1000;
+    const limiter = portal.stats('us-east-1');
+    const floor = values['skip-floor'] ? undefined : await oracleFloor(double.endpoint, token, calls);
+
+    const rows: Array<[string, string]> = [
+      ['successful portal calls (ListAccounts pages + ListAccountRoles)', String(calls)],
+      ['lower bound: calls ÷ 50/s', `${(boundMs / 1000).toFixed(2)} s`],
+      ['lower bound counting the burst of 50: (calls − 50) ÷ 50/s', `${(boundWithBurstMs / 1000).toFixed(2)} s`],
+      ...(floor ? ([['floor (measured): client pacing exactly 50/s, told the throttle', `${(floor.ms / 1000).toFixed(2)} s (${floor.throttled} × 429)`]] as Array<[string, string]>) : []),
+      ['adaptive sync wall time', `${(syncMs / 1000).toFixed(2)} s`],
+      ['wall time ÷ lower bound', `${(syncMs / boundMs).toFixed(3)} ×`],
+      ['429 received (double count / client count)', `${stats.throttled} / ${limiter.throttled}`],
+      ['rate decreases (congestion events)', String(limiter.decreases)],
+      ['final / peak pacing rate', `${limiter.rate.toFixed(1)} / ${limiter.peakRate.toFixed(1)} req/s`],
+      ['accounts missing / sessions missing', `${missingAccounts} / ${missingSessions}`],
+      ['tree/state batches', String(batches)],
+      ['RSS before sync / peak during sync (this process: core + FileStateStore)', `${(rssBefore / 2 ** 20).toFixed(0)} MiB / ${(peakRss / 2 ** 20).toFixed(0)} MiB`],
+    ];
+    console.log(`SSO sync benchmark: ${ACCOUNTS} accounts × ${ROLES} roles, ${values['latency-ms']} ms latency, throttle ${RPS} rps burst ${BURST}, node ${process.version}`);
+    console.log('| figure | value |');
+    console.log('|---|---:|');
+    for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+    const goal = syncMs <= 1.2 * boundMs && missingAccounts === 0 && missingSessions === 0;
+    console.log(`goal: wall ≤ 1.2 × lower bound with 0 missing → ${goal ? 'met' : 'NOT met'}`);
+    console.log(
+      JSON.stringify({
+        bench: 'ssoSync',
+        accounts: ACCOUNTS,
+        roles: ROLES,
+        latencyMs: Number(values['latency-ms']),
+        throttleRps: RPS,
+        throttleBurst: BURST,
+        calls,
+        portalRequests: stats.portalCalls,
+        wallMs: Math.round(syncMs),
+        lowerBoundMs: Math.round(boundMs),
+        lowerBoundWithBurstMs: Math.round(boundWithBurstMs),
+        floorMs: floor ? Math.round(floor.ms) : null,
+        ratio: Number((syncMs / boundMs).toFixed(3)),
+        throttled: stats.throttled,
+        missingAccounts,
+        missingSessions,
+        batches,
+        rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+        peakRssMiB: Math.round(peakRss / 2 ** 20),
+        added: report.added,
+        goalMet: goal,
+      }),
+    );
+  } finally {
+    state.dispose();
+    double.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

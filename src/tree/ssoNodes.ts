@@ -1,0 +1,55 @@
+/**
+ * The IAM Identity Center part of the sessions tree: integration folders show whether the user is
+ * logged in (in the description, icon and context value, so menus offer Log In or Log Out), account
+ * folders their id. Login states are read asynchronously outside getChildren and kept here.
+ */
+import * as vscode from 'vscode';
+import type { GroupNode } from '../core/treeModel';
+import type { LoginState } from '../core/sso/ssoService';
+import { integrationIdOfFolder, SSO_ACCOUNT_FOLDER, SSO_INTEGRATION_FOLDER } from '../core/sso/treeFolders';
+
+const loginWords: Record<LoginState, string> = { loggedIn: 'logged in', expired: 'login expired', loggedOut: 'logged out' };
+
+export class SsoTreeDecorations {
+  private readonly states = new Map<string, LoginState>();
+  private readonly syncing = new Map<string, string>();
+
+  /** Returns true when something shown changed. */
+  setLoginState(integrationId: string, state: LoginState): boolean {
+    if (this.states.get(integrationId) === state) return false;
+    this.states.set(integrationId, state);
+    return true;
+  }
+
+  /** Progress text shown on the integration while it syncs (undefined when done). */
+  setSyncing(integrationId: string, text: string | undefined): void {
+    if (text === undefined) this.syncing.delete(integrationId);
+    else this.syncing.set(integrationId, text);
+  }
+
+  loginState(integrationId: string): LoginState {
+    return this.states.get(integrationId) ?? 'loggedOut';
+  }
+
+  /** Folded by default: accounts (an organisation may have thousands). */
+  static folded(node: GroupNode): boolean {
+    return node.role === SSO_ACCOUNT_FOLDER;
+  }
+
+  decorate(item: vscode.TreeItem, node: GroupNode): void {
+    if (node.role === SSO_ACCOUNT_FOLDER) {
+      item.iconPath = new vscode.ThemeIcon('account');
+      item.contextValue = 'ssoAccount';
+      return;
+    }
+    if (node.role !== SSO_INTEGRATION_FOLDER) return;
+    const id = integrationIdOfFolder(node.id);
+    if (!id) return;
+    const state = this.loginState(id);
+    const syncing = this.syncing.get(id);
+    item.iconPath = new vscode.ThemeIcon(syncing ? 'sync~spin' : 'organization', state === 'loggedIn' ? undefined : new vscode.ThemeColor('disabledForeground'));
+    item.description = [node.description, syncing ?? loginWords[state]].filter(Boolean).join(' · ');
+    item.contextValue = `ssoIntegration:${state}${syncing ? ':syncing' : ''}`;
+    item.tooltip = `IAM Identity Center integration "${node.label}" — ${loginWords[state]}`;
+  }
+}

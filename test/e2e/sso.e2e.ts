@@ -1,0 +1,86 @@
+/**
+ * IAM Identity Center through the UI: add an integration with the form, confirm the device code on
+ * the portal's verification page in a real browser tab, and see the accounts and roles in the tree.
+ */
+import * as assert from 'node:assert/strict';
+import { startEditor, waitFor, type Editor } from './harness';
+
+describe('IAM Identity Center integration (browser end to end)', function () {
+  this.timeout(240_000);
+  let editor: Editor;
+
+  before(async () => {
+    editor = await startEditor({ viewport: { width: 1400, height: 900 } });
+  });
+
+  after(async () => {
+    await editor?.stop();
+  });
+
+  it('adds an integration, approves the device code in the browser, and shows accounts → roles in the tree', async () => {
+    const page = editor.page;
+    const startUrl = (JSON.parse(editor.localAws!.line) as { ssoStartUrl: string }).ssoStartUrl;
+    assert.ok(startUrl, 'the double prints its start URL');
+    await editor.openSessionsView();
+    await editor.runCommand('AWS Sessions: Add IAM Identity Center Integration');
+
+    const form = editor.webview();
+    await form.getByLabel('Integration alias').fill('acme');
+    await form.getByLabel('AWS access portal URL').fill('not a url');
+    await form.getByLabel('SSO region').selectOption('eu-west-1');
+    await form.getByRole('button', { name: 'Add integration' }).click();
+    await waitFor(async () => /access portal URL/.test(await form.locator('#field-startUrl-error').innerText()), { what: 'the start URL error' });
+    await form.getByLabel('AWS access portal URL').fill(startUrl);
+    await editor.screenshot('sso-integration-form');
+    await form.getByRole('button', { name: 'Add integration' }).click();
+
+    // The login runs under a cancellable notification that shows the code to confirm.
+    const text = await editor.notification(/confirm the code [A-Z]{4}-[A-Z]{4}/, 60_000);
+    const userCode = /([A-Z]{4}-[A-Z]{4})/.exec(text)![1];
+    await editor.screenshot('sso-device-code');
+    // A VS Code dialog may ask before opening the external page; the user confirms in their own tab.
+    const dialog = page.locator('.monaco-dialog-box');
+    if (await dialog.isVisible().catch(() => false)) await dialog.getByRole('button', { name: /Cancel/ }).click();
+
+    // The user confirms the code on the portal's verification page, in a browser tab of their own.
+    const tab = await page.context().newPage();
+    await tab.goto(`${editor.endpoint}/device?user_code=${encodeURIComponent(userCode)}`);
+    assert.equal(await tab.locator('#user-code').innerText(), userCode);
+    await tab.getByRole('button', { name: 'Allow access' }).click();
+    await tab.locator('#result').filter({ hasText: 'approved' }).waitFor({ timeout: 10_000 });
+    await tab.close();
+    await page.bringToFront();
+
+    // Login, then the sync: the integration with its accounts (name and id), then the roles.
+    const integration = editor.treeItem('acme');
+    await integration.filter({ hasText: 'logged in' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await waitFor(async () => /3 accounts/.test(await integration.innerText()), { what: 'the synced account count', timeoutMs: 30_000 });
+    const account = editor.treeItem('account-0002');
+    await account.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await account.innerText(), /200000000002/);
+    await editor.treeItem('account-0001').waitFor({ state: 'visible' });
+    await editor.treeItem('account-0003').waitFor({ state: 'visible' });
+    await account.click();
+    const role = editor.treeItem('ReadOnlyAccess');
+    await role.first().waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await role.first().innerText(), /default · eu-west-1/);
+    await editor.screenshot('sso-accounts-tree');
+
+    // Start the role from the tree: its credentials reach the AWS CLI in the terminal.
+    // Inline actions show on hover; a tree refresh (e.g. the login state) may re-render the row, so hover again until shown.
+    const start = role.first().locator('[aria-label^="Start Session"]');
+    await waitFor(async () => {
+      await role.first().hover();
+      return start.isVisible();
+    }, { what: 'the Start Session action on the role', timeoutMs: 15_000 });
+    await start.click();
+    const credentials = await waitFor(() => {
+      const c = editor.readAwsFiles().credentials ?? '';
+      return /aws_session_token/.test(c) ? c : '';
+    }, { what: 'role credentials in the credentials file', timeoutMs: 30_000 });
+    assert.match(credentials, /\[default\]/);
+    const { output, exitCode } = await editor.runInTerminal(editor.aws('sts get-caller-identity --query Arn --output text'));
+    assert.equal(exitCode, 0, output);
+    assert.match(output, /arn:aws:sts::200000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_/);
+  });
+});
