@@ -134,6 +134,10 @@ async function profileFindings(input: DoctorInput, files: Files, name: string, s
     out.push(await checkCredentialProcess(env, v.credential_process, label, scope, scopeEnv));
     return out;
   }
+  if (managed && managed.status !== 'active') {
+    out.push({ code: 'managed-inactive', severity: 'error', scope, title: `${label} belongs to session "${managed.alias}", which is ${managed.status}`, detail: `The profile has no credentials until the session is started (it writes them into ${files.credentialsPath}).`, fix: startFix(managed) });
+    return out;
+  }
   out.push({ code: 'profile-without-credentials', severity: 'error', scope, title: `${label} provides no credentials`, detail: `It has ${Object.keys(v).join(', ') || 'no keys'}, but no keys, role_arn, sso_session or credential_process: "Unable to locate credentials".`, fix: managed ? startFix(managed) : { id: 'openFile', label: 'Open config file', arg: files.configPath } });
   return out;
 }
