@@ -141,8 +141,12 @@ describe('console sign-in, import and doctor in VS Code', function () {
       const inactive = workspace.find((f) => f.code === 'managed-expired' || f.code === 'managed-inactive');
       assert.ok(inactive, JSON.stringify(workspace));
       assert.equal(inactive.fix?.arg, managed.id);
-      const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'AWS Credentials Doctor');
-      assert.ok(tab, 'the report is open');
+      const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+      for (let i = 0; i < 50 && !tabs().some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('awsSessions.doctor')); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(
+        tabs().some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('awsSessions.doctor')),
+        `the report is open (tabs: ${tabs().map((t) => t.label).join(', ')})`,
+      );
       await vscode.commands.executeCommand(Commands.doctorFix, inactive.fix);
       assert.equal((await api.service.state()).active[managed.id]?.status, 'active');
       const after = await vscode.commands.executeCommand<Finding[]>(Commands.diagnose, { show: false });
