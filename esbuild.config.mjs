@@ -63,6 +63,16 @@ const builds = [
     format: 'cjs',
   },
   {
+    // The CLI (and credential_process): its own small bundle, no AWS SDK, started by the shim.
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
     ...common,
     entryPoints: { 'webviews/sessionForm': 'src/webviews/sessionForm/page.ts' },
     outdir: 'dist',

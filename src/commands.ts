@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Commands, ContextKeys, SETTINGS_SECTION, Settings, type CommandId, type SsoCommandId } from './core/constants';
 import { CancelledError, errorMessage } from './core/errors';
-import type { PersistedState, Session, SessionKind } from './core/model';
+import type { DeliveryMode, PersistedState, Session, SessionKind } from './core/model';
 import type { SessionService } from './core/sessionService';
 import { profileOf } from './core/sessionService';
 import { sessionType, sessionTypes } from './core/sessions/registry';
@@ -198,6 +198,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const state = await service.state();
       const name = await pickProfile(state, `Named profile for "${session.alias}"`, profileOf(state, session).name);
       if (name) await service.relocate(session.id, { profileName: name });
+    }),
+    [Commands.setDeliveryMode]: onSession('Change delivery', 'Session whose credential delivery to change', async (session, mode?: DeliveryMode | 'default') => {
+      const current = service.deliveryModeOf(session);
+      const items = [
+        { label: 'credential_process', detail: 'The AWS CLI and SDKs ask the editor for credentials when they need them; no credentials in any file.', mode: 'credentialProcess' as const },
+        { label: 'Credentials file', detail: 'Short-lived keys written to the profile in the shared credentials file.', mode: 'credentialsFile' as const },
+        { label: 'Default', detail: 'Follow the awsSessions.deliveryMode setting.', mode: 'default' as const },
+      ].map((i) => ({ ...i, description: i.mode === (session.deliveryMode ?? 'default') ? `current (${current})` : undefined }));
+      const chosen = mode ?? (await vscode.window.showQuickPick(items, { placeHolder: `How "${session.alias}" delivers credentials` }))?.mode;
+      if (chosen) await service.setDeliveryMode(session.id, chosen);
     }),
     [Commands.changeRegion]: onSession('Change region', 'Session whose region to change', async (session) => {
       const region = await pickRegion(`Region for "${session.alias}"`, session.region);

@@ -15,11 +15,14 @@ import { systemClock } from './core/ports';
 import { FileStateStore } from './core/stateStore';
 import { AwsFiles } from './core/awsFiles/awsFiles';
 import { CredentialsFileDelivery } from './core/fileDelivery';
-import { fileLock } from './core/fileLock';
+import { CredentialProcessDelivery } from './core/processDelivery';
+import { DeliveryRouter } from './core/delivery';
+import { fileLock, withLock } from './core/fileLock';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { defaultRegion, endpointSettings } from './platform/settings';
+import { defaultDeliveryMode, defaultRegion, endpointSettings } from './platform/settings';
+import { CliHost } from './ipc/cliHost';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StatusBar } from './statusBar';
 import { TerminalEnvironment } from './terminal';
@@ -56,7 +59,11 @@ export interface AwsSessionsApi {
   tree: SessionTreeProvider;
   /** IAM Identity Center integrations. */
   sso: SsoService;
+  /** The CLI shim, its folder (on PATH in terminals) and the IPC endpoint. */
+  cli: CliHost;
 }
+
+let cliHost: CliHost | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
   const activateStart = performance.now();
@@ -80,6 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   });
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 
+  let shimPath = '';
   const secrets = new VsCodeSecretVault(context.secrets);
   const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) });
   const prompter = new VsCodePrompter();
@@ -93,10 +101,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     prompter,
     clock: systemClock,
     logger,
-    delivery: new CredentialsFileDelivery(files),
+    delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => shimPath) }),
     saml,
+    defaultDeliveryMode,
+    // One window generates a session's credentials at a time: a second waits, then reuses the cached token.
+    generationLock: (sessionId, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${sessionId}.lock`), fn, { timeoutMs: 330_000 }),
   });
   const profiles = new ProfileService({ state, service, logger });
+  const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger });
+  shimPath = cli.shimPath;
+  cliHost = cli;
+  context.subscriptions.push(cli);
   sso = new SsoService({
     state,
     secrets,
@@ -121,7 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const tree = new SessionTreeProvider(mode);
   const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new StatusBar();
-  const terminal = new TerminalEnvironment(context.environmentVariableCollection, { credentialsFor: (id) => service.currentCredentials(id) });
+  const terminal = new TerminalEnvironment(context.environmentVariableCollection, { credentialsFor: (id) => service.currentCredentials(id), binDir: cli.binDir });
   // Icons turn "expiring" and "expired" with time, not only with state changes.
   const ticker = setInterval(() => tree.tick(), 30_000);
   context.subscriptions.push(tree, view, statusBar, terminal, { dispose: () => clearInterval(ticker) });
@@ -207,6 +222,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     ssoService.onDidChangeLogin(() => void state.read().then((s) => refreshLoginStates(ssoService, tree.sso, s, () => tree.refresh()))),
   );
   rotation.start();
+  // The shim and the CLI endpoint do not hold up activation either: the first lease poll runs right after.
+  void cli.start().catch((error: unknown) => {
+    logger.error(`The command line (aws-sessions, credential_process) is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  });
 
   // The first read of the sessions does not hold up activation: the views fill when it lands.
   const firstRender = refresh().catch((error: unknown) => {
@@ -229,9 +248,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     if (activationLog) appendFileSync(activationLog, `${JSON.stringify(timing)}\n`);
   });
 
-  return { ready: firstRender, service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, sso: ssoService };
+  return { ready: firstRender, service, profiles, stateFile: join(storageDir, StorageFiles.state), credentialsFile: files.credentialsPath, configFile: files.configPath, terminalEnvironment: context.environmentVariableCollection, tree, sso: ssoService, cli };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Hand the IPC endpoint over at once (another window takes it on its next poll); the rest is disposed through context.subscriptions.
+  await cliHost?.disposeAsync();
+  cliHost = undefined;
 }

@@ -27,6 +27,8 @@ type Env = Record<string, string>;
 export interface TerminalEnvironmentOptions {
   /** Credentials of an active session without prompting (undefined when not at hand). */
   credentialsFor: (sessionId: string) => Promise<AwsCredentials | undefined>;
+  /** Folder of the `aws-sessions` shim, prepended to PATH so terminals can run the CLI. */
+  binDir?: string;
 }
 
 export class TerminalEnvironment implements vscode.Disposable {
@@ -41,12 +43,17 @@ export class TerminalEnvironment implements vscode.Disposable {
   ) {
     // VS Code writes persistent collections to workspace storage as plain JSON: never persist.
     collection.persistent = false;
+    this.prependPath();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTINGS_SECTION}.terminal`)) void this.render();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.render()),
     );
+  }
+
+  private prependPath(): void {
+    if (this.options.binDir) this.collection.prepend('PATH', `${this.options.binDir}${process.platform === 'win32' ? ';' : ':'}`);
   }
 
   update(state: PersistedState): Promise<void> {
@@ -94,6 +101,7 @@ export class TerminalEnvironment implements vscode.Disposable {
     // global one to win: rewrite all, global first.
     this.applied.clear();
     this.collection.clear();
+    this.prependPath();
     for (const [index, { target, env, description }] of wanted.entries()) {
       this.applied.set(signatures[index][0], signatures[index][1]);
       for (const [name, value] of Object.entries(env)) target.replace(name, value);

@@ -20,6 +20,7 @@ export const Commands = {
   refreshTree: 'awsSessions.refresh',
   showLog: 'awsSessions.showLog',
   statusBarClick: 'awsSessions.statusBarQuickPick',
+  setDeliveryMode: 'awsSessions.setDeliveryMode',
   createChainedSession: 'awsSessions.createChainedSession',
   inspectSamlAssertion: 'awsSessions.inspectSamlAssertion',
   addProfile: 'awsSessions.addProfile',
@@ -74,6 +75,8 @@ export const Settings = {
   stsEndpointUrl: 'stsEndpointUrl',
   ssoEndpointUrl: 'ssoEndpointUrl',
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
+  /** Default credential delivery: 'credentialsFile' or 'credentialProcess'. */
+  deliveryMode: 'deliveryMode',
   logLevel: 'logLevel',
   ssoLoginFlow: 'ssoLoginFlow',
   samlBrowserPath: 'samlBrowserPath',
@@ -135,9 +138,32 @@ export const StorageFiles = {
   state: 'sessions.json',
   lock: 'state.lock',
   awsFilesLock: 'aws-files.lock',
+  /** 0700 folder of the IPC endpoint: token (0600), lease, and the socket when its path is short enough. */
+  ipcDir: 'ipc',
+  /** The shim `aws-sessions` (and `aws-sessions.cmd` on Windows); prepended to PATH in terminals. */
+  binDir: 'bin',
+  /** Per-session lock held while credentials are generated, so two windows never both prompt. */
+  generateLockPrefix: 'generate-',
   /** Persistent browser profile folder of the SAML sign-in window, so IdP cookies survive. */
   samlBrowserProfile: 'saml-browser-profile',
 } as const;
+
+/** Inside the IPC folder. */
+export const IpcFiles = {
+  token: 'token',
+  lease: 'server.lease',
+  leaseLock: 'lease.lock',
+  socket: 'cli.sock',
+} as const;
+
+/** The CLI's executable name, its generate subcommand, and the variable the shim uses to pass the IPC folder. */
+export const CLI_NAME = 'aws-sessions';
+export const CLI_GENERATE = 'generate';
+export const ENV_IPC_DIR = 'AWS_SESSIONS_IPC_DIR';
+/** Overrides how long the CLI waits for a reply (seconds), e.g. while an MFA prompt is open. */
+export const ENV_CLI_TIMEOUT = 'AWS_SESSIONS_TIMEOUT';
+/** Credentials valid for longer than this are served from the serving window's memory. */
+export const MEMORY_CACHE_MARGIN_MS = 5 * 60 * 1000;
 
 export const DEFAULT_PROFILE_NAME = 'default';
 export const DEFAULT_REGION = 'us-east-1';

@@ -18,6 +18,7 @@ function isFileRecord(record: DeliveryRecord | undefined): record is DeliveryRec
 }
 
 export class CredentialsFileDelivery implements CredentialsDelivery {
+  readonly recordKind = 'credentialsFile';
   constructor(private readonly files: AwsFiles) {}
 
   async deliver(target: DeliveryTarget, credentials: AwsCredentials, previous: DeliveryRecord | undefined): Promise<DeliveryRecord> {

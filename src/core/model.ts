@@ -11,6 +11,16 @@ export interface SessionBase {
   alias: string;
   profileId: string;
   region: string;
+  /** How a started session's credentials reach the AWS CLI and SDKs; undefined = the awsSessions.deliveryMode setting. */
+  deliveryMode?: DeliveryMode;
+}
+
+export const DELIVERY_MODES = ['credentialsFile', 'credentialProcess'] as const;
+/** credentialsFile: temporary keys in the credentials file; credentialProcess: `credential_process` in the config file, served by the editor. */
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+export function isDeliveryMode(value: unknown): value is DeliveryMode {
+  return typeof value === 'string' && (DELIVERY_MODES as readonly string[]).includes(value);
 }
 
 export interface IamUserSession extends SessionBase {

@@ -3,9 +3,9 @@
  * (credentials, delivery), stop (withdraw exactly what was delivered), delete.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PROFILE_NAME, SecretKeys, type SecretPurpose } from './constants';
+import { DEFAULT_PROFILE_NAME, MEMORY_CACHE_MARGIN_MS, SecretKeys, type SecretPurpose } from './constants';
 import { CancelledError, SessionError, UserFacingError, ValidationError, type FieldProblem } from './errors';
-import type { AwsCredentials, NamedProfile, PersistedState, Session, SessionKind } from './model';
+import { isDeliveryMode, type AwsCredentials, type DeliveryMode, type NamedProfile, type PersistedState, type Session, type SessionKind } from './model';
 import type { Clock, Logger, Prompter, SecretVault, StateStore } from './ports';
 import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
@@ -31,6 +31,10 @@ export interface SessionServiceDeps {
   /** Role credentials of IAM Identity Center sessions. */
   sso?: SsoCredentialsSource;
   newId?: () => string;
+  /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
+  defaultDeliveryMode?: () => DeliveryMode;
+  /** Runs a generation under a lock shared by every window, so only one of them prompts or calls AWS. */
+  generationLock?: <T>(sessionId: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 /** What "Test credentials" reports: who the fresh credentials are, and until when. */
@@ -47,6 +51,8 @@ export interface CredentialOptions {
 
 export class SessionService {
   private readonly inflight = new Map<string, Promise<AwsCredentials>>();
+  /** Credentials generated in this process, served without an AWS call while valid for a few minutes. */
+  private readonly memo = new Map<string, AwsCredentials>();
   /** Credentials this process delivered last, per session (memory only). */
   private readonly delivered = new Map<string, AwsCredentials>();
   private readonly newId: () => string;
@@ -90,6 +96,13 @@ export class SessionService {
     if (before.sessions.some((s) => s.id !== existingId && s.alias.toLowerCase() === alias.toLowerCase())) {
       problems.push({ field: 'alias', label: 'Session alias', message: `"${alias}" is already used by another session; aliases are unique so the CLI can name them` });
     }
+    const rawMode = values.deliveryMode?.trim();
+    let deliveryMode: DeliveryMode | undefined = existing?.deliveryMode;
+    if (rawMode !== undefined) {
+      if (rawMode === '' || rawMode === 'default') deliveryMode = undefined;
+      else if (isDeliveryMode(rawMode)) deliveryMode = rawMode;
+      else problems.push({ field: 'deliveryMode', label: 'Delivery', message: `"${rawMode}" is not credentialsFile, credentialProcess or default` });
+    }
     const id = existing?.id ?? this.newId();
     const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
     let result;
@@ -107,12 +120,18 @@ export class SessionService {
       await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
     }
     const secretsChanged = Object.keys(result.secrets).length > 0;
-    if (existing && secretsChanged) await clearCachedCredentials(this.deps.secrets, id);
+    if (existing && secretsChanged) {
+      this.memo.delete(id);
+      this.delivered.delete(id);
+      await clearCachedCredentials(this.deps.secrets, id);
+    }
 
     let restart = false;
     const after = await this.deps.state.update((state) => {
       const profile = findOrAddProfile(state, profileName, this.newId);
       const session = { ...result.session, profileId: profile.id } as Session;
+      if (deliveryMode) session.deliveryMode = deliveryMode;
+      else delete session.deliveryMode;
       const index = state.sessions.findIndex((s) => s.id === id);
       if (index >= 0) {
         const old = state.sessions[index];
@@ -144,6 +163,7 @@ export class SessionService {
       if (s.pinned) s.pinned = s.pinned.filter((x) => x !== id);
       if (s.lastUsed) delete s.lastUsed[id];
     });
+    this.memo.delete(id);
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
   }
@@ -155,20 +175,76 @@ export class SessionService {
     const running = this.inflight.get(id);
     if (running) return running;
     const promise = (async () => {
-      const state = await this.deps.state.read();
-      const session = state.sessions.find((s) => s.id === id);
-      if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
-      const problem = assumerChainProblem(state.sessions, session);
-      if (problem) throw new SessionError(session.alias, problem, 'Edit the session and choose another assumer session.', { code: 'BrokenChain' });
-      return sessionType(session.kind).generate(session, this.generateContext(options));
+      const generate = async () => {
+        const state = await this.deps.state.read();
+        const session = state.sessions.find((s) => s.id === id);
+        if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+        const problem = assumerChainProblem(state.sessions, session);
+        if (problem) throw new SessionError(session.alias, problem, 'Edit the session and choose another assumer session.', { code: 'BrokenChain' });
+        return sessionType(session.kind).generate(session, this.generateContext(options));
+      };
+      return this.deps.generationLock ? this.deps.generationLock(id, generate) : generate();
     })().finally(() => this.inflight.delete(id));
     this.inflight.set(id, promise);
     return promise;
   }
 
+  /**
+   * Credentials for credential_process and the CLI: served from this process's memory (what it generated
+   * or delivered) while valid for a few more minutes, with no AWS call; otherwise generated (one prompt for
+   * any number of concurrent callers) and remembered.
+   */
+  async credentialsForProcess(id: string): Promise<AwsCredentials> {
+    const fresh = (c: AwsCredentials | undefined) => (c?.expiration && c.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS ? c : undefined);
+    const known = fresh(this.memo.get(id)) ?? fresh(this.delivered.get(id));
+    if (known) return known;
+    const credentials = await this.credentials(id, { minValidityMs: MEMORY_CACHE_MARGIN_MS });
+    if (credentials.expiration) this.memo.set(id, credentials);
+    return credentials;
+  }
+
+  /** The mode a session's credentials are delivered in: its own, else the default setting. */
+  deliveryModeOf(session: Session): DeliveryMode {
+    return session.deliveryMode ?? this.deps.defaultDeliveryMode?.() ?? 'credentialsFile';
+  }
+
+  /** Change how a session delivers credentials ('default' = follow the setting); an active session restarts in the new mode. */
+  async setDeliveryMode(id: string, mode: DeliveryMode | 'default'): Promise<Session> {
+    let restart = false;
+    const after = await this.deps.state.update((state) => {
+      const session = state.sessions.find((s) => s.id === id);
+      if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+      const before = session.deliveryMode;
+      if (mode === 'default') delete session.deliveryMode;
+      else session.deliveryMode = mode;
+      restart = state.active[id]?.status === 'active' && before !== session.deliveryMode;
+    });
+    const saved = after.sessions.find((s) => s.id === id)!;
+    this.deps.logger.info(`Session "${saved.alias}" delivers credentials by ${this.deliveryModeOf(saved)}${saved.deliveryMode ? '' : ' (the default)'}.`);
+    if (restart) {
+      await this.stop(id);
+      await this.start(id);
+    }
+    return saved;
+  }
+
   private generateContext(options: CredentialOptions = {}): GenerateContext {
     const { secrets, sts, prompter, clock, logger, saml, sso } = this.deps;
-    return { secrets, sts, prompter, clock, logger, saml, sso, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
+    return {
+      secrets,
+      sts,
+      prompter,
+      clock,
+      logger,
+      saml,
+      sso,
+      credentialsOf: (assumerId) => this.credentials(assumerId),
+      forgetCredentialsOf: async (assumerId) => {
+        this.delivered.delete(assumerId);
+        await clearCachedCredentials(secrets, assumerId);
+      },
+      ...options,
+    };
   }
 
   /**
@@ -221,7 +297,7 @@ export class SessionService {
       const still = state.sessions.find((s) => s.id === id);
       if (!active || !still || (active.status !== 'active' && active.status !== 'expired')) return undefined;
       const profile = profileOf(state, still);
-      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias }, credentials, active.delivery);
+      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, active.delivery);
       await this.deps.state.update((s) => {
         const a = s.active[id];
         if (!a) return;
@@ -260,7 +336,8 @@ export class SessionService {
     try {
       const credentials = await this.credentials(id);
       this.delivered.set(id, credentials);
-      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: session.region, sessionAlias: session.alias }, credentials, previous?.delivery);
+      const target = { profileName: profile.name, region: session.region, sessionAlias: session.alias, sessionId: id, mode: this.deliveryModeOf(session) };
+      const delivery = await this.deps.delivery.deliver(target, credentials, previous?.delivery);
       await this.deps.state.update((s) => {
         s.active[id] = {
           sessionId: id,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_REGION, SETTINGS_SECTION, Settings } from '../core/constants';
 import type { EndpointSettings } from '../core/aws/endpoints';
+import { isDeliveryMode, type DeliveryMode } from '../core/model';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -25,6 +26,11 @@ export function samlBrowserPath(): string | undefined {
   return config().get<string>(Settings.samlBrowserPath)?.trim() || undefined;
 }
 
+/** How sessions without a mode of their own deliver credentials. */
+export function defaultDeliveryMode(): DeliveryMode {
+  const value = config().get<string>(Settings.deliveryMode);
+  return isDeliveryMode(value) ? value : 'credentialsFile';
+}
 
 /** awsSessions.console.sessionDurationSeconds (clamped by the core). */
 export function consoleSessionDuration(): number | undefined {

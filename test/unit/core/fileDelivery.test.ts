@@ -7,7 +7,7 @@ import { CredentialsFileDelivery } from '../../../src/core/fileDelivery';
 import { fileLock } from '../../../src/core/fileLock';
 
 describe('CredentialsFileDelivery', () => {
-  const target = { profileName: 'dev', region: 'eu-west-1', sessionAlias: 'dev-admin' };
+  const target = { profileName: 'dev', region: 'eu-west-1', sessionAlias: 'dev-admin', sessionId: 's-1', mode: 'credentialsFile' as const };
   const creds = (n: number) => ({ accessKeyId: `ASIAEXAMPLE00000000${n}`, secretAccessKey: `secret/${n}/`.padEnd(40, 'x'), sessionToken: `token-${n}`, expiration: new Date() });
 
   function setup(credentials: string, config: string) {

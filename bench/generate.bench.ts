@@ -1,0 +1,137 @@
+/**
+ * Benchmark: credential_process cost.
+ *  1. `aws-sessions generate <id>` through the shim, with the endpoint served by a running process wired
+ *     like the extension (test/support/ipcServe.ts, bundled) and valid credentials in its memory,
+ *     against the floor `node -e 0` (same Node, same machine, same run). Goal: median ≤ 1.25× the floor.
+ *  2. `aws sts get-caller-identity` (the real AWS CLI, against the local AWS double) with credential_process,
+ *     against the same command with the same credentials written statically in the credentials file.
+ *     Goal: median ≤ 1.15×.
+ * Every command is a fresh process timed around spawnSync (hyperfine-like: warm-up, then N runs interleaved).
+ * Run: node --import tsx bench/generate.bench.ts [runs=40] [awsRuns=20]
+ * Prints a table and one JSON line.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ReadyLine } from '../test/double';
+import { spawnServer, stopServer } from '../test/unit/support/cli';
+
+const RUNS = Number(process.argv[2] ?? 40);
+const AWS_RUNS = Number(process.argv[3] ?? 20);
+const AWS = '/usr/bin/aws';
+
+function stats(samples: number[]): { median: number; p95: number; min: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { median: at(0.5), p95: at(0.95), min: s[0] };
+}
+
+interface Cmd {
+  name: string;
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+function once(c: Cmd): number {
+  const t0 = performance.now();
+  const r = spawnSync(c.file, c.args, { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${c.name} failed (${r.status}): ${r.stderr.toString()}`);
+  return ms;
+}
+
+/** Warm-up 3 runs each, then `runs` rounds running every command once per round (interleaved, so drift hits all alike). */
+function measure(cmds: Cmd[], runs: number): Map<string, number[]> {
+  for (const c of cmds) for (let i = 0; i < 3; i++) once(c);
+  const out = new Map(cmds.map((c) => [c.name, [] as number[]]));
+  for (let i = 0; i < runs; i++) for (const c of cmds) out.get(c.name)!.push(once(c));
+  return out;
+}
+
+async function startDouble(): Promise<{ ready: ReadyLine; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/double/main.ts'), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as ReadyLine);
+    });
+    child.on('exit', (code) => reject(new Error(`local AWS double exited (${code})`)));
+  });
+  return { ready, stop: () => child.kill('SIGTERM') };
+}
+
+async function main(): Promise<void> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'generate-bench-'));
+  const double = await startDouble();
+  const storage = path.join(home, 'storage');
+  mkdirSync(path.join(home, '.aws'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: path.join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws', 'credentials'),
+  };
+  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: double.ready.endpoint, SERVE_MODE: 'credentialProcess' });
+  try {
+    await server.serving;
+    const shim = path.join(storage, 'bin', 'aws-sessions');
+    const user = double.ready.users.find((u) => !u.mfaSerial) ?? double.ready.users[0];
+    const run = (args: string[], input = '') => {
+      const r = spawnSync(shim, args, { env, input, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`aws-sessions ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const session = JSON.parse(run(['add', '--type', 'iamUser', '--alias', 'bench', '--profile', 'bench', '--region', 'us-east-1', '--json'], `${user.accessKeyId}\n${user.secretAccessKey}\n`)) as { id: string };
+    run(['start', 'bench']);
+    const creds = JSON.parse(run(['generate', session.id])) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[static]\naws_access_key_id = ${creds.AccessKeyId}\naws_secret_access_key = ${creds.SecretAccessKey}\naws_session_token = ${creds.SessionToken}\n`, { mode: 0o600 });
+
+    const gen = measure(
+      [
+        { name: 'floor: node -e 0', file: process.execPath, args: ['-e', '0'], env },
+        { name: 'aws-sessions generate <id> (shim, memory)', file: shim, args: ['generate', session.id], env },
+      ],
+      RUNS,
+    );
+    const awsArgs = (profile: string) => ['sts', 'get-caller-identity', '--endpoint-url', double.ready.endpoint, '--profile', profile, '--region', 'us-east-1', '--output', 'json'];
+    const cli = measure(
+      [
+        { name: 'aws sts get-caller-identity, static keys in credentials file', file: AWS, args: awsArgs('static'), env },
+        { name: 'aws sts get-caller-identity via credential_process', file: AWS, args: awsArgs('bench'), env },
+      ],
+      AWS_RUNS,
+    );
+
+    const rows = [...gen, ...cli];
+    console.log(`credential_process benchmark: ${RUNS} runs (generate), ${AWS_RUNS} runs (AWS CLI), node ${process.version}, ${os.cpus().length} CPUs`);
+    console.log('| command | median ms | p95 ms | min ms |');
+    console.log('|---|---:|---:|---:|');
+    const json: Record<string, unknown> = { bench: 'generate', runs: RUNS, awsRuns: AWS_RUNS };
+    for (const [name, samples] of rows) {
+      const s = stats(samples);
+      console.log(`| ${name} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.min.toFixed(1)} |`);
+      json[name] = { median: +s.median.toFixed(2), p95: +s.p95.toFixed(2) };
+    }
+    const ratio = (a: number[], b: number[]) => ({ median: +(stats(a).median / stats(b).median).toFixed(3), p95: +(stats(a).p95 / stats(b).p95).toFixed(3) });
+    const [floor, generate] = [...gen.values()];
+    const [staticKeys, process_] = [...cli.values()];
+    const g = ratio(generate, floor);
+    const a = ratio(process_, staticKeys);
+    json.generateVsFloor = { ...g, goal: 1.25, met: g.median <= 1.25 };
+    json.awsProcessVsStatic = { ...a, goal: 1.15, met: a.median <= 1.15 };
+    console.log(`generate / floor: median ${g.median}×, p95 ${g.p95}× (goal ≤ 1.25× → ${g.median <= 1.25 ? 'met' : 'NOT met'})`);
+    console.log(`AWS CLI credential_process / static: median ${a.median}×, p95 ${a.p95}× (goal ≤ 1.15× → ${a.median <= 1.15 ? 'met' : 'NOT met'})`);
+    console.log(JSON.stringify(json));
+  } finally {
+    await stopServer(server);
+    double.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+void main();

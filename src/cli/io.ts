@@ -1,0 +1,68 @@
+/** Terminal input and output helpers of the CLI: secrets without echo, confirmations, aligned tables. */
+
+function readAllStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+/** Read one line from the terminal; `hidden` turns echo off (secrets). */
+function promptLine(question: string, hidden: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(question);
+    let value = '';
+    const raw = hidden && stdin.isTTY;
+    if (raw) stdin.setRawMode(true);
+    stdin.resume();
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return fail();
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    const cleanup = () => {
+      stdin.off('data', onData);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    const done = () => {
+      cleanup();
+      resolve(value.trim());
+    };
+    const fail = () => {
+      cleanup();
+      reject(new Error('cancelled'));
+    };
+    stdin.on('data', onData);
+  });
+}
+
+/** Secrets in the order of `labels`: one per line from piped stdin, else prompted without echo. */
+export async function readSecrets(labels: readonly string[]): Promise<string[]> {
+  if (labels.length === 0) return [];
+  if (!process.stdin.isTTY) {
+    const lines = (await readAllStdin()).split(/\r?\n/);
+    return labels.map((_l, i) => (lines[i] ?? '').trim());
+  }
+  const values: string[] = [];
+  for (const label of labels) values.push(await promptLine(`${label}: `, true));
+  return values;
+}
+
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  return /^y(es)?$/i.test(await promptLine(`${question} [y/N] `, false));
+}
+
+export function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [line(headers), ...rows.map(line)].join('\n');
+}

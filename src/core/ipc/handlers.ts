@@ -1,0 +1,133 @@
+/**
+ * What the IPC server does for each CLI method, on top of the SessionService. Plain TypeScript.
+ * Sessions are named by id or alias everywhere; replies never carry a stored long-term secret.
+ */
+import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
+import { DELIVERY_MODES, isDeliveryMode, type PersistedState, type Session } from '../model';
+import { profileOf, type SessionService } from '../sessionService';
+import type { ProfileService } from '../profiles';
+import { isSessionKind, sessionTypes } from '../sessions/registry';
+import { IpcError, type IpcHandler } from './server';
+import type { ErrorCode, Method, Params, ProcessCredentials } from './protocol';
+
+export interface SessionSummary {
+  id: string;
+  alias: string;
+  kind: string;
+  profile: string;
+  region: string;
+  status: string;
+  deliveryMode: string;
+  expiration?: string;
+  error?: string;
+}
+
+export function findSession(state: PersistedState, ref: string | undefined): Session {
+  if (!ref) throw new IpcError('badRequest', 'name a session by alias or id');
+  const found = state.sessions.find((s) => s.id === ref) ?? state.sessions.find((s) => s.alias.toLowerCase() === ref.toLowerCase());
+  if (!found) throw new IpcError('notFound', `no session named or with id "${ref}" (see: aws-sessions list)`);
+  return found;
+}
+
+function summary(service: SessionService, state: PersistedState, s: Session): SessionSummary {
+  const active = state.active[s.id];
+  return {
+    id: s.id,
+    alias: s.alias,
+    kind: s.kind,
+    profile: profileOf(state, s).name,
+    region: s.region,
+    status: active?.status ?? 'inactive',
+    deliveryMode: service.deliveryModeOf(s),
+    expiration: active?.expiration,
+    error: active?.error,
+  };
+}
+
+export function describeIpcError(error: unknown): { code: ErrorCode; message: string } {
+  if (error instanceof CancelledError) return { code: 'cancelled', message: error.message };
+  if (error instanceof ValidationError) return { code: 'badRequest', message: error.full };
+  if (error instanceof UserFacingError) return { code: 'failed', message: error.full };
+  return { code: 'failed', message: errorMessage(error) };
+}
+
+export function sessionHandler(service: SessionService, profiles: ProfileService): IpcHandler {
+  const methods: Record<Method, (p: Params) => Promise<unknown>> = {
+    ping: async () => ({ pid: process.pid }),
+    generate: async (p) => {
+      const session = findSession(await service.state(), p.session);
+      const c = await service.credentialsForProcess(session.id);
+      const out: ProcessCredentials = { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey };
+      if (c.sessionToken) out.SessionToken = c.sessionToken;
+      if (c.expiration) out.Expiration = c.expiration.toISOString();
+      return out;
+    },
+    list: async () => {
+      const state = await service.state();
+      return state.sessions.map((s) => summary(service, state, s));
+    },
+    start: async (p) => {
+      const session = findSession(await service.state(), p.session);
+      await service.start(session.id);
+      const state = await service.state();
+      return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
+    },
+    stop: async (p) => {
+      const session = findSession(await service.state(), p.session);
+      await service.stop(session.id);
+      const state = await service.state();
+      return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
+    },
+    current: async (p) => {
+      const state = await service.state();
+      const name = p.profile || 'default';
+      const found = state.sessions.find((s) => profileOf(state, s).name === name && state.active[s.id] && state.active[s.id].status !== 'error');
+      if (!found) throw new IpcError('notFound', `no active session on profile "${name}"`);
+      return summary(service, state, found);
+    },
+    types: async () => sessionTypes().map((t) => ({ kind: t.kind, label: t.label, fields: t.fields })),
+    add: async (p) => {
+      const { type, ...values } = p;
+      if (!type || !isSessionKind(type)) throw new IpcError('badRequest', `--type must be one of: ${sessionTypes().map((t) => t.kind).join(', ')}`);
+      const saved = await service.save(type, values);
+      const state = await service.state();
+      return summary(service, state, saved);
+    },
+    delete: async (p) => {
+      const session = findSession(await service.state(), p.session);
+      await service.delete(session.id);
+      return { id: session.id, alias: session.alias };
+    },
+    profileList: async () => {
+      const state = await service.state();
+      return state.profiles.map((pr) => ({ name: pr.name, sessions: state.sessions.filter((s) => profileOf(state, s).id === pr.id).map((s) => s.alias) }));
+    },
+    profileCreate: async (p) => {
+      if (!p.name) throw new IpcError('badRequest', 'name the profile');
+      return { name: (await profiles.create(p.name)).name };
+    },
+    profileDelete: async (p) => {
+      if (!p.name) throw new IpcError('badRequest', 'name the profile');
+      await profiles.delete(p.name);
+      return { name: p.name };
+    },
+    profileRename: async (p) => {
+      if (!p.name || !p.newName) throw new IpcError('badRequest', 'name the profile and its new name');
+      return { name: (await profiles.rename(p.name, p.newName)).name };
+    },
+    region: async (p) => {
+      const session = findSession(await service.state(), p.session);
+      if (p.region) await service.relocate(session.id, { region: p.region });
+      else if (p.deliveryMode) {
+        if (p.deliveryMode !== 'default' && !isDeliveryMode(p.deliveryMode)) throw new IpcError('badRequest', `delivery mode must be one of: ${DELIVERY_MODES.join(', ')}, default`);
+        await service.setDeliveryMode(session.id, p.deliveryMode);
+      } else throw new IpcError('badRequest', 'give a region');
+      const state = await service.state();
+      return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
+    },
+    console: async () => {
+      throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
+    },
+  };
+  return (method, params) => methods[method](params);
+}

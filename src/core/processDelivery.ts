@@ -1,0 +1,58 @@
+/**
+ * The credential_process delivery: `credential_process = <shim> generate <session-id>` and `region`
+ * into the profile's section of the config file, nothing into the credentials file. The AWS CLI and
+ * SDKs then run the shim whenever they need credentials, and the editor serves them over IPC.
+ * Withdraw reverts exactly those keys (ownership records), every other byte stays.
+ */
+import type { AwsCredentials, DeliveryRecord } from './model';
+import type { CredentialsDelivery, DeliveryTarget } from './delivery';
+import type { AwsFiles } from './awsFiles/awsFiles';
+import type { OwnedKeys } from './awsFiles/ownership';
+import { CLI_GENERATE } from './constants';
+
+interface ProcessRecord {
+  kind: 'credentialProcess';
+  config: OwnedKeys;
+}
+
+function isProcessRecord(record: DeliveryRecord | undefined): record is DeliveryRecord & ProcessRecord {
+  return !!record && record.kind === 'credentialProcess';
+}
+
+/** Quote a path for botocore's command split (shlex on POSIX, a double-quote aware split on Windows). */
+export function quoteCommandPath(p: string): string {
+  if (/^[A-Za-z0-9_./:\\@%+=,-]+$/.test(p)) return p;
+  if (p.includes('"')) throw new Error(`The path ${p} contains a double quote; credential_process cannot name it. Move the extension's storage folder.`);
+  return `"${p}"`;
+}
+
+export function credentialProcessCommand(shimPath: string, sessionId: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(sessionId)) throw new Error(`Session id ${JSON.stringify(sessionId)} cannot appear in a command line.`);
+  return `${quoteCommandPath(shimPath)} ${CLI_GENERATE} ${sessionId}`;
+}
+
+export class CredentialProcessDelivery implements CredentialsDelivery {
+  readonly recordKind = 'credentialProcess';
+
+  constructor(
+    private readonly files: AwsFiles,
+    /** Absolute path of the shim (stable across extension updates). */
+    private readonly shimPath: () => string,
+  ) {}
+
+  async deliver(target: DeliveryTarget, _credentials: AwsCredentials, previous: DeliveryRecord | undefined): Promise<DeliveryRecord> {
+    const prev = isProcessRecord(previous) ? previous : undefined;
+    const config = await this.files.applyConfig(
+      target.profileName,
+      { credential_process: credentialProcessCommand(this.shimPath(), target.sessionId), region: target.region },
+      prev?.config,
+    );
+    const record: ProcessRecord = { kind: 'credentialProcess', config };
+    return { ...record };
+  }
+
+  async withdraw(record: DeliveryRecord): Promise<void> {
+    if (!isProcessRecord(record)) return;
+    await this.files.revert(record.config);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The `aws-sessions` shim: a tiny script at a stable path (`<globalStorage>/bin`) that survives
+ * extension updates. Activation rewrites it to run the current bundle's CLI with the Node that VS Code
+ * runs on (ELECTRON_RUN_AS_NODE=1 on desktop VS Code), and to tell the CLI where the IPC folder is.
+ * POSIX sh on Unix, a .cmd file on Windows. Paths are quoted for the shell, never interpolated raw.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CLI_NAME, ENV_IPC_DIR } from './constants';
+
+export interface ShimTarget {
+  /** Executable that runs JavaScript: `process.execPath` of the extension host. */
+  nodePath: string;
+  /** Absolute path of dist/cli.js of the running extension. */
+  cliPath: string;
+  ipcDir: string;
+  /** Desktop VS Code: the executable is Electron and needs ELECTRON_RUN_AS_NODE=1. */
+  electron: boolean;
+  platform?: NodeJS.Platform;
+}
+
+/** POSIX shell single-quoting: the only character needing care is the quote itself. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function cmdQuote(s: string): string {
+  if (/["%^&|<>\r\n]/.test(s)) throw new Error(`The path ${s} contains a character a .cmd file cannot quote safely.`);
+  return `"${s}"`;
+}
+
+export function shimFileName(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? `${CLI_NAME}.cmd` : CLI_NAME;
+}
+
+export function shimScript(t: ShimTarget): string {
+  if ((t.platform ?? process.platform) === 'win32') {
+    return [
+      '@echo off',
+      'rem AWS Sessions CLI shim, rewritten by the extension at every activation. Do not edit.',
+      'setlocal',
+      `set ${ENV_IPC_DIR}=${t.ipcDir.replace(/[%"]/g, '')}`,
+      t.electron ? 'set ELECTRON_RUN_AS_NODE=1' : 'set ELECTRON_RUN_AS_NODE=',
+      `${cmdQuote(t.nodePath)} ${cmdQuote(t.cliPath)} %*`,
+      '',
+    ].join('\r\n');
+  }
+  const env = `${ENV_IPC_DIR}=${shQuote(t.ipcDir)}${t.electron ? ' ELECTRON_RUN_AS_NODE=1' : ''}`;
+  return [
+    '#!/bin/sh',
+    '# AWS Sessions CLI shim, rewritten by the extension at every activation. Do not edit.',
+    `${env} exec ${shQuote(t.nodePath)} ${shQuote(t.cliPath)} "$@"`,
+    '',
+  ].join('\n');
+}
+
+/** Write the shim into binDir (atomically, executable) unless it already says exactly this; returns its path. */
+export async function writeShim(binDir: string, target: ShimTarget): Promise<string> {
+  const platform = target.platform ?? process.platform;
+  await fs.mkdir(binDir, { recursive: true, mode: 0o700 });
+  const file = path.join(binDir, shimFileName(platform));
+  const text = shimScript(target);
+  const current = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (current !== text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, text, { mode: 0o700 });
+    await fs.rename(tmp, file);
+  }
+  if (platform !== 'win32') await fs.chmod(file, 0o700);
+  return file;
+}

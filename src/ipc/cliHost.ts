@@ -1,0 +1,68 @@
+/**
+ * The editor's side of the CLI: the shim at a stable path, and the IPC server, served by exactly one
+ * window at a time (the holder of the lease; the others stand by and take over when it goes away).
+ */
+import type * as vscode from 'vscode';
+import { join } from 'node:path';
+import { StorageFiles } from '../core/constants';
+import { ipcPaths, ensurePrivateDir, type IpcPaths } from '../core/ipc/paths';
+import { IpcServer } from '../core/ipc/server';
+import { ServingLease } from '../core/ipc/lease';
+import { describeIpcError, sessionHandler } from '../core/ipc/handlers';
+import { writeShim, shimFileName } from '../core/shim';
+import type { SessionService } from '../core/sessionService';
+import type { ProfileService } from '../core/profiles';
+import type { Logger } from '../core/ports';
+
+export interface CliHostOptions {
+  storageDir: string;
+  extensionPath: string;
+  service: SessionService;
+  profiles: ProfileService;
+  logger: Logger;
+}
+
+export class CliHost implements vscode.Disposable {
+  readonly paths: IpcPaths;
+  readonly binDir: string;
+  readonly shimPath: string;
+  private readonly server: IpcServer;
+  private readonly lease: ServingLease;
+
+  constructor(private readonly opts: CliHostOptions) {
+    this.paths = ipcPaths(join(opts.storageDir, StorageFiles.ipcDir));
+    this.binDir = join(opts.storageDir, StorageFiles.binDir);
+    this.shimPath = join(this.binDir, shimFileName());
+    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
+    this.lease = new ServingLease({
+      paths: this.paths,
+      onAcquire: () => this.server.listen(),
+      onRelease: () => this.server.close(),
+      onLog: (m) => opts.logger.info(m),
+    });
+  }
+
+  /** Rewrite the shim for this bundle, then join the election for serving the endpoint. */
+  async start(): Promise<void> {
+    ensurePrivateDir(this.paths.dir);
+    await writeShim(this.binDir, {
+      nodePath: process.execPath,
+      cliPath: join(this.opts.extensionPath, 'dist', 'cli.js'),
+      ipcDir: this.paths.dir,
+      electron: !!process.versions.electron,
+    });
+    this.lease.start();
+  }
+
+  get isServing(): boolean {
+    return this.lease.isServing;
+  }
+
+  disposeAsync(): Promise<void> {
+    return this.lease.dispose();
+  }
+
+  dispose(): void {
+    void this.lease.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The editor's CLI endpoint in a plain Node process, wired like src/extension.ts but without VS Code:
+ * FileStateStore, AwsFiles + both deliveries, SessionService with the real SDK STS gateway, the shim,
+ * the lease and the IPC server. Used by the unit tests (hand-over between processes) and the benchmark.
+ *
+ * Usage: node <bundle of this file>/serve.js <storageDir> (test/unit/support/cli.ts builds it with the lazy SDK)
+ * Env: SERVE_STS_ENDPOINT (the local AWS double), SERVE_CLI (path of a built dist/cli.js), SERVE_MODE
+ * (default delivery mode), AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, HOME.
+ * Prints `serving <pid>` each time it starts serving; exits on SIGTERM after handing over.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { StorageFiles } from '../../src/core/constants';
+import { SessionService } from '../../src/core/sessionService';
+import { SdkStsGateway } from '../../src/core/aws/sts';
+import { FileStateStore } from '../../src/core/stateStore';
+import { AwsFiles } from '../../src/core/awsFiles/awsFiles';
+import { fileLock, withLock } from '../../src/core/fileLock';
+import { CredentialsFileDelivery } from '../../src/core/fileDelivery';
+import { CredentialProcessDelivery } from '../../src/core/processDelivery';
+import { DeliveryRouter } from '../../src/core/delivery';
+import { isDeliveryMode } from '../../src/core/model';
+import { silentLogger, systemClock } from '../../src/core/ports';
+import { ProfileService } from '../../src/core/profiles';
+import { ipcPaths } from '../../src/core/ipc/paths';
+import { IpcServer } from '../../src/core/ipc/server';
+import { ServingLease } from '../../src/core/ipc/lease';
+import { describeIpcError, sessionHandler } from '../../src/core/ipc/handlers';
+import { shimFileName, writeShim } from '../../src/core/shim';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { SecretVault } from '../../src/core/ports';
+
+class JsonFileVault implements SecretVault {
+  constructor(private readonly file: string) {}
+  private all(): Record<string, string> {
+    try {
+      return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>;
+    } catch {
+      return {};
+    }
+  }
+  async get(key: string) {
+    return this.all()[key];
+  }
+  async store(key: string, value: string) {
+    writeFileSync(this.file, JSON.stringify({ ...this.all(), [key]: value }), { mode: 0o600 });
+  }
+  async delete(key: string) {
+    const all = this.all();
+    delete all[key];
+    writeFileSync(this.file, JSON.stringify(all), { mode: 0o600 });
+  }
+}
+
+const storageDir = process.argv[2];
+if (!storageDir) throw new Error('usage: ipcServe.ts <storageDir>');
+
+const paths = ipcPaths(join(storageDir, StorageFiles.ipcDir));
+const binDir = join(storageDir, StorageFiles.binDir);
+const shimPath = join(binDir, shimFileName());
+const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
+const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
+const endpoint = process.env.SERVE_STS_ENDPOINT;
+const mode = process.env.SERVE_MODE;
+const service = new SessionService({
+  state,
+  // VS Code's SecretStorage is shared by every window: a 0600 JSON file stands in for it between these processes.
+  secrets: new JsonFileVault(join(storageDir, 'test-secrets.json')),
+  sts: new SdkStsGateway({ endpoint: () => endpoint }),
+  prompter: { askMfaCode: async () => undefined },
+  clock: systemClock,
+  logger: process.env.SERVE_DEBUG ? { debug: (m: string) => console.error(m), info: (m: string) => console.error(m), warn: (m: string) => console.error(m), error: (m: string) => console.error(m) } : silentLogger,
+  delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => shimPath) }),
+  defaultDeliveryMode: () => (isDeliveryMode(mode) ? mode : 'credentialsFile'),
+  generationLock: (id, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${id}.lock`), fn, { timeoutMs: 30_000 }),
+});
+const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, service, logger: silentLogger })), describeError: describeIpcError });
+const lease = new ServingLease({
+  paths,
+  onAcquire: async () => {
+    await server.listen();
+    process.stdout.write(`serving ${process.pid}\n`);
+  },
+  onRelease: () => server.close(),
+});
+
+void (async () => {
+  if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, ipcDir: paths.dir, electron: false });
+  lease.start();
+  process.stdout.write(`started ${process.pid}\n`);
+})();
+
+const keepAlive = setInterval(() => undefined, 60_000);
+process.on('SIGTERM', () => {
+  void lease.dispose().then(() => {
+    clearInterval(keepAlive);
+    state.dispose();
+    process.exit(0);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Builds, as esbuild.config.mjs does, the CLI bundle, the SDK bundle and test/support/ipcServe.ts (with
+ * the SDK loaded lazily from sdk.js, like the extension) into a temp folder once per run; spawns servers.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+let built: Promise<string> | undefined;
+
+const lazySdk: esbuild.Plugin = {
+  name: 'lazy-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk$/ }, (args) => (args.importer.includes(join('src', 'core', 'aws')) ? { path: './sdk.js', external: true } : undefined));
+  },
+};
+
+function buildAll(): Promise<string> {
+  built ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-sessions-cli-'));
+    const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', outdir: dir } as const;
+    await Promise.all([
+      esbuild.build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } }),
+      esbuild.build({ ...common, entryPoints: { sdk: 'src/core/aws/sdk.ts' } }),
+      esbuild.build({ ...common, entryPoints: { serve: 'test/support/ipcServe.ts' }, plugins: [lazySdk], supported: { 'dynamic-import': false } }),
+    ]);
+    return dir;
+  })();
+  return built;
+}
+
+/** Path of the built CLI bundle. */
+export async function buildCli(): Promise<string> {
+  return join(await buildAll(), 'cli.js');
+}
+
+export interface ServerProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves when the process prints `serving`. */
+  serving: Promise<void>;
+  output: () => string;
+}
+
+/** Start the bundled test/support/ipcServe.ts in its own Node process (call buildCli() first). */
+export async function spawnServer(storageDir: string, env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [join(await buildAll(), 'serve.js'), storageDir], { env: { ...process.env, SERVE_CLI: await buildCli(), ...env }, stdio: 'pipe' });
+  let output = '';
+  const serving = new Promise<void>((res, rej) => {
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (output.includes('serving')) res();
+    });
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => rej(new Error(`server exited (${code}): ${output}`)));
+  });
+  serving.catch(() => undefined);
+  return { child, serving, output: () => output };
+}
+
+export function stopServer(p: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
+  return new Promise((res) => {
+    p.child.once('exit', () => res());
+    p.child.kill(signal);
+  });
+}
