@@ -126,9 +126,9 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const doomed = sessions.find((s) => s.accountName === 'account-0003')!;
     await h.sessions.start(doomed.id);
     assert.equal((await h.state.read()).active[doomed.id]?.status, 'active');
-    // A chained session whose assumer will vanish (the field name does not matter).
+    // A chained session whose assumer will vanish.
     await h.state.update((s) => {
-      s.sessions.push({ id: 'chained-1', kind: 'iamUser', alias: 'chained-on-0003', profileId: doomed.profileId, region: 'us-east-1', assumerSessionId: doomed.id } as never);
+      s.sessions.push({ id: 'chained-1', kind: 'iamRoleChained', alias: 'chained-on-0003', profileId: doomed.profileId, region: 'us-east-1', roleArn: 'arn:aws:iam::200000000003:role/Deploy', assumerSessionId: doomed.id });
     });
     const accounts = h.aws.sso.accounts();
     h.aws.sso.setAccounts([accounts[0], accounts[1], { accountId: '299999999999', accountName: 'new-account', emailAddress: 'n@example.com', roles: ['ReadOnlyAccess'] }]);
