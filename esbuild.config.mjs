@@ -119,4 +119,7 @@ if (watch) {
   console.log('esbuild: watching');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  // Node looks up the nearest package.json for every .js it loads; a tiny one in dist/ spares the CLI
+  // (every credential_process call) reading and parsing the extension's large manifest.
+  writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import * as path from 'node:path';
+import { join } from 'node:path';
 import { ENV_CLI_TIMEOUT, ENV_IPC_DIR, EXTENSION_ID, StorageFiles } from '../core/constants';
 import { callEditor, IpcClientError } from '../core/ipc/client';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
@@ -37,14 +37,14 @@ function locateIpc(): IpcPaths {
   const home = homedir();
   const userDirs =
     process.platform === 'darwin'
-      ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => path.join(home, 'Library', 'Application Support', n, 'User'))
+      ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(home, 'Library', 'Application Support', n, 'User'))
       : process.platform === 'win32'
-        ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => path.join(process.env.APPDATA ?? home, n, 'User'))
+        ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.APPDATA ?? home, n, 'User'))
         : [
-            ...['Code', 'Code - Insiders', 'VSCodium'].map((n) => path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), n, 'User')),
-            path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'code-server', 'User'),
+            ...['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), n, 'User')),
+            join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'code-server', 'User'),
           ];
-  const candidates = userDirs.map((u) => ipcPaths(path.join(u, 'globalStorage', EXTENSION_ID, StorageFiles.ipcDir)));
+  const candidates = userDirs.map((u) => ipcPaths(join(u, 'globalStorage', EXTENSION_ID, StorageFiles.ipcDir)));
   return candidates.find((c) => existsSync(c.token)) ?? candidates[0];
 }
 
