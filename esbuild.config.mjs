@@ -1,7 +1,7 @@
 // One build script for the extension bundle, the CLI, the webview pages and the test bundles.
 // Usage: node esbuild.config.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');

@@ -11,7 +11,7 @@ import { callEditor, IpcClientError } from '../core/ipc/client';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import type { ErrorCode, Method, Params } from '../core/ipc/protocol';
 import { camel, EXIT, HELP, kebab, parseArgs, UsageError, type Parsed } from './args';
-import { confirm, readSecrets, table } from './io';
+import { confirm, readSecrets, table, writeOut } from './io';
 
 const CODE_EXIT: Record<ErrorCode, number> = {
   badRequest: EXIT.usage,
@@ -80,7 +80,7 @@ interface Summary {
   error?: string;
 }
 
-const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const out = (text: string): void => writeOut(1, text.endsWith('\n') ? text : `${text}\n`);
 const printSummary = (p: Parsed, s: Summary): void => out(p.flags.json ? JSON.stringify(s) : `${s.alias}: ${s.status}${s.expiration ? ` until ${s.expiration}` : ''} (profile ${s.profile}, ${s.region}, ${s.deliveryMode})`);
 
 async function addSession(p: Parsed): Promise<void> {
@@ -120,7 +120,7 @@ async function run(argv: readonly string[]): Promise<void> {
   switch (p.command) {
     case 'generate': {
       const result = await call('generate', { session: need(p, 0, 'session') });
-      return void process.stdout.write(JSON.stringify(result) + '\n');
+      return writeOut(1, JSON.stringify(result) + '\n');
     }
     case 'list': {
       const sessions = (await call('list')) as Summary[];
@@ -179,7 +179,7 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     const code = error instanceof Exit ? error.code : error instanceof UsageError ? EXIT.usage : EXIT.failed;
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`aws-sessions: ${message.replace(/\s*\n\s*/g, error instanceof UsageError ? '\n' : ' ')}\n`);
+    writeOut(2, `aws-sessions: ${message.replace(/\s*\n\s*/g, error instanceof UsageError ? '\n' : ' ')}\n`);
     process.exitCode = code;
   },
 );
