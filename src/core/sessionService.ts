@@ -240,7 +240,21 @@ export class SessionService {
 
   private generateContext(options: CredentialOptions = {}): GenerateContext {
     const { secrets, sts, prompter, clock, logger, saml, sso } = this.deps;
-    return { secrets, sts, prompter, clock, logger, saml, sso, credentialsOf: (assumerId) => this.credentials(assumerId), ...options };
+    return {
+      secrets,
+      sts,
+      prompter,
+      clock,
+      logger,
+      saml,
+      sso,
+      credentialsOf: (assumerId) => this.credentials(assumerId),
+      forgetCredentialsOf: async (assumerId) => {
+        this.delivered.delete(assumerId);
+        await clearCachedCredentials(secrets, assumerId);
+      },
+      ...options,
+    };
   }
 
   /**

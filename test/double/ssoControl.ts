@@ -34,6 +34,13 @@ export function ssoControlRoutes(sso: SsoState): ControlRoutes {
       return json(200, { ok: true });
     },
     'GET sso/config': () => json(200, sso.settings),
+    // For leak scans (issue 8): every secret the double ever handed out, so a test can look for it on disk.
+    'GET sso/issued-secrets': () =>
+      json(200, {
+        accessTokens: [...sso.tokens.keys()],
+        refreshTokens: [...sso.refreshTokens.keys()],
+        clientSecrets: [...sso.clients.values()].map((c) => c.clientSecret),
+      }),
     'POST sso/config': (req) => {
       const body = readJson(req);
       const patch: Partial<SsoSettings> = {};

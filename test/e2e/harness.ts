@@ -204,8 +204,13 @@ export interface StartEditorOptions {
   localAws?: LocalAws | false;
   /** Extra env for code-server, its extension host and terminals (undefined deletes). */
   env?: Record<string, string | undefined>;
-  /** Extension folder (built); default AWS_SESSIONS_E2E_EXTENSION_PATH or the repo. */
-  extensionPath?: string;
+  /**
+   * Extension folder (built); default AWS_SESSIONS_E2E_EXTENSION_PATH or the repo. `false`: load no
+   * development extension (use one installed into `extensionsDir`, e.g. from the .vsix).
+   */
+  extensionPath?: string | false;
+  /** code-server's --extensions-dir (default a fresh empty folder). */
+  extensionsDir?: string;
   /** User settings merged over the harness defaults. */
   settings?: Record<string, unknown>;
   /** AWS files to write; `false` writes none. `viaEnv` sets AWS_CONFIG_FILE/AWS_SHARED_CREDENTIALS_FILE. */
@@ -282,9 +287,9 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
 
 /** Starts the double (unless given), code-server with the extension, and the browser. */
 export async function startEditor(options: StartEditorOptions = {}): Promise<Editor> {
-  const extensionPath = options.extensionPath ?? process.env.AWS_SESSIONS_E2E_EXTENSION_PATH ?? REPO_ROOT;
-  const pkg = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as { main?: string };
-  if (pkg.main && !existsSync(join(extensionPath, pkg.main))) {
+  const extensionPath = options.extensionPath === false ? undefined : (options.extensionPath ?? process.env.AWS_SESSIONS_E2E_EXTENSION_PATH ?? REPO_ROOT);
+  const pkg = extensionPath ? (JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as { main?: string }) : {};
+  if (extensionPath && pkg.main && !existsSync(join(extensionPath, pkg.main))) {
     throw new Error(`${join(extensionPath, pkg.main)} is missing: build first (node esbuild.config.mjs)`);
   }
   const ownsDouble = options.localAws === undefined;
@@ -320,6 +325,7 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       root,
       home,
       userDataDir,
+      extensionsDir: options.extensionsDir,
       workspace,
       env,
       echo: process.env.E2E_ECHO === '1',
@@ -327,7 +333,7 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
     cleanups.unshift(() => server.stop());
     const browser = await launchBrowser();
     cleanups.unshift(() => browser.close().catch(() => undefined));
-    const url = server.url({ payload: developmentPayload(server, { extensionPath }) });
+    const url = extensionPath ? server.url({ payload: developmentPayload(server, { extensionPath }) }) : server.url();
     const { page } = await openWorkbench(browser, url, { viewport: options.viewport, timeoutMs: options.timeoutMs ?? 90_000 });
     // The extension host and the extensions are up when the activity bar shows our container.
     const terminalDir = join(root, 'terminal');

@@ -68,7 +68,8 @@ export class SdkStsGateway implements StsGateway {
         ? { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }
         : () => Promise.reject(new Error('this STS call is unsigned')),
       maxAttempts: 3,
-      requestHandler: { connectionTimeout: 5000, requestTimeout: this.options.requestTimeoutMs ?? 20000 },
+      // throwOnRequestTimeout: without it this SDK only logs a warning and waits forever for a hung endpoint.
+      requestHandler: { connectionTimeout: 5000, requestTimeout: this.options.requestTimeoutMs ?? 20000, throwOnRequestTimeout: true },
     });
     return { sdk, client, endpoint };
   }

@@ -37,7 +37,20 @@ export async function readIfExists(p: string): Promise<Buffer | undefined> {
   }
 }
 
+/** The target changed since it was read (another program wrote it): read again and redo the edit. */
+export class ConcurrentChangeError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} was changed by another program while it was being edited`);
+    this.name = 'ConcurrentChangeError';
+  }
+}
+
 export interface AtomicWriteOptions {
+  /**
+   * What the target held when it was read (undefined: it did not exist). Checked just before the
+   * rename: a program that does not take our lock and wrote meanwhile is not overwritten.
+   */
+  expected?: { bytes: Buffer | undefined };
   /** Mode of a file we create (default 0600). */
   newMode?: number;
   /** Mode of folders we create (default 0700). */
@@ -65,6 +78,11 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
       await fd.sync();
     } finally {
       await fd.close();
+    }
+    if (options.expected) {
+      const now = await readIfExists(real);
+      const before = options.expected.bytes;
+      if (now === undefined ? before !== undefined : before === undefined || !now.equals(before)) throw new ConcurrentChangeError(real);
     }
     await fs.rename(tmp, real);
   } catch (err) {

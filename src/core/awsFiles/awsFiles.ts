@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LockRunner } from '../fileLock';
-import { readIfExists, resolveSymlinks, writeFileAtomic } from './atomicFile';
+import { ConcurrentChangeError, readIfExists, resolveSymlinks, writeFileAtomic } from './atomicFile';
 import { decodeUtf8, IniDocument, IniParseError } from './iniEdit';
 import {
   applyOwned,
@@ -66,6 +66,18 @@ export function expandPath(p: string, env: Readonly<Record<string, string | unde
   return path.resolve(cwd, home);
 }
 
+/** Redo a read-edit-write when a program outside our lock wrote the file in between (a few times). */
+async function retryOnConcurrentChange<T>(edit: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await edit();
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError) || i >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * i));
+    }
+  }
+}
+
 export class AwsFiles {
   readonly credentialsPath: string;
   readonly configPath: string;
@@ -100,31 +112,35 @@ export class AwsFiles {
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) values[k] = v;
     const p = this.pathOf(file);
-    return this.lock(async () => {
-      const bytes = await readIfExists(p);
-      const text = bytes ? this.decode(bytes, p) : '';
-      const { text: next, owned } = this.wrap(p, () => applyOwned(text, file, profile, values, previousOwned, p));
-      if (!bytes) owned.createdFile = true;
-      if (!bytes || next !== text) await writeFileAtomic(p, next);
-      return owned;
-    });
+    return this.lock(() =>
+      retryOnConcurrentChange(async () => {
+        const bytes = await readIfExists(p);
+        const text = bytes ? this.decode(bytes, p) : '';
+        const { text: next, owned } = this.wrap(p, () => applyOwned(text, file, profile, values, previousOwned, p));
+        if (!bytes) owned.createdFile = true;
+        if (!bytes || next !== text) await writeFileAtomic(p, next, { expected: { bytes } });
+        return owned;
+      }),
+    );
   }
 
   /** Undo an apply: keys still holding what we wrote, our header if now empty, our file if now empty. */
   revert(owned: OwnedKeys): Promise<RevertSummary> {
     const p = this.pathOf(owned.file);
-    return this.lock(async () => {
-      const bytes = await readIfExists(p);
-      if (!bytes) return { keptKeys: [], sectionRemoved: true };
-      const text = this.decode(bytes, p);
-      const result = this.wrap(p, () => revertOwned(text, owned));
-      if (owned.createdFile && result.text.length === 0) {
-        await fs.unlink(await resolveSymlinks(p));
-      } else if (result.text !== text) {
-        await writeFileAtomic(p, result.text);
-      }
-      return { keptKeys: result.keptKeys, sectionRemoved: result.sectionRemoved };
-    });
+    return this.lock(() =>
+      retryOnConcurrentChange(async () => {
+        const bytes = await readIfExists(p);
+        if (!bytes) return { keptKeys: [], sectionRemoved: true };
+        const text = this.decode(bytes, p);
+        const result = this.wrap(p, () => revertOwned(text, owned));
+        if (owned.createdFile && result.text.length === 0) {
+          await fs.unlink(await resolveSymlinks(p));
+        } else if (result.text !== text) {
+          await writeFileAtomic(p, result.text, { expected: { bytes } });
+        }
+        return { keptKeys: result.keptKeys, sectionRemoved: result.sectionRemoved };
+      }),
+    );
   }
 
   /** Profile names from both files (credentials first, then config), without duplicates. */

@@ -1,5 +1,5 @@
 /** IAM Role Chained sessions: the assumer session's credentials (any type, any depth) → STS AssumeRole (1 h). */
-import { ValidationError } from '../errors';
+import { SessionError, ValidationError } from '../errors';
 import type { AwsCredentials, IamRoleChainedSession } from '../model';
 import { defaultRoleSessionName } from '../validation';
 import { asSession, Problems, trimmed } from './roleCommon';
@@ -28,6 +28,9 @@ const fields: readonly FieldSpec[] = [
     rule: 'sessionRef',
   },
 ];
+
+/** AWS error codes meaning "these signing credentials are not (or no longer) valid". */
+const REFUSED_CREDENTIALS = new Set(['InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException']);
 
 export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   kind: 'iamRoleChained',
@@ -72,9 +75,21 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {
-    const assumer = await ctx.credentialsOf(session.assumerSessionId);
     const roleSessionName = session.roleSessionName ?? defaultRoleSessionName(session.alias);
-    const credentials = await asSession(session.alias, () => ctx.sts.assumeRole({ credentials: assumer, region: session.region, roleArn: session.roleArn, roleSessionName }));
+    const assumeWith = (assumer: AwsCredentials) =>
+      asSession(session.alias, () => ctx.sts.assumeRole({ credentials: assumer, region: session.region, roleArn: session.roleArn, roleSessionName }));
+    const assumer = await ctx.credentialsOf(session.assumerSessionId);
+    let credentials: AwsCredentials;
+    try {
+      credentials = await assumeWith(assumer);
+    } catch (error) {
+      // A cached token of the assumer that AWS refuses (revoked, or expired early) is never reused:
+      // drop it and get fresh credentials once (Leapp reuses a revoked-but-unexpired token).
+      if (!(error instanceof SessionError) || !REFUSED_CREDENTIALS.has(error.code ?? '') || !ctx.forgetCredentialsOf) throw error;
+      ctx.logger.warn(`Session "${session.alias}": AWS refused its assumer's credentials (${error.code}); getting fresh ones once.`);
+      await ctx.forgetCredentialsOf(session.assumerSessionId);
+      credentials = await assumeWith(await ctx.credentialsOf(session.assumerSessionId));
+    }
     ctx.logger.info(`Session "${session.alias}": assumed ${session.roleArn} as ${roleSessionName} until ${credentials.expiration?.toISOString()}`);
     return credentials;
   },

@@ -39,6 +39,8 @@ export interface GenerateContext {
   logger: Logger;
   /** Credentials of another session (an assumer), shared with concurrent callers: one MFA prompt. */
   credentialsOf(sessionId: string): Promise<AwsCredentials>;
+  /** Drop what is cached for another session (AWS refused its credentials), so credentialsOf asks afresh. */
+  forgetCredentialsOf?(sessionId: string): Promise<void>;
   /** Gets a SAMLResponse from the IdP (browser window or pasted); absent where no UI exists. */
   saml?: SamlCapture;
   /** Cached credentials are reused only while valid this much longer (rotation asks for fresh ones). */

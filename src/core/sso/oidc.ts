@@ -83,7 +83,7 @@ export class SdkOidcGateway implements OidcGateway {
   private async call<T>(region: string, action: string, run: (sdk: Awaited<ReturnType<typeof loadSdk>>, client: InstanceType<Awaited<ReturnType<typeof loadSdk>>['SSOOIDCClient']>) => Promise<T>): Promise<T> {
     const sdk = await loadSdk();
     const endpoint = this.endpoint(region);
-    const client = new sdk.SSOOIDCClient({ region, endpoint, maxAttempts: 2, requestHandler: { connectionTimeout: 5000, requestTimeout: 20000 } });
+    const client = new sdk.SSOOIDCClient({ region, endpoint, maxAttempts: 2, requestHandler: { connectionTimeout: 5000, requestTimeout: 20000, throwOnRequestTimeout: true } }); // without the flag the SDK only warns and waits
     try {
       return await run(sdk, client);
     } catch (error) {
