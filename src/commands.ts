@@ -39,7 +39,20 @@ export function report(deps: Pick<CommandDeps, 'logger' | 'showLog'>, what: stri
 }
 
 /** Commands registered elsewhere (profileCommands.ts). */
-type OwnCommandId = Exclude<CommandId, typeof Commands.addProfile | typeof Commands.renameProfile | typeof Commands.deleteProfile | typeof Commands.inspectSamlAssertion | SsoCommandId>;
+type OwnCommandId = Exclude<
+  CommandId,
+  | typeof Commands.addProfile
+  | typeof Commands.renameProfile
+  | typeof Commands.deleteProfile
+  | typeof Commands.inspectSamlAssertion
+  | SsoCommandId
+  // consoleCommands.ts, doctorCommands.ts, importCommands.ts
+  | typeof Commands.openConsole
+  | typeof Commands.copyConsoleUrl
+  | typeof Commands.diagnose
+  | typeof Commands.doctorFix
+  | typeof Commands.importProfiles
+>;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { service } = deps;

@@ -34,6 +34,11 @@ import { BrowserSamlCapture } from './platform/samlBrowser';
 import { samlBrowserPath } from './platform/settings';
 import { askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { seedDemoSessions } from './demoSeed';
+import { ConsoleSignIn } from './core/console/consoleSignIn';
+import { registerConsoleCommands } from './consoleCommands';
+import { consoleSessionDuration } from './platform/settings';
+import { registerDoctorCommands } from './doctorCommands';
+import { registerImportCommands } from './importCommands';
 import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
 import { SsoService } from './core/sso/ssoService';
@@ -84,14 +89,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
 
   let shimPath = '';
   const secrets = new VsCodeSecretVault(context.secrets);
+  const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) });
+  const prompter = new VsCodePrompter();
   // Created below; SessionService asks it for the role credentials of IAM Identity Center sessions.
   let sso: SsoService | undefined;
   const service = new SessionService({
     state,
     secrets,
     sso: { roleCredentials: (session) => sso!.roleCredentials(session) },
-    sts: new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) }),
-    prompter: new VsCodePrompter(),
+    sts,
+    prompter,
     clock: systemClock,
     logger,
     delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => shimPath) }),
@@ -170,6 +177,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       profiles,
       signInUrls,
       report: async (what, error) => report({ logger, showLog: () => channel.show() }, what, error),
+    }),
+  );
+  const report7 = async (what: string, error: unknown) => report({ logger, showLog: () => channel.show() }, what, error);
+  const signIn = new ConsoleSignIn({
+    service,
+    secrets,
+    sts,
+    prompter,
+    clock: systemClock,
+    logger,
+    fetch: (url, init) => fetch(url, init),
+    hostOverrides: () => ({ federationEndpoint: process.env[EnvOverrides.federationEndpoint], consoleEndpoint: process.env[EnvOverrides.consoleEndpoint] }),
+    sessionDurationSeconds: consoleSessionDuration,
+  });
+  context.subscriptions.push(
+    ...registerConsoleCommands({ service, signIn, report: report7 }),
+    ...registerDoctorCommands({
+      service,
+      logger,
+      terminalCollection: context.environmentVariableCollection,
+      stsUrl: () => resolveEndpoint('sts', endpointSettings(), process.env) ?? 'https://sts.amazonaws.com',
+      report: report7,
+    }),
+    ...registerImportCommands({
+      service,
+      files,
+      clock: systemClock,
+      logger,
+      createIntegration: async (item) => void (await ssoService.addIntegration({ alias: item.name, startUrl: item.startUrl, ssoRegion: item.ssoRegion })),
+      report: report7,
     }),
   );
   context.subscriptions.push(

@@ -44,6 +44,13 @@ export const Commands = {
   syncIntegration: 'awsSessions.syncSsoIntegration',
   logoutIntegration: 'awsSessions.logoutSsoIntegration',
   deleteIntegration: 'awsSessions.deleteSsoIntegration',
+  // Issue 7: web console sign-in, credentials doctor, import from ~/.aws.
+  openConsole: 'awsSessions.openConsole',
+  copyConsoleUrl: 'awsSessions.copyConsoleUrl',
+  diagnose: 'awsSessions.diagnoseCredentials',
+  /** Runs one fix of a doctor finding (command link in the report): args `{ fixId, ... }`. */
+  doctorFix: 'awsSessions.doctorFix',
+  importProfiles: 'awsSessions.importFromAwsFiles',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 /** Commands of IAM Identity Center integrations (registered by src/sso/ssoCommands.ts). */
@@ -79,6 +86,8 @@ export const Settings = {
   terminalProfile: 'terminal.profile',
   /** Opt-in: put the credentials themselves into terminals (never persisted). */
   terminalInjectCredentials: 'terminal.injectCredentials',
+  /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
+  consoleSessionDuration: 'console.sessionDurationSeconds',
 } as const;
 
 /** Test hooks read from the environment (never needed by users). */
@@ -91,6 +100,10 @@ export const EnvOverrides = {
   activationLog: 'AWS_SESSIONS_ACTIVATION_LOG',
   /** The local AWS double's ready line, for `npm run demo` to seed sessions from. */
   demoSeed: 'AWS_SESSIONS_DEMO_SEED',
+  /** Base URL of the sign-in (federation) endpoint, e.g. the local double (default: AWS's per partition). */
+  federationEndpoint: 'AWS_SESSIONS_FEDERATION_ENDPOINT',
+  /** Base URL of the web console a sign-in lands on (default: AWS's per partition and region). */
+  consoleEndpoint: 'AWS_SESSIONS_CONSOLE_ENDPOINT',
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */
@@ -168,3 +181,7 @@ export const AWS_SAML_SIGNIN_URLS = [
 ] as const;
 /** Rotation: refresh this long before expiry at least, or 10 % of the lifetime when that is longer. */
 export const ROTATION_MIN_MARGIN_MS = 5 * 60 * 1000;
+/** Web console sign-in: the console session lasts 15 min to 12 h (federation endpoint limits). */
+export const CONSOLE_SESSION_MIN_SECONDS = 900;
+export const CONSOLE_SESSION_MAX_SECONDS = 43200;
+export const CONSOLE_SESSION_DEFAULT_SECONDS = 43200;

@@ -31,3 +31,8 @@ export function defaultDeliveryMode(): DeliveryMode {
   const value = config().get<string>(Settings.deliveryMode);
   return isDeliveryMode(value) ? value : 'credentialsFile';
 }
+
+/** awsSessions.console.sessionDurationSeconds (clamped by the core). */
+export function consoleSessionDuration(): number | undefined {
+  return config().get<number>(Settings.consoleSessionDuration);
+}

@@ -16,6 +16,7 @@ import { ssoControlRoutes } from './ssoControl';
 import { DEFAULT_START_URL, SsoState, type SsoSettings } from './ssoState';
 import { createIdpKeys, createIdpRoutes, samlSignatureCheck, type IdpKeys } from './idp';
 import { totp } from './totp';
+import { createFederationModule, type FederationLog } from './federation';
 import type { ServiceModule } from './types';
 
 export interface LocalAwsOptions {
@@ -65,6 +66,8 @@ export interface LocalAws extends ReadyLine {
   user(name: string): UserInfo;
   /** The current TOTP code of an MFA device. */
   mfaCode(serial: string): string;
+  /** Sign-in tokens issued and console logins made by the federation endpoint (`${endpoint}/federation`). */
+  federationLog(): FederationLog;
   close(): Promise<void>;
 }
 
@@ -84,8 +87,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const sso = new SsoState(options.sso || {}, () => state.now());
   const idpKeys = createIdpKeys();
   const samlChecks = [samlSignatureCheck(idpKeys, () => state.settings.samlSignatureRequired), ...(options.samlChecks ?? [])];
+  const federation = createFederationModule(state);
   const modules = [
     createStsModule(state, { samlChecks }),
+    federation,
     ...(options.modules?.(state) ?? []),
     ...(options.sso === false ? [] : [createSsoPortalModule(state, sso), createSsoOidcModule(sso, () => state.now())]),
   ];
@@ -133,6 +138,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       }
       return totp(u.mfaSecretBase32, state.now());
     },
+    federationLog: () => federation.log(),
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -153,3 +159,4 @@ export { signAssertion, verifyAssertionSignature, type IdpKeys } from './idp';
 export { NodeSha256 } from './sigv4';
 export { totp } from './totp';
 export { SsoState, DEFAULT_START_URL, pkceChallenge, type SsoSettings, type SsoAccount } from './ssoState';
+export type { FederationLog } from './federation';

@@ -23,6 +23,8 @@ export interface IssuedCredentials {
   readonly sourceUser: IamUser | null;
   /** True when MFA was presented when these credentials (or their source) were issued. */
   readonly mfaAuthenticated: boolean;
+  /** AssumeRole signed with role credentials (role chaining): the console refuses SessionDuration. */
+  readonly roleChained?: boolean;
 }
 
 /** Who signed a request. */

@@ -63,7 +63,7 @@ export function createStsModule(state: DoubleState, options: StsOptions = {}): S
   function issue(
     kind: SessionKind,
     durationSeconds: number,
-    identity: { accountId: string; arn: string; userId: string; sourceUser: IamUser | null; mfa: boolean },
+    identity: { accountId: string; arn: string; userId: string; sourceUser: IamUser | null; mfa: boolean; roleChained?: boolean },
   ): { creds: IssuedCredentials; xml: XmlNode } {
     // Whole seconds, so the Expiration on the wire is exactly when the key stops working.
     const expiresAtMs = Math.floor((state.now() + state.lifetimeSeconds(durationSeconds) * 1000) / 1000) * 1000;
@@ -78,6 +78,7 @@ export function createStsModule(state: DoubleState, options: StsOptions = {}): S
       userId: identity.userId,
       sourceUser: identity.sourceUser,
       mfaAuthenticated: identity.mfa,
+      roleChained: identity.roleChained,
     };
     state.remember(creds);
     const xml: XmlNode = {
@@ -173,6 +174,7 @@ export function createStsModule(state: DoubleState, options: StsOptions = {}): S
           userId: assumedRoleId,
           sourceUser: sourceUser(c),
           mfa,
+          roleChained: chaining,
         });
         return {
           Credentials: xml,

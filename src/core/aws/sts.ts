@@ -20,6 +20,11 @@ export interface StsGateway {
     request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
   ): Promise<AwsCredentials>;
   getCallerIdentity(request: Signed): Promise<CallerIdentity>;
+  /**
+   * Signed with an IAM user's long-term keys: credentials of a federated user that can sign in to the
+   * web console (GetSessionToken credentials cannot). Effective permissions: the user's policies ∩ `policy`.
+   */
+  getFederationToken(request: Signed & { name: string; policy: string; durationSeconds: number }): Promise<AwsCredentials>;
   /** Unsigned: the SAML assertion is the proof. */
   assumeRoleWithSaml(request: { region: string; roleArn: string; principalArn: string; samlAssertion: string; durationSeconds?: number }): Promise<AwsCredentials>;
 }
@@ -125,6 +130,13 @@ export class SdkStsGateway implements StsGateway {
           DurationSeconds: request.durationSeconds,
         }),
       );
+      return toCredentials(out.Credentials);
+    });
+  }
+
+  getFederationToken(request: Signed & { name: string; policy: string; durationSeconds: number }): Promise<AwsCredentials> {
+    return this.call('GetFederationToken', request, async (sdk, client) => {
+      const out = await client.send(new sdk.GetFederationTokenCommand({ Name: request.name, Policy: request.policy, DurationSeconds: request.durationSeconds }));
       return toCredentials(out.Credentials);
     });
   }

@@ -143,6 +143,21 @@ export class AwsFiles {
     );
   }
 
+  /**
+   * Replace a whole file's text, only if it still is exactly `expected` (what a preview showed), after
+   * copying those bytes to `backupPath` (0600). Returns false, writing nothing, when the file changed.
+   */
+  replaceIfUnchanged(file: AwsFileKind, expected: string, next: string, backupPath: string): Promise<boolean> {
+    const p = this.pathOf(file);
+    return this.lock(async () => {
+      const bytes = await readIfExists(p);
+      if (!bytes || this.decode(bytes, p) !== expected) return false;
+      await fs.writeFile(backupPath, bytes, { mode: 0o600, flag: 'wx' });
+      await writeFileAtomic(p, next);
+      return true;
+    });
+  }
+
   /** Profile names from both files (credentials first, then config), without duplicates. */
   async listProfiles(): Promise<string[]> {
     const names = new Set<string>();

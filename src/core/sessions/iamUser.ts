@@ -24,11 +24,32 @@ const fields: readonly FieldSpec[] = [
   },
 ];
 
+/** A session policy allowing everything: the federated user then has exactly what the IAM user's own policies grant. */
+export const FEDERATION_PASS_THROUGH_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+
+/** GetFederationToken's Name: 2–32 of [\w+=,.@-]. */
+export function federatedUserName(alias: string): string {
+  const name = alias.replace(/[^\w+=,.@-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32);
+  return name.length >= 2 ? name : `aws-sessions-${name}`.slice(0, 32);
+}
+
+async function longTermKeys(session: IamUserSession, ctx: GenerateContext): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const [accessKeyId, secretAccessKey] = await Promise.all([
+    ctx.secrets.get(SecretKeys.accessKeyId(session.id)),
+    ctx.secrets.get(SecretKeys.secretAccessKey(session.id)),
+  ]);
+  if (!accessKeyId || !secretAccessKey) {
+    throw new SessionError(session.alias, 'its access key is missing from secret storage.', 'Edit the session and enter the access key ID and secret again.');
+  }
+  return { accessKeyId, secretAccessKey };
+}
+
 export const iamUserType: SessionTypeModule<IamUserSession> = {
   kind: 'iamUser',
   label: 'IAM User',
   fields,
   secretFields: ['accessKeyId', 'secretAccessKey'],
+  userCredentials: true,
 
   fromForm(values, base, existing, storedSecrets): SaveResult<IamUserSession> {
     const problems: FieldProblem[] = [];
@@ -74,13 +95,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
       ctx.logger.debug(`Session "${session.alias}": reusing the cached session token until ${cached.expiration.toISOString()}`);
       return cached;
     }
-    const [accessKeyId, secretAccessKey] = await Promise.all([
-      ctx.secrets.get(SecretKeys.accessKeyId(session.id)),
-      ctx.secrets.get(SecretKeys.secretAccessKey(session.id)),
-    ]);
-    if (!accessKeyId || !secretAccessKey) {
-      throw new SessionError(session.alias, 'its access key is missing from secret storage.', 'Edit the session and enter the access key ID and secret again.');
-    }
+    const { accessKeyId, secretAccessKey } = await longTermKeys(session, ctx);
     let tokenCode: string | undefined;
     if (session.mfaSerial) {
       tokenCode = await ctx.prompter.askMfaCode({ sessionAlias: session.alias, mfaSerial: session.mfaSerial });
@@ -102,5 +117,30 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
     await storeCachedCredentials(ctx.secrets, session.id, credentials);
     ctx.logger.info(`Session "${session.alias}": new session token until ${credentials.expiration?.toISOString()}`);
     return credentials;
+  },
+
+  /**
+   * GetFederationToken with the long-term keys and a pass-through session policy: the only credentials of
+   * an IAM user that can sign in to the console. Not cached (each sign-in gets its own); no MFA (AWS takes none).
+   */
+  async consoleCredentials(session, ctx, durationSeconds): Promise<AwsCredentials> {
+    const { accessKeyId, secretAccessKey } = await longTermKeys(session, ctx);
+    try {
+      const credentials = await ctx.sts.getFederationToken({
+        credentials: { accessKeyId, secretAccessKey },
+        region: session.region,
+        name: federatedUserName(session.alias),
+        policy: FEDERATION_PASS_THROUGH_POLICY,
+        durationSeconds,
+      });
+      ctx.logger.info(`Session "${session.alias}": federation token for the console until ${credentials.expiration?.toISOString()}`);
+      return credentials;
+    } catch (error) {
+      if (error instanceof AwsCallError) {
+        const fix = error.code === 'AccessDenied' ? 'Allow sts:GetFederationToken to this IAM user (console sign-in needs it), then try again.' : error.fix;
+        throw new SessionError(session.alias, error.message, fix, { cause: error, code: error.code });
+      }
+      throw error;
+    }
   },
 };

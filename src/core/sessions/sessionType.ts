@@ -77,6 +77,14 @@ export interface SessionTypeModule<S extends Session = Session> {
   dependsOn?(session: S): string | undefined;
   /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
   describe?(session: S, state: PersistedState): SessionDescription;
+  /**
+   * Credentials that can sign in to the web console, for types whose own credentials cannot (an IAM
+   * User's GetSessionToken credentials cannot; GetFederationToken's can). Absent: the session's own.
+   * The console session then lasts as long as these credentials (`durationSeconds`).
+   */
+  consoleCredentials?(session: S, ctx: GenerateContext, durationSeconds: number): Promise<AwsCredentials>;
+  /** True when this type's credentials are an IAM user's, so a role assumed with them is not role chaining. */
+  readonly userCredentials?: boolean;
 }
 
 /** Facts about a session beyond alias, profile and region. */

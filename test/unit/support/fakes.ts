@@ -106,6 +106,11 @@ export class FakeSts implements StsGateway {
     if (this.failWith) throw this.failWith;
     return this.issue(this.roleLifetimeMs);
   }
+  async getFederationToken(r: { credentials: AwsCredentials; name: string; policy: string; durationSeconds: number }) {
+    this.calls.push({ action: 'GetFederationToken', signer: r.credentials.accessKeyId, durationSeconds: r.durationSeconds });
+    if (this.failWith) throw this.failWith;
+    return this.issue(r.durationSeconds * 1000);
+  }
   async getCallerIdentity(r: { credentials: AwsCredentials }): Promise<CallerIdentity> {
     this.calls.push({ action: 'GetCallerIdentity', signer: r.credentials.accessKeyId });
     return { arn: 'arn:aws:iam::111111111111:user/test', account: '111111111111', userId: 'AIDA' };

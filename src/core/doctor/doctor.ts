@@ -1,0 +1,238 @@
+/**
+ * The credentials doctor: "why does my tool say Unable to locate credentials (or use the wrong
+ * account)?" Follows the SDK provider chain in its order — environment keys, web identity, the shared
+ * files (the profile chosen by AWS_PROFILE / AWS_DEFAULT_PROFILE, and within it role_arn, SSO, keys,
+ * credential_process) — for the integrated terminal and the workspace, then machine-wide pitfalls:
+ * long-term keys in the credentials file, clock skew against STS, sudo/HOME. Pure over its input.
+ */
+import { expandPath } from '../awsFiles/awsFiles';
+import { decodeUtf8, IniDocument, IniParseError } from '../awsFiles/iniEdit';
+import { indexProfiles, mergedValues, type IndexedProfile, type ProfileIndex } from '../awsFiles/profileIndex';
+import { checkCredentialProcess } from './processCheck';
+import { maskKeyId, type DoctorEnvironment, type DoctorInput, type Finding, type ManagedProfile, type Scope } from './types';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Files {
+  configPath: string;
+  credentialsPath: string;
+  index?: ProfileIndex;
+  findings: Finding[];
+}
+
+const SKEW_WARN_S = 60;
+const SKEW_ERROR_S = 300;
+
+async function loadFiles(env: DoctorEnvironment, scopeEnv: Env, scope: Scope): Promise<Files> {
+  const home = scopeEnv.HOME || env.homeDir;
+  const pick = (name: string, fallback: string) => (scopeEnv[name] ? expandPath(scopeEnv[name]!, scopeEnv, home, env.cwd) : `${home}/.aws/${fallback}`);
+  const files: Files = { configPath: pick('AWS_CONFIG_FILE', 'config'), credentialsPath: pick('AWS_SHARED_CREDENTIALS_FILE', 'credentials'), findings: [] };
+  const docs: Partial<Record<'config' | 'credentials', IniDocument>> = {};
+  for (const [kind, path, variable] of [
+    ['config', files.configPath, 'AWS_CONFIG_FILE'],
+    ['credentials', files.credentialsPath, 'AWS_SHARED_CREDENTIALS_FILE'],
+  ] as const) {
+    const text = await env.readFile(path);
+    if (text === undefined) {
+      if (scopeEnv[variable]) {
+        files.findings.push({ code: 'file-var-missing', severity: 'error', scope, title: `${variable} names a file that does not exist`, detail: `${variable}=${scopeEnv[variable]} → ${path} is missing, so every profile of that file is missing too.`, fix: { id: 'openTerminalSettings', label: 'Terminal environment settings' } });
+      }
+      continue;
+    }
+    try {
+      docs[kind] = IniDocument.parse(decodeUtf8(Buffer.from(text, 'utf8')));
+    } catch (error) {
+      if (!(error instanceof IniParseError)) throw error;
+      files.findings.push({ code: 'file-unparseable', severity: 'error', scope, title: `The AWS CLI cannot read ${path}`, detail: `${error.withFile(path).message}. The CLI then refuses every profile ("Unable to parse config file").`, fix: { id: 'openFile', label: `Open ${kind} file`, arg: path } });
+    }
+    if (scopeEnv[variable]) files.findings.push({ code: 'file-var', severity: 'info', scope, title: `${variable} moves the ${kind} file`, detail: `Tools in this scope read ${path}, not ${home}/.aws/${kind}.` });
+  }
+  files.index = indexProfiles(docs.credentials, docs.config);
+  return files;
+}
+
+function chosenProfile(scopeEnv: Env, scope: Scope, contributed: Env | undefined): { name: string; source: string; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const p = scopeEnv.AWS_PROFILE?.trim();
+  const d = scopeEnv.AWS_DEFAULT_PROFILE?.trim();
+  if (p && d && p !== d) {
+    findings.push({ code: 'profile-vars-differ', severity: 'warning', scope, title: 'AWS_PROFILE and AWS_DEFAULT_PROFILE disagree', detail: `AWS_PROFILE=${p} and AWS_DEFAULT_PROFILE=${d}: the AWS CLI and the SDKs use ${p}; older tools read AWS_DEFAULT_PROFILE and use ${d}. Unset one.` });
+  }
+  if (p) return { name: p, source: contributed?.AWS_PROFILE === p ? 'AWS_PROFILE, set by AWS Sessions for terminals' : 'AWS_PROFILE', findings };
+  if (d) {
+    findings.push({ code: 'default-profile-var', severity: 'info', scope, title: 'AWS_DEFAULT_PROFILE chooses the profile', detail: `AWS_DEFAULT_PROFILE=${d} is read by the AWS CLI, but not by the JavaScript SDK v3, which uses [default]. Prefer AWS_PROFILE.` });
+    return { name: d, source: 'AWS_DEFAULT_PROFILE', findings };
+  }
+  return { name: 'default', source: 'no AWS_PROFILE: the default profile', findings };
+}
+
+function expiryOf(values: Record<string, string>): Date | undefined {
+  for (const key of ['aws_expiration', 'x_security_token_expires', 'aws_credential_expiration', 'expiration']) {
+    const t = values[key] ? Date.parse(values[key]) : NaN;
+    if (!Number.isNaN(t)) return new Date(t);
+  }
+  return undefined;
+}
+
+async function profileFindings(input: DoctorInput, files: Files, name: string, source: string, scope: Scope, scopeEnv: Env, depth = 0): Promise<Finding[]> {
+  const env = input.environment;
+  const out: Finding[] = [];
+  const managed = input.managed.find((m) => m.profile === name);
+  const profile: IndexedProfile | undefined = files.index?.profiles.get(name);
+  const where = `${files.credentialsPath} / ${files.configPath}`;
+  const startFix = (m: ManagedProfile) => ({ id: 'startSession' as const, label: `Start "${m.alias}"`, arg: m.sessionId });
+  if (!profile) {
+    if (managed && managed.status !== 'active') {
+      out.push({ code: 'managed-inactive', severity: 'error', scope, title: `Profile "${name}" belongs to session "${managed.alias}", which is ${managed.status}`, detail: `Nothing provides credentials for "${name}" until the session is started (it writes them into ${files.credentialsPath}).`, fix: startFix(managed) });
+    } else if (name === 'default') {
+      out.push({ code: 'no-credentials', severity: 'error', scope, title: 'Unable to locate credentials', detail: `No environment keys, no AWS_PROFILE, and no [default] profile in ${where}. Start a session on the "default" profile, or set AWS_PROFILE to a profile that exists.`, fix: input.managed.length ? { id: 'switchTerminalProfile', label: 'Choose the terminal profile' } : { id: 'addSession', label: 'Add a session' } });
+    } else {
+      out.push({ code: 'profile-missing', severity: 'error', scope, title: `The config profile (${name}) could not be found`, detail: `${source} names "${name}", which is in neither ${where}.`, fix: { id: 'switchTerminalProfile', label: 'Choose the terminal profile' } });
+    }
+    return out;
+  }
+  const v = mergedValues(profile);
+  const label = `Profile "${name}" (${source})`;
+  if (v.role_arn) {
+    if (v.source_profile) {
+      out.push({ code: 'role-profile', severity: 'info', scope, title: `${label} assumes ${v.role_arn}`, detail: `with the credentials of profile "${v.source_profile}"${v.mfa_serial ? `, asking for an MFA code of ${v.mfa_serial}` : ''}.` });
+      if (depth < 5 && v.source_profile !== name) out.push(...(await profileFindings(input, files, v.source_profile, `source_profile of "${name}"`, scope, scopeEnv, depth + 1)));
+    } else if (v.credential_source) {
+      out.push({ code: 'role-credential-source', severity: 'info', scope, title: `${label} assumes ${v.role_arn} with ${v.credential_source} credentials`, detail: 'Those exist only on EC2, in ECS or with environment keys.' });
+    } else if (!v.web_identity_token_file) {
+      out.push({ code: 'role-without-source', severity: 'error', scope, title: `${label} has role_arn but no source_profile or credential_source`, detail: 'The AWS CLI refuses it: add source_profile.', fix: { id: 'openFile', label: 'Open config file', arg: files.configPath } });
+    }
+    return out;
+  }
+  if (v.sso_session || v.sso_start_url) {
+    out.push({ code: 'sso-profile', severity: 'info', scope, title: `${label} uses IAM Identity Center`, detail: `Its token comes from "aws sso login${name === 'default' ? '' : ` --profile ${name}`}"; when it has expired tools say the token is expired or missing.` });
+    return out;
+  }
+  if (v.aws_access_key_id) {
+    const temporary = !!(v.aws_session_token || v.aws_security_token);
+    if (managed) {
+      const left = managed.expiration ? Date.parse(managed.expiration) - env.now() : NaN;
+      if (managed.status !== 'active' || left <= 0) {
+        out.push({ code: 'managed-expired', severity: 'error', scope, title: `${label}: the credentials of session "${managed.alias}" are ${managed.status === 'active' ? 'expired' : managed.status}`, detail: 'Tools get ExpiredToken or InvalidClientTokenId errors until it is started again.', fix: startFix(managed) });
+      } else {
+        out.push({ code: 'managed-active', severity: 'ok', scope, title: `${label}: session "${managed.alias}" is active`, detail: `Temporary key ${maskKeyId(v.aws_access_key_id)} valid for ${Math.round(left / 60000)} more minutes.` });
+      }
+    } else if (temporary) {
+      const expiry = expiryOf(v);
+      if (expiry && expiry.getTime() <= env.now()) {
+        out.push({ code: 'file-keys-expired', severity: 'error', scope, title: `${label}: its temporary credentials expired at ${expiry.toISOString()}`, detail: `Key ${maskKeyId(v.aws_access_key_id)} was written by another tool; refresh it with that tool, or import the profile.`, fix: { id: 'importProfiles', label: 'Import from ~/.aws' } });
+      } else {
+        out.push({ code: 'file-keys-temporary', severity: 'info', scope, title: `${label}: temporary key ${maskKeyId(v.aws_access_key_id)} from another tool`, detail: expiry ? `Valid until ${expiry.toISOString()}.` : 'Its expiry is not written down; ExpiredToken errors mean it ran out.' });
+      }
+    } else {
+      out.push({ code: 'profile-long-term-keys', severity: 'warning', scope, title: `${label}: long-term key ${maskKeyId(v.aws_access_key_id)} in a plain file`, detail: 'Anyone who can read the file has the key, with no expiry.', fix: { id: 'importProfiles', label: 'Move it into secret storage (Import)' } });
+    }
+    if (!v.aws_secret_access_key) out.push({ code: 'profile-keys-incomplete', severity: 'error', scope, title: `${label}: aws_access_key_id without aws_secret_access_key`, detail: 'The SDKs report partial credentials.', fix: { id: 'openFile', label: 'Open credentials file', arg: files.credentialsPath } });
+    return out;
+  }
+  if (v.credential_process) {
+    out.push(await checkCredentialProcess(env, v.credential_process, label, scope, scopeEnv));
+    return out;
+  }
+  if (managed && managed.status !== 'active') {
+    out.push({ code: 'managed-inactive', severity: 'error', scope, title: `${label} belongs to session "${managed.alias}", which is ${managed.status}`, detail: `The profile has no credentials until the session is started (it writes them into ${files.credentialsPath}).`, fix: startFix(managed) });
+    return out;
+  }
+  out.push({ code: 'profile-without-credentials', severity: 'error', scope, title: `${label} provides no credentials`, detail: `It has ${Object.keys(v).join(', ') || 'no keys'}, but no keys, role_arn, sso_session or credential_process: "Unable to locate credentials".`, fix: managed ? startFix(managed) : { id: 'openFile', label: 'Open config file', arg: files.configPath } });
+  return out;
+}
+
+async function scopeFindings(input: DoctorInput, scope: 'terminal' | 'workspace', scopeEnv: Env, files: Files): Promise<Finding[]> {
+  const out: Finding[] = [...files.findings];
+  const id = scopeEnv.AWS_ACCESS_KEY_ID;
+  const profileVar = scopeEnv.AWS_PROFILE;
+  if (id) {
+    if (!scopeEnv.AWS_SECRET_ACCESS_KEY) {
+      out.push({ code: 'env-keys-incomplete', severity: 'error', scope, title: 'AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY', detail: 'The SDKs report partial credentials; unset AWS_ACCESS_KEY_ID or set both.', fix: { id: 'openTerminalSettings', label: 'Terminal environment settings' } });
+    } else {
+      out.push({
+        code: 'env-keys-shadow',
+        severity: 'warning',
+        scope,
+        title: `Environment keys (${maskKeyId(id)}) come first in the chain`,
+        detail: profileVar
+          ? `The AWS CLI and boto3 use AWS_ACCESS_KEY_ID even though AWS_PROFILE=${profileVar} is set (wrong account?); the JavaScript SDK v3 uses the profile instead. Unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.`
+          : 'Every profile is ignored while they are set. Unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to use profiles.',
+        fix: { id: 'openTerminalSettings', label: 'Terminal environment settings' },
+      });
+      return out;
+    }
+  }
+  if (scopeEnv.AWS_WEB_IDENTITY_TOKEN_FILE && scopeEnv.AWS_ROLE_ARN) {
+    const token = await input.environment.readFile(scopeEnv.AWS_WEB_IDENTITY_TOKEN_FILE);
+    out.push(
+      token === undefined
+        ? { code: 'web-identity-missing', severity: 'error', scope, title: 'AWS_WEB_IDENTITY_TOKEN_FILE does not exist', detail: `${scopeEnv.AWS_WEB_IDENTITY_TOKEN_FILE} is missing; the SDK fails before it looks at profiles.` }
+        : { code: 'web-identity', severity: 'info', scope, title: `Web identity assumes ${scopeEnv.AWS_ROLE_ARN}`, detail: 'AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN come before every profile.' },
+    );
+    return out;
+  }
+  const chosen = chosenProfile(scopeEnv, scope, scope === 'terminal' ? input.environment.terminalContributed : undefined);
+  out.push(...chosen.findings);
+  out.push(...(await profileFindings(input, files, chosen.name, chosen.source, scope, scopeEnv)));
+  const region = scopeEnv.AWS_REGION || scopeEnv.AWS_DEFAULT_REGION || (files.index?.profiles.get(chosen.name) && mergedValues(files.index.profiles.get(chosen.name)!).region);
+  if (!region) out.push({ code: 'no-region', severity: 'warning', scope, title: 'No region', detail: `Neither AWS_REGION, AWS_DEFAULT_REGION nor a region in profile "${chosen.name}": tools say "You must specify a region".` });
+  return out;
+}
+
+function machineFindings(env: DoctorEnvironment, workspaceEnv: Env): Finding[] {
+  const out: Finding[] = [];
+  if (workspaceEnv.SUDO_USER) {
+    out.push({ code: 'sudo', severity: 'warning', scope: 'machine', title: `Running under sudo (from ${workspaceEnv.SUDO_USER})`, detail: `HOME is ${workspaceEnv.HOME ?? '(unset)'}: tools read ${workspaceEnv.HOME ?? env.homeDir}/.aws, not ${workspaceEnv.SUDO_USER}'s. Use "sudo -E" or run without sudo.` });
+  } else if (env.uid === 0) {
+    out.push({ code: 'root', severity: 'info', scope: 'machine', title: 'VS Code runs as root', detail: `Tools read ${env.homeDir}/.aws; a terminal opened with "sudo" elsewhere would not.` });
+  }
+  if (!workspaceEnv.HOME) out.push({ code: 'home-unset', severity: 'error', scope: 'machine', title: 'HOME is not set', detail: 'The AWS CLI cannot find ~/.aws; set HOME or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.' });
+  else if (workspaceEnv.HOME !== env.homeDir) out.push({ code: 'home-mismatch', severity: 'warning', scope: 'machine', title: 'HOME differs from the account home', detail: `HOME=${workspaceEnv.HOME} but this account's home is ${env.homeDir}: tools read ${workspaceEnv.HOME}/.aws.` });
+  return out;
+}
+
+function longTermKeyFindings(files: Files, managed: readonly ManagedProfile[]): Finding[] {
+  const names: string[] = [];
+  for (const p of files.index?.profiles.values() ?? []) {
+    const v = p.credentials?.values;
+    if (v?.aws_access_key_id && !v.aws_session_token && !v.aws_security_token && !managed.some((m) => m.profile === p.name)) names.push(`${p.name} (${maskKeyId(v.aws_access_key_id)})`);
+  }
+  if (names.length === 0) return [];
+  return [{ code: 'long-term-keys', severity: 'warning', scope: 'machine', title: `${names.length} long-term key${names.length > 1 ? 's' : ''} in ${files.credentialsPath}`, detail: `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}: plain-text keys without expiry. Import moves them into VS Code's secret storage and, if you confirm, out of the file (a backup is kept).`, fix: { id: 'importProfiles', label: 'Import from ~/.aws' } }];
+}
+
+async function clockFinding(env: DoctorEnvironment): Promise<Finding> {
+  const date = await env.stsDate();
+  if (!date) return { code: 'clock-unknown', severity: 'info', scope: 'machine', title: 'Clock skew not checked', detail: 'STS could not be reached to compare clocks.' };
+  const skew = Math.round((env.now() - date.getTime()) / 1000);
+  const text = `This machine's clock is ${Math.abs(skew)} s ${skew >= 0 ? 'ahead of' : 'behind'} STS.`;
+  if (Math.abs(skew) >= SKEW_ERROR_S) return { code: 'clock-skew', severity: 'error', scope: 'machine', title: 'Clock skew breaks request signatures', detail: `${text} AWS refuses signatures more than 5 minutes off ("Signature expired" / SignatureDoesNotMatch). Sync the clock (NTP).` };
+  if (Math.abs(skew) >= SKEW_WARN_S) return { code: 'clock-skew', severity: 'warning', scope: 'machine', title: 'The clock drifts', detail: `${text} Beyond 5 minutes AWS refuses signatures.` };
+  return { code: 'clock-ok', severity: 'ok', scope: 'machine', title: 'Clock in sync with STS', detail: text };
+}
+
+export async function diagnose(input: DoctorInput): Promise<Finding[]> {
+  const env = input.environment;
+  const findings: Finding[] = [];
+  const seenPaths = new Set<string>();
+  const workspaceEnv = env.envs.workspace ?? {};
+  for (const scope of ['terminal', 'workspace'] as const) {
+    const scopeEnv = env.envs[scope];
+    if (!scopeEnv) continue;
+    const files = await loadFiles(env, scopeEnv, scope);
+    findings.push(...(await scopeFindings(input, scope, scopeEnv, files)));
+    if (!seenPaths.has(files.credentialsPath)) {
+      seenPaths.add(files.credentialsPath);
+      findings.push(...longTermKeyFindings(files, input.managed));
+    }
+  }
+  findings.push(...machineFindings(env, workspaceEnv));
+  findings.push(await clockFinding(env));
+  return findings;
+}
+
+const ORDER = { error: 0, warning: 1, info: 2, ok: 3 } as const;
+export function worstFirst(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+}
