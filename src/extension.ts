@@ -143,6 +143,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   void vscode.commands.executeCommand('setContext', ContextKeys.viewMode, mode);
 
   const render = (snapshot: PersistedState) => {
+    service.forgetInactive(snapshot);
     tree.update(snapshot);
     statusBar.update(snapshot);
     void terminal.update(snapshot);
