@@ -67,7 +67,10 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
     api = await extension.activate();
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
+    // Panels left open by earlier suites would be revealed instead of created: start from none.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await sleep(200);
     spied.length = 0;
     const create = vscode.window.createWebviewPanel.bind(vscode.window);
     sandbox.stub(vscode.window, 'createWebviewPanel').callsFake((...args: Parameters<typeof vscode.window.createWebviewPanel>) => {
