@@ -96,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const service = new SessionService({
     state,
     secrets,
-    sso: { roleCredentials: (session) => sso!.roleCredentials(session) },
+    sso: { roleCredentials: (session, options) => sso!.roleCredentials(session, options) },
     sts,
     prompter,
     clock: systemClock,
