@@ -1,7 +1,7 @@
 // One build script for the extension bundle, the CLI, the webview pages and the test bundles.
 // Usage: node esbuild.config.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -119,4 +119,7 @@ if (watch) {
   console.log('esbuild: watching');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  // Node looks up the nearest package.json for every .js it loads; a tiny one in dist/ spares the CLI
+  // (every credential_process call) reading and parsing the extension's large manifest.
+  writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 }

@@ -98,13 +98,22 @@ async function main(): Promise<void> {
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+    const lags: number[] = [];
+    let expected = performance.now() + 20;
+    const sampler = setInterval(() => {
+      const now = performance.now();
+      lags.push(Math.max(0, now - expected));
+      expected = now + 20;
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 20);
     let batches = 0;
     const started = performance.now();
     const report = await sso.sync(integration.id, { onProgress: () => void (batches += 1) });
     const syncMs = performance.now() - started;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    lags.sort((a, b) => a - b);
+    const lag = { p50: lags[Math.floor(lags.length * 0.5)] ?? 0, p99: lags[Math.floor(lags.length * 0.99)] ?? 0, max: lags.at(-1) ?? 0 };
     const stats = (await control(double.endpoint, 'sso/stats')) as { portalCalls: number; throttled: number };
 
     const sessions = (await state.read()).sessions.filter((s): s is AwsSsoSession => s.kind === 'awsSso');
@@ -128,6 +137,7 @@ async function main(): Promise<void> {
       ['final / peak pacing rate', `${limiter.rate.toFixed(1)} / ${limiter.peakRate.toFixed(1)} req/s`],
       ['accounts missing / sessions missing', `${missingAccounts} / ${missingSessions}`],
       ['tree/state batches', String(batches)],
+      ['event-loop lag p50 / p99 / max (this process)', `${lag.p50.toFixed(1)} / ${lag.p99.toFixed(1)} / ${lag.max.toFixed(1)} ms`],
       ['RSS before sync / peak during sync (this process: core + FileStateStore)', `${(rssBefore / 2 ** 20).toFixed(0)} MiB / ${(peakRss / 2 ** 20).toFixed(0)} MiB`],
     ];
     console.log(`SSO sync benchmark: ${ACCOUNTS} accounts × ${ROLES} roles, ${values['latency-ms']} ms latency, throttle ${RPS} rps burst ${BURST}, node ${process.version}`);
@@ -155,6 +165,9 @@ async function main(): Promise<void> {
         missingAccounts,
         missingSessions,
         batches,
+        lagP50Ms: Number(lag.p50.toFixed(1)),
+        lagP99Ms: Number(lag.p99.toFixed(1)),
+        lagMaxMs: Number(lag.max.toFixed(1)),
         rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
         peakRssMiB: Math.round(peakRss / 2 ** 20),
         added: report.added,

@@ -96,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const service = new SessionService({
     state,
     secrets,
-    sso: { roleCredentials: (session) => sso!.roleCredentials(session) },
+    sso: { roleCredentials: (session, options) => sso!.roleCredentials(session, options) },
     sts,
     prompter,
     clock: systemClock,
@@ -143,6 +143,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   void vscode.commands.executeCommand('setContext', ContextKeys.viewMode, mode);
 
   const render = (snapshot: PersistedState) => {
+    service.forgetInactive(snapshot);
     tree.update(snapshot);
     statusBar.update(snapshot);
     void terminal.update(snapshot);

@@ -153,6 +153,12 @@ export function registerSsoCommands(deps: SsoCommandDeps): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand(
+      Commands.editIntegration,
+      guarded('Edit IAM Identity Center integration', async (integration) => {
+        IntegrationFormPanel.show({ extensionUri: deps.extensionUri, sso, logger: deps.logger, defaultRegion: deps.defaultRegion, onAdded: () => undefined }, integration.id);
+      }),
+    ),
+    vscode.commands.registerCommand(
       Commands.loginIntegration,
       guarded('Log in to IAM Identity Center', async (integration) => {
         await runLogin(sso, deps.logger, integration);

@@ -1,4 +1,21 @@
 /** Terminal input and output helpers of the CLI: secrets without echo, confirmations, aligned tables. */
+import { writeSync } from 'node:fs';
+
+/**
+ * Write to stdout (1) or stderr (2) synchronously without creating process.stdout/stderr: their
+ * stream machinery costs start-up time on every credential_process call. Falls back to the stream
+ * when the descriptor is non-blocking and full.
+ */
+export function writeOut(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+  }
+}
 
 function readAllStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -13,7 +30,7 @@ function readAllStdin(): Promise<string> {
 function promptLine(question: string, hidden: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    process.stderr.write(question);
+    writeOut(2, question);
     let value = '';
     const raw = hidden && stdin.isTTY;
     if (raw) stdin.setRawMode(true);
@@ -30,7 +47,7 @@ function promptLine(question: string, hidden: boolean): Promise<string> {
       stdin.off('data', onData);
       if (raw) stdin.setRawMode(false);
       stdin.pause();
-      process.stderr.write('\n');
+      writeOut(2, '\n');
     };
     const done = () => {
       cleanup();

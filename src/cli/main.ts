@@ -5,13 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import * as path from 'node:path';
+import { join } from 'node:path';
 import { ENV_CLI_TIMEOUT, ENV_IPC_DIR, EXTENSION_ID, StorageFiles } from '../core/constants';
 import { callEditor, IpcClientError } from '../core/ipc/client';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import type { ErrorCode, Method, Params } from '../core/ipc/protocol';
 import { camel, EXIT, HELP, kebab, parseArgs, UsageError, type Parsed } from './args';
-import { confirm, readSecrets, table } from './io';
+import { confirm, readSecrets, table, writeOut } from './io';
 
 const CODE_EXIT: Record<ErrorCode, number> = {
   badRequest: EXIT.usage,
@@ -37,14 +37,14 @@ function locateIpc(): IpcPaths {
   const home = homedir();
   const userDirs =
     process.platform === 'darwin'
-      ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => path.join(home, 'Library', 'Application Support', n, 'User'))
+      ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(home, 'Library', 'Application Support', n, 'User'))
       : process.platform === 'win32'
-        ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => path.join(process.env.APPDATA ?? home, n, 'User'))
+        ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.APPDATA ?? home, n, 'User'))
         : [
-            ...['Code', 'Code - Insiders', 'VSCodium'].map((n) => path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), n, 'User')),
-            path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'code-server', 'User'),
+            ...['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), n, 'User')),
+            join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'code-server', 'User'),
           ];
-  const candidates = userDirs.map((u) => ipcPaths(path.join(u, 'globalStorage', EXTENSION_ID, StorageFiles.ipcDir)));
+  const candidates = userDirs.map((u) => ipcPaths(join(u, 'globalStorage', EXTENSION_ID, StorageFiles.ipcDir)));
   return candidates.find((c) => existsSync(c.token)) ?? candidates[0];
 }
 
@@ -80,7 +80,7 @@ interface Summary {
   error?: string;
 }
 
-const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const out = (text: string): void => writeOut(1, text.endsWith('\n') ? text : `${text}\n`);
 const printSummary = (p: Parsed, s: Summary): void => out(p.flags.json ? JSON.stringify(s) : `${s.alias}: ${s.status}${s.expiration ? ` until ${s.expiration}` : ''} (profile ${s.profile}, ${s.region}, ${s.deliveryMode})`);
 
 async function addSession(p: Parsed): Promise<void> {
@@ -120,7 +120,7 @@ async function run(argv: readonly string[]): Promise<void> {
   switch (p.command) {
     case 'generate': {
       const result = await call('generate', { session: need(p, 0, 'session') });
-      return void process.stdout.write(JSON.stringify(result) + '\n');
+      return writeOut(1, JSON.stringify(result) + '\n');
     }
     case 'list': {
       const sessions = (await call('list')) as Summary[];
@@ -179,7 +179,7 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     const code = error instanceof Exit ? error.code : error instanceof UsageError ? EXIT.usage : EXIT.failed;
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`aws-sessions: ${message.replace(/\s*\n\s*/g, error instanceof UsageError ? '\n' : ' ')}\n`);
+    writeOut(2, `aws-sessions: ${message.replace(/\s*\n\s*/g, error instanceof UsageError ? '\n' : ' ')}\n`);
     process.exitCode = code;
   },
 );

@@ -40,6 +40,7 @@ export const Commands = {
   openTerminal: 'awsSessions.openTerminalWithSession',
   revealActive: 'awsSessions.revealActiveSession',
   addIntegration: 'awsSessions.addSsoIntegration',
+  editIntegration: 'awsSessions.editSsoIntegration',
   loginIntegration: 'awsSessions.loginSsoIntegration',
   syncIntegration: 'awsSessions.syncSsoIntegration',
   logoutIntegration: 'awsSessions.logoutSsoIntegration',
@@ -56,6 +57,7 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 /** Commands of IAM Identity Center integrations (registered by src/sso/ssoCommands.ts). */
 export type SsoCommandId =
   | typeof Commands.addIntegration
+  | typeof Commands.editIntegration
   | typeof Commands.loginIntegration
   | typeof Commands.syncIntegration
   | typeof Commands.logoutIntegration

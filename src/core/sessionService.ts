@@ -195,12 +195,22 @@ export class SessionService {
    * any number of concurrent callers) and remembered.
    */
   async credentialsForProcess(id: string): Promise<AwsCredentials> {
-    const fresh = (c: AwsCredentials | undefined) => (c?.expiration && c.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS ? c : undefined);
-    const known = fresh(this.memo.get(id)) ?? fresh(this.delivered.get(id));
+    const known = this.rememberedForProcess(id);
     if (known) return known;
     const credentials = await this.credentials(id, { minValidityMs: MEMORY_CACHE_MARGIN_MS });
     if (credentials.expiration) this.memo.set(id, credentials);
     return credentials;
+  }
+
+  /** The credential_process fast path: what this process holds for the id, if still valid for a few minutes (no file read). */
+  rememberedForProcess(id: string): AwsCredentials | undefined {
+    const c = this.memo.get(id) ?? this.delivered.get(id);
+    return c?.expiration && c.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS ? c : undefined;
+  }
+
+  /** Drop what this process remembers of sessions deleted (in any window) or no longer active. */
+  forgetInactive(state: PersistedState): void {
+    for (const map of [this.memo, this.delivered]) for (const id of [...map.keys()]) if (!state.sessions.some((s) => s.id === id) || !state.active[id]) map.delete(id);
   }
 
   /** The mode a session's credentials are delivered in: its own, else the default setting. */

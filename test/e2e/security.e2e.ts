@@ -11,7 +11,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { mfaCode, startEditor, waitFor, type Editor } from './harness';
+import { FOREIGN_CREDENTIALS, mfaCode, startEditor, waitFor, type Editor } from './harness';
 
 interface Needle {
   label: string;
@@ -173,6 +173,9 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
     const profiles = chromiumProfiles();
     assert.equal(profiles.length, 1, `the browser profile was found: ${profiles.join(', ')}`);
     const roots = [editor.home, server.userDataDir, server.extensionsDir, editor.workspace, server.logFile, join(server.root, 'terminal'), profiles[0]];
+    // Control: a secret known to be on disk (the hand-written foreign profile) is found, so the scan can fail.
+    const canary = scan(roots, [{ label: 'canary', value: FOREIGN_CREDENTIALS.split('aws_secret_access_key = ')[1].split('\n')[0] }]);
+    assert.deepEqual(canary.hits.map((h) => h.replace(/: .*$/, '').slice(editor.home.length)), ['/.aws/credentials'], 'the scan finds a secret that is there');
     const result = scan(roots, needles);
     console.log(`      scanned ${result.files} files, ${(result.bytes / 1024 / 1024).toFixed(1)} MB, for ${needles.length} secrets (UTF-8 and UTF-16): ${result.hits.length} hits`);
     assert.deepEqual(result.hits, [], 'no plaintext secret anywhere');

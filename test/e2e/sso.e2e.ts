@@ -55,6 +55,7 @@ describe('IAM Identity Center integration (browser end to end)', function () {
     const integration = editor.treeItem('acme');
     await integration.filter({ hasText: 'logged in' }).waitFor({ state: 'visible', timeout: 60_000 });
     await waitFor(async () => /3 accounts/.test(await integration.innerText()), { what: 'the synced account count', timeoutMs: 30_000 });
+    await integration.click(); // folded by default (organisations may have thousands of accounts)
     const account = editor.treeItem('account-0002');
     await account.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await account.innerText(), /200000000002/);

@@ -4,7 +4,7 @@
  * windows succeeds once the next window listens. Kept free of heavy imports: the CLI must start fast.
  */
 import { readFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { createConnection } from 'node:net';
 import { encodeFrame, FrameReader, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, parseReply, PROTOCOL_VERSION, type Method, type Params, type Reply } from './protocol';
 import type { IpcPaths } from './paths';
 
@@ -38,7 +38,7 @@ function attempt(paths: IpcPaths, method: Method, params: Params, replyTimeoutMs
     return Promise.resolve({ kind: 'unreachable', reason: 'no token file' });
   }
   return new Promise((resolve) => {
-    const socket = net.createConnection(paths.socket);
+    const socket = createConnection(paths.socket);
     const reader = new FrameReader(MAX_REPLY_BYTES);
     let sent = false;
     let done = false;

@@ -55,8 +55,8 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
   const methods: Record<Method, (p: Params) => Promise<unknown>> = {
     ping: async () => ({ pid: process.pid }),
     generate: async (p) => {
-      const session = findSession(await service.state(), p.session);
-      const c = await service.credentialsForProcess(session.id);
+      // credential_process names the session by id: answer from memory without reading the state file.
+      const c = (p.session && service.rememberedForProcess(p.session)) || (await service.credentialsForProcess(findSession(await service.state(), p.session).id));
       const out: ProcessCredentials = { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey };
       if (c.sessionToken) out.SessionToken = c.sessionToken;
       if (c.expiration) out.Expiration = c.expiration.toISOString();

@@ -3,10 +3,9 @@
  * folder (`<globalStorage>/ipc`, 0700). Unix socket paths are limited to ~104 bytes: a longer one moves
  * to a 0700 folder under the temp dir named after a hash of the IPC folder. Windows uses a named pipe.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, chmodSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { IpcFiles } from '../constants';
 
 const MAX_SOCKET_PATH = 100;
@@ -20,20 +19,36 @@ export interface IpcPaths {
 }
 
 export function ipcPaths(dir: string, platform: NodeJS.Platform = process.platform): IpcPaths {
-  const abs = path.resolve(dir);
-  const hash = createHash('sha256').update(abs).digest('hex').slice(0, 16);
+  const abs = resolve(dir);
+  const hash = folderHash(abs);
   let socket: string;
   if (platform === 'win32') socket = `\\\\.\\pipe\\aws-sessions-${hash}`;
   else {
-    socket = path.join(abs, IpcFiles.socket);
-    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) socket = path.join(shortSocketDir(hash), IpcFiles.socket);
+    socket = join(abs, IpcFiles.socket);
+    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) socket = join(shortSocketDir(hash), IpcFiles.socket);
   }
-  return { dir: abs, token: path.join(abs, IpcFiles.token), lease: path.join(abs, IpcFiles.lease), leaseLock: path.join(abs, IpcFiles.leaseLock), socket };
+  return { dir: abs, token: join(abs, IpcFiles.token), lease: join(abs, IpcFiles.lease), leaseLock: join(abs, IpcFiles.leaseLock), socket };
+}
+
+/**
+ * 64 bits of FNV-1a over the folder path, as hex: a stable, distinct name per IPC folder. Not a secret and
+ * not a security boundary (the folder it names is private and ownership-checked); avoids loading
+ * node:crypto in the CLI, whose start-up time is the cost of every credential_process call.
+ */
+function folderHash(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
 function shortSocketDir(hash: string): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  return path.join(tmpdir(), `aws-sessions-${uid}-${hash}`);
+  return join(tmpdir(), `aws-sessions-${uid}-${hash}`);
 }
 
 /**

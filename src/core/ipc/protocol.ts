@@ -4,10 +4,8 @@
  * One connection carries one request and one reply. A frame is a 4-byte big-endian length followed by
  * that many bytes of UTF-8 JSON. Frames above the limit (MAX_REQUEST_BYTES / MAX_REPLY_BYTES) are refused before they are buffered.
  * Every request carries the token read from the 0600 token file; the server compares it in constant time.
- * Plain TypeScript with no dependencies beyond node:crypto, so the CLI stays small and fast.
+ * Plain TypeScript without any import, so the CLI stays small and starts fast.
  */
-import { timingSafeEqual } from 'node:crypto';
-
 export const PROTOCOL_VERSION = 1;
 /** Requests are small; replies may list thousands of sessions. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
@@ -132,12 +130,6 @@ export function parseReply(value: unknown): Reply {
     throw new ProtocolError('error reply is malformed');
   }
   return { ok: false, code: value.code as ErrorCode, message: value.message };
-}
-
-export function tokensEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function isProcessCredentials(v: unknown): v is ProcessCredentials {

@@ -3,11 +3,11 @@
  * carry the token of the 0600 token file. One request and one reply per connection, length-limited,
  * schema-checked; a bad frame gets an error reply (never echoing input) and the connection is closed.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseRequest, ProtocolError, tokensEqual, type ErrorCode, type Method, type Params, type Reply } from './protocol';
+import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseRequest, ProtocolError, type ErrorCode, type Method, type Params, type Reply } from './protocol';
 import { ensurePrivateDir, type IpcPaths } from './paths';
 
 /** A failure the handler wants the CLI to see with a specific code. */
@@ -141,4 +141,11 @@ export class IpcServer {
 
 function oneLine(message: string): string {
   return message.replace(/\s*[\r\n]+\s*/g, ' ').slice(0, 2000);
+}
+
+/** Constant-time comparison of the request's token with the current one. */
+export function tokensEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -27,7 +27,7 @@ export type FormValues = Record<string, string>;
 
 /** Role credentials of integration-derived sessions (IAM Identity Center). */
 export interface SsoCredentialsSource {
-  roleCredentials(session: AwsSsoSession): Promise<AwsCredentials>;
+  roleCredentials(session: AwsSsoSession, options?: { minValidityMs?: number; background?: boolean }): Promise<AwsCredentials>;
 }
 
 export interface GenerateContext {

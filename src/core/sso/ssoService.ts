@@ -290,15 +290,16 @@ export class SsoService {
   }
 
   /** Credentials of an integration-derived session: cached ones while valid, else GetRoleCredentials. */
-  async roleCredentials(session: AwsSsoSession): Promise<AwsCredentials> {
+  async roleCredentials(session: AwsSsoSession, options: { minValidityMs?: number; background?: boolean } = {}): Promise<AwsCredentials> {
     const cached = await readCachedCredentials(this.deps.secrets, session.id);
-    if (cached?.expiration && cached.expiration.getTime() - this.deps.clock.now() > SESSION_TOKEN_REUSE_MARGIN_MS) return cached;
+    if (cached?.expiration && cached.expiration.getTime() - this.deps.clock.now() > Math.max(SESSION_TOKEN_REUSE_MARGIN_MS, options.minValidityMs ?? 0)) return cached;
     const integration = await this.integration(session.integrationId).catch(() => {
       throw new SessionError(session.alias, 'its IAM Identity Center integration no longer exists.', 'Delete the session.');
     });
     let credentials: AwsCredentials;
     try {
-      credentials = await this.withToken(integration, true, `Log in to start "${session.alias}".`, (token) =>
+      // A background refresh (rotation) does not pop a login; it fails and the rotation tells the user once.
+      credentials = await this.withToken(integration, !options.background, `Log in to start "${session.alias}".`, (token) =>
         this.deps.portal.getRoleCredentials(integration.ssoRegion, token, session.accountId, session.roleName),
       );
     } catch (error) {

@@ -45,7 +45,7 @@ export async function ssoHarness(settings: Partial<SsoSettings> = {}, deps: Part
     clock: systemClock,
     logger,
     delivery,
-    sso: { roleCredentials: (s) => sso!.roleCredentials(s) },
+    sso: { roleCredentials: (s, o) => sso!.roleCredentials(s, o) },
   });
   const ui = (options: { approve?: boolean; signal?: AbortSignal } = {}): LoginUi => ({
     signal: options.signal ?? new AbortController().signal,

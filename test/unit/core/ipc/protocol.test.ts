@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseReply, parseRequest, ProtocolError, tokensEqual } from '../../../../src/core/ipc/protocol';
+import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseReply, parseRequest, ProtocolError } from '../../../../src/core/ipc/protocol';
+import { tokensEqual } from '../../../../src/core/ipc/server';
 
 describe('IPC protocol', () => {
   it('frames round-trip whatever the chunking', () => {

@@ -126,9 +126,9 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const doomed = sessions.find((s) => s.accountName === 'account-0003')!;
     await h.sessions.start(doomed.id);
     assert.equal((await h.state.read()).active[doomed.id]?.status, 'active');
-    // A chained session whose assumer will vanish (the field name does not matter).
+    // A chained session whose assumer will vanish.
     await h.state.update((s) => {
-      s.sessions.push({ id: 'chained-1', kind: 'iamUser', alias: 'chained-on-0003', profileId: doomed.profileId, region: 'us-east-1', assumerSessionId: doomed.id } as never);
+      s.sessions.push({ id: 'chained-1', kind: 'iamRoleChained', alias: 'chained-on-0003', profileId: doomed.profileId, region: 'us-east-1', roleArn: 'arn:aws:iam::200000000003:role/Deploy', assumerSessionId: doomed.id });
     });
     const accounts = h.aws.sso.accounts();
     h.aws.sso.setAccounts([accounts[0], accounts[1], { accountId: '299999999999', accountName: 'new-account', emailAddress: 'n@example.com', roles: ['ReadOnlyAccess'] }]);
@@ -163,6 +163,22 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     assert.ok(h.secrets.values.has(SecretKeys.cachedSessionCredentials(session.id)));
   });
 
+  it('rotation gets fresh role credentials (minValidity) and never pops a login in the background', async () => {
+    h = await ssoHarness({ accounts: 1, roles: 1 });
+    const integration = await loggedIn(h);
+    await h.sso.sync(integration.id);
+    const [session] = await ssoSessions(h);
+    const first = await h.sso.roleCredentials(session);
+    const again = await h.sso.roleCredentials(session);
+    assert.equal(again.accessKeyId, first.accessKeyId, 'cached while valid');
+    const fresh = await h.sso.roleCredentials(session, { minValidityMs: 2 * 3600 * 1000 });
+    assert.notEqual(fresh.accessKeyId, first.accessKeyId, 'a rotation asks for credentials valid longer than the cached ones');
+    h.aws.sso.revokeAll();
+    await assert.rejects(h.sso.roleCredentials(session, { minValidityMs: 2 * 3600 * 1000, background: true }), /no longer accepts/);
+    assert.equal(h.loginRequests.length, 0, 'no login popped by a background refresh');
+    assert.equal(await h.sso.loginState(integration.id), 'loggedOut', 'the rejected token was dropped');
+  });
+
   it('a revoked token is dropped and a login is asked for, not retried until its expiry', async () => {
     h = await ssoHarness({ accounts: 2, roles: 1 });
     const integration = await loggedIn(h);
@@ -195,6 +211,16 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     assert.equal((await ssoSessions(h)).length, 0);
     assert.equal((await h.state.read()).integrations?.length, 0);
     assert.equal([...h.secrets.values.keys()].filter((k) => k.includes(integration.id)).length, 0);
+  });
+
+  it('editing the start URL or region logs out (the token belongs to the old instance); a new alias does not', async () => {
+    h = await ssoHarness({ accounts: 1, roles: 1 });
+    const integration = await loggedIn(h);
+    await h.sso.editIntegration(integration.id, { alias: 'acme-renamed', startUrl: START_URL, ssoRegion: 'eu-west-1' });
+    assert.equal(await h.sso.loginState(integration.id), 'loggedIn');
+    await h.sso.editIntegration(integration.id, { alias: 'acme-renamed', startUrl: 'https://d-other.awsapps.com/start', ssoRegion: 'eu-west-1' });
+    assert.equal(await h.sso.loginState(integration.id), 'loggedOut');
+    assert.equal((await h.sso.integration(integration.id)).startUrl, 'https://d-other.awsapps.com/start');
   });
 
   it('integration-derived sessions cannot be created or renamed with the form', async () => {
