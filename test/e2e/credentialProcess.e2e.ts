@@ -70,12 +70,20 @@ describe('credential_process and the aws-sessions CLI (browser end to end)', fun
     await second.goto(editor.page.url());
     await second.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await second.locator('.activitybar [aria-label="AWS Sessions"]').first().waitFor({ state: 'visible', timeout: 60_000 });
-    // The second host has activated once its shim rewrite and lease polling run; the first still serves.
-    await new Promise((r) => setTimeout(r, 3000));
+    const item = second.locator('.activitybar [aria-label="AWS Sessions"]').first();
+    if ((await item.getAttribute('aria-checked')) !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+    const rowInSecond = second.locator('.sidebar .monaco-list-row').filter({ hasText: 'bob-cp' });
+    await rowInSecond.waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(leasePid(), firstPid, 'the first window keeps serving while it lives');
 
+    // A change made through the first window (it serves the CLI) shows in the second window's tree.
     const shim = join(storage, 'bin', 'aws-sessions');
     const env = { PATH: process.env.PATH ?? '', HOME: editor.home };
+    await run(shim, ['region', 'bob-cp', 'us-west-2'], { env });
+    const changed = Date.now();
+    await waitFor(async () => /us-west-2/.test(await rowInSecond.innerText()), { what: 'the region change in the other window', timeoutMs: 15_000, intervalMs: 50 });
+    console.log(`      the other window's tree showed the change ${Date.now() - changed} ms after the CLI returned`);
+    assert.match(editor.readAwsFiles().config ?? '', /\[profile cp\]\ncredential_process = \S+ generate \S+\nregion = us-west-2\n/);
     const before = JSON.parse((await run(shim, ['generate', 'bob-cp'], { env })).stdout) as { Version: number; AccessKeyId: string };
     assert.equal(before.Version, 1);
 
