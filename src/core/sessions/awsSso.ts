@@ -46,6 +46,6 @@ export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
 
   async generate(session, ctx): Promise<AwsCredentials> {
     if (!ctx.sso) throw new SessionError(session.alias, 'IAM Identity Center is not available in this process.', 'Start the session from VS Code.');
-    return ctx.sso.roleCredentials(session, { minValidityMs: ctx.minValidityMs, background: ctx.background });
+    return ctx.sso.roleCredentials(session, { minValidityMs: ctx.minValidityMs, background: ctx.background, cache: ctx.secrets });
   },
 };

@@ -27,7 +27,8 @@ export type FormValues = Record<string, string>;
 
 /** Role credentials of integration-derived sessions (IAM Identity Center). */
 export interface SsoCredentialsSource {
-  roleCredentials(session: AwsSsoSession, options?: { minValidityMs?: number; background?: boolean }): Promise<AwsCredentials>;
+  /** `cache`: where role credentials are cached (the context's vault, so a dry run neither reads nor keeps them). */
+  roleCredentials(session: AwsSsoSession, options?: { minValidityMs?: number; background?: boolean; cache?: SecretVault }): Promise<AwsCredentials>;
 }
 
 export interface GenerateContext {

@@ -290,8 +290,9 @@ export class SsoService {
   }
 
   /** Credentials of an integration-derived session: cached ones while valid, else GetRoleCredentials. */
-  async roleCredentials(session: AwsSsoSession, options: { minValidityMs?: number; background?: boolean } = {}): Promise<AwsCredentials> {
-    const cached = await readCachedCredentials(this.deps.secrets, session.id);
+  async roleCredentials(session: AwsSsoSession, options: { minValidityMs?: number; background?: boolean; cache?: SecretVault } = {}): Promise<AwsCredentials> {
+    const cache = options.cache ?? this.deps.secrets;
+    const cached = await readCachedCredentials(cache, session.id);
     if (cached?.expiration && cached.expiration.getTime() - this.deps.clock.now() > Math.max(SESSION_TOKEN_REUSE_MARGIN_MS, options.minValidityMs ?? 0)) return cached;
     const integration = await this.integration(session.integrationId).catch(() => {
       throw new SessionError(session.alias, 'its IAM Identity Center integration no longer exists.', 'Delete the session.');
@@ -309,7 +310,7 @@ export class SsoService {
       }
       throw error;
     }
-    await storeCachedCredentials(this.deps.secrets, session.id, credentials);
+    await storeCachedCredentials(cache, session.id, credentials);
     this.deps.logger.info(`Session "${session.alias}": role credentials until ${credentials.expiration?.toISOString()}.`);
     return credentials;
   }

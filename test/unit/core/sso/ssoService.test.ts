@@ -160,7 +160,12 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     await h.sessions.stop(session.id);
     await h.sessions.start(session.id);
     assert.equal(calls(h, 'GetRoleCredentials').length, 1);
-    assert.ok(h.secrets.values.has(SecretKeys.cachedSessionCredentials(session.id)));
+    const cachedBefore = h.secrets.values.get(SecretKeys.cachedSessionCredentials(session.id));
+    assert.ok(cachedBefore);
+    // "Test credentials" from the edit form: a fresh set, the cache neither used nor changed.
+    await h.sessions.testCredentials('awsSso', { profile: 'default', region: 'eu-west-1' }, session.id);
+    assert.equal(calls(h, 'GetRoleCredentials').length, 2);
+    assert.equal(h.secrets.values.get(SecretKeys.cachedSessionCredentials(session.id)), cachedBefore);
   });
 
   it('rotation gets fresh role credentials (minValidity) and never pops a login in the background', async () => {
