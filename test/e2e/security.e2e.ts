@@ -133,6 +133,9 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
     await tab.close();
     await page.bringToFront();
     await editor.treeItem('acme').filter({ hasText: 'logged in' }).waitFor({ state: 'visible', timeout: 60_000 });
+    // The integration folder is folded by default (organisations may have thousands of accounts).
+    await waitFor(async () => /\d+ accounts/.test(await editor.treeItem('acme').innerText()), { what: 'the synced account count', timeoutMs: 30_000 });
+    await editor.treeItem('acme').click();
     const account = editor.treeItem('account-0002');
     await account.waitFor({ state: 'visible', timeout: 30_000 });
     await account.click();
