@@ -108,7 +108,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     generationLock: (sessionId, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${sessionId}.lock`), fn, { timeoutMs: 330_000 }),
   });
   const profiles = new ProfileService({ state, service, logger });
-  const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger });
+  // `aws-sessions console`: the console sign-in made below, opened from this window.
+  const openConsoleForCli = async (sessionId: string, open: boolean) => {
+    const link = await signIn.link(sessionId);
+    if (!open) return { url: link.url, opened: false };
+    // A string, not a Uri: VS Code opens it as is, without re-encoding the sign-in token.
+    return { url: link.openUrl, opened: await vscode.env.openExternal(link.openUrl as unknown as vscode.Uri) };
+  };
+  const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: openConsoleForCli });
   shimPath = cli.shimPath;
   cliHost = cli;
   context.subscriptions.push(cli);

@@ -104,5 +104,5 @@ ${EXIT_HELP}`,
   profile: 'Usage: aws-sessions profile list [--json] | profile create <name> | profile rename <name> <new> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists and cannot be renamed or deleted; deleting a profile stops its active sessions and moves them to "default".',
   region: 'Usage: aws-sessions region <session> <region>\n\nChanges the session\'s region; an active session restarts with it.',
   delivery: 'Usage: aws-sessions delivery <session> credentialsFile|credentialProcess|default\n\nHow the session\'s credentials reach the AWS CLI and SDKs; "default" follows the awsSessions.deliveryMode setting.',
-  console: 'Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session, or prints the URL with --print.',
+  console: 'Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.',
 };

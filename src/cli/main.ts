@@ -166,8 +166,9 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'delivery':
       return printSummary(p, (await call('region', { session: need(p, 0, 'session'), deliveryMode: need(p, 1, 'mode') })) as Summary);
     case 'console': {
-      const result = (await call('console', { session: need(p, 0, 'session'), print: p.flags.print ? 'true' : '' })) as { url: string };
-      return out(result.url);
+      const result = (await call('console', { session: need(p, 0, 'session'), print: p.flags.print ? 'true' : '' }, false)) as { url: string; opened: boolean };
+      // The URL signs in once within 15 minutes: print it only when asked, or when no browser opened.
+      return out(p.flags.print || !result.opened ? result.url : 'Opened the AWS console in the browser.');
     }
     default:
       throw new UsageError(`unknown command "${p.command}" (see: aws-sessions --help)`);

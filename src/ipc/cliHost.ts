@@ -8,7 +8,7 @@ import { StorageFiles } from '../core/constants';
 import { ipcPaths, ensurePrivateDir, type IpcPaths } from '../core/ipc/paths';
 import { IpcServer } from '../core/ipc/server';
 import { ServingLease } from '../core/ipc/lease';
-import { describeIpcError, sessionHandler } from '../core/ipc/handlers';
+import { describeIpcError, sessionHandler, type ConsoleOpener } from '../core/ipc/handlers';
 import { writeShim, shimFileName } from '../core/shim';
 import type { SessionService } from '../core/sessionService';
 import type { ProfileService } from '../core/profiles';
@@ -20,6 +20,7 @@ export interface CliHostOptions {
   service: SessionService;
   profiles: ProfileService;
   logger: Logger;
+  openConsole?: ConsoleOpener;
 }
 
 export class CliHost implements vscode.Disposable {
@@ -33,7 +34,7 @@ export class CliHost implements vscode.Disposable {
     this.paths = ipcPaths(join(opts.storageDir, StorageFiles.ipcDir));
     this.binDir = join(opts.storageDir, StorageFiles.binDir);
     this.shimPath = join(this.binDir, shimFileName());
-    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
+    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles, opts.openConsole), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
     this.lease = new ServingLease({
       paths: this.paths,
       onAcquire: () => this.server.listen(),

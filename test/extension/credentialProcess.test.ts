@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import * as sinon from 'sinon';
-import { Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/core/constants';
+import { Commands, EnvOverrides, EXTENSION_ID, SETTINGS_SECTION, Settings } from '../../src/core/constants';
 import type { AwsSessionsApi } from '../../src/extension';
 import { callEditor } from '../../src/core/ipc/client';
 import { startLocalAws, type LocalAws } from '../double';
@@ -105,5 +105,38 @@ describe('credential_process served by the extension host', function () {
     assert.equal(existsSync(api.credentialsFile) ? readFileSync(api.credentialsFile, 'utf8') : undefined, credentialsBefore);
     await vscode.commands.executeCommand(Commands.stopSession, session.id);
     assert.equal(readFileSync(api.configFile, 'utf8'), FOREIGN_CONFIG);
+  });
+
+  it('aws-sessions console prints a sign-in URL with --print, or opens the console from the serving window', async () => {
+    const bob = aws.user('bob');
+    const session = await api.service.save('iamUser', { alias: 'bob-console', profile: 'bob-console', region: 'eu-central-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const saved: Record<string, string | undefined> = {};
+    for (const name of [EnvOverrides.federationEndpoint, EnvOverrides.consoleEndpoint]) {
+      saved[name] = process.env[name];
+      process.env[name] = aws.endpoint;
+    }
+    const opened: string[] = [];
+    sandbox.stub(vscode.env, 'openExternal').callsFake(async (target: vscode.Uri) => {
+      opened.push(String(target));
+      return true;
+    });
+    try {
+      const env = { PATH: `${api.cli.binDir}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '' };
+      const printed = (await run('aws-sessions', ['console', 'bob-console', '--print'], { env })).stdout.trim();
+      const login = new URL(printed);
+      assert.equal(login.pathname, '/federation');
+      assert.equal(login.searchParams.get('Action'), 'login');
+      assert.equal(login.searchParams.get('Destination'), `${aws.endpoint}/console/home?region=eu-central-1`);
+      assert.deepEqual(opened, [], '--print opens nothing');
+      const openedOut = await run('aws-sessions', ['console', session.id], { env });
+      assert.equal(openedOut.stdout, 'Opened the AWS console in the browser.\n');
+      assert.equal(opened.length, 1);
+      assert.equal(new URL(opened[0]).searchParams.get('Action'), 'logout');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });

@@ -51,7 +51,10 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
   return { code: 'failed', message: errorMessage(error) };
 }
 
-export function sessionHandler(service: SessionService, profiles: ProfileService): IpcHandler {
+/** The web console sign-in (issue 7), when the editor provides it: `open` opens it in the browser, else only the URL. */
+export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
+
+export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): IpcHandler {
   const methods: Record<Method, (p: Params) => Promise<unknown>> = {
     ping: async () => ({ pid: process.pid }),
     generate: async (p) => {
@@ -125,8 +128,10 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
       const state = await service.state();
       return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
     },
-    console: async () => {
-      throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
+    console: async (p) => {
+      const session = findSession(await service.state(), p.session);
+      if (!openConsole) throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
+      return openConsole(session.id, p.print !== 'true');
     },
   };
   return (method, params) => methods[method](params);
