@@ -200,6 +200,7 @@ describe('IAM User session in VS Code', function () {
     assert.ok(init, `the page received its init message: ${JSON.stringify(posted)}`);
     assert.deepEqual([...init.storedSecrets].sort(), ['accessKeyId', 'secretAccessKey']);
     assert.equal(init.values.alias, 'alice-form');
+    assert.equal(init.values.deliveryMode, 'default', 'the delivery choice is part of every form');
     const everything = JSON.stringify(posted);
     assert.ok(!everything.includes(alice.secretAccessKey) && !everything.includes(alice.accessKeyId), 'no stored secret sent to the page');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

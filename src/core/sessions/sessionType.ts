@@ -14,13 +14,29 @@ export interface FieldSpec {
   name: string;
   label: string;
   /** `session`: a picker over the other sessions (value: session id). */
-  kind: 'text' | 'secret' | 'region' | 'profile' | 'session';
+  kind: 'text' | 'secret' | 'region' | 'profile' | 'session' | 'choice';
   required: boolean;
+  /** `choice`: the values offered, in order. */
+  options?: Array<{ value: string; label: string }>;
   placeholder?: string;
   help?: string;
   /** Rule of core/validation.ts the page applies as a hint; the core applies it again. */
   rule?: FieldName;
 }
+
+/** Appended to every session form: how the credentials reach the AWS CLI and SDKs. */
+export const DELIVERY_FIELD: FieldSpec = {
+  name: 'deliveryMode',
+  label: 'Credential delivery',
+  kind: 'choice',
+  required: true,
+  options: [
+    { value: 'default', label: 'Default (the awsSessions.deliveryMode setting)' },
+    { value: 'credentialsFile', label: 'Credentials file: temporary keys in ~/.aws/credentials' },
+    { value: 'credentialProcess', label: 'credential_process: no credentials in any file' },
+  ],
+  help: 'credential_process makes the AWS CLI and SDKs ask VS Code for credentials whenever they need them.',
+};
 
 /** Values from a form: plain strings; a secret field left empty on edit means "keep the stored one". */
 export type FormValues = Record<string, string>;

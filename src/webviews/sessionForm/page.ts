@@ -45,6 +45,11 @@ function render(message: InitMessage): void {
       for (const s of message.sessions) select.append(el('option', { value: s.id }, s.label));
       select.value = message.values[field.name] ?? '';
       input = select;
+    } else if (field.kind === 'choice') {
+      const select = el('select', { id, name: field.name });
+      for (const o of field.options ?? []) select.append(el('option', { value: o.value }, o.label));
+      select.value = message.values[field.name] ?? field.options?.[0]?.value ?? '';
+      input = select;
     } else if (field.kind === 'region') {
       const select = el('select', { id, name: field.name });
       for (const r of message.regions) {

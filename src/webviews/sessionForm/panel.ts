@@ -8,6 +8,7 @@ import { REGIONS } from '../../core/regions';
 import type { SessionService } from '../../core/sessionService';
 import { profileOf } from '../../core/sessionService';
 import { sessionType } from '../../core/sessions/registry';
+import { DELIVERY_FIELD } from '../../core/sessions/sessionType';
 import type { Logger } from '../../core/ports';
 import { parsePageMessage, type HostToPage, type InitMessage } from './protocol';
 
@@ -139,7 +140,7 @@ export class SessionFormPanel implements vscode.Disposable {
     if (this.sessionId) {
       session = state.sessions.find((s) => s.id === this.sessionId);
       if (session) {
-        values = { ...type.toForm(session), profile: profileOf(state, session).name };
+        values = { ...type.toForm(session), profile: profileOf(state, session).name, deliveryMode: session.deliveryMode ?? 'default' };
         stored = [...(await this.ctx.service.storedSecrets(session.id, type.secretFields))];
       }
     }
@@ -148,7 +149,7 @@ export class SessionFormPanel implements vscode.Disposable {
       mode: session ? 'edit' : 'create',
       kind: this.kind,
       title: session ? `Edit ${type.label} session "${session.alias}"` : `New ${type.label} session`,
-      fields: [...type.fields],
+      fields: [...type.fields, DELIVERY_FIELD],
       values,
       storedSecrets: stored,
       profiles: state.profiles.map((p) => p.name),
