@@ -73,7 +73,7 @@ describe('credential_process and the aws-sessions CLI (browser end to end)', fun
     const item = second.locator('.activitybar [aria-label="AWS Sessions"]').first();
     if ((await item.getAttribute('aria-checked')) !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true') await item.click();
     const rowInSecond = second.locator('.sidebar .monaco-list-row').filter({ hasText: 'bob-cp' });
-    await rowInSecond.waitFor({ state: 'visible', timeout: 30_000 });
+    await rowInSecond.waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(leasePid(), firstPid, 'the first window keeps serving while it lives');
 
     // A change made through the first window (it serves the CLI) shows in the second window's tree.

@@ -73,8 +73,12 @@ describe('role sessions (browser end to end)', function () {
   it('"Create Chained Session" pre-fills the form; with 90-second credentials the file is rotated before they expire', async () => {
     await fetch(`${aws.endpoint}/_double/config`, { method: 'POST', body: JSON.stringify({ credentialSeconds: 90 }) });
     const row = editor.treeItem('corp');
+    await row.click();
     await row.click({ button: 'right' });
-    await editor.page.locator('.context-view .action-label', { hasText: 'Create Chained Session' }).first().click();
+    const entry = editor.page.getByRole('menuitem', { name: /^Create Chained Session/ }).first();
+    await entry.waitFor({ state: 'visible' });
+    await editor.page.waitForTimeout(300); // the menu fades in; clicks during the animation are dropped
+    await entry.click();
     const form = editor.webview();
     await waitFor(async () => (await form.getByLabel('Session alias').inputValue()) === 'corp-chained', { what: 'the pre-filled alias' });
     assert.equal(await form.getByLabel('Region').inputValue(), 'eu-west-1');
