@@ -115,6 +115,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       SessionFormPanel.show(deps, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` }),
     ),
     [Commands.deleteSession]: onSession('Delete session', 'Session to delete', async (session, options?: { confirmed?: boolean }) => {
+      if (session.kind === 'awsSso') {
+        throw new Error(`Session "${session.alias}" comes from an IAM Identity Center integration, and the next sync would bring it back. Delete the integration instead, or just leave it inactive.`);
+      }
       if (!options?.confirmed) {
         const ok = await vscode.window.showWarningMessage(
           `Delete session "${session.alias}"?`,

@@ -46,6 +46,9 @@ export interface TreeModel {
 
 export const EXPIRING_MS = 10 * 60 * 1000;
 
+/** One collator for every sort: String#localeCompare builds one per call, which costs tens of ms for 3,000 rows. */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 export function displayStatus(active: ActiveSession | undefined, now: number): DisplayStatus {
   if (!active) return 'inactive';
   if (active.status !== 'active' || !active.expiration) return active.status;
@@ -127,7 +130,7 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
     return node;
   };
 
-  const byAlias = (a: SessionNode, b: SessionNode) => a.session.alias.localeCompare(b.session.alias);
+  const byAlias = (a: SessionNode, b: SessionNode) => collator.compare(a.session.alias, b.session.alias);
   const pinnedNodes = sessionNodes.filter((n) => n.pinned).sort(byAlias);
   if (pinnedNodes.length > 0) {
     const pin = group(undefined, 'group:pinned', 'Pinned', 'pinned');
