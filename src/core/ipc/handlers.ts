@@ -6,7 +6,7 @@ import { CancelledError, errorMessage, UserFacingError, ValidationError } from '
 import { DELIVERY_MODES, isDeliveryMode, type PersistedState, type Session } from '../model';
 import { profileOf, type SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
-import { isSessionKind, sessionTypes } from '../sessions/registry';
+import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, type IpcHandler } from './server';
 import type { ErrorCode, Method, Params, ProcessCredentials } from './protocol';
 
@@ -92,6 +92,11 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
     add: async (p) => {
       const { type, ...values } = p;
       if (!type || !isSessionKind(type)) throw new IpcError('badRequest', `--type must be one of: ${sessionTypes().map((t) => t.kind).join(', ')}`);
+      // Names work wherever ids do: a session field (the assumer) may name its session by alias.
+      const current = await service.state();
+      for (const field of sessionType(type).fields) {
+        if (field.kind === 'session' && values[field.name]) values[field.name] = findSession(current, values[field.name]).id;
+      }
       const saved = await service.save(type, values);
       const state = await service.state();
       return summary(service, state, saved);
