@@ -36,8 +36,15 @@ describe('local AWS double: IAM Identity Center (SSO portal and SSO-OIDC)', func
       AWS_EC2_METADATA_DISABLED: 'true',
       ...(keys ? { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, AWS_SESSION_TOKEN: keys.sessionToken } : {}),
     };
+    // `--flag=value`: a random secret or token may start with "-", which the CLI would take for a flag.
+    const joined: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i].startsWith('--') && i + 1 < args.length && !args[i + 1].startsWith('--')) joined.push(`${args[i]}=${args[++i]}`);
+      else if (args[i].startsWith('--') && i + 1 < args.length && /^--(client-secret|client-id|access-token|device-code|refresh-token|code)$/.test(args[i])) joined.push(`${args[i]}=${args[++i]}`);
+      else joined.push(args[i]);
+    }
     return new Promise((resolve) => {
-      execFile(AWS_CLI, [...args, '--endpoint-url', double.endpoint, '--output', 'json'], { env }, (err, stdout, stderr) => {
+      execFile(AWS_CLI, [...joined, '--endpoint-url', double.endpoint, '--output', 'json'], { env }, (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
       });
     });
