@@ -71,7 +71,14 @@ describe('credential_process and the aws-sessions CLI (browser end to end)', fun
     await second.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await second.locator('.activitybar [aria-label="AWS Sessions"]').first().waitFor({ state: 'visible', timeout: 60_000 });
     const item = second.locator('.activitybar [aria-label="AWS Sessions"]').first();
-    if ((await item.getAttribute('aria-checked')) !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+    // The window restores its layout while it loads: click until the view shows, not blindly (a click on an open view closes it).
+    const viewTitle = second.locator('.sidebar .composite.title').filter({ hasText: /AWS SESSIONS/i }).first();
+    await waitFor(async () => {
+      if (await viewTitle.isVisible().catch(() => false)) return true;
+      await item.click();
+      await second.waitForTimeout(1000);
+      return viewTitle.isVisible().catch(() => false);
+    }, { what: 'the AWS Sessions view in the second window', timeoutMs: 30_000 });
     const rowInSecond = second.locator('.sidebar .monaco-list-row').filter({ hasText: 'bob-cp' });
     await rowInSecond.waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(leasePid(), firstPid, 'the first window keeps serving while it lives');

@@ -359,14 +359,18 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       async openSessionsView() {
         const item = page.locator('.activitybar [aria-label="AWS Sessions"]').first();
         await item.waitFor({ state: 'visible', timeout: 60_000 });
-        const checked = await item.getAttribute('aria-checked').catch(() => null);
-        const expanded = await item.getAttribute('aria-expanded').catch(() => null);
-        if (checked !== 'true' && expanded !== 'true') await item.click();
-        await page
-          .locator('.sidebar .composite.title')
-          .filter({ hasText: /AWS SESSIONS/i })
-          .first()
-          .waitFor({ state: 'visible', timeout: 30_000 });
+        // The workbench restores its layout while it loads: click until the view shows, never blindly
+        // (a click on the open view closes it).
+        const title = page.locator('.sidebar .composite.title').filter({ hasText: /AWS SESSIONS/i }).first();
+        await waitFor(
+          async () => {
+            if (await title.isVisible().catch(() => false)) return true;
+            await item.click();
+            await sleep(1000);
+            return title.isVisible().catch(() => false);
+          },
+          { what: 'the AWS Sessions view', timeoutMs: 30_000 },
+        );
       },
       treeItem(text: string | RegExp) {
         return page.locator('.sidebar .monaco-list-row').filter({ hasText: text });
