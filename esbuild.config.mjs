@@ -63,9 +63,9 @@ const builds = [
     format: 'cjs',
   },
   {
-    // The CLI (and credential_process): its own small bundle, no AWS SDK, started by the shim.
+    // The CLI, and `generate` alone (every credential_process call): small bundles, no AWS SDK, started by the shim.
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', generate: 'src/cli/generateMain.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20',

@@ -1,5 +1,7 @@
 /** Argument parsing and help texts of the `aws-sessions` CLI. No dependencies: the CLI must start fast. */
 
+export { EXIT } from './exitCodes';
+
 export interface Parsed {
   command: string;
   positionals: string[];
@@ -50,17 +52,6 @@ export function camel(flag: string): string {
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
-
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  noEditor: 3,
-  notFound: 4,
-  cancelled: 5,
-  timeout: 6,
-  unsupported: 7,
-} as const;
 
 const EXIT_HELP = `Exit codes:
   0  success

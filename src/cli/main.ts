@@ -3,64 +3,11 @@
  * (the window holding the IPC lease) over the authenticated local endpoint; the CLI itself loads
  * no AWS SDK and holds no secret of its own, so `generate` costs one Node start and one round trip.
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { ENV_CLI_TIMEOUT, ENV_IPC_DIR, EXTENSION_ID, StorageFiles } from '../core/constants';
-import { callEditor, IpcClientError } from '../core/ipc/client';
-import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
-import type { ErrorCode, Method, Params } from '../core/ipc/protocol';
+import type { Params } from '../core/ipc/protocol';
 import { camel, EXIT, HELP, kebab, parseArgs, UsageError, type Parsed } from './args';
+import { call, Exit } from './call';
+import { generate } from './generate';
 import { confirm, readSecrets, table, writeOut } from './io';
-
-const CODE_EXIT: Record<ErrorCode, number> = {
-  badRequest: EXIT.usage,
-  unauthorized: EXIT.noEditor,
-  notFound: EXIT.notFound,
-  cancelled: EXIT.cancelled,
-  timeout: EXIT.timeout,
-  failed: EXIT.failed,
-  unsupported: EXIT.unsupported,
-  conflict: EXIT.failed,
-};
-
-class Exit extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message);
-  }
-}
-
-/** The IPC folder: from the shim's variable, else the first global storage of a known VS Code flavour holding a token. */
-function locateIpc(): IpcPaths {
-  const explicit = process.env[ENV_IPC_DIR];
-  if (explicit) return ipcPaths(explicit);
-  const home = homedir();
-  const userDirs =
-    process.platform === 'darwin'
-      ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(home, 'Library', 'Application Support', n, 'User'))
-      : process.platform === 'win32'
-        ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.APPDATA ?? home, n, 'User'))
-        : [
-            ...['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), n, 'User')),
-            join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'code-server', 'User'),
-          ];
-  const candidates = userDirs.map((u) => ipcPaths(join(u, 'globalStorage', EXTENSION_ID, StorageFiles.ipcDir)));
-  return candidates.find((c) => existsSync(c.token)) ?? candidates[0];
-}
-
-async function call(method: Method, params: Params = {}, retryAfterSend = true): Promise<unknown> {
-  const timeoutS = Number(process.env[ENV_CLI_TIMEOUT]);
-  const replyTimeoutMs = Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : undefined;
-  let reply;
-  try {
-    reply = await callEditor(locateIpc(), method, params, { replyTimeoutMs, retryAfterSend });
-  } catch (error) {
-    if (error instanceof IpcClientError) throw new Exit(error.failure === 'noServer' ? EXIT.noEditor : EXIT.failed, error.message);
-    throw error;
-  }
-  if (!reply.ok) throw new Exit(CODE_EXIT[reply.code], reply.message);
-  return reply.result;
-}
 
 function need(p: Parsed, index: number, what: string): string {
   const v = p.positionals[index];
@@ -118,10 +65,8 @@ async function run(argv: readonly string[]): Promise<void> {
     return out(HELP[p.command]);
   }
   switch (p.command) {
-    case 'generate': {
-      const result = await call('generate', { session: need(p, 0, 'session') });
-      return writeOut(1, JSON.stringify(result) + '\n');
-    }
+    case 'generate':
+      return generate(need(p, 0, 'session'));
     case 'list': {
       const sessions = (await call('list')) as Summary[];
       if (p.flags.json) return out(JSON.stringify(sessions, null, 2));

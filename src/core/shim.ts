@@ -2,7 +2,11 @@
  * The `aws-sessions` shim: a tiny script at a stable path (`<globalStorage>/bin`) that survives
  * extension updates. Activation rewrites it to run the current bundle's CLI with the Node that VS Code
  * runs on (ELECTRON_RUN_AS_NODE=1 on desktop VS Code), and to tell the CLI where the IPC folder is.
- * POSIX sh on Unix, a .cmd file on Windows. Paths are quoted for the shell, never interpolated raw.
+ *
+ * Three forms, fastest first: where the Node is plain Node (code-server, remote hosts) and its path can
+ * stand in a `#!` line, the shim is JavaScript run by that Node directly (one exec, no shell: it is on
+ * the path of every credential_process call); otherwise POSIX sh on Unix, a .cmd file on Windows.
+ * Paths are JSON-quoted in JavaScript and quoted for the shell, never interpolated raw.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -13,6 +17,8 @@ export interface ShimTarget {
   nodePath: string;
   /** Absolute path of dist/cli.js of the running extension. */
   cliPath: string;
+  /** Absolute path of dist/generate.js (`generate` alone): the JavaScript shim loads it for credential_process calls. */
+  generatePath?: string;
   ipcDir: string;
   /** Desktop VS Code: the executable is Electron and needs ELECTRON_RUN_AS_NODE=1. */
   electron: boolean;
@@ -33,7 +39,26 @@ export function shimFileName(platform: NodeJS.Platform = process.platform): stri
   return platform === 'win32' ? `${CLI_NAME}.cmd` : CLI_NAME;
 }
 
+/**
+ * Can `#!<path>` run this executable? The kernel takes the line up to the first blank as the
+ * interpreter (Linux reads at most 255 bytes of it); Electron needs ELECTRON_RUN_AS_NODE set before it starts.
+ */
+export function canShebang(t: ShimTarget): boolean {
+  return !t.electron && (t.platform ?? process.platform) !== 'win32' && t.nodePath.startsWith('/') && !/[\s\0]/.test(t.nodePath) && Buffer.byteLength(t.nodePath) < 250;
+}
+
 export function shimScript(t: ShimTarget): string {
+  if (canShebang(t)) {
+    return [
+      `#!${t.nodePath}`,
+      '// AWS Sessions CLI shim, rewritten by the extension at every activation. Do not edit.',
+      `process.env[${JSON.stringify(ENV_IPC_DIR)}] = ${JSON.stringify(t.ipcDir)};`,
+      t.generatePath
+        ? `require(process.argv[2] === 'generate' ? ${JSON.stringify(t.generatePath)} : ${JSON.stringify(t.cliPath)});`
+        : `require(${JSON.stringify(t.cliPath)});`,
+      '',
+    ].join('\n');
+  }
   if ((t.platform ?? process.platform) === 'win32') {
     return [
       '@echo off',
@@ -54,18 +79,24 @@ export function shimScript(t: ShimTarget): string {
   ].join('\n');
 }
 
+/** Atomic write (temp + rename), skipped when the file already says exactly this. */
+async function writeIfChanged(file: string, text: string): Promise<void> {
+  const current = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (current === text) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, text, { mode: 0o700 });
+  await fs.rename(tmp, file);
+}
+
 /** Write the shim into binDir (atomically, executable) unless it already says exactly this; returns its path. */
 export async function writeShim(binDir: string, target: ShimTarget): Promise<string> {
   const platform = target.platform ?? process.platform;
   await fs.mkdir(binDir, { recursive: true, mode: 0o700 });
   const file = path.join(binDir, shimFileName(platform));
   const text = shimScript(target);
-  const current = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (current !== text) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, text, { mode: 0o700 });
-    await fs.rename(tmp, file);
-  }
+  await writeIfChanged(file, text);
   if (platform !== 'win32') await fs.chmod(file, 0o700);
+  // The JavaScript shim has no extension: pin its package scope to CommonJS whatever a folder above says.
+  if (canShebang(target)) await writeIfChanged(path.join(binDir, 'package.json'), '{ "type": "commonjs" }\n');
   return file;
 }

@@ -49,6 +49,7 @@ export class CliHost implements vscode.Disposable {
     await writeShim(this.binDir, {
       nodePath: process.execPath,
       cliPath: join(this.opts.extensionPath, 'dist', 'cli.js'),
+      generatePath: join(this.opts.extensionPath, 'dist', 'generate.js'),
       ipcDir: this.paths.dir,
       electron: !!process.versions.electron,
     });

@@ -9,7 +9,7 @@
  * Prints `serving <pid>` each time it starts serving; exits on SIGTERM after handing over.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StorageFiles } from '../../src/core/constants';
 import { SessionService } from '../../src/core/sessionService';
 import { SdkStsGateway } from '../../src/core/aws/sts';
@@ -85,7 +85,7 @@ const lease = new ServingLease({
 });
 
 void (async () => {
-  if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, ipcDir: paths.dir, electron: false });
+  if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, generatePath: join(dirname(process.env.SERVE_CLI), 'generate.js'), ipcDir: paths.dir, electron: false });
   lease.start();
   process.stdout.write(`started ${process.pid}\n`);
 })();

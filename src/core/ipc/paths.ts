@@ -20,12 +20,11 @@ export interface IpcPaths {
 
 export function ipcPaths(dir: string, platform: NodeJS.Platform = process.platform): IpcPaths {
   const abs = resolve(dir);
-  const hash = folderHash(abs);
   let socket: string;
-  if (platform === 'win32') socket = `\\\\.\\pipe\\aws-sessions-${hash}`;
+  if (platform === 'win32') socket = `\\\\.\\pipe\\aws-sessions-${folderHash(abs)}`;
   else {
     socket = join(abs, IpcFiles.socket);
-    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) socket = join(shortSocketDir(hash), IpcFiles.socket);
+    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) socket = join(shortSocketDir(folderHash(abs)), IpcFiles.socket);
   }
   return { dir: abs, token: join(abs, IpcFiles.token), lease: join(abs, IpcFiles.lease), leaseLock: join(abs, IpcFiles.leaseLock), socket };
 }

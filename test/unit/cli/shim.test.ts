@@ -1,10 +1,10 @@
 /** The shim runs the CLI with the given Node, passes every argument untouched and names the IPC folder. */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shimScript, writeShim } from '../../../src/core/shim';
+import { canShebang, shimScript, writeShim } from '../../../src/core/shim';
 import { credentialProcessCommand, quoteCommandPath } from '../../../src/core/processDelivery';
 import { shlexSplit } from '../../../src/core/awsFiles/shlex';
 
@@ -17,6 +17,8 @@ describe('CLI shim', () => {
     const ipcDir = join(root, "ipc 'dir'");
     const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: bundle, ipcDir, electron: false, platform: 'linux' });
     assert.equal(statSync(shim).mode & 0o777, 0o700);
+    // Plain Node at a path a #! line can hold: the shim is JavaScript run by that Node, no shell in between.
+    assert.ok(readFileSync(shim, 'utf8').startsWith(`#!${process.execPath}\n`));
     const args = ['generate', 'a b', "it's", '$HOME', '"q"', '*', ''];
     const r = spawnSync(shim, args, { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -28,6 +30,49 @@ describe('CLI shim', () => {
     assert.equal(statSync(shim).mtimeMs, before);
     await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: '/new/cli.js', ipcDir, electron: true, platform: 'linux' });
     assert.match(readFileSync(shim, 'utf8'), /ELECTRON_RUN_AS_NODE=1 exec '.*' '\/new\/cli\.js' "\$@"/);
+  });
+
+  it('falls back to sh where #! cannot run the Node, and the sh form passes arguments intact too', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shim-sh-'));
+    const nodeDir = join(root, 'Code Helper');
+    mkdirSync(nodeDir);
+    const node = join(nodeDir, 'node');
+    symlinkSync(process.execPath, node);
+    const bundle = join(root, 'cli.js');
+    writeFileSync(bundle, 'process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), ipc: process.env.AWS_SESSIONS_IPC_DIR }))');
+    const target = { nodePath: node, cliPath: bundle, ipcDir: join(root, "i'pc"), electron: false, platform: 'linux' as const };
+    assert.equal(canShebang(target), false);
+    const shim = await writeShim(join(root, 'bin'), target);
+    assert.match(readFileSync(shim, 'utf8'), /^#!\/bin\/sh\n/);
+    const args = ['generate', 'a b', "it's", '$HOME'];
+    const r = spawnSync(shim, args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { argv: args, ipc: target.ipcDir });
+    for (const t of [{ ...target, nodePath: process.execPath, electron: true }, { ...target, nodePath: 'node' }, { ...target, nodePath: `/${'x'.repeat(300)}` }]) assert.equal(canShebang(t), false, t.nodePath);
+  });
+
+  it('hands `generate` to the lean generate bundle and every other command to the full CLI', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shim-dispatch-'));
+    const cli = join(root, 'cli.js');
+    const gen = join(root, 'generate.js');
+    writeFileSync(cli, 'process.stdout.write("cli " + process.argv.slice(2).join(","))');
+    writeFileSync(gen, 'process.stdout.write("generate " + process.argv.slice(2).join(","))');
+    const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: cli, generatePath: gen, ipcDir: root, electron: false, platform: 'linux' });
+    const out = (args: string[]) => spawnSync(shim, args, { encoding: 'utf8' }).stdout;
+    assert.equal(out(['generate', 'id-1']), 'generate generate,id-1');
+    assert.equal(out(['list', '--json']), 'cli list,--json');
+    assert.equal(out([]), 'cli ');
+  });
+
+  it('pins the JavaScript shim to CommonJS even under a folder whose package.json says "module"', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shim-esm-'));
+    writeFileSync(join(root, 'package.json'), '{ "type": "module" }');
+    const bundle = join(root, 'cli.cjs');
+    writeFileSync(bundle, 'process.stdout.write("ok " + process.argv.slice(2).join(","))');
+    const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: bundle, ipcDir: root, electron: false, platform: 'linux' });
+    const r = spawnSync(shim, ['generate', 'x'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'ok generate,x');
   });
 
   it('writes a .cmd for Windows that sets ELECTRON_RUN_AS_NODE and forwards %*', () => {

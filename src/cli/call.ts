@@ -1,0 +1,62 @@
+/**
+ * One call to the running editor, as every CLI command makes it: finds the IPC folder, sends the request
+ * and turns the editor's error codes and an absent editor into documented exit codes.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ENV_CLI_TIMEOUT, ENV_IPC_DIR, EXTENSION_ID, StorageFiles } from '../core/constants';
+import { callEditor, IpcClientError } from '../core/ipc/client';
+import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
+import type { ErrorCode, Method, Params } from '../core/ipc/protocol';
+import { EXIT } from './exitCodes';
+
+const CODE_EXIT: Record<ErrorCode, number> = {
+  badRequest: EXIT.usage,
+  unauthorized: EXIT.noEditor,
+  notFound: EXIT.notFound,
+  cancelled: EXIT.cancelled,
+  timeout: EXIT.timeout,
+  failed: EXIT.failed,
+  unsupported: EXIT.unsupported,
+  conflict: EXIT.failed,
+};
+
+export class Exit extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+/** The IPC folder: from the shim's variable, else the first global storage of a known VS Code flavour holding a token. */
+function locateIpc(): IpcPaths {
+  const explicit = process.env[ENV_IPC_DIR];
+  if (explicit) return ipcPaths(explicit);
+  const home = homedir();
+  const userDirs =
+    process.platform === 'darwin'
+      ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(home, 'Library', 'Application Support', n, 'User'))
+      : process.platform === 'win32'
+        ? ['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.APPDATA ?? home, n, 'User'))
+        : [
+            ...['Code', 'Code - Insiders', 'VSCodium'].map((n) => join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), n, 'User')),
+            join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'code-server', 'User'),
+          ];
+  const candidates = userDirs.map((u) => ipcPaths(join(u, 'globalStorage', EXTENSION_ID, StorageFiles.ipcDir)));
+  return candidates.find((c) => existsSync(c.token)) ?? candidates[0];
+}
+
+export async function call(method: Method, params: Params = {}, retryAfterSend = true): Promise<unknown> {
+  const timeoutS = Number(process.env[ENV_CLI_TIMEOUT]);
+  const replyTimeoutMs = Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : undefined;
+  let reply;
+  try {
+    reply = await callEditor(locateIpc(), method, params, { replyTimeoutMs, retryAfterSend });
+  } catch (error) {
+    if (error instanceof IpcClientError) throw new Exit(error.failure === 'noServer' ? EXIT.noEditor : EXIT.failed, error.message);
+    throw error;
+  }
+  if (!reply.ok) throw new Exit(CODE_EXIT[reply.code], reply.message);
+  return reply.result;
+}
+

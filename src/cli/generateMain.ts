@@ -1,0 +1,22 @@
+/**
+ * Entry of dist/generate.js: `aws-sessions generate <session>` and nothing else, the command every
+ * credential_process call runs. The JavaScript shim loads this small bundle instead of the whole CLI
+ * (help texts, argument parser, every command), which is start-up time saved on each AWS CLI or SDK
+ * credential refresh. Any other command line is handed to the full CLI beside it, unchanged.
+ */
+import { join } from 'node:path';
+import { Exit } from './call';
+import { EXIT } from './exitCodes';
+import { generate } from './generate';
+import { writeOut } from './io';
+
+const args = process.argv.slice(2);
+if (args.length === 2 && args[0] === 'generate' && !args[1].startsWith('-')) {
+  generate(args[1]).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    writeOut(2, `aws-sessions: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exitCode = error instanceof Exit ? error.code : EXIT.failed;
+  });
+} else {
+  require(join(__dirname, 'cli.js'));
+}
