@@ -1,0 +1,230 @@
+/**
+ * Creating, editing and deleting sessions: validate form values, secrets to the vault, the rest to
+ * shared state; an edit that changes how an active session delivers restarts it. Also "Test
+ * credentials" (a dry run from form values) and the small per-session settings (pin, delivery mode,
+ * profile and region, the terminal's profile).
+ */
+import { DEFAULT_PROFILE_NAME, SecretKeys, type SecretPurpose } from './constants';
+import { SessionError, UserFacingError, ValidationError, type FieldProblem } from './errors';
+import { isDeliveryMode, type DeliveryMode, type Session, type SessionKind } from './model';
+import type { Logger, SecretVault, StateStore } from './ports';
+import type { CallerIdentity, StsGateway } from './aws/sts';
+import { sessionType } from './sessions/registry';
+import type { FormValues } from './sessions/sessionType';
+import { assumerChainProblem } from './sessions/graph';
+import { DryRunVault } from './sessions/dryRunVault';
+import { rules } from './validation';
+import type { CredentialResolver } from './credentialResolver';
+import type { SessionLifecycle } from './sessionLifecycle';
+import { findOrAddProfile, requireSession } from './sessionLookup';
+
+/** What "Test credentials" reports: who the fresh credentials are, and until when. */
+export interface TestResult extends CallerIdentity {
+  expiration?: string;
+}
+
+export interface SessionEditorDeps {
+  state: StateStore;
+  secrets: SecretVault;
+  sts: StsGateway;
+  logger: Logger;
+  newId: () => string;
+  credentials: Pick<CredentialResolver, 'generateContext' | 'forgetAll' | 'forgetGenerated'>;
+  lifecycle: Pick<SessionLifecycle, 'start' | 'stop' | 'deliveryModeOf'>;
+}
+
+export class SessionEditor {
+  constructor(private readonly deps: SessionEditorDeps) {}
+
+  /** Which secrets of a session are stored (the form shows "stored", never the value). */
+  async storedSecrets(sessionId: string, purposes: readonly SecretPurpose[]): Promise<Set<SecretPurpose>> {
+    const present = await Promise.all(purposes.map(async (p) => [p, (await this.deps.secrets.get(SecretKeys.forSession(sessionId, p))) !== undefined] as const));
+    return new Set(present.filter(([, has]) => has).map(([p]) => p));
+  }
+
+  /**
+   * Create (no existingId) or edit a session from form values. Secrets go to the vault before the
+   * session is persisted; an edit that changes profile, region or secrets of an active session restarts it.
+   */
+  async save(kind: SessionKind, values: FormValues, existingId?: string): Promise<Session> {
+    const type = sessionType(kind);
+    const before = await this.deps.state.read();
+    const existing = existingId ? before.sessions.find((s) => s.id === existingId) : undefined;
+    if (existingId && !existing) throw new UserFacingError(`The session being edited no longer exists.`, 'It was deleted, perhaps in another window.');
+    if (existing && existing.kind !== kind) throw new UserFacingError(`A ${existing.kind} session cannot become ${kind}.`);
+
+    const { profileName, deliveryMode, problems } = commonFields(values, before.sessions, existing, existingId);
+    const id = existing?.id ?? this.deps.newId();
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    let result;
+    try {
+      result = type.fromForm(values, { id, profileId: '' }, existing, stored);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ValidationError([...problems, ...error.problems]);
+      throw error;
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    const chainProblem = assumerChainProblem(before.sessions, result.session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+
+    for (const [purpose, value] of Object.entries(result.secrets) as Array<[SecretPurpose, string]>) {
+      await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
+    }
+    const secretsChanged = Object.keys(result.secrets).length > 0;
+    if (existing && secretsChanged) await this.deps.credentials.forgetAll(id);
+
+    let restart = false;
+    const after = await this.deps.state.update((state) => {
+      const profile = findOrAddProfile(state, profileName, this.deps.newId);
+      const session = { ...result.session, profileId: profile.id } as Session;
+      if (deliveryMode) session.deliveryMode = deliveryMode;
+      else delete session.deliveryMode;
+      const index = state.sessions.findIndex((s) => s.id === id);
+      if (index >= 0) {
+        const old = state.sessions[index];
+        const active = state.active[id];
+        restart = !!active && active.status !== 'error' && (old.profileId !== session.profileId || old.region !== session.region || secretsChanged || changedFields(old, session));
+        state.sessions[index] = session;
+      } else {
+        state.sessions.push(session);
+      }
+    });
+    const saved = after.sessions.find((s) => s.id === id)!;
+    this.deps.logger.info(`Session "${saved.alias}" ${existing ? 'updated' : 'created'}.`);
+    if (restart) {
+      this.deps.logger.info(`Session "${saved.alias}" restarts with its new settings.`);
+      await this.restart(id);
+    }
+    return saved;
+  }
+
+  /** Stop if active, then remove the session and every secret it stored. */
+  async delete(id: string): Promise<void> {
+    const session = requireSession(await this.deps.state.read(), id);
+    const state = await this.deps.state.read();
+    if (state.active[id]) await this.deps.lifecycle.stop(id);
+    await this.deps.state.update((s) => {
+      s.sessions = s.sessions.filter((x) => x.id !== id);
+      delete s.active[id];
+      if (s.pinned) s.pinned = s.pinned.filter((x) => x !== id);
+      if (s.lastUsed) delete s.lastUsed[id];
+    });
+    this.deps.credentials.forgetGenerated(id);
+    for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
+    this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
+  }
+
+  /**
+   * "Test credentials": a fresh set from the form's values (nothing saved, nothing delivered, no cached
+   * token of this session used), then STS GetCallerIdentity with it. Throws the exact failure.
+   */
+  async testCredentials(kind: SessionKind, values: FormValues, existingId?: string): Promise<TestResult> {
+    const type = sessionType(kind);
+    const state = await this.deps.state.read();
+    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
+    const id = existing?.id ?? `dry-run-${this.deps.newId()}`;
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    const { session, secrets } = type.fromForm(values, { id, profileId: existing?.profileId ?? '' }, existing, stored);
+    const chainProblem = assumerChainProblem(state.sessions, session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const credentials = await type.generate(session, { ...this.deps.credentials.generateContext(), secrets: new DryRunVault(this.deps.secrets, id, secrets) });
+    let identity: CallerIdentity;
+    try {
+      identity = await this.deps.sts.getCallerIdentity({ credentials, region: session.region });
+    } catch (error) {
+      throw new SessionError(session.alias || 'new session', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    }
+    this.deps.logger.info(`Session "${session.alias}": test credentials OK as ${identity.arn}.`);
+    return { ...identity, expiration: credentials.expiration?.toISOString() };
+  }
+
+  /** Change how a session delivers credentials ('default' = follow the setting); an active session restarts in the new mode. */
+  async setDeliveryMode(id: string, mode: DeliveryMode | 'default'): Promise<Session> {
+    let restart = false;
+    const after = await this.deps.state.update((state) => {
+      const session = requireSession(state, id);
+      const before = session.deliveryMode;
+      if (mode === 'default') delete session.deliveryMode;
+      else session.deliveryMode = mode;
+      restart = state.active[id]?.status === 'active' && before !== session.deliveryMode;
+    });
+    const saved = after.sessions.find((s) => s.id === id)!;
+    this.deps.logger.info(`Session "${saved.alias}" delivers credentials by ${this.deps.lifecycle.deliveryModeOf(saved)}${saved.deliveryMode ? '' : ' (the default)'}.`);
+    if (restart) await this.restart(id);
+    return saved;
+  }
+
+  /**
+   * Move a session to another named profile and/or region. An active session restarts there: its old
+   * profile's keys are removed and the new ones written.
+   */
+  async relocate(id: string, change: { profileName?: string; region?: string }): Promise<void> {
+    const problems: FieldProblem[] = [];
+    if (change.profileName !== undefined) {
+      const p = rules.profileName(change.profileName);
+      if (p) problems.push({ field: 'profile', label: 'Named profile', message: p });
+    }
+    if (change.region !== undefined) {
+      const p = rules.region(change.region);
+      if (p) problems.push({ field: 'region', label: 'Region', message: p });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    const session = requireSession(await this.deps.state.read(), id);
+    const wasActive = (await this.deps.state.read()).active[id]?.status === 'active';
+    if (wasActive) await this.deps.lifecycle.stop(id);
+    await this.deps.state.update((s) => {
+      const target = s.sessions.find((x) => x.id === id);
+      if (!target) return;
+      if (change.profileName !== undefined) target.profileId = findOrAddProfile(s, change.profileName, this.deps.newId).id;
+      if (change.region !== undefined) target.region = change.region;
+    });
+    this.deps.logger.info(`Session "${session.alias}" moved to ${change.profileName ? `profile "${change.profileName}"` : ''}${change.profileName && change.region ? ' and ' : ''}${change.region ? `region ${change.region}` : ''}.`);
+    if (wasActive) await this.deps.lifecycle.start(id);
+  }
+
+  async setPinned(id: string, pinned: boolean): Promise<void> {
+    await this.deps.state.update((s) => {
+      const set = new Set(s.pinned ?? []);
+      if (pinned) set.add(id);
+      else set.delete(id);
+      s.pinned = [...set];
+    });
+  }
+
+  /** Which profile new integrated terminals get (AWS_PROFILE). */
+  async setTerminalProfile(profileName: string): Promise<void> {
+    await this.deps.state.update((s) => {
+      s.terminalProfile = profileName;
+    });
+  }
+
+  private async restart(id: string): Promise<void> {
+    await this.deps.lifecycle.stop(id);
+    await this.deps.lifecycle.start(id);
+  }
+}
+
+/** The form fields every session type shares: named profile, alias (unique), delivery mode. */
+function commonFields(values: FormValues, sessions: readonly Session[], existing: Session | undefined, existingId: string | undefined): { profileName: string; deliveryMode: DeliveryMode | undefined; problems: FieldProblem[] } {
+  const profileName = (values.profile ?? DEFAULT_PROFILE_NAME).trim() || DEFAULT_PROFILE_NAME;
+  const problems: FieldProblem[] = [];
+  const profileProblem = rules.profileName(profileName);
+  if (profileProblem) problems.push({ field: 'profile', label: 'Named profile', message: profileProblem });
+  const alias = (values.alias ?? '').trim();
+  if (sessions.some((s) => s.id !== existingId && s.alias.toLowerCase() === alias.toLowerCase())) {
+    problems.push({ field: 'alias', label: 'Session alias', message: `"${alias}" is already used by another session; aliases are unique so the CLI can name them` });
+  }
+  const rawMode = values.deliveryMode?.trim();
+  let deliveryMode: DeliveryMode | undefined = existing?.deliveryMode;
+  if (rawMode !== undefined) {
+    if (rawMode === '' || rawMode === 'default') deliveryMode = undefined;
+    else if (isDeliveryMode(rawMode)) deliveryMode = rawMode;
+    else problems.push({ field: 'deliveryMode', label: 'Delivery', message: `"${rawMode}" is not credentialsFile, credentialProcess or default` });
+  }
+  return { profileName, deliveryMode, problems };
+}
+
+/** Whether anything but the alias differs (an edit of such a field restarts an active session). */
+function changedFields(a: Session, b: Session): boolean {
+  return JSON.stringify({ ...a, alias: '' }) !== JSON.stringify({ ...b, alias: '' });
+}
