@@ -106,10 +106,8 @@ export class CredentialResolver {
       saml,
       sso,
       credentialsOf: (assumerId) => this.credentials(assumerId),
-      forgetCredentialsOf: async (assumerId) => {
-        this.delivered.delete(assumerId);
-        await clearCachedCredentials(secrets, assumerId);
-      },
+      // AWS refused the assumer's credentials: nothing of them may be served again, to a chain or to credential_process.
+      forgetCredentialsOf: (assumerId) => this.forgetAll(assumerId),
       ...options,
     };
   }

@@ -64,6 +64,17 @@ describe('CredentialResolver memory', () => {
     assert.notEqual(second.accessKeyId, first.accessKeyId);
     assert.equal(t.prompter.asked.length, 2);
   });
+
+  it('credentials AWS refused as an assumer are no longer served to credential_process either', async () => {
+    const t = setup();
+    const s = await t.service.save('iamUser', form);
+    const refused = await t.resolver.credentialsForProcess(s.id);
+    assert.equal(t.resolver.rememberedForProcess(s.id)?.accessKeyId, refused.accessKeyId);
+    await t.resolver.generateContext().forgetCredentialsOf!(s.id);
+    assert.equal(t.resolver.rememberedForProcess(s.id), undefined);
+    assert.equal(await t.resolver.currentCredentials(s.id), undefined);
+    assert.notEqual((await t.resolver.credentialsForProcess(s.id)).accessKeyId, refused.accessKeyId);
+  });
 });
 
 describe('SessionService keeps the memory in step with the lifecycle', () => {
