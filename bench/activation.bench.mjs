@@ -104,4 +104,8 @@ console.log(`| floor: empty extension (same run) | ${f(empty.floor.loadPlusActiv
 console.log(`| AWS Sessions, 0 sessions | ${f(empty.ours.loadPlusActivate)} | ${f(empty.ours.activate)} | ${f(empty.ours.ready)} |`);
 console.log(`| AWS Sessions, 3,000 sessions | ${f(many.ours.loadPlusActivate)} | ${f(many.ours.activate)} | ${f(many.ours.ready)} |`);
 console.log(`dist/extension.js: ${(size / 1024).toFixed(1)} KiB (the AWS SDK is in dist/sdk.js, ${(sdkSize / 1024).toFixed(1)} KiB, loaded on the first AWS call)`);
-console.log(JSON.stringify({ bench: 'activation', loads: LOADS, floor: empty.floor, noSessions: empty.ours, sessions3000: many.ours, extensionJsBytes: size, sdkJsBytes: sdkSize, goalMs: 50, meetsGoal: many.ours.loadPlusActivate.median < 50 }));
+// The empty extension's time is VS Code's own (extension context and storage set-up between loading a bundle and
+// calling activate): what AWS Sessions adds is the difference, measured in the same code-server run.
+const added = +(many.ours.loadPlusActivate.median - many.floor.loadPlusActivate.median).toFixed(1);
+console.log(`3,000 sessions: ${many.ours.loadPlusActivate.median} ms raw (goal < 50 ms → ${many.ours.loadPlusActivate.median < 50 ? 'met' : 'NOT met'}); AWS Sessions adds ${added} ms over the empty extension's ${many.floor.loadPlusActivate.median} ms in the same run (→ ${added < 50 ? 'met' : 'NOT met'})`);
+console.log(JSON.stringify({ bench: 'activation', loads: LOADS, floor: empty.floor, noSessions: empty.ours, floor3000Run: many.floor, sessions3000: many.ours, extensionJsBytes: size, sdkJsBytes: sdkSize, goalMs: 50, meetsGoal: many.ours.loadPlusActivate.median < 50, addedOverFloorMs: added, meetsGoalOverFloor: added < 50 }));
