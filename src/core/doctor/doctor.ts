@@ -108,6 +108,13 @@ async function profileFindings(input: DoctorInput, files: Files, name: string, s
     out.push({ code: 'sso-profile', severity: 'info', scope, title: `${label} uses IAM Identity Center`, detail: `Its token comes from "aws sso login${name === 'default' ? '' : ` --profile ${name}`}"; when it has expired tools say the token is expired or missing.` });
     return out;
   }
+  if (v.credential_process && v.aws_access_key_id) {
+    // The credentials file is read before credential_process by botocore (the AWS CLI) and every SDK; the AWS
+    // SDK for JavaScript v3 also prefers static keys from the config file.
+    const inCredentials = !!profile.credentials?.values.aws_access_key_id;
+    const file = inCredentials ? files.credentialsPath : files.configPath;
+    out.push({ code: 'credential-process-shadowed', severity: 'warning', scope, title: `${label}: static keys hide its credential_process`, detail: `[${name}] in ${file} holds key ${maskKeyId(v.aws_access_key_id)}; ${inCredentials ? 'the AWS CLI and the SDKs use it and never run' : 'the AWS SDK for JavaScript uses it and never runs'} "${v.credential_process}"${managed ? ` (session "${managed.alias}")` : ''}. Remove the keys from that section to use credential_process.`, fix: { id: 'openFile', label: inCredentials ? 'Open credentials file' : 'Open config file', arg: file } });
+  }
   if (v.aws_access_key_id) {
     const temporary = !!(v.aws_session_token || v.aws_security_token);
     if (managed) {

@@ -110,6 +110,23 @@ describe('credentials doctor', () => {
     assert.ok(seen.includes('"/opt/my tool" generate c'));
   });
 
+  it('static keys beside a credential_process are a warning naming the file that holds them', async () => {
+    const config = '[profile cp]\ncredential_process = /opt/aws-sessions generate x\n[profile cfg]\naws_access_key_id = AKIACONFIGFILE000001\naws_secret_access_key = s\ncredential_process = /opt/aws-sessions generate y\n[profile clean]\ncredential_process = /opt/aws-sessions generate z\n';
+    const credentials = `[cp]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`;
+    const files = { '/home/dev/.aws/config': config, '/home/dev/.aws/credentials': credentials };
+    const fs = await run(env({ files, terminal: { AWS_PROFILE: 'cp' }, workspace: { AWS_PROFILE: 'cfg' } }));
+    const inCredentials = find(fs, 'credential-process-shadowed', 'terminal');
+    assert.equal(inCredentials?.severity, 'warning');
+    assert.match(inCredentials!.detail, /the AWS CLI and the SDKs use it and never run "\/opt\/aws-sessions generate x"/);
+    assert.equal(inCredentials!.fix?.arg, '/home/dev/.aws/credentials');
+    const inConfig = find(fs, 'credential-process-shadowed', 'workspace');
+    assert.match(inConfig!.detail, /AWS SDK for JavaScript/);
+    assert.equal(inConfig!.fix?.arg, '/home/dev/.aws/config');
+    assert.ok(!JSON.stringify(fs).includes(KEY) && !JSON.stringify(fs).includes(SECRET), 'keys are masked');
+    const clean = await run(env({ files, process: () => ({ exitCode: 1, stdout: '', stderr: 'x' }), terminal: { AWS_PROFILE: 'clean' }, workspace: { AWS_PROFILE: 'clean' } }));
+    assert.equal(find(clean, 'credential-process-shadowed'), undefined);
+  });
+
   it('role profiles follow source_profile; role_arn without a source is an error', async () => {
     const config = '[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n[profile broken]\nrole_arn = arn:aws:iam::123456789012:role/X\n';
     const fs = await run(env({ files: { '/home/dev/.aws/config': config }, terminal: { AWS_PROFILE: 'admin' }, workspace: { AWS_PROFILE: 'broken' } }));
