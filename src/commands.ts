@@ -4,7 +4,8 @@ import { Commands, ContextKeys, SETTINGS_SECTION, Settings, type CommandId, type
 import { CancelledError, errorMessage } from './core/errors';
 import type { DeliveryMode, PersistedState, Session, SessionKind } from './core/model';
 import type { SessionService } from './core/sessionService';
-import { profileOf } from './core/sessionService';
+import { profileOf } from './core/sessionLookup';
+import { dependentsOf } from './core/sessions/graph';
 import { sessionType, sessionTypes } from './core/sessions/registry';
 import type { Logger } from './core/ports';
 import type { ViewMode } from './core/treeModel';
@@ -119,14 +120,21 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         throw new Error(`Session "${session.alias}" comes from an IAM Identity Center integration, and the next sync would bring it back. Delete the integration instead, or just leave it inactive.`);
       }
       if (!options?.confirmed) {
+        const dependents = dependentsOf((await service.state()).sessions, session.id);
+        const chains = dependents.length
+          ? `\n\n${dependents.length === 1 ? 'The chained session' : `${dependents.length} chained sessions`} ${dependents.map((d) => `"${d.alias}"`).join(', ')} ${dependents.length === 1 ? 'uses' : 'use'} it to assume ${dependents.length === 1 ? 'its role and' : 'their roles and'} will not start until given another assumer (Edit).`
+          : '';
         const ok = await vscode.window.showWarningMessage(
           `Delete session "${session.alias}"?`,
-          { modal: true, detail: 'Its stored secrets are deleted too, and it is stopped first if active. This cannot be undone.' },
+          { modal: true, detail: `Its stored secrets are deleted too, and it is stopped first if active. This cannot be undone.${chains}` },
           'Delete',
         );
         if (ok !== 'Delete') return;
       }
-      await service.delete(session.id);
+      const { orphaned } = await service.delete(session.id);
+      if (orphaned.length && options?.confirmed) {
+        void vscode.window.showWarningMessage(`Deleted "${session.alias}". ${orphaned.map((d) => `"${d.alias}"`).join(', ')} cannot start until given another assumer session.`);
+      }
     }),
     [Commands.startSession]: onSession(
       'Start session',

@@ -8,7 +8,7 @@ import { shlexSplit } from './core/awsFiles/shlex';
 import { diagnose, worstFirst } from './core/doctor/doctor';
 import { FIX_IDS, type DoctorEnvironment, type Finding, type Fix, type ManagedProfile, type ProcessResult } from './core/doctor/types';
 import type { SessionService } from './core/sessionService';
-import { profileOf } from './core/sessionService';
+import { profileOf } from './core/sessionLookup';
 import type { Logger } from './core/ports';
 import { DoctorPanel } from './webviews/doctor/panel';
 

@@ -4,7 +4,7 @@ import type { PersistedState, Session } from './core/model';
 import { REGIONS } from './core/regions';
 import { displayStatus } from './core/treeModel';
 import { sessionTypes } from './core/sessions/registry';
-import { profileOf } from './core/sessionService';
+import { profileOf } from './core/sessionLookup';
 import { rules } from './core/validation';
 
 const stateIcons: Record<string, string> = {

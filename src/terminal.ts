@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ActiveSession, AwsCredentials, PersistedState, Session } from './core/model';
-import { profileOf } from './core/sessionService';
+import { profileOf } from './core/sessionLookup';
 import { SETTINGS_SECTION, Settings } from './core/constants';
 
 /** The session whose credentials a profile holds now; with `includeFailed`, also one whose start or refresh failed. */

@@ -86,8 +86,10 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'delete': {
       const session = need(p, 0, 'session');
       if (!p.flags.yes && !(await confirm(`Delete session "${session}" and its stored secrets?`))) throw new Exit(EXIT.cancelled, 'not deleted (pass --yes to skip the question)');
-      const r = (await call('delete', { session }, false)) as { alias: string };
-      return out(`Deleted "${r.alias}".`);
+      const r = (await call('delete', { session }, false)) as { alias: string; orphaned?: string[] };
+      out(`Deleted "${r.alias}".`);
+      if (r.orphaned?.length) writeOut(2, `aws-sessions: these chained sessions used it and cannot start until they get another assumer: ${r.orphaned.join(', ')}\n`);
+      return;
     }
     case 'profile': {
       const sub = need(p, 0, 'subcommand: list, create or delete');

@@ -11,7 +11,7 @@ import type { Logger, SecretVault, StateStore } from './ports';
 import type { CallerIdentity, StsGateway } from './aws/sts';
 import { sessionType } from './sessions/registry';
 import type { FormValues } from './sessions/sessionType';
-import { assumerChainProblem } from './sessions/graph';
+import { assumerChainProblem, dependentsOf } from './sessions/graph';
 import { DryRunVault } from './sessions/dryRunVault';
 import { rules } from './validation';
 import type { CredentialResolver } from './credentialResolver';
@@ -99,9 +99,11 @@ export class SessionEditor {
   }
 
   /** Stop if active, then remove the session and every secret it stored. */
-  async delete(id: string): Promise<void> {
+  /** Delete a session and its secrets; returns the chained sessions left without a working assumer. */
+  async delete(id: string): Promise<{ orphaned: Session[] }> {
     const session = requireSession(await this.deps.state.read(), id);
     const state = await this.deps.state.read();
+    const orphaned = dependentsOf(state.sessions, id);
     if (state.active[id]) await this.deps.lifecycle.stop(id);
     await this.deps.state.update((s) => {
       s.sessions = s.sessions.filter((x) => x.id !== id);
@@ -112,6 +114,8 @@ export class SessionEditor {
     this.deps.credentials.forgetGenerated(id);
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
+    if (orphaned.length) this.deps.logger.warn(`Chained sessions that needed "${session.alias}" cannot start until they get another assumer: ${orphaned.map((s) => `"${s.alias}"`).join(', ')}.`);
+    return { orphaned };
   }
 
   /**

@@ -19,7 +19,6 @@ import { requireSession } from './sessionLookup';
 
 export type { CredentialOptions } from './credentialResolver';
 export type { TestResult } from './sessionEditor';
-export { profileOf } from './sessionLookup';
 
 export interface SessionServiceDeps {
   state: StateStore;
@@ -75,7 +74,7 @@ export class SessionService {
   }
 
   /** Stop if active, then remove the session and every secret it stored. */
-  delete(id: string): Promise<void> {
+  delete(id: string): Promise<{ orphaned: Session[] }> {
     return this.editor.delete(id);
   }
 

@@ -4,7 +4,8 @@
  */
 import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
 import { DELIVERY_MODES, isDeliveryMode, type PersistedState, type Session } from '../model';
-import { profileOf, type SessionService } from '../sessionService';
+import { profileOf } from '../sessionLookup';
+import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, type IpcHandler } from './server';
@@ -103,8 +104,8 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
     },
     delete: async (p) => {
       const session = findSession(await service.state(), p.session);
-      await service.delete(session.id);
-      return { id: session.id, alias: session.alias };
+      const { orphaned } = await service.delete(session.id);
+      return { id: session.id, alias: session.alias, orphaned: orphaned.map((s) => s.alias) };
     },
     profileList: async () => {
       const state = await service.state();

@@ -29,7 +29,18 @@ export function assumerChainProblem(sessions: readonly Session[], candidate: Ses
   }
 }
 
-/** The ids of sessions whose chain passes through `id` (they need it to start). */
+/** The sessions whose chain of assumers passes through `id` (they need it to start), nearest first. */
 export function dependentsOf(sessions: readonly Session[], id: string): Session[] {
-  return sessions.filter((s) => sessionType(s.kind).dependsOn?.(s) === id);
+  const found: Session[] = [];
+  const reached = new Set([id]);
+  for (let i = -1; i < found.length; i++) {
+    const through = i < 0 ? id : found[i].id;
+    for (const s of sessions) {
+      if (!reached.has(s.id) && sessionType(s.kind).dependsOn?.(s) === through) {
+        reached.add(s.id);
+        found.push(s);
+      }
+    }
+  }
+  return found;
 }

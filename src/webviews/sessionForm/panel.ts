@@ -6,7 +6,7 @@ import { CancelledError, errorMessage, ValidationError } from '../../core/errors
 import type { Session, SessionKind } from '../../core/model';
 import { REGIONS } from '../../core/regions';
 import type { SessionService } from '../../core/sessionService';
-import { profileOf } from '../../core/sessionService';
+import { profileOf } from '../../core/sessionLookup';
 import { sessionType } from '../../core/sessions/registry';
 import { DELIVERY_FIELD } from '../../core/sessions/sessionType';
 import type { Logger } from '../../core/ports';

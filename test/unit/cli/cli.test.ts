@@ -144,8 +144,12 @@ describe('aws-sessions CLI with credential_process', function () {
     const stopped = await cli(['stop', 'alice-cp']);
     assert.equal(stopped.status, 0, stopped.stderr);
     assert.equal(readFileSync(env.AWS_CONFIG_FILE, 'utf8'), FOREIGN_CONFIG);
+    const chain = await cli(['add', '--type', 'iamRoleChained', '--alias', 'dep', '--profile', 'dep', '--region', 'eu-west-1', '--role-arn', 'arn:aws:iam::111111111111:role/Dep', '--assumer-session-id', 'alice-cp']);
+    assert.equal(chain.status, 0, chain.stderr);
     const del = await cli(['delete', 'alice-cp', '--yes']);
     assert.equal(del.status, 0, del.stderr);
+    assert.equal(del.stdout, 'Deleted "alice-cp".\n');
+    assert.match(del.stderr, /chained sessions used it and cannot start until they get another assumer: dep\n$/);
     for (const s of servers) await stopServer(s);
     const r = await cli(['list']);
     assert.equal(r.status, 3);

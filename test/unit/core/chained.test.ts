@@ -3,6 +3,7 @@ import { SessionService } from '../../../src/core/sessionService';
 import { SessionError, ValidationError } from '../../../src/core/errors';
 import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
 import type { IamRoleChainedSession } from '../../../src/core/model';
+import { dependentsOf } from '../../../src/core/sessions/graph';
 
 const KEY = 'AKIAABCDEFGHIJKLMNOP';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -86,6 +87,20 @@ describe('IAM Role Chained sessions', () => {
       t.service.save('iamRoleChained', { alias: 'a', profile: 'a', region: 'eu-west-1', roleArn: ROLE, roleSessionName: '', assumerSessionId: a.id }, a.id),
       (e: unknown) => e instanceof ValidationError && /its own credentials/.test(e.message),
     );
+  });
+
+  it('deleting an assumer reports every chain that passes through it, nearest first, and no other session', async () => {
+    const t = setup();
+    const u = await t.user(false);
+    const a = await t.chained('a', u.id);
+    const b = await t.chained('b', a.id);
+    await t.chained('c', b.id);
+    const other = await t.chained('other', u.id);
+    assert.deepEqual(dependentsOf((await t.state.read()).sessions, u.id).map((s) => s.alias), ['a', 'other', 'b', 'c']);
+    const { orphaned } = await t.service.delete(a.id);
+    assert.deepEqual(orphaned.map((s) => s.alias), ['b', 'c']);
+    assert.deepEqual((await t.state.read()).sessions.map((s) => s.alias), ['alice', 'b', 'c', 'other'], 'dependants are kept (they can get another assumer)');
+    assert.deepEqual((await t.service.delete(other.id)).orphaned, []);
   });
 
   it('refuses at start time when the graph changed (assumer deleted) with the session named', async () => {
