@@ -1,7 +1,7 @@
 /** Temporary credentials cached in SecretStorage, as JSON, with their expiry. */
-import { SecretKeys } from '../constants';
+import { SecretKeys, SESSION_TOKEN_REUSE_MARGIN_MS } from '../constants';
 import type { AwsCredentials } from '../model';
-import type { SecretVault } from '../ports';
+import type { Clock, SecretVault } from '../ports';
 
 interface CachedShape {
   accessKeyId: string;
@@ -37,4 +37,13 @@ export async function storeCachedCredentials(secrets: SecretVault, sessionId: st
 
 export function clearCachedCredentials(secrets: SecretVault, sessionId: string): Promise<void> {
   return secrets.delete(SecretKeys.cachedSessionCredentials(sessionId));
+}
+
+/**
+ * The cached credentials of a session if they stay valid beyond the reuse margin (and beyond what the
+ * caller needs: a refresh asks for more than what is left, so it always gets a new set).
+ */
+export async function reusableCachedCredentials(ctx: { secrets: SecretVault; clock: Clock; minValidityMs?: number }, sessionId: string): Promise<AwsCredentials | undefined> {
+  const cached = await readCachedCredentials(ctx.secrets, sessionId);
+  return cached?.expiration && cached.expiration.getTime() - ctx.clock.now() > Math.max(SESSION_TOKEN_REUSE_MARGIN_MS, ctx.minValidityMs ?? 0) ? cached : undefined;
 }

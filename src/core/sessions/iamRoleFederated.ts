@@ -5,6 +5,7 @@
 import { SessionError, ValidationError } from '../errors';
 import type { AwsCredentials, IamRoleFederatedSession } from '../model';
 import { analyzeSamlResponse } from '../saml/assertion';
+import { reusableCachedCredentials, storeCachedCredentials } from './credentialCache';
 import { asSession, Problems, trimmed } from './roleCommon';
 import type { FieldSpec, SaveResult, SessionTypeModule } from './sessionType';
 
@@ -78,6 +79,12 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
     if (!ctx.saml) {
       throw new SessionError(session.alias, 'a SAML session needs the IdP sign-in window, which only VS Code can open.', 'Start this session from VS Code.');
     }
+    // A chain on this session, or a restart, reuses what the last sign-in got while it stays valid: no IdP round again.
+    const cached = await reusableCachedCredentials(ctx, session.id);
+    if (cached) {
+      ctx.logger.debug(`Session "${session.alias}": reusing the credentials of the last SAML sign-in until ${cached.expiration?.toISOString()}`);
+      return cached;
+    }
     const assertion = await ctx.saml.capture({ sessionAlias: session.alias, idpUrl: session.idpUrl, background: !!ctx.background });
     const analysis = analyzeSamlResponse(assertion, {
       nowMs: ctx.clock.now(),
@@ -97,6 +104,7 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
     const credentials = await asSession(session.alias, () =>
       ctx.sts.assumeRoleWithSaml({ region: session.region, roleArn: session.roleArn, principalArn: session.samlProviderArn, samlAssertion: assertion.replace(/\s+/g, '') }),
     );
+    await storeCachedCredentials(ctx.secrets, session.id, credentials);
     ctx.logger.info(`Session "${session.alias}": AssumeRoleWithSAML ${session.roleArn} until ${credentials.expiration?.toISOString()}`);
     return credentials;
   },

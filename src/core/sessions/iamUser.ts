@@ -1,10 +1,10 @@
 /** IAM User sessions: long-term keys in SecretStorage → STS GetSessionToken (10 h), MFA once per token. */
-import { IAM_USER_SESSION_SECONDS, SecretKeys, SESSION_TOKEN_REUSE_MARGIN_MS } from '../constants';
+import { IAM_USER_SESSION_SECONDS, SecretKeys } from '../constants';
 import { CancelledError, SessionError, ValidationError, type FieldProblem } from '../errors';
 import type { AwsCredentials, IamUserSession } from '../model';
 import { rules } from '../validation';
 import type { FieldSpec, GenerateContext, SaveResult, SessionTypeModule } from './sessionType';
-import { readCachedCredentials, storeCachedCredentials } from './credentialCache';
+import { reusableCachedCredentials, storeCachedCredentials } from './credentialCache';
 import { AwsCallError } from '../aws/awsErrors';
 
 const fields: readonly FieldSpec[] = [
@@ -90,9 +90,9 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {
-    const cached = await readCachedCredentials(ctx.secrets, session.id);
-    if (cached?.expiration && cached.expiration.getTime() - ctx.clock.now() > Math.max(SESSION_TOKEN_REUSE_MARGIN_MS, ctx.minValidityMs ?? 0)) {
-      ctx.logger.debug(`Session "${session.alias}": reusing the cached session token until ${cached.expiration.toISOString()}`);
+    const cached = await reusableCachedCredentials(ctx, session.id);
+    if (cached) {
+      ctx.logger.debug(`Session "${session.alias}": reusing the cached session token until ${cached.expiration?.toISOString()}`);
       return cached;
     }
     const { accessKeyId, secretAccessKey } = await longTermKeys(session, ctx);

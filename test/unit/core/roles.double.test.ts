@@ -54,11 +54,26 @@ describe('role sessions against the local AWS double', function () {
     const result = await t.service.testCredentials('iamRoleChained', { alias: 'c2', profile: 'c2', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Two', roleSessionName: 'two@x', assumerSessionId: c1.id }, c2.id);
     assert.equal(result.arn, 'arn:aws:sts::111111111111:assumed-role/Two/two@x');
     await t.service.start(c2.id);
-    assert.deepEqual(t.captured, ['fed', 'fed']);
+    assert.deepEqual(t.captured, ['fed'], "the chain reuses the federated session's last sign-in (cached in the vault) while it stays valid");
     const who = await new SdkStsGateway({ endpoint: () => aws.endpoint }).getCallerIdentity({ credentials: t.delivery.profiles.get('c2')!.credentials, region: 'eu-west-1' });
     assert.equal(who.arn, 'arn:aws:sts::111111111111:assumed-role/Two/two@x');
     const fedWho = await t.service.testCredentials('iamRoleFederated', { alias: 'fed', profile: 'fed', region: 'eu-west-1', roleArn: ROLE, idpUrl: 'https://idp.example.com/sso', samlProviderArn: PROVIDER }, fed.id);
     assert.equal(fedWho.arn, 'arn:aws:sts::111111111111:assumed-role/SamlDev/jane@example.com');
+  });
+
+  it('chains on a federated session share its last sign-in; its own refresh signs in again', async () => {
+    const t = setup(signed());
+    const fed = await t.service.save('iamRoleFederated', { alias: 'fed', profile: 'fed', region: 'eu-west-1', roleArn: ROLE, idpUrl: 'https://idp.example.com/sso', samlProviderArn: PROVIDER });
+    const a = await t.service.save('iamRoleChained', { alias: 'a', profile: 'a', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/One', assumerSessionId: fed.id });
+    const b = await t.service.save('iamRoleChained', { alias: 'b', profile: 'b', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Two', assumerSessionId: fed.id });
+    await t.service.start(fed.id);
+    await t.service.start(a.id);
+    await t.service.start(b.id);
+    assert.deepEqual(t.captured, ['fed'], 'one IdP sign-in for the session and both chains');
+    const before = t.delivery.profiles.get('fed')!.credentials.accessKeyId;
+    await t.service.refresh(fed.id);
+    assert.deepEqual(t.captured, ['fed', 'fed'], 'a refresh needs more validity than the cache has: a new sign-in');
+    assert.notEqual(t.delivery.profiles.get('fed')!.credentials.accessKeyId, before);
   });
 
   it('a chained test run of an unsaved form reports the caller ARN without saving or delivering', async () => {
