@@ -62,9 +62,7 @@ describe('import from ~/.aws and console sign-in (browser end to end)', function
 
     // The keys are in SecretStorage: the imported user session starts against the double.
     const bobRow = editor.treeItem(/^bob/);
-    await bobRow.first().waitFor({ state: 'visible', timeout: 30_000 });
-    await bobRow.first().hover();
-    await bobRow.first().locator('[aria-label^="Start Session"]').click();
+    await editor.clickRowAction(bobRow, 'Start Session');
     await waitFor(() => /\[bob\]\naws_access_key_id = ASIA/.test(editor.readAwsFiles().credentials ?? ''), { what: 'bob started from the imported keys' });
 
     // Open AWS Console on the chained session: a new browser tab goes logout → login → console.

@@ -46,9 +46,7 @@ describe('credential_process and the aws-sessions CLI (browser end to end)', fun
     assert.match(added.output, /bob-cp\s+cp\s+eu-west-1\s+iamUser\s+credentialProcess\s+inactive/);
 
     const row = editor.treeItem('bob-cp');
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await row.hover();
-    await row.locator('[aria-label^="Start Session"]').click();
+    await editor.clickRowAction(row, 'Start Session');
     const config = await waitFor(() => {
       const text = editor.readAwsFiles().config ?? '';
       return /credential_process = /.test(text) ? text : '';

@@ -92,6 +92,12 @@ export interface Editor {
   openSessionsView(): Promise<void>;
   /** The tree rows of the sessions view whose text contains `text` (a locator). */
   treeItem(text: string | RegExp): ReturnType<Page['locator']>;
+  /**
+   * Clicks an inline action of a tree row (aria-label starting with `label`, e.g. "Start Session"). Inline
+   * actions show only while the row is hovered, and a tree refresh may re-render the row under the pointer,
+   * so this hovers and tries again until one click lands.
+   */
+  clickRowAction(row: ReturnType<Page['locator']>, label: string): Promise<void>;
   /** The document inside the visible webview (the last visible one if several). */
   webview(): FrameLocator;
   /** Chooses the row of the open quick pick whose label is `label` (e.g. the session type after "Add Session"). */
@@ -219,6 +225,22 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       },
       treeItem(text: string | RegExp) {
         return page.locator('.sidebar .monaco-list-row').filter({ hasText: text });
+      },
+      async clickRowAction(row, label) {
+        const target = row.first();
+        const action = target.locator(`[aria-label^="${label}"]`);
+        await target.waitFor({ state: 'visible', timeout: 30_000 });
+        await waitFor(
+          async () => {
+            await target.hover({ timeout: 2_000 }).catch(() => undefined);
+            if (!(await action.isVisible().catch(() => false))) return false;
+            return action.click({ timeout: 2_000 }).then(
+              () => true,
+              () => false,
+            );
+          },
+          { what: `the ${label} action of the row`, timeoutMs: 30_000 },
+        );
       },
       webview() {
         return page.frameLocator('iframe.webview.ready:visible').last().frameLocator('iframe#active-frame');

@@ -43,8 +43,7 @@ describe('IAM User session (browser end to end)', function () {
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await row.innerText(), /default · eu-west-1/);
 
-    await row.hover();
-    await row.locator('[aria-label^="Start Session"]').click();
+    await editor.clickRowAction(row, 'Start Session');
     const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget input[type="password"]').first();
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await page.locator('.quick-input-widget').innerText(), /MFA code for "alice-dev"/);
@@ -74,8 +73,7 @@ describe('IAM User session (browser end to end)', function () {
     await editor.page.locator('.terminal-wrapper.active .xterm-rows, .terminal .xterm-rows').last().filter({ hasText: 'GetCallerIdentity' }).waitFor({ timeout: 30_000 }).catch(() => undefined);
     await editor.screenshot('terminal-caller-identity');
 
-    await row.hover();
-    await row.locator('[aria-label^="Stop Session"]').click();
+    await editor.clickRowAction(row, 'Stop Session');
     await waitFor(() => editor.readAwsFiles().credentials === FOREIGN_CREDENTIALS, { what: 'the credentials file back to its original bytes' });
     assert.equal(editor.readAwsFiles().config, FOREIGN_CONFIG);
   });

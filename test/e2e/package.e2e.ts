@@ -62,23 +62,12 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
     await form.getByLabel('Secret access key').fill(bob.secretAccessKey);
     await form.getByRole('button', { name: 'Create session' }).click();
     const row = editor.treeItem('bob-vsix');
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
-    const start = row.locator('[aria-label^="Start Session"]');
-    await waitFor(async () => {
-      await row.hover();
-      return start.isVisible();
-    }, { what: 'the Start Session action', timeoutMs: 15_000 });
-    await start.click();
+    await editor.clickRowAction(row, 'Start Session');
     await waitFor(() => /\[default\]\naws_access_key_id = ASIA/.test(editor!.readAwsFiles().credentials ?? ''), { what: 'credentials delivered', timeoutMs: 30_000 });
     const { output, exitCode } = await editor.runInTerminal(editor.aws('sts get-caller-identity --query Arn --output text'));
     assert.equal(exitCode, 0, output);
     assert.ok(output.includes(bob.arn), output);
-    const stop = row.locator('[aria-label^="Stop Session"]');
-    await waitFor(async () => {
-      await row.hover();
-      return stop.isVisible();
-    }, { what: 'the Stop Session action', timeoutMs: 15_000 });
-    await stop.click();
+    await editor.clickRowAction(row, 'Stop Session');
     await waitFor(() => editor!.readAwsFiles().credentials === FOREIGN_CREDENTIALS, { what: 'the credentials file back to its original bytes' });
   });
 });

@@ -58,9 +58,7 @@ describe('role sessions (browser end to end)', function () {
     await form.getByRole('button', { name: 'Create session' }).click();
 
     const row = editor.treeItem('corp');
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
-    await row.hover();
-    await row.locator('[aria-label^="Start Session"]').click();
+    await editor.clickRowAction(row, 'Start Session');
     await waitFor(() => keyOf(editor.readAwsFiles().credentials, 'corp'), { what: 'SAML credentials in the credentials file', timeoutMs: 60_000 });
     const { output, exitCode } = await editor.runInTerminal(editor.aws('sts get-caller-identity --profile corp --query Arn --output text'));
     assert.equal(exitCode, 0, output);
@@ -89,9 +87,7 @@ describe('role sessions (browser end to end)', function () {
     await form.getByRole('button', { name: 'Create session' }).click();
 
     const chained = editor.treeItem('corp-chained');
-    await chained.waitFor({ state: 'visible', timeout: 30_000 });
-    await chained.hover();
-    await chained.locator('[aria-label^="Start Session"]').click();
+    await editor.clickRowAction(chained, 'Start Session');
     const first = await waitFor(() => keyOf(editor.readAwsFiles().credentials, 'chained'), { what: 'chained credentials', timeoutMs: 60_000 });
     const startedAt = Date.now();
     const rotated = await waitFor(() => {

@@ -63,15 +63,7 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
   };
   const calls = async (action: string) => (await double<{ calls: Array<{ accessKeyId: string; status: number }> }>(`calls?action=${action}`)).calls;
   const dialogButton = (name: string) => editor.page.locator('.monaco-dialog-box').getByRole('button', { name, exact: true });
-  const startFromTree = async (row: ReturnType<Editor['treeItem']>, what: string) => {
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
-    const start = row.locator('[aria-label^="Start Session"]');
-    await waitFor(async () => {
-      await row.hover();
-      return start.isVisible();
-    }, { what: `the Start Session action of ${what}`, timeoutMs: 15_000 });
-    await start.click();
-  };
+  const startFromTree = (row: ReturnType<Editor['treeItem']>) => editor.clickRowAction(row, 'Start Session');
 
   it('every session type, an import and a rotation, used from the terminal: 0 hits on disk, in logs and in the terminal', async () => {
     const page = editor.page;
@@ -95,7 +87,7 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
 
     // 2. Rotation: the imported user started with 40-second credentials (refreshed 20 s before expiry).
     await double('config', { credentialSeconds: 40 });
-    await startFromTree(editor.treeItem(/^bob/).first(), 'bob');
+    await startFromTree(editor.treeItem(/^bob/).first());
     const bobFirstKey = await waitFor(() => keyOf(editor.readAwsFiles().credentials, 'bob'), { what: 'bob started from the imported keys', timeoutMs: 30_000 });
     await double('config', { credentialSeconds: null }); // what follows gets the usual lifetimes
 
@@ -110,7 +102,7 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
     await form.getByLabel('Secret access key').fill(alice.secretAccessKey);
     await form.getByLabel('MFA device ARN (optional)').fill(alice.mfaSerial!);
     await form.getByRole('button', { name: 'Create session' }).click();
-    await startFromTree(editor.treeItem('alice-sec'), 'alice-sec');
+    await startFromTree(editor.treeItem('alice-sec'));
     const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget input[type="password"]').first();
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(await mfaCode(alice));
@@ -126,9 +118,9 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
     assert.equal(added.exitCode, 0, added.output);
     assert.match(added.output, /deploy-cp\s+cp\s+eu-west-1\s+iamRoleChained\s+credentialProcess\s+inactive/);
     assert.match(added.output, /corp\s+corp\s+eu-west-1\s+iamRoleFederated\s+credentialsFile\s+inactive/);
-    await startFromTree(editor.treeItem('deploy-cp'), 'deploy-cp');
+    await startFromTree(editor.treeItem('deploy-cp'));
     await waitFor(() => /\[profile cp\]\ncredential_process = \S+\/bin\/aws-sessions generate [0-9a-f-]{36}\n/.test(editor.readAwsFiles().config ?? ''), { what: 'credential_process for deploy-cp', timeoutMs: 30_000 });
-    await startFromTree(editor.treeItem('corp'), 'corp');
+    await startFromTree(editor.treeItem('corp'));
     await waitFor(() => keyOf(editor.readAwsFiles().credentials, 'corp'), { what: 'SAML credentials in the credentials file', timeoutMs: 60_000 });
     assert.deepEqual((await calls('AssumeRoleWithSAML')).map((c) => c.status), [200], 'the SAML start signed in through the IdP page');
 
@@ -157,7 +149,7 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
     const account = editor.treeItem('account-0002');
     await account.waitFor({ state: 'visible', timeout: 30_000 });
     await account.click();
-    await startFromTree(editor.treeItem('ReadOnlyAccess').first(), 'the role');
+    await startFromTree(editor.treeItem('ReadOnlyAccess').first());
     await waitFor(() => /\[default\]\naws_access_key_id = ASIA/.test(editor.readAwsFiles().credentials ?? ''), { what: 'the role delivered', timeoutMs: 30_000 });
 
     // 6. The terminal: what its environment holds, and the AWS CLI with every profile; cp through

@@ -68,13 +68,7 @@ describe('IAM Identity Center integration (browser end to end)', function () {
     await editor.screenshot('sso-accounts-tree');
 
     // Start the role from the tree: its credentials reach the AWS CLI in the terminal.
-    // Inline actions show on hover; a tree refresh (e.g. the login state) may re-render the row, so hover again until shown.
-    const start = role.first().locator('[aria-label^="Start Session"]');
-    await waitFor(async () => {
-      await role.first().hover();
-      return start.isVisible();
-    }, { what: 'the Start Session action on the role', timeoutMs: 15_000 });
-    await start.click();
+    await editor.clickRowAction(role, 'Start Session');
     const credentials = await waitFor(() => {
       const c = editor.readAwsFiles().credentials ?? '';
       return /aws_session_token/.test(c) ? c : '';
