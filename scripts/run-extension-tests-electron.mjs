@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { REPO_ROOT, elapsed, removeDir } from './codeServer.mjs';
-import { argValue, printReport, red, writeSummary } from './testReport.mjs';
+import { REPO_ROOT, removeDir } from './codeServer.mjs';
+import { argValue, finishLayer, red, writeSummary } from './testReport.mjs';
 
 const argv = process.argv.slice(2);
 const summaryFile = argValue(argv, '--summary');
@@ -56,19 +56,7 @@ try {
 }
 if (existsSync(resultsFile)) {
   const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  console.log('\n  extension host (VS Code desktop via @vscode/test-electron)');
-  printReport(report);
-  const failed = report.failures.length + (report.fatal ? 1 : 0);
-  const ran = report.passes.length + report.failures.length;
-  writeSummary(summaryFile, {
-    passed: report.passes.length,
-    failed: failed + (ran === 0 ? 1 : 0),
-    pending: report.pending.length,
-    failures: report.failures.map(({ title, error }) => ({ title, error })),
-    durationMs: Date.now() - started,
-  });
-  console.log(`extension-host tests (electron): ${report.passes.length} passed, ${failed} failed, ${report.pending.length} pending in ${elapsed(started)}`);
-  exitCode = failed === 0 && ran > 0 ? 0 : 1;
+  exitCode = finishLayer(report, { heading: 'extension host (VS Code desktop via @vscode/test-electron)', label: 'extension-host tests (electron)', summaryFile, started });
 } else {
   writeSummary(summaryFile, { passed: 0, failed: 1, pending: 0, failures: [{ title: 'electron run', error: 'no results file' }] });
 }

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT, developmentPayload, elapsed, launchBrowser, openWorkbench, removeDir, startCodeServer } from './codeServer.mjs';
-import { argValue, printReport, red, writeSummary } from './testReport.mjs';
+import { argValue, finishLayer, red, writeSummary } from './testReport.mjs';
 
 const argv = process.argv.slice(2);
 const extensionPath = resolve(argValue(argv, '--extension-path') ?? REPO_ROOT);
@@ -58,22 +58,7 @@ async function main() {
       await sleep(250);
     }
     const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    console.log();
-    console.log('  extension host (code-server 4.100.3 / VS Code 1.100.3)');
-    printReport(report);
-    const failed = report.failures.length + (report.fatal ? 1 : 0);
-    if (report.fatal) console.log(red(`  suite could not run:\n${report.fatal}`));
-    const ran = report.passes.length + report.failures.length;
-    if (ran === 0) console.log(red('  no test ran: counted as a failure'));
-    writeSummary(summaryFile, {
-      passed: report.passes.length,
-      failed: failed + (ran === 0 ? 1 : 0),
-      pending: report.pending.length,
-      failures: report.failures.map(({ title, error }) => ({ title, error })),
-      durationMs: Date.now() - started,
-    });
-    console.log(`extension-host tests: ${report.passes.length} passed, ${failed} failed, ${report.pending.length} pending in ${elapsed(started)}`);
-    return failed === 0 && ran > 0 ? 0 : 1;
+    return finishLayer(report, { heading: 'extension host (code-server 4.100.3 / VS Code 1.100.3)', label: 'extension-host tests', summaryFile, started });
   } finally {
     await browser?.close().catch(() => {});
     await testServer.stop();

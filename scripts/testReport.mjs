@@ -39,6 +39,29 @@ export function writeSummary(path, summary) {
   writeFileSync(path, JSON.stringify(summary, null, 2));
 }
 
+/**
+ * The end of an extension-host run: prints the report under `heading`, writes the layer summary, prints the
+ * one-line count as `label` and returns the exit code. A fatal suite error counts as a failure, and so does
+ * a run in which no test ran.
+ */
+export function finishLayer(report, { heading, label, summaryFile, started }) {
+  console.log(`\n  ${heading}`);
+  printReport(report);
+  const failed = report.failures.length + (report.fatal ? 1 : 0);
+  if (report.fatal) console.log(red(`  suite could not run:\n${report.fatal}`));
+  const ran = report.passes.length + report.failures.length;
+  if (ran === 0) console.log(red('  no test ran: counted as a failure'));
+  writeSummary(summaryFile, {
+    passed: report.passes.length,
+    failed: failed + (ran === 0 ? 1 : 0),
+    pending: report.pending.length,
+    failures: report.failures.map(({ title, error }) => ({ title, error })),
+    durationMs: Date.now() - started,
+  });
+  console.log(`${label}: ${report.passes.length} passed, ${failed} failed, ${report.pending.length} pending in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return failed === 0 && ran > 0 ? 0 : 1;
+}
+
 /** Value of `--name value` or `--name=value` in argv. */
 export function argValue(argv, name) {
   const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));

@@ -10,6 +10,7 @@ import { callEditor, IpcClientError } from '../core/ipc/client';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import type { ErrorCode, Method, Params } from '../core/ipc/protocol';
 import { EXIT } from './exitCodes';
+import { writeOut } from './io';
 
 const CODE_EXIT: Record<ErrorCode, number> = {
   badRequest: EXIT.usage,
@@ -60,3 +61,13 @@ export async function call(method: Method, params: Params = {}, retryAfterSend =
   return reply.result;
 }
 
+
+/**
+ * How every command ends on failure: one `aws-sessions: <reason>` on stderr (a multi-line reason folded
+ * into one line unless `keepLines`) and the exit code the error carries, else `fallbackCode`.
+ */
+export function reportFailure(error: unknown, fallbackCode: number, keepLines = false): void {
+  const message = error instanceof Error ? error.message : String(error);
+  writeOut(2, `aws-sessions: ${message.replace(/\s*\n\s*/g, keepLines ? '\n' : ' ')}\n`);
+  process.exitCode = error instanceof Exit ? error.code : fallbackCode;
+}

@@ -5,18 +5,13 @@
  * credential refresh. Any other command line is handed to the full CLI beside it, unchanged.
  */
 import { join } from 'node:path';
-import { Exit } from './call';
+import { reportFailure } from './call';
 import { EXIT } from './exitCodes';
 import { generate } from './generate';
-import { writeOut } from './io';
 
 const args = process.argv.slice(2);
 if (args.length === 2 && args[0] === 'generate' && !args[1].startsWith('-')) {
-  generate(args[1]).catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    writeOut(2, `aws-sessions: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    process.exitCode = error instanceof Exit ? error.code : EXIT.failed;
-  });
+  generate(args[1]).catch((error: unknown) => reportFailure(error, EXIT.failed));
 } else {
   require(join(__dirname, 'cli.js'));
 }

@@ -5,7 +5,7 @@
  */
 import type { Params } from '../core/ipc/protocol';
 import { camel, EXIT, HELP, kebab, parseArgs, UsageError, type Parsed } from './args';
-import { call, Exit } from './call';
+import { call, Exit, reportFailure } from './call';
 import { generate } from './generate';
 import { confirm, readSecrets, table, writeOut } from './io';
 
@@ -124,10 +124,5 @@ async function run(argv: readonly string[]): Promise<void> {
 
 run(process.argv.slice(2)).then(
   () => undefined,
-  (error: unknown) => {
-    const code = error instanceof Exit ? error.code : error instanceof UsageError ? EXIT.usage : EXIT.failed;
-    const message = error instanceof Error ? error.message : String(error);
-    writeOut(2, `aws-sessions: ${message.replace(/\s*\n\s*/g, error instanceof UsageError ? '\n' : ' ')}\n`);
-    process.exitCode = code;
-  },
+  (error: unknown) => reportFailure(error, error instanceof UsageError ? EXIT.usage : EXIT.failed, error instanceof UsageError),
 );

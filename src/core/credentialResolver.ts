@@ -30,7 +30,9 @@ export interface CredentialResolverDeps {
   prompter: Prompter;
   clock: Clock;
   logger: Logger;
+  /** The IdP sign-in for SAML sessions (VS Code side); absent in the CLI. */
   saml?: SamlCapture;
+  /** Role credentials of IAM Identity Center sessions. */
   sso?: SsoCredentialsSource;
   /** Runs a generation under a lock shared by every window, so only one of them prompts or calls AWS. */
   generationLock?: <T>(sessionId: string, fn: () => Promise<T>) => Promise<T>;

@@ -98,11 +98,10 @@ export class SessionEditor {
     return saved;
   }
 
-  /** Stop if active, then remove the session and every secret it stored. */
-  /** Delete a session and its secrets; returns the chained sessions left without a working assumer. */
+  /** Stop if active, then remove the session and every secret it stored; returns the chained sessions left without a working assumer. */
   async delete(id: string): Promise<{ orphaned: Session[] }> {
-    const session = requireSession(await this.deps.state.read(), id);
     const state = await this.deps.state.read();
+    const session = requireSession(state, id);
     const orphaned = dependentsOf(state.sessions, id);
     if (state.active[id]) await this.deps.lifecycle.stop(id);
     await this.deps.state.update((s) => {
@@ -173,8 +172,9 @@ export class SessionEditor {
       if (p) problems.push({ field: 'region', label: 'Region', message: p });
     }
     if (problems.length > 0) throw new ValidationError(problems);
-    const session = requireSession(await this.deps.state.read(), id);
-    const wasActive = (await this.deps.state.read()).active[id]?.status === 'active';
+    const state = await this.deps.state.read();
+    const session = requireSession(state, id);
+    const wasActive = state.active[id]?.status === 'active';
     if (wasActive) await this.deps.lifecycle.stop(id);
     await this.deps.state.update((s) => {
       const target = s.sessions.find((x) => x.id === id);

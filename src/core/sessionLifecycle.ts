@@ -30,8 +30,8 @@ export class SessionLifecycle {
 
   /** Start a session: stop the other active session of its profile, get credentials, deliver them. */
   async start(id: string): Promise<void> {
-    const session = requireSession(await this.deps.state.read(), id);
     const state = await this.deps.state.read();
+    const session = requireSession(state, id);
     const profile = profileOf(state, session);
     for (const other of state.sessions) {
       if (other.id !== id && other.profileId === session.profileId && state.active[other.id]) {

@@ -7,12 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretPurpose } from './constants';
 import type { AwsCredentials, DeliveryMode, PersistedState, Session, SessionKind } from './model';
-import type { Clock, Logger, Prompter, SecretVault, StateStore } from './ports';
-import type { StsGateway } from './aws/sts';
 import type { CredentialsDelivery } from './delivery';
-import type { FormValues, SsoCredentialsSource } from './sessions/sessionType';
-import type { SamlCapture } from './saml/capture';
-import { CredentialResolver, type CredentialOptions } from './credentialResolver';
+import type { FormValues } from './sessions/sessionType';
+import { CredentialResolver, type CredentialOptions, type CredentialResolverDeps } from './credentialResolver';
 import { SessionLifecycle } from './sessionLifecycle';
 import { SessionEditor, type TestResult } from './sessionEditor';
 import { requireSession } from './sessionLookup';
@@ -20,23 +17,12 @@ import { requireSession } from './sessionLookup';
 export type { CredentialOptions } from './credentialResolver';
 export type { TestResult } from './sessionEditor';
 
-export interface SessionServiceDeps {
-  state: StateStore;
-  secrets: SecretVault;
-  sts: StsGateway;
-  prompter: Prompter;
-  clock: Clock;
-  logger: Logger;
+/** What the credential resolver needs (state, vault, STS, prompts, SAML, SSO, the cross-window lock), plus delivery. */
+export interface SessionServiceDeps extends CredentialResolverDeps {
   delivery: CredentialsDelivery;
-  /** The IdP sign-in for SAML sessions (VS Code side); absent in the CLI. */
-  saml?: SamlCapture;
-  /** Role credentials of IAM Identity Center sessions. */
-  sso?: SsoCredentialsSource;
   newId?: () => string;
   /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
   defaultDeliveryMode?: () => DeliveryMode;
-  /** Runs a generation under a lock shared by every window, so only one of them prompts or calls AWS. */
-  generationLock?: <T>(sessionId: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 export class SessionService {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, chmodSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { IpcFiles } from '../constants';
 
 const MAX_SOCKET_PATH = 100;

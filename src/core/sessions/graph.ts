@@ -29,18 +29,18 @@ export function assumerChainProblem(sessions: readonly Session[], candidate: Ses
   }
 }
 
-/** The sessions whose chain of assumers passes through `id` (they need it to start), nearest first. */
-export function dependentsOf(sessions: readonly Session[], id: string): Session[] {
+/**
+ * The sessions whose chain of assumers passes through `ids` (one id, or several being removed together):
+ * they need it to start. Nearest first; the given sessions themselves are never listed.
+ */
+export function dependentsOf(sessions: readonly Session[], ids: string | ReadonlySet<string>): Session[] {
+  const reached = new Set(typeof ids === 'string' ? [ids] : ids);
   const found: Session[] = [];
-  const reached = new Set([id]);
-  for (let i = -1; i < found.length; i++) {
-    const through = i < 0 ? id : found[i].id;
-    for (const s of sessions) {
-      if (!reached.has(s.id) && sessionType(s.kind).dependsOn?.(s) === through) {
-        reached.add(s.id);
-        found.push(s);
-      }
-    }
+  for (let frontier = [...reached]; frontier.length > 0; ) {
+    const next: Session[] = sessions.filter((s) => !reached.has(s.id) && frontier.includes(sessionType(s.kind).dependsOn?.(s) ?? ''));
+    for (const s of next) reached.add(s.id);
+    found.push(...next);
+    frontier = next.map((s) => s.id);
   }
   return found;
 }

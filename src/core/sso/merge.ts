@@ -56,13 +56,3 @@ export function mergeBatch(state: PersistedState, integration: SsoIntegration, a
 export function vanished(state: PersistedState, integrationId: string, seen: ReadonlySet<string>): AwsSsoSession[] {
   return state.sessions.filter((s): s is AwsSsoSession => isSsoSessionOf(s, integrationId) && !seen.has(roleKey(s.accountId, s.roleName)));
 }
-
-/**
- * Sessions that refer to one of `removedIds` (e.g. a chained role whose assumer it was): any own
- * string field other than `id` holding a removed session id.
- */
-export function dependentsOf(sessions: readonly Session[], removedIds: ReadonlySet<string>): Session[] {
-  return sessions.filter(
-    (s) => !removedIds.has(s.id) && Object.entries(s).some(([key, value]) => key !== 'id' && typeof value === 'string' && removedIds.has(value)),
-  );
-}

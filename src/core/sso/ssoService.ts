@@ -4,17 +4,18 @@
  * delete. Tokens and client registrations live in the SecretVault (tokens.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { SESSION_TOKEN_REUSE_MARGIN_MS, SSO_SCOPE } from '../constants';
+import { SSO_SCOPE } from '../constants';
 import { CancelledError, SessionError, UserFacingError, ValidationError, type FieldProblem } from '../errors';
 import type { AwsCredentials, AwsSsoSession, PersistedState, SsoIntegration } from '../model';
 import type { Clock, Logger, SecretVault, StateStore } from '../ports';
 import { rules } from '../validation';
-import { clearCachedCredentials, readCachedCredentials, storeCachedCredentials } from '../sessions/credentialCache';
+import { dependentsOf } from '../sessions/graph';
+import { clearCachedCredentials, reusableCachedCredentials, storeCachedCredentials } from '../sessions/credentialCache';
 import { deviceLogin, pkceLogin, type ClientCredentials, type LoginUi } from './login';
 import type { LoginFlowKind, OidcGateway, TokenResponse } from './oidc';
 import { PortalError, type SsoPortal } from './portal';
 import { readOrganisation, type SyncOptions } from './sync';
-import { dependentsOf, isSsoSessionOf, mergeBatch, roleKey, vanished } from './merge';
+import { isSsoSessionOf, mergeBatch, roleKey, vanished } from './merge';
 import { IntegrationSecrets, type StoredToken } from './tokens';
 
 /** Margin before expiry at which an access token is refreshed. */
@@ -292,8 +293,8 @@ export class SsoService {
   /** Credentials of an integration-derived session: cached ones while valid, else GetRoleCredentials. */
   async roleCredentials(session: AwsSsoSession, options: { minValidityMs?: number; background?: boolean; cache?: SecretVault } = {}): Promise<AwsCredentials> {
     const cache = options.cache ?? this.deps.secrets;
-    const cached = await readCachedCredentials(cache, session.id);
-    if (cached?.expiration && cached.expiration.getTime() - this.deps.clock.now() > Math.max(SESSION_TOKEN_REUSE_MARGIN_MS, options.minValidityMs ?? 0)) return cached;
+    const cached = await reusableCachedCredentials({ secrets: cache, clock: this.deps.clock, minValidityMs: options.minValidityMs }, session.id);
+    if (cached) return cached;
     const integration = await this.integration(session.integrationId).catch(() => {
       throw new SessionError(session.alias, 'its IAM Identity Center integration no longer exists.', 'Delete the session.');
     });
