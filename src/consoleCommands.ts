@@ -31,6 +31,11 @@ function time(d: Date): string {
   return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+/** Opens a console sign-in URL as a string, not a Uri: VS Code opens it as is, without re-encoding the sign-in token. */
+export function openConsoleUrl(url: string): Thenable<boolean> {
+  return vscode.env.openExternal(url as unknown as vscode.Uri);
+}
+
 export function registerConsoleCommands(deps: ConsoleCommandDeps): vscode.Disposable[] {
   const link = (session: Session, action: string): Promise<ConsoleLink> =>
     Promise.resolve(
@@ -44,8 +49,7 @@ export function registerConsoleCommands(deps: ConsoleCommandDeps): vscode.Dispos
         const session = await resolveSession(deps.service, arg, 'Session to open the AWS console with');
         if (!session) return undefined;
         const result = await link(session, 'signing in to the AWS console');
-        // A string, not a Uri: VS Code opens it as is, without re-encoding the sign-in token.
-        const opened = await vscode.env.openExternal(result.openUrl as unknown as vscode.Uri);
+        const opened = await openConsoleUrl(result.openUrl);
         if (!opened) void vscode.window.showWarningMessage(`AWS Sessions: the browser did not open. Use "Copy Console URL" for "${session.alias}" instead.`);
         return result.openUrl;
       } catch (error) {

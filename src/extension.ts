@@ -35,7 +35,7 @@ import { samlBrowserPath } from './platform/settings';
 import { askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { seedDemoSessions } from './demoSeed';
 import { ConsoleSignIn } from './core/console/consoleSignIn';
-import { registerConsoleCommands } from './consoleCommands';
+import { openConsoleUrl, registerConsoleCommands } from './consoleCommands';
 import { consoleSessionDuration } from './platform/settings';
 import { registerDoctorCommands } from './doctorCommands';
 import { registerImportCommands } from './importCommands';
@@ -112,8 +112,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const openConsoleForCli = async (sessionId: string, open: boolean) => {
     const link = await signIn.link(sessionId);
     if (!open) return { url: link.url, opened: false };
-    // A string, not a Uri: VS Code opens it as is, without re-encoding the sign-in token.
-    return { url: link.openUrl, opened: await vscode.env.openExternal(link.openUrl as unknown as vscode.Uri) };
+    return { url: link.openUrl, opened: await openConsoleUrl(link.openUrl) };
   };
   const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: openConsoleForCli });
   shimPath = cli.shimPath;
