@@ -47,10 +47,6 @@ export class Owner implements vscode.Disposable {
     return child;
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
