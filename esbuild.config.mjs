@@ -27,6 +27,16 @@ function findFiles(dir, suffix) {
   return found;
 }
 
+/** The page bundles: one entry per webview folder that has a page.ts. */
+function webviewPages() {
+  const pages = {};
+  for (const name of readdirSync('src/webviews')) {
+    const page = join('src/webviews', name, 'page.ts');
+    if (existsSync(page)) pages[`webviews/${name}`] = page;
+  }
+  return pages;
+}
+
 /**
  * `import('./sdk')` from src/core/aws becomes a require of dist/sdk.js, a bundle of its own: activation
  * neither parses nor runs the AWS SDK. Under tsx (unit tests) the same import loads the TypeScript module.
@@ -73,8 +83,9 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
+    // Every webview page: src/webviews/<name>/page.ts becomes dist/webviews/<name>.js (see src/webviews/host.ts).
     ...common,
-    entryPoints: { 'webviews/sessionForm': 'src/webviews/sessionForm/page.ts' },
+    entryPoints: webviewPages(),
     outdir: 'dist',
     platform: 'browser',
     target: 'es2022',
