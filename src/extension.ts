@@ -10,6 +10,7 @@ import { AWS_SAML_SIGNIN_URLS, ContextKeys, EnvOverrides, SESSIONS_VIEW_ID, SETT
 import type { PersistedState } from './core/model';
 import { SessionService } from './core/sessionService';
 import { SdkStsGateway } from './core/aws/sts';
+import { ClockSkew } from './core/clockSkew';
 import { resolveEndpoint } from './core/aws/endpoints';
 import { systemClock } from './core/ports';
 import { FileStateStore } from './core/stateStore';
@@ -89,7 +90,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
 
   let shimPath = '';
   const secrets = new VsCodeSecretVault(context.secrets);
-  const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) });
+  // Measured on every STS and portal answer: expiry times follow AWS's clock; a skew of minutes is told once.
+  const skew = new ClockSkew({ clock: systemClock, logger, notify: (message) => void vscode.window.showWarningMessage(`AWS Sessions: ${message}`) });
+  const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env), skew });
   const prompter = new VsCodePrompter();
   // Created below; SessionService asks it for the role credentials of IAM Identity Center sessions.
   let sso: SsoService | undefined;
@@ -122,7 +125,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     state,
     secrets,
     oidc: new SdkOidcGateway({ endpoint: () => resolveEndpoint('ssoOidc', endpointSettings(), process.env) }),
-    portal: new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com` }),
+    portal: new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com`, skew }),
     clock: systemClock,
     logger,
     stopSession: (id) => service.stop(id),

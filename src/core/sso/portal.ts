@@ -3,6 +3,7 @@
  * not the SDK: the SDK's own retries would fight the adaptive limiter, and 429 handling (Retry-After,
  * no failed call at the end) must be exact. Every call goes through one AdaptiveLimiter per portal.
  */
+import type { ClockSkew } from '../clockSkew';
 import type { AwsCredentials } from '../model';
 import { AdaptiveLimiter, type LimiterOptions, type LimiterStats } from './limiter';
 
@@ -37,6 +38,8 @@ export interface PortalOptions {
   maxAttempts?: number;
   requestTimeoutMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Measured from each answer's `Date` header; role credentials' expiry is returned in this machine's time. */
+  skew?: ClockSkew;
 }
 
 export interface PortalStats extends LimiterStats {
@@ -145,7 +148,8 @@ export class SsoPortal {
     if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || typeof c.expiration !== 'number') {
       throw new PortalError('InvalidResponse', 'The IAM Identity Center portal answered GetRoleCredentials without complete credentials.');
     }
-    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) };
+    const expiration = new Date(c.expiration);
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: this.options.skew?.toLocal(expiration) ?? expiration };
   }
 
   async logout(region: string, accessToken: string): Promise<void> {
@@ -183,6 +187,7 @@ export class SsoPortal {
         continue;
       }
       const text = await response.text();
+      this.options.skew?.observe(response.headers.get('date') ?? undefined);
       if (response.ok) {
         limiter.release('ok', { latencyMs: Date.now() - started });
         return text ? (JSON.parse(text) as unknown) : {};
