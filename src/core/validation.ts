@@ -2,8 +2,16 @@
  * Field rules shared by the webview form (as hints) and the core (as the authority).
  * Each rule returns undefined when the value is fine, or what is expected.
  */
+import { DEFAULT_PROFILE_NAME } from './constants';
 import { isKnownRegion } from './regions';
 import { FieldProblem, ValidationError } from './errors';
+import { firstUnsafeChar } from './text';
+
+/** Names are shown in trees, terminals and the CLI's tables: nothing that reorders or breaks the text around them. */
+function unsafeCharProblem(what: string, v: string): string | undefined {
+  const found = firstUnsafeChar(v);
+  return found && `${what} cannot contain control, bidirectional-override or line-separator characters (found ${found.name} at position ${found.position}).`;
+}
 
 export type Rule = (value: string) => string | undefined;
 
@@ -13,9 +21,7 @@ export const rules = {
       ? 'required: a name for this session, e.g. "dev-admin"'
       : v.length > 64
         ? 'at most 64 characters'
-        : /[\u0000-\u001f]/.test(v)
-          ? 'no control characters'
-          : undefined,
+        : unsafeCharProblem('Aliases', v),
   profileName: (v: string) =>
     v.length === 0
       ? 'required, e.g. "default" or "dev"'
@@ -23,7 +29,9 @@ export const rules = {
         ? 'at most 64 characters'
         : !/^[A-Za-z0-9_.@+=,-]+$/.test(v)
           ? 'letters, digits and _ . @ + = , - only (no spaces or brackets), so it is a valid ini section name'
-          : undefined,
+          : v !== DEFAULT_PROFILE_NAME && v.toLowerCase() === DEFAULT_PROFILE_NAME
+            ? `"${DEFAULT_PROFILE_NAME}" is reserved in any letter case: "${v}" would be confused with the default profile (the AWS CLI even reads a [DEFAULT] section as values for every profile). Use "${DEFAULT_PROFILE_NAME}" itself or another name`
+            : undefined,
   region: (v: string) =>
     isKnownRegion(v) ? undefined : `"${v}" is not an AWS region; expected a code such as us-east-1 or eu-west-2`,
   accessKeyId: (v: string) =>
