@@ -74,7 +74,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
 
   const storageDir = context.globalStorageUri.fsPath;
   mkdirSync(storageDir, { recursive: true, mode: 0o700 });
-  const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
+  const state = new FileStateStore({
+    filePath: join(storageDir, StorageFiles.state),
+    lockPath: join(storageDir, StorageFiles.lock),
+    onSetAside: (message) => {
+      logger.warn(message);
+      void vscode.window.showWarningMessage(`AWS Sessions: ${message}`);
+    },
+  });
   context.subscriptions.push(state);
   const signInUrls = () => process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
   const saml = new BrowserSamlCapture({

@@ -58,7 +58,7 @@ if (!storageDir) throw new Error('usage: ipcServe.ts <storageDir>');
 const paths = ipcPaths(join(storageDir, StorageFiles.ipcDir));
 const binDir = join(storageDir, StorageFiles.binDir);
 const shimPath = join(binDir, shimFileName());
-const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
+const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock), onSetAside: (m) => console.error(m) });
 const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 const endpoint = process.env.SERVE_STS_ENDPOINT;
 const mode = process.env.SERVE_MODE;
