@@ -82,7 +82,7 @@ describe('aws-sessions with an old or damaged state file', function () {
 
     const backups = readdirSync(storage).filter((n) => /^sessions\.rejected-.+\.json$/.test(n));
     assert.equal(backups.length, 1, readdirSync(storage).join(', '));
-    assert.match(server.output(), new RegExp(`2 entries of the AWS Sessions state file .*sessions\\.json could not be used and were moved to .*${backups[0].replace(/\./g, '\\.')}: sessions\\[1\\] \\(it is null\\); sessions\\[2\\] "half" \\(missing profileId, region\\)`));
+    assert.match(server.output(), new RegExp(`2 entries of the AWS Sessions state file .*sessions\\.json could not be used and were moved to .*${backups[0].replace(/\./g, '\\.')}: sessions\\[1\\]: Invalid type: Expected Object but received null; sessions\\[2\\]\\.profileId: Invalid key: Expected "profileId" but received undefined \\(alias "half"\\)`));
   });
 
   it('add and profile create refuse "DEFAULT" in any case and aliases with unsafe characters', async () => {

@@ -59,22 +59,22 @@ describe('state file with unusable entries', () => {
     assert.deepEqual(
       backup.entries.map((e) => [e.where, e.reason]),
       [
-        ['profiles[1]', 'it is null'],
-        ['profiles[3]', 'missing name'],
-        ['sessions[1]', 'it is null'],
-        ['sessions[2]', 'missing profileId, region'],
-        ['sessions[3]', 'kind "iamDog" is not a session type'],
-        ['sessions[4]', 'another entry before it has the id "good-1"'],
-        ['sessions[5]', 'roleArn is not text'],
-        ['active["ghost"]', 'it is null'],
-        ['pinned[1]', 'it is not a session id'],
+        ['profiles[1]', 'profiles[1]: Invalid type: Expected Object but received null'],
+        ['profiles[3]', 'profiles[3].name: Invalid key: Expected "name" but received undefined'],
+        ['sessions[1]', 'sessions[1]: Invalid type: Expected Object but received null'],
+        ['sessions[2]', 'sessions[2].profileId: Invalid key: Expected "profileId" but received undefined'],
+        ['sessions[3]', 'sessions[3].kind: Invalid type: Expected ("iamUser" | "iamRoleChained" | "iamRoleFederated" | "awsSso") but received "iamDog"'],
+        ['sessions[4]', 'sessions[4]: another entry before it has the id "good-1"'],
+        ['sessions[5]', 'sessions[5].roleArn: Invalid type: Expected string but received 7'],
+        ['active["ghost"]', 'active["ghost"]: Invalid type: Expected Object but received null'],
+        ['pinned[1]', 'pinned[1]: not a session id'],
       ],
     );
     assert.deepEqual(backup.entries[3].value, BAD_STATE.sessions[2], 'the entry itself is kept in the backup');
 
     assert.equal(told.length, 1);
     assert.ok(told[0].includes(file) && told[0].includes(backupPath), told[0]);
-    assert.match(told[0], /9 entries .* could not be used and were moved to .*: profiles\[1\] \(it is null\); .*sessions\[2\] "half" \(missing profileId, region\)/);
+    assert.match(told[0], /9 entries .* could not be used and were moved to .*: profiles\[1\]: Invalid type: Expected Object but received null; .*sessions\[2\]\.profileId: Invalid key: Expected "profileId" but received undefined \(alias "half"\)/);
 
     const rewritten = JSON.parse(await fs.readFile(file, 'utf8')) as typeof BAD_STATE;
     assert.deepEqual(rewritten.sessions, [good, chained], 'the file holds the good entries only');
