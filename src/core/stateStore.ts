@@ -19,7 +19,7 @@ import { LockOptions, withLock } from './fileLock';
 import { emptyState, PersistedState } from './model';
 import type { Disposable, StateStore } from './ports';
 import { checkState, describeEntry, type CheckedState, type RejectedEntry } from './stateCheck';
-import { STATE_VERSION } from './stateSchema';
+import { migrateDocument } from './stateSchema';
 
 export class StateFileError extends Error {
   constructor(readonly filePath: string, reason: string, options?: { cause?: unknown }) {
@@ -58,9 +58,10 @@ export function parseStateEntries(raw: string, filePath: string, newId: () => st
   } catch (err) {
     throw new StateFileError(filePath, 'it is not valid JSON', { cause: err });
   }
-  const s = data as Partial<PersistedState> | null;
-  if (!s || typeof s !== 'object' || Array.isArray(s)) throw new StateFileError(filePath, 'it is not a JSON object');
-  if (s.version !== STATE_VERSION) throw new StateFileError(filePath, `unsupported version ${JSON.stringify(s.version)} (a newer AWS Sessions may have written it)`);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new StateFileError(filePath, 'it is not a JSON object');
+  const migrated = migrateDocument(data as Record<string, unknown>);
+  if (!migrated.ok) throw new StateFileError(filePath, migrated.reason);
+  const s = migrated.document as Partial<PersistedState>;
   if (!Array.isArray(s.profiles) || !Array.isArray(s.sessions) || !s.active || typeof s.active !== 'object' || Array.isArray(s.active)) {
     throw new StateFileError(filePath, 'profiles, sessions or active is missing or malformed');
   }
