@@ -37,7 +37,7 @@ function render(message: InitMessage): void {
   for (const field of message.fields) {
     const row = el('div', { class: 'row' });
     const id = `field-${field.name}`;
-    row.append(el('label', { for: id }, field.label + (field.required ? '' : '')));
+    row.append(el('label', { for: id }, field.label));
     let input: HTMLInputElement | HTMLSelectElement;
     if (field.kind === 'session') {
       const select = el('select', { id, name: field.name });
