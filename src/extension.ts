@@ -128,11 +128,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   shimPath = cli.shimPath;
   cliHost = cli;
   context.subscriptions.push(cli);
+  const portal = new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com`, skew });
+  context.subscriptions.push(portal);
   sso = new SsoService({
     state,
     secrets,
     oidc: new SdkOidcGateway({ endpoint: () => resolveEndpoint('ssoOidc', endpointSettings(), process.env) }),
-    portal: new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com`, skew }),
+    portal,
     clock: systemClock,
     logger,
     stopSession: (id) => service.stop(id),

@@ -13,7 +13,7 @@
  */
 import { watch, promises as fs, FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import { readIfExists, writeFileAtomic } from './awsFiles/atomicFile';
 import { LockOptions, withLock } from './fileLock';
 import { emptyState, PersistedState } from './model';
@@ -34,7 +34,7 @@ export interface FileStateStoreOptions {
   /** Default: `state.lock` next to the file. */
   lockPath?: string;
   lock?: LockOptions;
-  /** Id generator for the default profile of an empty state (default crypto.randomUUID). */
+  /** Id generator for the default profile of an empty state (default a v4 UUID, ids.ts). */
   newId?: () => string;
   /** Fallback stat poll for other processes' writes (default 500 ms; 0 disables). */
   pollMs?: number;
@@ -47,7 +47,7 @@ export interface FileStateStoreOptions {
 type Listener = (state: PersistedState) => void;
 
 export function parseState(raw: string, filePath: string): PersistedState {
-  return parseStateEntries(raw, filePath, randomUUID).state;
+  return parseStateEntries(raw, filePath, newId).state;
 }
 
 /** The usable state in `raw` and the entries taken out of it; throws StateFileError when nothing can be used. */
@@ -115,7 +115,7 @@ export class FileStateStore implements StateStore, Disposable {
   constructor(private readonly opts: FileStateStoreOptions) {
     this.filePath = path.resolve(opts.filePath);
     this.lockPath = opts.lockPath ?? path.join(path.dirname(this.filePath), 'state.lock');
-    this.newId = opts.newId ?? randomUUID;
+    this.newId = opts.newId ?? newId;
   }
 
   async read(): Promise<PersistedState> {

@@ -3,7 +3,6 @@
  * refresh token, sync accounts and roles into sessions, hand role credentials to sessions, log out,
  * delete. Tokens and client registrations live in the SecretVault (tokens.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { SSO_SCOPE } from '../constants';
 import { CancelledError, SessionError, UserFacingError, ValidationError, type FieldProblem } from '../errors';
 import type { AwsCredentials, AwsSsoSession, PersistedState, SsoIntegration } from '../model';
@@ -17,6 +16,7 @@ import { PortalError, type SsoPortal } from './portal';
 import { readOrganisation, type SyncOptions } from './sync';
 import { isSsoSessionOf, mergeBatch, roleKey, vanished } from './merge';
 import { IntegrationSecrets, type StoredToken } from './tokens';
+import { newId } from '../ids';
 
 /** Margin before expiry at which an access token is refreshed. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -66,7 +66,7 @@ export class SsoService {
 
   constructor(private readonly deps: SsoServiceDeps) {
     this.vault = new IntegrationSecrets(deps.secrets);
-    this.newId = deps.newId ?? randomUUID;
+    this.newId = deps.newId ?? newId;
   }
 
   /** Fires when an integration logs in or out (its token was stored or deleted). */

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 /**
  * Rotation with this machine's clock off from AWS's: the real SDK against the local AWS double, whose clock is
  * the reference; the editor's injected clock is the double's plus an offset. Over a simulated window the
@@ -124,17 +126,21 @@ describe('rotation with the clock off from AWS (local AWS double)', function () 
     const local = Date.parse('2026-11-22T12:00:00Z');
     const skew = new ClockSkew({ clock: { now: () => local } });
     const awsTime = local - 2 * HOUR;
-    const portal = new SsoPortal({
-      endpoint: () => 'https://portal.example',
-      skew,
-      fetch: async () =>
-        new Response(JSON.stringify({ roleCredentials: { accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', expiration: awsTime + HOUR } }), {
-          status: 200,
-          headers: { date: new Date(awsTime).toUTCString(), 'content-type': 'application/json' },
-        }),
+    // A portal answering over real HTTP with AWS's Date header, 2 h behind this machine.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { date: new Date(awsTime).toUTCString(), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ roleCredentials: { accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', expiration: awsTime + HOUR } }));
     });
-    const creds = await portal.getRoleCredentials('eu-west-1', 'token', '111111111111', 'Dev');
-    assert.equal(creds.expiration!.getTime(), local + HOUR);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const portal = new SsoPortal({ endpoint: () => `http://127.0.0.1:${port}`, skew });
+    try {
+      const creds = await portal.getRoleCredentials('eu-west-1', 'token', '111111111111', 'Dev');
+      assert.equal(creds.expiration!.getTime(), local + HOUR);
+    } finally {
+      portal.dispose();
+      server.close();
+    }
   });
 
   it('in sync: no note about the clock', async () => {
