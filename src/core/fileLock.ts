@@ -98,6 +98,8 @@ async function acquireAndRun<T>(lockPath: string, fn: () => Promise<T> | T, opti
       await sleep(1 + Math.random() * Math.min(25, 2 + attempt));
     }
   }
+  // Temp files of processes killed between writing a lock's content and linking it (the guard's too).
+  await removeStaleTemps(lockPath);
   const heartbeat = setInterval(() => {
     const now = new Date();
     fs.utimes(lockPath, now, now).catch(() => undefined);
@@ -128,19 +130,13 @@ async function readLock(lockPath: string): Promise<{ content?: LockContent; raw:
   }
 }
 
-const swept = new Set<string>();
-
 /**
  * Create `file` holding `body`, or fail with EEXIST when it exists: the body is written to a 0600 temp
- * file that is then hard-linked to `file`, so `file` never exists without its content. Where hard links
- * are not supported, an exclusive create followed by the write.
+ * file (named after `tempFor`) that is then hard-linked to `file`, so `file` never exists without its
+ * content. Where hard links are not supported, an exclusive create followed by the write.
  */
-async function createWithContent(file: string, body: string): Promise<void> {
-  if (!swept.has(file)) {
-    swept.add(file);
-    await removeStaleTemps(file); // temp files of holders killed before the link
-  }
-  const tmp = tempPathFor(file);
+async function createWithContent(file: string, body: string, tempFor = file): Promise<void> {
+  const tmp = tempPathFor(tempFor);
   const fd = await fs.open(tmp, 'wx', 0o600);
   try {
     await fd.writeFile(body);
@@ -176,7 +172,7 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean>
   if (!isStale(info, staleMs)) return false;
   const guard = `${lockPath}.break`;
   try {
-    await createWithContent(guard, JSON.stringify({ pid: process.pid, host: os.hostname(), token: randomUUID(), acquiredAt: Date.now() }));
+    await createWithContent(guard, JSON.stringify({ pid: process.pid, host: os.hostname(), token: randomUUID(), acquiredAt: Date.now() }), lockPath);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(err, guard, 'create the lock');
     const g = await readLock(guard).catch(() => undefined);
@@ -187,7 +183,6 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean>
     const again = await readLock(lockPath);
     if (again && again.raw === info.raw && again.ino === info.ino && isStale(again, staleMs)) {
       await fs.unlink(lockPath).catch(() => undefined);
-      await removeStaleTemps(lockPath);
     }
     return true;
   } finally {
