@@ -195,7 +195,15 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
       } catch (error) {
         problems.push(`probe failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
       }
-      if (problems.length) manual.push(`kill ${kill}: ${problems.join('; ')}`);
+      if (problems.length) {
+        manual.push(`kill ${kill}: ${problems.join('; ')}`);
+        // The hand edit such a case needs, so that each kill is judged on its own.
+        writeFileSync(credentialsFile, CREDENTIALS);
+        writeFileSync(configFile, CONFIG);
+        await parent.state.update((s) => {
+          s.active = {};
+        });
+      }
     }
     next.child.kill('SIGKILL');
     await next.exited;
