@@ -112,8 +112,8 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
     const manual: string[] = [];
     const childErrors: string[] = [];
     const seen = { pendingWrite: 0, start: 0, refresh: 0, stop: 0, unrecordedKeys: 0 };
-    let tempsAfterKill = 0;
-    let tempsReadableByOthers = 0;
+    const tempsSeen = new Set<string>();
+    const tempsReadableByOthers = new Set<string>();
     let emptyLocks = 0;
     let tempsLeftAfterWrite = 0;
     const started = Date.now();
@@ -151,8 +151,10 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
 
       // ── what the kill left ──
       const temps = tempFiles([join(home, '.aws'), storage]);
-      tempsAfterKill += temps.length;
-      tempsReadableByOthers += temps.filter((t) => (t.mode & 0o077) !== 0).length;
+      for (const t of temps) {
+        tempsSeen.add(t.path);
+        if ((t.mode & 0o077) !== 0) tempsReadableByOthers.add(t.path);
+      }
       for (const name of readdirSync(storage).filter((f) => f.endsWith('.lock') || f.endsWith('.break'))) {
         let raw = '';
         try {
@@ -218,15 +220,22 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
     next.child.kill('SIGKILL');
     await next.exited;
     const seconds = (Date.now() - started) / 1000;
+    const tempsAtEnd = tempFiles([join(home, '.aws'), storage]).length;
+    const kinds = new Map<string, number>();
+    for (const m of manual) {
+      const kind = /ForeignCredentialsError|LockTimeoutError|no active session records|still in flight|still "starting"|does not hold|does not parse|is cut|is not the original/.exec(m)?.[0] ?? 'other';
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
     console.log(
       `      (${KILLS} kills in ${seconds.toFixed(1)} s; left in flight: ${seen.start} start, ${seen.refresh} refresh, ${seen.stop} stop, ` +
         `${seen.pendingWrite} with a journalled write, ${seen.unrecordedKeys} with keys no record named; ` +
-        `temp files after kills: ${tempsAfterKill}, readable by others: ${tempsReadableByOthers}; empty locks: ${emptyLocks}; ` +
-        `temp files left after the next write: ${tempsLeftAfterWrite}; needing a hand edit: ${manual.length})`,
+        `temp files seen after kills: ${tempsSeen.size}, readable by others: ${tempsReadableByOthers.size}, left at the end: ${tempsAtEnd}; ` +
+        `empty locks: ${emptyLocks}; temp files left after a write of every file: ${tempsLeftAfterWrite}; ` +
+        `needing a hand edit: ${manual.length}${manual.length ? ` (${[...kinds].map(([k, v]) => `${v} ${k}`).join(', ')})` : ''})`,
     );
     assert.deepEqual(childErrors.slice(0, 5), [], `${childErrors.length} children failed on their own`);
     assert.deepEqual(manual.slice(0, 5), [], `${manual.length} of ${KILLS} kills needed a hand edit`);
-    assert.equal(tempsReadableByOthers, 0, 'a temp file readable by others');
+    assert.deepEqual([...tempsReadableByOthers].slice(0, 3), [], 'a temp file readable by others');
     assert.equal(emptyLocks, 0, 'an empty lock file');
     assert.equal(tempsLeftAfterWrite, 0, 'temp files of dead writers left after the next write');
     // The kills must have hit the window this test is about, not only the gaps between operations.
