@@ -1,11 +1,18 @@
 /**
- * Child process of crash.kill.test.ts (bundled by the test, so it starts in a few tens of ms):
+ * Child process of kill.test.ts (bundled by the test, so it starts in a few tens of ms):
  *   <home> <storage> <seed> <session ids…>
- * Prints "ready" once loaded, waits for a line on stdin (so the test can load the next child while it
- * checks the last kill), then starts, refreshes and stops the sessions in a random order until it is
- * killed, printing "op <ms>" after each operation.
+ * Prints "ready" once loaded and waits for a line on stdin (the test loads the next child while it
+ * checks the last kill). Then it starts, refreshes and stops the sessions in a random order until it is
+ * killed, printing "begin" before and "op <ms>" after each operation.
  */
 import { wire } from './wiring';
+
+async function timed(what: () => Promise<unknown>): Promise<void> {
+  const began = Date.now();
+  process.stdout.write('begin\n');
+  await what();
+  process.stdout.write(`op ${Date.now() - began}\n`);
+}
 
 async function main(): Promise<void> {
   const [home, storage, seedText, ...ids] = process.argv.slice(2);
@@ -15,13 +22,13 @@ async function main(): Promise<void> {
   process.stdout.write('ready\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
   for (;;) {
-    const began = Date.now();
     const id = ids[Math.floor(random() * ids.length)];
-    const active = (await state.read()).active[id];
-    if (!active) await service.start(id);
-    else if (random() < 0.6) await service.refresh(id, 1);
-    else await service.stop(id);
-    process.stdout.write(`op ${Date.now() - began}\n`);
+    await timed(async () => {
+      const active = (await state.read()).active[id];
+      if (!active) await service.start(id);
+      else if (random() < 0.6) await service.refresh(id, 1);
+      else await service.stop(id);
+    });
   }
 }
 

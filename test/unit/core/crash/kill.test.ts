@@ -118,24 +118,41 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
     let tempsLeftAfterWrite = 0;
     const started = Date.now();
 
-    /** Typical duration of one operation in a child (moving average), so kills land inside operations. */
+    /** Typical duration of one operation (moving average of the children's and the probe's), so kills land inside operations. */
     let opMs = 30;
+    const timed = async <T>(op: () => Promise<T>): Promise<T> => {
+      const began = Date.now();
+      const result = await op();
+      opMs = 0.9 * opMs + 0.1 * (Date.now() - began);
+      return result;
+    };
     const spawnChild = (seed: number) => {
       const child = spawn(process.execPath, [childJs, home, storage, String(seed), ...ids], { stdio: ['pipe', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const ready = new Promise<void>((resolve) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('ready')) resolve();
-          for (const m of out.matchAll(/op (\d+)\n/g)) opMs = 0.9 * opMs + 0.1 * Number(m[1]);
-          out = out.slice(out.lastIndexOf('\n') + 1);
-        });
-        void exited.then(() => resolve());
+      let onReady: () => void = () => undefined;
+      let onBegin: () => void = () => undefined;
+      const ready = new Promise<void>((resolve) => (onReady = resolve));
+      const begun = new Promise<void>((resolve) => (onBegin = resolve));
+      let buffer = '';
+      let isReady = false;
+      child.stdout.on('data', (d: Buffer) => {
+        const lines = (buffer + d.toString()).split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line === 'ready') {
+            isReady = true;
+            onReady();
+          } else if (line === 'begin' && isReady) onBegin();
+          else if (line.startsWith('op ')) opMs = 0.9 * opMs + 0.1 * Number(line.slice(3));
+        }
       });
-      return { child, exited, ready, stderr: () => stderr };
+      void exited.then(() => {
+        onReady();
+        onBegin();
+      });
+      return { child, exited, ready, begun, stderr: () => stderr };
     };
     let next = spawnChild(1);
     for (let kill = 0; kill < KILLS; kill++) {
@@ -143,7 +160,9 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
       const current = next;
       await current.ready;
       current.child.stdin.write('go\n');
-      await new Promise((r) => setTimeout(r, Math.random() * 3 * opMs));
+      // A random moment of the child's first few operations (from when it says it began the first).
+      await current.begun;
+      await new Promise((r) => setTimeout(r, Math.random() * 2.5 * opMs));
       current.child.kill('SIGKILL');
       const code = await current.exited;
       if (code !== null) childErrors.push(`kill ${kill}: the child exited ${code} before the kill: ${current.stderr().trim()}`);
@@ -191,14 +210,14 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
       // ── probe: does anything need a hand edit? ──
       try {
         if (kill % 2 === 0) {
-          for (const id of ids) await parent.service.stop(id);
+          for (const id of ids) await timed(() => parent.service.stop(id));
           if (readFileSync(credentialsFile, 'utf8') !== CREDENTIALS) problems.push('after Stop, the credentials file is not the original');
           if (readFileSync(configFile, 'utf8') !== CONFIG) problems.push('after Stop, the config file is not the original');
         } else {
           for (const id of ids) {
             await parent.secrets.delete(SecretKeys.cachedSessionCredentials(id)); // fresh values, never a cached token
-            if (!(await parent.state.read()).active[id]) await parent.service.start(id);
-            else if (!(await parent.service.refresh(id, 1))) problems.push(`${id}: the refresh did not run`);
+            if (!(await parent.state.read()).active[id]) await timed(() => parent.service.start(id));
+            else if (!(await timed(() => parent.service.refresh(id, 1)))) problems.push(`${id}: the refresh did not run`);
           }
           problems.push(...checkFiles(await parent.state.read(), credentialsFile, configFile));
           // Both AWS files and the state file were just written: no temp file of a dead writer may be left.
@@ -239,7 +258,7 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
     assert.equal(emptyLocks, 0, 'an empty lock file');
     assert.equal(tempsLeftAfterWrite, 0, 'temp files of dead writers left after the next write');
     // The kills must have hit the window this test is about, not only the gaps between operations.
-    assert.ok(seen.pendingWrite >= 10, `only ${seen.pendingWrite} kills interrupted a journalled write`);
+    assert.ok(seen.pendingWrite >= Math.ceil(KILLS / 30), `only ${seen.pendingWrite} kills interrupted a journalled write`);
   });
 });
 
