@@ -5,12 +5,12 @@
  * its writes, and first finishes or undoes what a crashed process left (sessionRecovery.ts).
  */
 import { CancelledError, errorMessage, SessionError, UserFacingError } from './errors';
-import type { AwsCredentials, DeliveryMode, Session } from './model';
+import type { AwsCredentials, DeliveryMode, InFlight, Session } from './model';
 import type { Clock, Logger, StateStore } from './ports';
 import type { CredentialsDelivery } from './delivery';
 import type { CredentialResolver } from './credentialResolver';
 import { profileOf, requireSession } from './sessionLookup';
-import { newFlight, SessionRecovery } from './sessionRecovery';
+import { endFlight, newFlight, SessionRecovery } from './sessionRecovery';
 
 export interface SessionLifecycleDeps {
   state: StateStore;
@@ -93,6 +93,8 @@ export class SessionLifecycle {
       await settle('error', message);
       if (error instanceof UserFacingError) throw error;
       throw new SessionError(session.alias, message, undefined, { cause: error });
+    } finally {
+      endFlight(flight);
     }
   }
 
@@ -100,22 +102,27 @@ export class SessionLifecycle {
   async stop(id: string): Promise<void> {
     await this.recovery.recover(id);
     const flight = newFlight('stop', this.deps.clock.now());
-    const before = await this.recovery.takeOver(id, flight, (a) => a && { ...a });
-    const alias = (await this.deps.state.read()).sessions.find((s) => s.id === id)?.alias ?? id;
     try {
-      if (before?.inFlight?.pending) await this.deps.delivery.withdraw(before.inFlight.pending);
-      if (before?.delivery) await this.deps.delivery.withdraw(before.delivery);
-    } catch (error) {
-      // Left marked: the next start, stop or activation tries again.
-      await this.recovery.endFailed(id, flight, (a) => ({ ...a, error: errorMessage(error) }));
-      throw new SessionError(alias, `could not remove its credentials: ${errorMessage(error)}`, 'Fix the file named above, then stop the session again.', { cause: error });
+      const before = await this.recovery.takeOver(id, flight, (a) => a && { ...a });
+      const alias = (await this.deps.state.read()).sessions.find((s) => s.id === id)?.alias ?? id;
+      try {
+        if (before?.inFlight?.pending) await this.deps.delivery.withdraw(before.inFlight.pending);
+        if (before?.delivery) await this.deps.delivery.withdraw(before.delivery);
+      } catch (error) {
+        // Left marked: the next start, stop or activation tries again.
+        await this.recovery.endFailed(id, flight, (a) => ({ ...a, error: errorMessage(error) }));
+        throw new SessionError(alias, `could not remove its credentials: ${errorMessage(error)}`, 'Fix the file named above, then stop the session again.', { cause: error });
+      }
+      await this.deps.state.update((s) => {
+        if (s.active[id]?.inFlight?.token === flight.token) delete s.active[id]; // else started again meanwhile: theirs now
+      });
+      this.deps.credentials.forgetDelivered(id);
+      this.deps.logger.info(`Session "${alias}" stopped.`);
+    } finally {
+      endFlight(flight);
     }
-    await this.deps.state.update((s) => {
-      if (s.active[id]?.inFlight?.token === flight.token) delete s.active[id]; // else started again meanwhile: theirs now
-    });
-    this.deps.credentials.forgetDelivered(id);
-    this.deps.logger.info(`Session "${alias}" stopped.`);
   }
+
 
   /**
    * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones.
@@ -135,6 +142,7 @@ export class SessionLifecycle {
     if (!claimed) return undefined;
     const session = before.sessions.find((s) => s.id === id);
     const current = before.active[id];
+    let flight: InFlight | undefined;
     try {
       if (!session) return undefined;
       const left = current.expiration ? Math.max(0, Date.parse(current.expiration) - now) : 0;
@@ -143,24 +151,26 @@ export class SessionLifecycle {
       const still = state.sessions.find((s) => s.id === id);
       if (!still) return undefined;
       const profile = profileOf(state, still);
-      const flight = newFlight('refresh', this.deps.clock.now(), credentials.expiration);
-      const active = await this.recovery.takeOver(id, flight, (a) => (a && (a.status === 'active' || a.status === 'expired') && !a.inFlight ? a : undefined));
+      const mine = newFlight('refresh', this.deps.clock.now(), credentials.expiration);
+      flight = mine;
+      const active = await this.recovery.takeOver(id, mine, (a) => (a && (a.status === 'active' || a.status === 'expired') && !a.inFlight ? a : undefined));
       if (!active || active.inFlight || (active.status !== 'active' && active.status !== 'expired')) return undefined;
       let delivery;
       try {
-        delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, active.delivery, this.recovery.journal(id, flight, still.alias));
+        delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, active.delivery, this.recovery.journal(id, mine, still.alias));
       } catch (error) {
-        await this.recovery.endFailed(id, flight, (a) => a);
+        await this.recovery.endFailed(id, mine, (a) => a);
         throw error;
       }
       await this.deps.state.update((s) => {
         const a = s.active[id];
-        if (a?.inFlight?.token !== flight.token) return;
+        if (a?.inFlight?.token !== mine.token) return;
         s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined, inFlight: undefined };
       });
       this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
       return credentials;
     } finally {
+      if (flight) endFlight(flight);
       await this.deps.state.update((s) => {
         if (s.active[id]?.refreshClaimUntil) s.active[id].refreshClaimUntil = undefined;
       });

@@ -28,14 +28,24 @@ export interface SessionRecoveryDeps {
   delivery: CredentialsDelivery;
 }
 
+/** Tokens of this process's operations in progress (a restarted process may get its dead predecessor's pid). */
+const running = new Set<string>();
+
+/** A new operation of this process; {@link endFlight} when it is over. */
 export function newFlight(op: InFlight['op'], now: number, expiration?: Date): InFlight {
-  return { op, pid: process.pid, host: hostName(), token: randomUUID(), since: new Date(now).toISOString(), expiration: expiration?.toISOString() };
+  const flight: InFlight = { op, pid: process.pid, host: hostName(), token: randomUUID(), since: new Date(now).toISOString(), expiration: expiration?.toISOString() };
+  running.add(flight.token);
+  return flight;
+}
+
+export function endFlight(flight: InFlight): void {
+  running.delete(flight.token);
 }
 
 /** Whether nobody will finish this operation: it failed, or its owner is gone. */
 export function isAbandoned(f: InFlight, now: number): boolean {
   if (f.failed) return true;
-  if (f.host === hostName()) return deadOnThisHost(f.pid);
+  if (f.host === hostName()) return f.pid === process.pid ? !running.has(f.token) : deadOnThisHost(f.pid);
   return now - Date.parse(f.since) > OTHER_HOST_ABANDONED_MS;
 }
 
@@ -133,7 +143,10 @@ export class SessionRecovery {
       // Claimed under our pid, the operation and its pending writes kept: if we die too, the next one redoes this.
       a.inFlight = { ...a.inFlight, pid: mine.pid, host: mine.host, token: mine.token, since: mine.since, failed: undefined };
     });
-    if (!taken) return false;
+    if (!taken) {
+      endFlight(mine);
+      return false;
+    }
     const f = taken.inFlight;
     const claim: InFlight = { ...f, token: mine.token };
     const who = f.failed ? 'an error' : `the end of process ${f.pid}`;
@@ -167,6 +180,8 @@ export class SessionRecovery {
         })
         .catch(() => undefined);
       throw error;
+    } finally {
+      endFlight(mine);
     }
   }
 }

@@ -147,6 +147,18 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
     assert.equal((await second.state.read()).active[id], undefined);
   });
 
+  it('an entry with this process’s pid from an earlier process (pid reused after a restart) is recovered', async () => {
+    const died = dieAt(first.files, 'applyConfig');
+    void first.service.start(id);
+    await died;
+    await first.state.update((s) => {
+      s.active[id].inFlight!.token = 'of-the-process-that-had-this-pid-before';
+    });
+    const second = wire(home, storage, [id]);
+    assert.deepEqual(await second.service.recoverInterrupted(), [id]);
+    assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
+  });
+
   it('records the intent before writing: digests of the values, never a value', async () => {
     const died = dieAt(first.files, 'applyConfig');
     void first.service.start(id);
