@@ -28,7 +28,7 @@ export class ReadOnlyFileError extends FileAccessError {
     super(
       file,
       'READONLY',
-      `${file} is read-only (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): AWS Sessions does not overwrite a write-protected file, and changed nothing.`,
+      `${file} is read-only for you (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): AWS Sessions does not overwrite a write-protected file, and changed nothing.`,
       `If AWS Sessions may change it, make it writable (chmod u+w "${file}"), or point AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE at files it may change; then try again.`,
     );
     this.name = 'ReadOnlyFileError';

@@ -77,9 +77,16 @@ export async function removeStaleTemps(real: string): Promise<number> {
 
 /** Refuse a file its owner write-protected (root may write anything, so the mode bits decide there). */
 async function assertWritable(real: string, st: Stats): Promise<void> {
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const writable = root ? (st.mode & 0o222) !== 0 : await fs.access(real, constants.W_OK).then(() => true, () => false);
-  if (!writable) throw new ReadOnlyFileError(real, st.mode);
+  if (typeof process.getuid === 'function' && process.getuid() === 0) {
+    if ((st.mode & 0o222) === 0) throw new ReadOnlyFileError(real, st.mode);
+    return;
+  }
+  try {
+    await fs.access(real, constants.W_OK);
+  } catch (err) {
+    if (isCode(err, 'EACCES') || isCode(err, 'EPERM')) throw new ReadOnlyFileError(real, st.mode);
+    throw err; // e.g. EROFS: described as such
+  }
 }
 
 async function statIfExists(p: string): Promise<Stats | undefined> {
