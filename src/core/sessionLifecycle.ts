@@ -4,7 +4,7 @@
  * the active records in shared state that go with them. Each marks the session in flight and journals
  * its writes, and first finishes or undoes what a crashed process left (sessionRecovery.ts).
  */
-import { CancelledError, errorMessage, SessionError, UserFacingError } from './errors';
+import { CancelledError, SessionError, UserFacingError } from './errors';
 import type { AwsCredentials, DeliveryMode, InFlight, Session } from './model';
 import type { Clock, Logger, StateStore } from './ports';
 import type { CredentialsDelivery } from './delivery';
@@ -110,8 +110,10 @@ export class SessionLifecycle {
         if (before?.delivery) await this.deps.delivery.withdraw(before.delivery);
       } catch (error) {
         // Left marked: the next start, stop or activation tries again.
-        await this.recovery.endFailed(id, flight, (a) => ({ ...a, error: errorMessage(error) }));
-        throw new SessionError(alias, `could not remove its credentials: ${errorMessage(error)}`, 'Fix the file named above, then stop the session again.', { cause: error });
+        const cause = error instanceof Error ? error.message : String(error);
+        await this.recovery.endFailed(id, flight, (a) => ({ ...a, error: cause }));
+        const fix = error instanceof UserFacingError && error.fix ? `${error.fix} Then stop the session again.` : 'Fix the file named above, then stop the session again.';
+        throw new SessionError(alias, `could not remove its credentials: ${cause}`, fix, { cause: error });
       }
       await this.deps.state.update((s) => {
         if (s.active[id]?.inFlight?.token === flight.token) delete s.active[id]; // else started again meanwhile: theirs now
@@ -122,7 +124,6 @@ export class SessionLifecycle {
       endFlight(flight);
     }
   }
-
 
   /**
    * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones.
