@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AWS_SAML_SIGNIN_URLS, ContextKeys, EnvOverrides, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings, StorageFiles } from './core/constants';
 import type { PersistedState } from './core/model';
 import { SessionService } from './core/sessionService';
+import { errorMessage } from './core/errors';
 import { SdkStsGateway } from './core/aws/sts';
 import { ClockSkew } from './core/clockSkew';
 import { resolveEndpoint } from './core/aws/endpoints';
@@ -240,6 +241,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     }),
     ssoService.onDidChangeLogin(() => void state.read().then((s) => refreshLoginStates(ssoService, tree.sso, s, () => tree.refresh()))),
   );
+  // A start, refresh or stop that a crash interrupted is finished or undone (its keys never stay unrecorded).
+  void service.recoverInterrupted().catch((error: unknown) => logger.warn(`Could not finish an interrupted operation: ${errorMessage(error)}`));
   rotation.start();
   // The shim and the CLI endpoint do not hold up activation either: the first lease poll runs right after.
   void cli.start().catch((error: unknown) => {

@@ -109,6 +109,11 @@ export class SessionService {
     return this.lifecycle.refresh(id, claimMs);
   }
 
+  /** Finish or undo the starts, refreshes and stops a crashed process left; the ids of the sessions recovered. Run at activation. */
+  recoverInterrupted(): Promise<string[]> {
+    return this.lifecycle.recoverInterrupted();
+  }
+
   /** The credentials of an active session ran out before a refresh succeeded. */
   markExpired(id: string, reason: string): Promise<void> {
     return this.lifecycle.markExpired(id, reason);
