@@ -8,24 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { errorMessage, ValidationError } from '../../core/errors';
 import type { SsoIntegration } from '../../core/model';
 import { REGIONS } from '../../core/regions';
-import type { FieldSpec } from '../../core/sessions/sessionType';
 import type { Logger } from '../../core/ports';
 import type { SsoService } from '../../core/sso/ssoService';
+import { INTEGRATION_FIELDS } from '../../core/sso/integrationForm';
 import { parsePageMessage, type HostToPage, type InitMessage } from '../sessionForm/protocol';
-
-export const INTEGRATION_FIELDS: readonly FieldSpec[] = [
-  { name: 'alias', label: 'Integration alias', kind: 'text', required: true, placeholder: 'acme-sso', rule: 'alias' },
-  {
-    name: 'startUrl',
-    label: 'AWS access portal URL',
-    kind: 'text',
-    required: true,
-    placeholder: 'https://d-1234567890.awsapps.com/start',
-    help: 'The start URL of your IAM Identity Center, as in the invitation e-mail or the AWS CLI sso_start_url.',
-    rule: 'ssoStartUrl',
-  },
-  { name: 'ssoRegion', label: 'SSO region', kind: 'region', required: true, rule: 'region', help: 'The region of your IAM Identity Center instance (sso_region).' },
-];
 
 export interface IntegrationFormContext {
   extensionUri: vscode.Uri;

@@ -3,7 +3,7 @@ import { SessionService } from '../../../src/core/sessionService';
 import { SessionError, ValidationError } from '../../../src/core/errors';
 import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
 import type { IamRoleChainedSession } from '../../../src/core/model';
-import { dependentsOf } from '../../../src/core/sessions/graph';
+import { dependentsOf } from '../../../src/core/sessionGraph';
 
 const KEY = 'AKIAABCDEFGHIJKLMNOP';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
