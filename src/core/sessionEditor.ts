@@ -48,17 +48,8 @@ export class SessionEditor {
    * session is persisted; an edit that changes profile, region or secrets of an active session restarts it.
    */
   async save(kind: SessionKind, values: FormValues, existingId?: string): Promise<Session> {
-    const type = sessionType(kind);
-    const before = await this.deps.state.read();
-    const existing = existingId ? before.sessions.find((s) => s.id === existingId) : undefined;
-    if (existingId && !existing) throw new UserFacingError(`The session being edited no longer exists.`, 'It was deleted, perhaps in another window.');
-    if (existing && existing.kind !== kind) throw new UserFacingError(`A ${existing.kind} session cannot become ${kind}.`);
-
-    const id = existing?.id ?? this.deps.newId();
-    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
-    const result = sessionFromForm(type, values, { id, profileId: '' }, existing, stored, aliasTaken(values, before.sessions, existingId));
-    const chainProblem = assumerChainProblem(before.sessions, result.session);
-    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const { existing, result } = await this.fromForm(kind, values, existingId, 'save');
+    const id = result.session.id;
 
     for (const [purpose, value] of Object.entries(result.secrets) as Array<[SecretPurpose, string]>) {
       await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
@@ -112,14 +103,9 @@ export class SessionEditor {
    * token of this session used), then STS GetCallerIdentity with it. Throws the exact failure.
    */
   async testCredentials(kind: SessionKind, values: FormValues, existingId?: string): Promise<TestResult> {
-    const type = sessionType(kind);
-    const state = await this.deps.state.read();
-    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
-    const id = existing?.id ?? `dry-run-${this.deps.newId()}`;
-    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
-    const { session, secrets } = sessionFromForm(type, values, { id, profileId: existing?.profileId ?? '' }, existing, stored);
-    const chainProblem = assumerChainProblem(state.sessions, session);
-    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const { type, result } = await this.fromForm(kind, values, existingId, 'test');
+    const { session, secrets } = result;
+    const id = session.id;
     const credentials = await type.generate(session, { ...this.deps.credentials.generateContext(), secrets: new DryRunVault(this.deps.secrets, id, secrets) });
     let identity: CallerIdentity;
     try {
@@ -183,6 +169,26 @@ export class SessionEditor {
     await this.deps.state.update((s) => {
       s.terminalProfile = profileName;
     });
+  }
+
+  /**
+   * The session a form describes, checked field by field, between fields and along its assumer chain.
+   * `save` refuses an edit of a vanished session or of another kind and a taken alias; `test` builds a
+   * dry-run session (an id of its own when new).
+   */
+  private async fromForm(kind: SessionKind, values: FormValues, existingId: string | undefined, purpose: 'save' | 'test') {
+    const type = sessionType(kind);
+    const state = await this.deps.state.read();
+    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
+    if (purpose === 'save' && existingId && !existing) throw new UserFacingError(`The session being edited no longer exists.`, 'It was deleted, perhaps in another window.');
+    if (purpose === 'save' && existing && existing.kind !== kind) throw new UserFacingError(`A ${existing.kind} session cannot become ${kind}.`);
+    const id = existing?.id ?? (purpose === 'save' ? this.deps.newId() : `dry-run-${this.deps.newId()}`);
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    const taken = purpose === 'save' ? aliasTaken(values, state.sessions, existingId) : [];
+    const result = sessionFromForm(type, values, { id, profileId: existing?.profileId ?? '' }, existing, stored, taken);
+    const chainProblem = assumerChainProblem(state.sessions, result.session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    return { type, existing, result };
   }
 
   private async restart(id: string): Promise<void> {
