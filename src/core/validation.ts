@@ -144,7 +144,7 @@ export type FormValues = Record<string, string>;
  * secret field whose value is stored already (kept on edit), are fine; otherwise the field's rule
  * decides (rules word their own "required"), and a required field without a rule must not be empty.
  */
-export function fieldProblem(field: FieldSpec, value: string, stored: boolean): string | undefined {
+function fieldProblem(field: FieldSpec, value: string, stored: boolean): string | undefined {
   if (value === '' && (!field.required || (field.kind === 'secret' && stored))) return undefined;
   if (field.rule) return rules[field.rule](value);
   return value === '' ? 'required' : undefined;
