@@ -3,7 +3,7 @@
  * recent use), filtering, parents for reveal. Built once per state change or filter keystroke;
  * the VS Code TreeDataProvider only maps these nodes to TreeItems.
  */
-import type { ActiveSession, PersistedState, Session, SessionStatus } from './model';
+import type { ActiveSession, PersistedState, Session, SessionKind, SessionStatus } from './model';
 import { sessionTypes } from './sessions/registry';
 import type { SessionDescription, TreeFolder } from './sessions/sessionType';
 
@@ -151,7 +151,8 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
   } else {
     const order = [...types.keys()];
     rest.sort((a, b) => order.indexOf(a.session.kind) - order.indexOf(b.session.kind) || byAlias(a, b));
-    const typeGroup = (kind: Session['kind']) => group(undefined, `group:${kind}`, types.get(kind)?.label ?? kind, kind, types.get(kind)?.icon ?? 'folder');
+    // A kind without a module comes only from a newer version's file: its group is a plain folder.
+    const typeGroup = (kind: SessionKind) => group(undefined, `group:${kind}`, types.get(kind)?.label ?? kind, kind, types.get(kind)?.icon ?? 'folder');
     const folders = (parent: GroupNode, path: readonly TreeFolder[]) =>
       path.reduce<GroupNode>((p, folder) => group(p, `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.icon ?? 'folder', folder.description), parent);
     for (const n of rest) add(folders(typeGroup(n.session.kind), n.facts.treePath ?? []), n);
