@@ -153,7 +153,7 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
     const accessKeyId = 'AKIAWEBVIEWTEST00001';
     const secretAccessKey = 'webviewSecretKey/ThatMustNeverReachAPage'; // 40 characters
     const user = await api.service.save('iamUser', { alias: 'wv-user', profile: 'wv', region: 'us-east-1', accessKeyId, secretAccessKey, mfaSerial: '' });
-    const kinds = sessionTypes().filter((t) => t.creatable !== false).map((t) => t.kind);
+    const kinds = sessionTypes().filter((t) => t.origin === 'user').map((t) => t.kind);
     assert.ok(kinds.length >= 3, `creatable kinds: ${kinds.join(', ')}`);
     let n = 0;
     for (const kind of kinds) {
@@ -210,7 +210,7 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
   });
 
   it('one panel per key: opening the same form or the doctor again reveals the open panel', async () => {
-    const kind = sessionTypes().find((t) => t.creatable !== false)!.kind;
+    const kind = sessionTypes().find((t) => t.origin === 'user')!.kind;
     await vscode.commands.executeCommand(Commands.addSession, kind);
     await lastPanel(1);
     await vscode.commands.executeCommand(Commands.addSession, kind);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { SessionError, ValidationError } from '../../../src/core/errors';
 import { KEY, SECRET, setup as setupService } from '../support/sessionSetup';
 import type { IamRoleChainedSession } from '../../../src/core/model';
-import { dependentsOf } from '../../../src/core/sessions/graph';
+import { dependentsOf } from '../../../src/core/sessionGraph';
 
 const ROLE = 'arn:aws:iam::111111111111:role/Admin';
 
