@@ -287,7 +287,7 @@ function checkFiles(state: PersistedState, credentialsFile: string, configFile: 
     const parts = partsOf(active?.delivery);
     if (!active) continue;
     if (!parts) {
-      problems.push(`${s.id}: active without a file record`);
+      if (active.status !== 'starting') problems.push(`${s.id}: active without a file record`); // "starting" is reported above
       continue;
     }
     if (!holds(credentials, parts.credentials)) problems.push(`${s.id}: the credentials file does not hold its recorded keys`);
