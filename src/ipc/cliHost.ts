@@ -41,6 +41,7 @@ export class CliHost implements vscode.Disposable {
       paths: this.paths,
       onAcquire: () => this.server.listen(),
       onRelease: () => this.server.close(),
+      whileServing: () => this.server.check(),
       onLog: (m) => opts.logger.info(m),
       onCannotServe: (problem) => {
         opts.logger.error(`The command line (aws-sessions, credential_process) cannot be served from this window: ${problem.reason} (${problem.path}).`);

@@ -85,6 +85,7 @@ const lease = new ServingLease({
     process.stdout.write(`serving ${process.pid}\n`);
   },
   onRelease: () => server.close(),
+  whileServing: () => server.check(),
   onLog: process.env.SERVE_DEBUG ? (m) => console.error(m) : undefined,
 });
 

@@ -27,6 +27,8 @@ export interface ServingLeaseOptions {
   onAcquire: () => Promise<void>;
   /** Stop serving (close). */
   onRelease: () => Promise<void>;
+  /** Every poll while serving: keep the endpoint whole (IpcServer.check); a failure gives the lease back. */
+  whileServing?: () => Promise<void>;
   pollMs?: number;
   staleMs?: number;
   onLog?: (message: string) => void;
@@ -162,6 +164,12 @@ export class ServingLease {
         }
         const now = new Date();
         await fs.utimes(file, now, now).catch(() => undefined);
+        try {
+          await this.opts.whileServing?.();
+        } catch (error) {
+          await this.release();
+          this.cannotServe(problemOf(error, dir));
+        }
         return;
       }
       if (!this.isStale(await readLease(file))) return;

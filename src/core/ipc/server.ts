@@ -42,6 +42,7 @@ export class IpcServer {
   private readonly sockets = new Set<net.Socket>();
   private token = '';
   private socketPath = '';
+  private socketIno = 0;
 
   constructor(private readonly opts: IpcServerOptions) {}
 
@@ -87,13 +88,39 @@ export class IpcServer {
     }
     this.token = token;
     this.socketPath = socketPath;
-    const record: EndpointRecord = { v: PROTOCOL_VERSION, socket: socketPath, token };
-    const tmp = `${paths.endpoint}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(record), { mode: 0o600 });
-    await fs.rename(tmp, paths.endpoint);
+    this.socketIno = win ? 0 : (await fs.lstat(socketPath)).ino;
+    await this.publish();
     await fs.unlink(paths.legacyToken).catch(() => undefined);
     server.on('error', (e) => this.opts.onLog?.(`IPC server error: ${e.message}`));
     this.server = server;
+  }
+
+  /** Write `{socket, token}` into the endpoint record (0600, atomically). */
+  private async publish(): Promise<void> {
+    const { paths } = this.opts;
+    const record: EndpointRecord = { v: PROTOCOL_VERSION, socket: this.socketPath, token: this.token };
+    const tmp = `${paths.endpoint}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(record), { mode: 0o600 });
+    await fs.rename(tmp, paths.endpoint);
+  }
+
+  /**
+   * While serving (every lease poll): heal what others removed — the socket file (a temp cleaner, the
+   * runtime folder at logout) by listening again, the endpoint record (a window that lost the lease just
+   * before us, a hand edit) by writing it again.
+   */
+  async check(): Promise<void> {
+    if (!this.server) return;
+    if (process.platform !== 'win32') {
+      const st = await fs.lstat(this.socketPath).catch(() => undefined);
+      if (!st || st.ino !== this.socketIno) {
+        this.opts.onLog?.(`IPC: the socket ${this.socketPath} was removed; listening on a new one.`);
+        await this.close();
+        await this.listen();
+        return;
+      }
+    }
+    if (readEndpoint(this.opts.paths)?.token !== this.token) await this.publish();
   }
 
   get listening(): boolean {
@@ -106,8 +133,8 @@ export class IpcServer {
     if (!server) return;
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    // The endpoint record only while it is still ours (a successor may have replaced it); the socket name is ours alone.
-    if (readEndpoint(this.opts.paths)?.token === this.token) await fs.unlink(this.opts.paths.endpoint).catch(() => undefined);
+    // The socket name is ours alone. The endpoint record stays: removing it could remove a successor's (written
+    // between our check and the unlink); a record naming a closed socket only makes the CLI wait for the next.
     if (process.platform !== 'win32') await fs.unlink(this.socketPath).catch(() => undefined);
   }
 

@@ -1,6 +1,6 @@
 /** The IPC server and client in one process: the handshake, hostile frames, file modes, hand-over. */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callEditor } from '../../../../src/core/ipc/client';
@@ -91,6 +91,25 @@ describe('IPC server', function () {
     assert.notEqual(readEndpoint(paths)!.token, old.token);
     assert.notEqual(readEndpoint(paths)!.socket, old.socket);
     assert.deepEqual(await pending, { ok: true, result: 'second' });
+  });
+
+  it('while serving, heals a removed endpoint record and a socket removed by a temp cleaner', async () => {
+    const paths = ipcPaths(join(dir(), 'ipc'));
+    const s = new IpcServer({ paths, handler: async () => 'healed' });
+    const lease = new ServingLease({ paths, pollMs: 30, onAcquire: () => s.listen(), onRelease: () => s.close(), whileServing: () => s.check() });
+    try {
+      await lease.start();
+      for (let i = 0; i < 100 && !readEndpoint(paths); i++) await new Promise((r) => setTimeout(r, 20));
+      const first = readEndpoint(paths)!;
+      rmSync(paths.endpoint);
+      assert.deepEqual(await callEditor(paths, 'ping', {}, { connectWindowMs: 3000 }), { ok: true, result: 'healed' });
+      assert.deepEqual(readEndpoint(paths), first, 'the same record, written again');
+      rmSync(first.socket);
+      assert.deepEqual(await callEditor(paths, 'ping', {}, { connectWindowMs: 3000 }), { ok: true, result: 'healed' });
+      assert.notEqual(readEndpoint(paths)!.socket, first.socket, 'a new socket');
+    } finally {
+      await lease.dispose();
+    }
   });
 
   it('exactly one of several leases serves; disposing the holder hands over within a poll', async () => {
