@@ -183,7 +183,8 @@ export async function callEditor(paths: IpcPaths, method: Method, params: Params
     const why = result.kind === 'lost' ? 'connection lost' : result.reason;
     const untrusted = result.kind === 'untrusted' ? `${result.reason}: another user may be standing in for the editor, so nothing was sent. Reload the VS Code window (it then serves from a new private folder) and try again` : undefined;
     if (elapsed >= waitMs) {
-      throw new IpcClientError('timeout', untrusted ?? `a VS Code window with AWS Sessions is running but none served the command line within ${Math.round(waitMs / 1000)} s (${why}); try again, or raise AWS_SESSIONS_TIMEOUT`);
+      if (untrusted) throw new IpcClientError('untrusted', untrusted);
+      throw new IpcClientError('timeout', `a VS Code window with AWS Sessions is running but none served the command line within ${Math.round(waitMs / 1000)} s (${why}); try again, or raise AWS_SESSIONS_TIMEOUT`);
     }
     if (elapsed >= connectWindowMs) {
       const state = handOverState(paths);

@@ -13,12 +13,15 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { withLock } from '../fileLock';
 import { ensurePrivateDir, IpcSetupError, type IpcPaths } from './paths';
+import { PROTOCOL_VERSION } from './protocol';
 import { pidAlive, pruneWindows, removeWindow, touchWindow, WINDOW_TOUCH_MS, writeWindow, type ServeProblem } from './presence';
 
 interface LeaseContent {
   pid: number;
   host: string;
   id: string;
+  /** The protocol the holder serves (absent before version 2). */
+  v?: number;
 }
 
 export interface ServingLeaseOptions {
@@ -108,6 +111,8 @@ export class ServingLease {
     if (!lease) return true;
     if (Date.now() - lease.mtimeMs > (this.opts.staleMs ?? 1500)) return true;
     const c = lease.content;
+    // A window of an older version (before an update reloaded it) serves a protocol this version's CLI does not speak.
+    if (c && (c.v ?? 1) < PROTOCOL_VERSION) return true;
     return !!c && c.host === os.hostname() && c.pid !== process.pid && !pidAlive(c.pid);
   }
 
@@ -177,7 +182,7 @@ export class ServingLease {
         this.opts.paths.leaseLock,
         async () => {
           if (!this.isStale(await readLease(file))) return false;
-          const content: LeaseContent = { pid: process.pid, host: os.hostname(), id: this.id };
+          const content: LeaseContent = { pid: process.pid, host: os.hostname(), id: this.id, v: PROTOCOL_VERSION };
           const tmp = `${file}.${process.pid}.tmp`;
           await fs.writeFile(tmp, JSON.stringify(content), { mode: 0o600 });
           await fs.rename(tmp, file);

@@ -9,6 +9,7 @@ import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { IpcPaths } from './paths';
+import { PROTOCOL_VERSION } from './protocol';
 
 /** Why a window cannot serve: the path at fault and the reason in words (with what to do). */
 export interface ServeProblem {
@@ -93,18 +94,22 @@ export interface HandOverState {
 /** The CLI's view (synchronous: it runs only when no server answered). */
 export function handOverState(paths: IpcPaths, now = Date.now()): HandOverState {
   const host = hostname();
+  let problem: ServeProblem | undefined;
   try {
-    const lease = JSON.parse(readFileSync(paths.lease, 'utf8')) as { pid?: unknown; host?: unknown };
-    if (lease.host === host && typeof lease.pid === 'number' && pidAlive(lease.pid)) return { waiting: true };
+    const lease = JSON.parse(readFileSync(paths.lease, 'utf8')) as { pid?: unknown; host?: unknown; v?: unknown };
+    if (lease.host === host && typeof lease.pid === 'number' && pidAlive(lease.pid)) {
+      if (typeof lease.v === 'number' && lease.v >= PROTOCOL_VERSION) return { waiting: true };
+      // A window of this version takes the lease from it; without one, nothing this CLI can talk to will come.
+      problem = { path: paths.lease, reason: `the serving window (process ${lease.pid}) runs an older version of AWS Sessions; reload it (Developer: Reload Window)` };
+    }
   } catch {
     /* no lease: look at the windows */
   }
-  let problem: ServeProblem | undefined;
   let names: string[] = [];
   try {
     names = readdirSync(paths.windows);
   } catch {
-    return { waiting: false };
+    return { waiting: false, problem };
   }
   for (const name of names) {
     if (!name.endsWith('.json')) continue;
@@ -113,7 +118,7 @@ export function handOverState(paths: IpcPaths, now = Date.now()): HandOverState 
       const record = parseWindow(readFileSync(file, 'utf8'));
       if (!record || record.host !== host || !pidAlive(record.pid) || now - statSync(file).mtimeMs > WINDOW_RECORD_FRESH_MS) continue;
       if (!record.problem) return { waiting: true };
-      problem ??= record.problem;
+      if (!problem || problem.path === paths.lease) problem = record.problem;
     } catch {
       /* removed meanwhile */
     }

@@ -10,7 +10,8 @@ import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { proofOf, randomToken, sameProof, sealOf } from './handshake';
 import { encodeFrame, FrameReader, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseHello, parseRequest, PROTOCOL_VERSION, ProtocolError, requestProof, type EndpointRecord, type ErrorCode, type Method, type Params, type Reply } from './protocol';
-import { ensurePrivateDir, IpcSetupError, readEndpoint, type IpcPaths } from './paths';
+import { join } from 'node:path';
+import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { chooseSocketFolder, newSocketPath, removeOldSockets } from './socketFolder';
 
 /** A failure the handler wants the CLI to see with a specific code. */
@@ -90,7 +91,9 @@ export class IpcServer {
     this.socketPath = socketPath;
     this.socketIno = win ? 0 : (await fs.lstat(socketPath)).ino;
     await this.publish();
+    // What a server of the first protocol left: its token file, and its socket when it was in this folder.
     await fs.unlink(paths.legacyToken).catch(() => undefined);
+    if (!win && trustProblem(join(paths.dir, 'cli.sock'), 'socket').ok) await fs.unlink(join(paths.dir, 'cli.sock')).catch(() => undefined);
     server.on('error', (e) => this.opts.onLog?.(`IPC server error: ${e.message}`));
     this.server = server;
   }

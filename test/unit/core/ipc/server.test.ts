@@ -1,7 +1,8 @@
 /** The IPC server and client in one process: the handshake, hostile frames, file modes, hand-over. */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callEditor } from '../../../../src/core/ipc/client';
 import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
@@ -109,6 +110,28 @@ describe('IPC server', function () {
       assert.notEqual(readEndpoint(paths)!.socket, first.socket, 'a new socket');
     } finally {
       await lease.dispose();
+    }
+  });
+
+  it('a window of the first protocol (before an update reloaded it) is preempted; without a newer window the CLI says why', async () => {
+    const paths = ipcPaths(join(dir(), 'ipc'));
+    mkdirSync(paths.dir, { mode: 0o700 });
+    const old = spawn('sleep', ['30']);
+    try {
+      writeFileSync(paths.lease, JSON.stringify({ pid: old.pid, host: hostname(), id: 'old-window' }));
+      writeFileSync(paths.legacyToken, 'first-protocol-token');
+      await assert.rejects(callEditor(paths, 'ping', {}, { connectWindowMs: 200 }), /the serving window \(process \d+\) runs an older version of AWS Sessions; reload it/);
+      const s = new IpcServer({ paths, handler: async () => 'new' });
+      const lease = new ServingLease({ paths, pollMs: 30, onAcquire: () => s.listen(), onRelease: () => s.close() });
+      try {
+        void lease.start();
+        assert.deepEqual(await callEditor(paths, 'ping', {}, { connectWindowMs: 3000 }), { ok: true, result: 'new' });
+        assert.ok(!existsSync(paths.legacyToken), 'the first protocol’s token file is removed');
+      } finally {
+        await lease.dispose();
+      }
+    } finally {
+      old.kill();
     }
   });
 
