@@ -171,7 +171,7 @@ export async function callEditor(paths: IpcPaths, method: Method, params: Params
         impostorToken = result.endpoint.token;
         continue;
       case 'untrusted':
-        if (result.final) throw new IpcClientError('untrusted', `${result.reason}; nothing was sent. Fix or remove that folder, then reload the VS Code window`);
+        if (result.final) throw new IpcClientError('untrusted', `${result.reason}; nothing was sent. Run aws-sessions as the user who runs VS Code (not with sudo); if that is you, remove that folder and reload the VS Code window`);
         break;
       case 'lost':
         if (!options.retryAfterSend) throw new IpcClientError('protocol', 'the editor closed the connection before replying; check the editor, then run the command again');

@@ -150,7 +150,10 @@ export class ServingLease {
     try {
       const { lease: file, dir } = this.opts.paths;
       if (!this.holding) {
-        if (Date.now() < this.retryAt) return;
+        if (Date.now() < this.retryAt) {
+          await this.keepRecord().catch(() => undefined); // still alive, still unable: the CLI reads why
+          return;
+        }
         try {
           ensurePrivateDir(dir);
         } catch (error) {
