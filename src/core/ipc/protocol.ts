@@ -206,7 +206,3 @@ export function parseReply(value: unknown): Reply {
   }
   return { ok: false, code: value.code as ErrorCode, message: value.message };
 }
-
-export function isProcessCredentials(v: unknown): v is ProcessCredentials {
-  return isRecord(v) && v.Version === 1 && typeof v.AccessKeyId === 'string' && typeof v.SecretAccessKey === 'string';
-}

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { callEditor } from '../../../src/core/ipc/client';
 import { ipcPaths } from '../../../src/core/ipc/paths';
-import { isProcessCredentials } from '../../../src/core/ipc/protocol';
 import { startLocalAws, type LocalAws } from '../../double';
 import { buildCli, spawnServer, stopServer, type ServerProcess } from '../support/cli';
 
@@ -21,6 +20,12 @@ const BURST = 200;
 const PROCESS_EVERY = 10;
 const KILL_AFTER = 50;
 const SLOW_TAKEOVER_MS = 4500;
+
+/** What credential_process prints: Version 1 with a key id and a secret. */
+const isProcessCredentials = (v: unknown): boolean => {
+  const c = v as { Version?: unknown; AccessKeyId?: unknown; SecretAccessKey?: unknown } | null;
+  return !!c && c.Version === 1 && typeof c.AccessKeyId === 'string' && typeof c.SecretAccessKey === 'string';
+};
 
 function run(file: string, args: string[], env: Record<string, string>, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
