@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeRegionTable } from './scripts/awsRegions.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -25,6 +26,16 @@ function findFiles(dir, suffix) {
     else if (name.endsWith(suffix)) found.push(path);
   }
   return found;
+}
+
+/** The page bundles: one entry per webview folder that has a page.ts. */
+function webviewPages() {
+  const pages = {};
+  for (const name of readdirSync('src/webviews')) {
+    const page = join('src/webviews', name, 'page.ts');
+    if (existsSync(page)) pages[`webviews/${name}`] = page;
+  }
+  return pages;
 }
 
 /**
@@ -73,8 +84,9 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
+    // Every webview page: src/webviews/<name>/page.ts becomes dist/webviews/<name>.js (see src/webviews/host.ts).
     ...common,
-    entryPoints: { 'webviews/sessionForm': 'src/webviews/sessionForm/page.ts' },
+    entryPoints: webviewPages(),
     outdir: 'dist',
     platform: 'browser',
     target: 'es2022',
@@ -110,6 +122,8 @@ function copyPlaywright() {
 }
 
 copyPlaywright();
+// The region list of src/core/regions.ts: the partition data of the SDK that dist/sdk.js bundles.
+writeRegionTable('src/core/regionTable.ts');
 
 if (watch) {
   for (const options of builds) {

@@ -175,6 +175,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
+    portal.dispose();
     state.dispose();
     double.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -50,7 +50,7 @@ await setup();
 
 layer('typecheck (tsc --noEmit)', 'npx', ['tsc', '-p', '.', '--noEmit'], { summary: false });
 const built = layer('build (esbuild: extension, CLI, pages, test bundles)', process.execPath, ['esbuild.config.mjs', '--tests'], { summary: false });
-layer('src/core imports no vscode value', process.execPath, ['scripts/check-core-imports.mjs']);
+layer('lint (ESLint: core imports no vscode value, no import cycle, no floating promise)', process.execPath, ['scripts/lint.mjs']);
 layer('every command contributed and registered', process.execPath, ['scripts/check-commands.mjs']);
 layer('unit tests (mocha, plain Node)', 'npx', ['mocha']);
 if (built && !argv.includes('--skip-extension')) layer('extension-host tests (mocha inside VS Code / code-server)', process.execPath, ['scripts/run-extension-tests.mjs', '--no-build']);

@@ -5,7 +5,7 @@ import { CancelledError, errorMessage } from './core/errors';
 import type { DeliveryMode, PersistedState, Session, SessionKind } from './core/model';
 import type { SessionService } from './core/sessionService';
 import { profileOf } from './core/sessionLookup';
-import { dependentsOf } from './core/sessions/graph';
+import { dependentsOf } from './core/sessionGraph';
 import { sessionType, sessionTypes } from './core/sessions/registry';
 import type { Logger } from './core/ports';
 import type { ViewMode } from './core/treeModel';
@@ -103,7 +103,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [Commands.addSession]: async (kind?: SessionKind) => {
       let chosen = kind;
       if (!chosen) {
-        const types = sessionTypes().filter((t) => t.creatable !== false);
+        const types = sessionTypes().filter((t) => t.origin === 'user');
         chosen =
           types.length === 1
             ? types[0].kind
@@ -116,9 +116,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       SessionFormPanel.show(deps, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` }),
     ),
     [Commands.deleteSession]: onSession('Delete session', 'Session to delete', async (session, options?: { confirmed?: boolean }) => {
-      if (session.kind === 'awsSso') {
-        throw new Error(`Session "${session.alias}" comes from an IAM Identity Center integration, and the next sync would bring it back. Delete the integration instead, or just leave it inactive.`);
-      }
+      const refusal = sessionType(session.kind).deleteRefusal?.(session);
+      if (refusal) throw new Error(refusal);
       if (!options?.confirmed) {
         const dependents = dependentsOf((await service.state()).sessions, session.id);
         const chains = dependents.length

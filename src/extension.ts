@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { AWS_SAML_SIGNIN_URLS, ContextKeys, EnvOverrides, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings, StorageFiles } from './core/constants';
 import type { PersistedState } from './core/model';
 import { SessionService } from './core/sessionService';
+import { errorMessage } from './core/errors';
 import { SdkStsGateway } from './core/aws/sts';
+import { ClockSkew } from './core/clockSkew';
 import { resolveEndpoint } from './core/aws/endpoints';
 import { systemClock } from './core/ports';
 import { FileStateStore } from './core/stateStore';
@@ -73,7 +75,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
 
   const storageDir = context.globalStorageUri.fsPath;
   mkdirSync(storageDir, { recursive: true, mode: 0o700 });
-  const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
+  const state = new FileStateStore({
+    filePath: join(storageDir, StorageFiles.state),
+    lockPath: join(storageDir, StorageFiles.lock),
+    onSetAside: (message) => {
+      logger.warn(message);
+      void vscode.window.showWarningMessage(`AWS Sessions: ${message}`);
+    },
+  });
   context.subscriptions.push(state);
   const signInUrls = () => process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
   const saml = new BrowserSamlCapture({
@@ -89,7 +98,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
 
   let shimPath = '';
   const secrets = new VsCodeSecretVault(context.secrets);
-  const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env) });
+  // Measured on every STS and portal answer: expiry times follow AWS's clock; a skew of minutes is told once.
+  const skew = new ClockSkew({ clock: systemClock, logger, notify: (message) => void vscode.window.showWarningMessage(`AWS Sessions: ${message}`) });
+  const sts = new SdkStsGateway({ endpoint: () => resolveEndpoint('sts', endpointSettings(), process.env), skew });
   const prompter = new VsCodePrompter();
   // Created below; SessionService asks it for the role credentials of IAM Identity Center sessions.
   let sso: SsoService | undefined;
@@ -126,11 +137,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   shimPath = cli.shimPath;
   cliHost = cli;
   context.subscriptions.push(cli);
+  const portal = new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com`, skew });
+  context.subscriptions.push(portal);
   sso = new SsoService({
     state,
     secrets,
     oidc: new SdkOidcGateway({ endpoint: () => resolveEndpoint('ssoOidc', endpointSettings(), process.env) }),
-    portal: new SsoPortal({ endpoint: (region) => resolveEndpoint('sso', endpointSettings(), process.env) ?? `https://portal.sso.${region}.amazonaws.com` }),
+    portal,
     clock: systemClock,
     logger,
     stopSession: (id) => service.stop(id),
@@ -237,6 +250,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     }),
     ssoService.onDidChangeLogin(() => void state.read().then((s) => refreshLoginStates(ssoService, tree.sso, s, () => tree.refresh()))),
   );
+  // A start, refresh or stop that a crash interrupted is finished or undone (its keys never stay unrecorded).
+  void service.recoverInterrupted().catch((error: unknown) => logger.warn(`Could not finish an interrupted operation: ${errorMessage(error)}`));
   rotation.start();
   // The shim and the CLI endpoint do not hold up activation either: the first lease poll runs right after.
   void cli.start().catch((error: unknown) => {

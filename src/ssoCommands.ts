@@ -11,7 +11,8 @@ import type { Logger, StateStore } from './core/ports';
 import type { LoginUi } from './core/sso/login';
 import type { LoginFlowKind } from './core/sso/oidc';
 import type { SsoService, SyncReport } from './core/sso/ssoService';
-import { integrationIdOfFolder } from './core/sso/treeFolders';
+import { integrationIdOfFolder } from './core/sessions/awsSso';
+import { sessionType } from './core/sessions/registry';
 import type { TreeNode } from './tree/sessionTree';
 import type { SsoTreeDecorations } from './tree/ssoNodes';
 import { IntegrationFormPanel } from './webviews/integrationForm/panel';
@@ -74,7 +75,7 @@ export function registerSsoCommands(deps: SsoCommandDeps): vscode.Disposable[] {
     const state = await deps.state.read();
     const all = state.integrations ?? [];
     if (arg && typeof arg === 'object') {
-      const id = arg.type === 'group' ? integrationIdOfFolder(arg.id) : arg.session.kind === 'awsSso' ? arg.session.integrationId : undefined;
+      const id = arg.type === 'group' ? integrationIdOfFolder(arg.id) : sessionType(arg.session.kind).integrationOf?.(arg.session);
       const found = all.find((i) => i.id === id);
       if (found) return found;
     }

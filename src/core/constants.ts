@@ -6,9 +6,7 @@
 
 export const EXTENSION_NAME = 'aws-sessions';
 export const EXTENSION_ID = 'aws-sessions.aws-sessions';
-export const DISPLAY_NAME = 'AWS Sessions';
 
-export const VIEW_CONTAINER_ID = 'awsSessions';
 export const SESSIONS_VIEW_ID = 'awsSessions.sessions';
 
 export const Commands = {
@@ -45,7 +43,6 @@ export const Commands = {
   syncIntegration: 'awsSessions.syncSsoIntegration',
   logoutIntegration: 'awsSessions.logoutSsoIntegration',
   deleteIntegration: 'awsSessions.deleteSsoIntegration',
-  // Issue 7: web console sign-in, credentials doctor, import from ~/.aws.
   openConsole: 'awsSessions.openConsole',
   copyConsoleUrl: 'awsSessions.copyConsoleUrl',
   diagnose: 'awsSessions.diagnoseCredentials',
@@ -54,7 +51,7 @@ export const Commands = {
   importProfiles: 'awsSessions.importFromAwsFiles',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
-/** Commands of IAM Identity Center integrations (registered by src/sso/ssoCommands.ts). */
+/** Commands of IAM Identity Center integrations (registered with the SSO commands). */
 export type SsoCommandId =
   | typeof Commands.addIntegration
   | typeof Commands.editIntegration
@@ -79,7 +76,6 @@ export const Settings = {
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
   /** Default credential delivery: 'credentialsFile' or 'credentialProcess'. */
   deliveryMode: 'deliveryMode',
-  logLevel: 'logLevel',
   ssoLoginFlow: 'ssoLoginFlow',
   samlBrowserPath: 'samlBrowserPath',
   /** 'grouped' or 'flat' (sorted by recent use). */
@@ -179,8 +175,6 @@ export const DEFAULT_REGION = 'us-east-1';
 export const IAM_USER_SESSION_SECONDS = 36000;
 /** A cached session token is reused until this long before it expires. */
 export const SESSION_TOKEN_REUSE_MARGIN_MS = 5 * 60 * 1000;
-/** Seconds of the credentials AssumeRole and AssumeRoleWithSAML give (no DurationSeconds sent). */
-export const ROLE_SESSION_SECONDS = 3600;
 /** The AWS sign-in URLs an IdP posts a SAMLResponse to (commercial, GovCloud, China). */
 export const AWS_SAML_SIGNIN_URLS = [
   'https://signin.aws.amazon.com/saml',

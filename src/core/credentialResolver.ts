@@ -12,8 +12,8 @@ import type { StsGateway } from './aws/sts';
 import type { SamlCapture } from './saml/capture';
 import { sessionType } from './sessions/registry';
 import type { GenerateContext, SsoCredentialsSource } from './sessions/sessionType';
-import { clearCachedCredentials, readCachedCredentials } from './sessions/credentialCache';
-import { assumerChainProblem } from './sessions/graph';
+import { clearCachedCredentials, readCachedCredentials } from './credentialCache';
+import { assumerChainProblem } from './sessionGraph';
 import { requireSession } from './sessionLookup';
 
 export interface CredentialOptions {

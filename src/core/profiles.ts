@@ -3,13 +3,13 @@
  * names are unique valid ini section names. Renaming moves active sessions' credentials to the new
  * section; deleting stops the profile's active sessions and moves its sessions to `default`.
  */
-import { randomUUID } from 'node:crypto';
 import { DEFAULT_PROFILE_NAME } from './constants';
 import { UserFacingError, ValidationError } from './errors';
 import type { NamedProfile, PersistedState } from './model';
 import type { Logger, StateStore } from './ports';
 import type { SessionService } from './sessionService';
 import { rules } from './validation';
+import { newId } from './ids';
 
 export interface ProfileDeps {
   state: StateStore;
@@ -38,7 +38,7 @@ function refuseDefault(profile: NamedProfile, what: string): void {
 export class ProfileService {
   private readonly newId: () => string;
   constructor(private readonly deps: ProfileDeps) {
-    this.newId = deps.newId ?? randomUUID;
+    this.newId = deps.newId ?? newId;
   }
 
   async create(name: string): Promise<NamedProfile> {

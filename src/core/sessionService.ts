@@ -4,7 +4,6 @@
  * - sessionLifecycle.ts    start, stop, refresh (rotation), expiry
  * - sessionEditor.ts       save, delete, test credentials, per-session settings
  */
-import { randomUUID } from 'node:crypto';
 import type { SecretPurpose } from './constants';
 import type { AwsCredentials, DeliveryMode, PersistedState, Session, SessionKind } from './model';
 import type { CredentialsDelivery } from './delivery';
@@ -13,6 +12,7 @@ import { CredentialResolver, type CredentialOptions, type CredentialResolverDeps
 import { SessionLifecycle } from './sessionLifecycle';
 import { SessionEditor, type TestResult } from './sessionEditor';
 import { requireSession } from './sessionLookup';
+import { newId } from './ids';
 
 export type { CredentialOptions } from './credentialResolver';
 export type { TestResult } from './sessionEditor';
@@ -31,10 +31,9 @@ export class SessionService {
   private readonly editor: SessionEditor;
 
   constructor(private readonly deps: SessionServiceDeps) {
-    const newId = deps.newId ?? randomUUID;
     this.resolver = new CredentialResolver(deps);
     this.lifecycle = new SessionLifecycle({ ...deps, credentials: this.resolver });
-    this.editor = new SessionEditor({ ...deps, newId, credentials: this.resolver, lifecycle: this.lifecycle });
+    this.editor = new SessionEditor({ ...deps, newId: deps.newId ?? newId, credentials: this.resolver, lifecycle: this.lifecycle });
   }
 
   // ── state ──────────────────────────────────────────────────────────────────────────────────
@@ -108,6 +107,11 @@ export class SessionService {
   /** Rotation: fresh credentials delivered over the previous ones; undefined when inactive or claimed by another window. */
   refresh(id: string, claimMs?: number): Promise<AwsCredentials | undefined> {
     return this.lifecycle.refresh(id, claimMs);
+  }
+
+  /** Finish or undo the starts, refreshes and stops a crashed process left; the ids of the sessions recovered. Run at activation. */
+  recoverInterrupted(): Promise<string[]> {
+    return this.lifecycle.recoverInterrupted();
   }
 
   /** The credentials of an active session ran out before a refresh succeeded. */

@@ -62,7 +62,6 @@ let playwright: Playwright | undefined;
 export function loadPlaywright(): Playwright {
   if (!playwright) {
     const beside = join(__dirname, 'playwright-core');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     playwright = (existsSync(join(beside, 'package.json')) ? require(beside) : require('playwright-core')) as Playwright;
   }
   return playwright;

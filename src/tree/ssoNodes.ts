@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { GroupNode } from '../core/treeModel';
 import type { LoginState } from '../core/sso/ssoService';
-import { integrationIdOfFolder, SSO_ACCOUNT_FOLDER, SSO_INTEGRATION_FOLDER } from '../core/sso/treeFolders';
+import { integrationIdOfFolder, SSO_ACCOUNT_FOLDER, SSO_INTEGRATION_FOLDER } from '../core/sessions/awsSso';
 
 const loginWords: Record<LoginState, string> = { loggedIn: 'logged in', expired: 'login expired', loggedOut: 'logged out' };
 
@@ -42,7 +42,6 @@ export class SsoTreeDecorations {
 
   decorate(item: vscode.TreeItem, node: GroupNode): void {
     if (node.role === SSO_ACCOUNT_FOLDER) {
-      item.iconPath = new vscode.ThemeIcon('account');
       item.contextValue = 'ssoAccount';
       return;
     }

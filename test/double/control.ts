@@ -154,6 +154,13 @@ export function createControl(
       if (roleMax !== undefined) {
         state.settings.roleMaxSessionSeconds = Math.min(roleMax, 43200);
       }
+      if (body.roleExternalIds !== undefined) {
+        const ids = body.roleExternalIds;
+        if (!ids || typeof ids !== 'object' || Array.isArray(ids) || Object.values(ids).some((v) => typeof v !== 'string')) {
+          return json(400, { error: 'roleExternalIds must map role ARNs to strings' });
+        }
+        state.settings.roleExternalIds = { ...(ids as Record<string, string>) };
+      }
       return json(200, state.settings);
     },
     'GET calls': (req) => {

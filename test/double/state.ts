@@ -41,6 +41,11 @@ export interface DoubleSettings {
   roleMaxSessionSeconds: number;
   /** AssumeRoleWithSAML refuses unsigned assertions (a present signature is always checked). */
   samlSignatureRequired: boolean;
+  /**
+   * Role ARN → the ExternalId its trust policy requires (`sts:ExternalId` condition). AssumeRole of such
+   * a role without that exact ExternalId is AccessDenied, as AWS answers it (the message does not say why).
+   */
+  roleExternalIds: Record<string, string>;
 }
 
 interface QueuedFault {
@@ -76,8 +81,9 @@ export class DoubleState {
       credentialSeconds: settings.credentialSeconds ?? null,
       roleMaxSessionSeconds: settings.roleMaxSessionSeconds ?? 43200,
       samlSignatureRequired: settings.samlSignatureRequired ?? false,
+      roleExternalIds: { ...settings.roleExternalIds },
     };
-    this.settings = { ...this.initialSettings };
+    this.settings = { ...this.initialSettings, roleExternalIds: { ...this.initialSettings.roleExternalIds } };
   }
 
   /** The double's notion of now (epoch ms), including clock skew. */
@@ -149,7 +155,7 @@ export class DoubleState {
     this.faults = [];
     this.calls = [];
     this.skewMs = 0;
-    Object.assign(this.settings, this.initialSettings);
+    Object.assign(this.settings, this.initialSettings, { roleExternalIds: { ...this.initialSettings.roleExternalIds } });
     if (options.credentials) {
       this.issued.clear();
     }

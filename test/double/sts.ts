@@ -147,7 +147,7 @@ export function createStsModule(state: DoubleState, options: StsOptions = {}): S
         const serial = p.str('SerialNumber', RULES.serialNumber);
         const code = p.str('TokenCode', RULES.tokenCode);
         const policy = p.str('Policy', RULES.policy);
-        p.str('ExternalId', RULES.externalId);
+        const externalId = p.str('ExternalId', RULES.externalId);
         const sourceIdentity = p.str('SourceIdentity', RULES.sourceIdentity);
         p.done();
         const role = parseRoleArn(arn as string);
@@ -155,6 +155,10 @@ export function createStsModule(state: DoubleState, options: StsOptions = {}): S
           throw notAuthorized(c, 'AssumeRole', role.arn);
         }
         if (!state.accounts.has(role.accountId)) {
+          throw notAuthorized(c, 'AssumeRole', role.arn);
+        }
+        const requiredExternalId = state.settings.roleExternalIds[role.arn];
+        if (requiredExternalId !== undefined && externalId !== requiredExternalId) {
           throw notAuthorized(c, 'AssumeRole', role.arn);
         }
         const chaining = c.type === 'session' && c.creds.kind === 'assumed-role';

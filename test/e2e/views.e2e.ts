@@ -92,4 +92,15 @@ describe('views (browser end to end)', function () {
     assert.match(output, /profile=ci\b/);
     assert.match(output, /user\/bob/);
   });
+
+  it("the credentials doctor's page (its script inline under the nonce) acts on its buttons: Run again re-renders the report", async () => {
+    await editor.openSessionsView();
+    await editor.runCommand('AWS Sessions: Diagnose AWS Credentials');
+    const report = editor.webview();
+    const summary = report.locator('p.summary');
+    await summary.waitFor({ state: 'visible', timeout: 30_000 });
+    const first = await summary.innerText();
+    await report.getByRole('button', { name: 'Run again' }).click();
+    await waitFor(async () => (await summary.innerText()) !== first, { what: 'the report written again by "Run again"' });
+  });
 });

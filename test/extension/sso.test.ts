@@ -74,6 +74,9 @@ describe('IAM Identity Center integration in VS Code', function () {
     const role = roles[1];
     assert.equal(tree.getParent(role), accounts[1]);
     assert.ok(role.type === 'session');
+    assert.equal(tree.getTreeItem(role).contextValue, 'session:awsSso:inactive:unpinned:account:undeletable', 'a sync would bring a deleted role back');
+    assert.equal((tree.getTreeItem(root).iconPath as vscode.ThemeIcon).id, 'key');
+    assert.equal((tree.getTreeItem(accounts[1]).iconPath as vscode.ThemeIcon).id, 'account');
 
     await vscode.commands.executeCommand(Commands.startSession, role.session.id);
     assert.equal((await api.service.state()).active[role.session.id]?.status, 'active');

@@ -92,6 +92,9 @@ describe('views: tree, menus, status bar, terminal', function () {
     const active = commandsFor('session:iamUser:active:pinned:account:role');
     assert.ok(active.includes(`${Commands.stopSession}@inline`) && !active.includes(`${Commands.startSession}@inline`));
     assert.ok(active.includes(`${Commands.unpin}@menu`) && active.includes(`${Commands.copyAccountId}@menu`) && active.includes(`${Commands.copyRoleArn}@menu`));
+    const synced = commandsFor('session:awsSso:inactive:unpinned:account:undeletable');
+    assert.ok(inactive.includes(`${Commands.deleteSession}@menu`) && !synced.includes(`${Commands.deleteSession}@menu`), 'delete only where the type allows it');
+    assert.ok(synced.includes(`${Commands.editSession}@menu`) && synced.includes(`${Commands.startSession}@inline`));
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const m of menus) assert.ok(registered.has(m.command), `${m.command} in a menu is registered`);
   });

@@ -153,7 +153,7 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
     const accessKeyId = 'AKIAWEBVIEWTEST00001';
     const secretAccessKey = 'webviewSecretKey/ThatMustNeverReachAPage'; // 40 characters
     const user = await api.service.save('iamUser', { alias: 'wv-user', profile: 'wv', region: 'us-east-1', accessKeyId, secretAccessKey, mfaSerial: '' });
-    const kinds = sessionTypes().filter((t) => t.creatable !== false).map((t) => t.kind);
+    const kinds = sessionTypes().filter((t) => t.origin === 'user').map((t) => t.kind);
     assert.ok(kinds.length >= 3, `creatable kinds: ${kinds.join(', ')}`);
     let n = 0;
     for (const kind of kinds) {
@@ -190,6 +190,43 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
     checkHtml(s);
     await attack(s, 'no-such-session');
     assert.equal(await integrations(), before, 'no integration added by a hostile message');
+  });
+
+  it('the integration form has no "test": a well-formed test message gets no reply and changes nothing', async () => {
+    await vscode.commands.executeCommand(Commands.addIntegration);
+    const s = await lastPanel(1);
+    for (const listener of s.listeners) await listener({ type: 'ready' });
+    const deadline = Date.now() + 10_000;
+    while (!s.posted.some((m) => (m as { type?: string }).type === 'init') && Date.now() < deadline) await sleep(50);
+    const init = s.posted.find((m) => (m as { type?: string }).type === 'init') as { testable?: boolean } | undefined;
+    assert.equal(init?.testable, false, 'the page offers no test button');
+    const before = JSON.stringify(await api.service.state());
+    const postedBefore = s.posted.length;
+    for (const listener of s.listeners) await listener({ type: 'test', values: { alias: 'wv-sso', startUrl: 'https://d-1234567890.awsapps.com/start', ssoRegion: 'us-east-1' } });
+    await sleep(300);
+    assert.equal(s.posted.length, postedBefore, 'no reply');
+    assert.equal(JSON.stringify(await api.service.state()), before, 'no state change');
+    assert.equal(s.disposed, false);
+  });
+
+  it('one panel per key: opening the same form or the doctor again reveals the open panel', async () => {
+    const kind = sessionTypes().find((t) => t.origin === 'user')!.kind;
+    await vscode.commands.executeCommand(Commands.addSession, kind);
+    await lastPanel(1);
+    await vscode.commands.executeCommand(Commands.addSession, kind);
+    await vscode.commands.executeCommand(Commands.addIntegration);
+    await lastPanel(2);
+    await vscode.commands.executeCommand(Commands.addIntegration);
+    await vscode.commands.executeCommand(Commands.diagnose);
+    await lastPanel(3);
+    await vscode.commands.executeCommand(Commands.diagnose);
+    await sleep(300);
+    assert.deepEqual(
+      spied.map((s) => s.panel.viewType),
+      ['awsSessions.sessionForm', 'awsSessions.integrationForm', 'awsSessions.doctor'],
+      'each was opened once',
+    );
+    assert.ok(spied.every((s) => !s.disposed), 'and stays open');
   });
 
   it('the credentials doctor: strict CSP, no local resources; hostile messages change nothing, "rerun" re-renders', async () => {

@@ -59,7 +59,7 @@ if (!storageDir) throw new Error('usage: ipcServe.ts <storageDir>');
 const paths = ipcPaths(join(storageDir, StorageFiles.ipcDir));
 const binDir = join(storageDir, StorageFiles.binDir);
 const shimPath = join(binDir, shimFileName());
-const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
+const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock), onSetAside: (m) => console.error(m) });
 const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 const endpoint = process.env.SERVE_STS_ENDPOINT;
 const mode = process.env.SERVE_MODE;
@@ -91,6 +91,7 @@ const lease = new ServingLease({
 
 void (async () => {
   if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, generatePath: join(dirname(process.env.SERVE_CLI), 'generate.js'), ipcDir: paths.dir, electron: false });
+  await service.recoverInterrupted();
   await lease.start();
   process.stdout.write(`started ${process.pid}\n`);
 })();

@@ -8,6 +8,7 @@
 import { expandPath } from '../awsFiles/awsFiles';
 import { decodeUtf8, IniDocument, IniParseError } from '../awsFiles/iniEdit';
 import { indexProfiles, mergedValues, type IndexedProfile, type ProfileIndex } from '../awsFiles/profileIndex';
+import { describeSkew, measureSkew, skewSeverity } from '../clockSkew';
 import { checkCredentialProcess } from './processCheck';
 import { maskKeyId, type CliEndpointState, type DoctorEnvironment, type DoctorInput, type Finding, type ManagedProfile, type Scope } from './types';
 
@@ -19,9 +20,6 @@ interface Files {
   index?: ProfileIndex;
   findings: Finding[];
 }
-
-const SKEW_WARN_S = 60;
-const SKEW_ERROR_S = 300;
 
 async function loadFiles(env: DoctorEnvironment, scopeEnv: Env, scope: Scope): Promise<Files> {
   const home = scopeEnv.HOME || env.homeDir;
@@ -212,10 +210,11 @@ function longTermKeyFindings(files: Files, managed: readonly ManagedProfile[]): 
 async function clockFinding(env: DoctorEnvironment): Promise<Finding> {
   const date = await env.stsDate();
   if (!date) return { code: 'clock-unknown', severity: 'info', scope: 'machine', title: 'Clock skew not checked', detail: 'STS could not be reached to compare clocks.' };
-  const skew = Math.round((env.now() - date.getTime()) / 1000);
-  const text = `This machine's clock is ${Math.abs(skew)} s ${skew >= 0 ? 'ahead of' : 'behind'} STS.`;
-  if (Math.abs(skew) >= SKEW_ERROR_S) return { code: 'clock-skew', severity: 'error', scope: 'machine', title: 'Clock skew breaks request signatures', detail: `${text} AWS refuses signatures more than 5 minutes off ("Signature expired" / SignatureDoesNotMatch). Sync the clock (NTP).` };
-  if (Math.abs(skew) >= SKEW_WARN_S) return { code: 'clock-skew', severity: 'warning', scope: 'machine', title: 'The clock drifts', detail: `${text} Beyond 5 minutes AWS refuses signatures.` };
+  const skew = measureSkew(date, env.now());
+  const text = describeSkew(skew);
+  const severity = skewSeverity(skew);
+  if (severity === 'error') return { code: 'clock-skew', severity: 'error', scope: 'machine', title: 'Clock skew breaks request signatures', detail: `${text} AWS refuses signatures more than 5 minutes off ("Signature expired" / SignatureDoesNotMatch). Sync the clock (NTP).` };
+  if (severity === 'warning') return { code: 'clock-skew', severity: 'warning', scope: 'machine', title: 'The clock drifts', detail: `${text} Beyond 5 minutes AWS refuses signatures.` };
   return { code: 'clock-ok', severity: 'ok', scope: 'machine', title: 'Clock in sync with STS', detail: text };
 }
 

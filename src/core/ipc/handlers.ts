@@ -52,7 +52,7 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
   return { code: 'failed', message: errorMessage(error) };
 }
 
-/** The web console sign-in (issue 7), when the editor provides it: `open` opens it in the browser, else only the URL. */
+/** The web console sign-in, when the editor provides it: `open` opens it in the browser, else only the URL. */
 export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
 
 export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): IpcHandler {

@@ -3,20 +3,20 @@
  * refresh token, sync accounts and roles into sessions, hand role credentials to sessions, log out,
  * delete. Tokens and client registrations live in the SecretVault (tokens.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { SSO_SCOPE } from '../constants';
-import { CancelledError, SessionError, UserFacingError, ValidationError, type FieldProblem } from '../errors';
+import { CancelledError, SessionError, UserFacingError } from '../errors';
 import type { AwsCredentials, AwsSsoSession, PersistedState, SsoIntegration } from '../model';
 import type { Clock, Logger, SecretVault, StateStore } from '../ports';
-import { rules } from '../validation';
-import { dependentsOf } from '../sessions/graph';
-import { clearCachedCredentials, reusableCachedCredentials, storeCachedCredentials } from '../sessions/credentialCache';
+import { dependentsOf } from '../sessionGraph';
+import { clearCachedCredentials, reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
+import { validateIntegration, type IntegrationValues } from './integrationForm';
 import { deviceLogin, pkceLogin, type ClientCredentials, type LoginUi } from './login';
 import type { LoginFlowKind, OidcGateway, TokenResponse } from './oidc';
 import { PortalError, type SsoPortal } from './portal';
 import { readOrganisation, type SyncOptions } from './sync';
 import { isSsoSessionOf, mergeBatch, roleKey, vanished } from './merge';
 import { IntegrationSecrets, type StoredToken } from './tokens';
+import { newId } from '../ids';
 
 /** Margin before expiry at which an access token is refreshed. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -41,12 +41,6 @@ export interface SsoServiceDeps {
   newId?: () => string;
 }
 
-export interface IntegrationValues {
-  alias: string;
-  startUrl: string;
-  ssoRegion: string;
-}
-
 export interface SyncReport {
   accounts: number;
   added: number;
@@ -66,7 +60,7 @@ export class SsoService {
 
   constructor(private readonly deps: SsoServiceDeps) {
     this.vault = new IntegrationSecrets(deps.secrets);
-    this.newId = deps.newId ?? randomUUID;
+    this.newId = deps.newId ?? newId;
   }
 
   /** Fires when an integration logs in or out (its token was stored or deleted). */
@@ -85,27 +79,11 @@ export class SsoService {
     return found;
   }
 
-  validate(values: IntegrationValues, state: PersistedState, existingId?: string): IntegrationValues {
-    const alias = values.alias.trim();
-    const startUrl = values.startUrl.trim();
-    const ssoRegion = values.ssoRegion.trim();
-    const problems: FieldProblem[] = [];
-    const add = (field: string, label: string, message: string | undefined) => message && problems.push({ field, label, message });
-    add('alias', 'Integration alias', rules.alias(alias));
-    if ((state.integrations ?? []).some((i) => i.id !== existingId && i.alias.toLowerCase() === alias.toLowerCase())) {
-      add('alias', 'Integration alias', `"${alias}" is already used by another integration`);
-    }
-    add('startUrl', 'AWS access portal URL', rules.ssoStartUrl(startUrl));
-    add('ssoRegion', 'SSO region', rules.region(ssoRegion));
-    if (problems.length) throw new ValidationError(problems);
-    return { alias, startUrl, ssoRegion };
-  }
-
   async addIntegration(values: IntegrationValues): Promise<SsoIntegration> {
-    const clean = this.validate(values, await this.deps.state.read());
+    const clean = validateIntegration(values, await this.deps.state.read());
     const integration: SsoIntegration = { id: this.newId(), ...clean };
     await this.deps.state.update((s) => {
-      this.validate(clean, s);
+      validateIntegration(clean, s);
       (s.integrations ??= []).push(integration);
     });
     this.deps.logger.info(`Integration "${integration.alias}" added (${integration.startUrl}, ${integration.ssoRegion}).`);
@@ -115,7 +93,7 @@ export class SsoService {
   /** Change alias, start URL or region; a new URL or region logs out (the token belongs to the old one). */
   async editIntegration(id: string, values: IntegrationValues): Promise<SsoIntegration> {
     const before = await this.integration(id);
-    const clean = this.validate(values, await this.deps.state.read(), id);
+    const clean = validateIntegration(values, await this.deps.state.read(), id);
     if (clean.startUrl !== before.startUrl || clean.ssoRegion !== before.ssoRegion) await this.logout(id, { remote: true });
     await this.deps.state.update((s) => {
       const i = s.integrations?.find((x) => x.id === id);

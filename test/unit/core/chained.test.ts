@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
-import { SessionService } from '../../../src/core/sessionService';
 import { SessionError, ValidationError } from '../../../src/core/errors';
-import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
+import { KEY, SECRET, setup as setupService } from '../support/sessionSetup';
 import type { IamRoleChainedSession } from '../../../src/core/model';
-import { dependentsOf } from '../../../src/core/sessions/graph';
+import { dependentsOf } from '../../../src/core/sessionGraph';
 
-const KEY = 'AKIAABCDEFGHIJKLMNOP';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const ROLE = 'arn:aws:iam::111111111111:role/Admin';
 
 function setup(answers: Array<string | undefined> = []) {
-  const clock = new FakeClock();
-  const secrets = new MemorySecretVault();
-  const state = new MemoryStateStore();
-  const sts = new FakeSts(clock);
-  const prompter = new ScriptedPrompter(answers);
-  const delivery = new MemoryDelivery();
-  let n = 0;
-  const service = new SessionService({ state, secrets, sts, prompter, clock, logger: new RecordingLogger(), delivery, newId: () => `id-${++n}` });
+  const t = setupService(answers);
+  const { service } = t;
   const user = (mfa = true) =>
     service.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: mfa ? 'arn:aws:iam::111111111111:mfa/alice' : '' });
   const chained = (alias: string, assumerSessionId: string, over: Record<string, string> = {}) =>
     service.save('iamRoleChained', { alias, profile: alias, region: 'eu-west-1', roleArn: ROLE, roleSessionName: '', assumerSessionId, ...over }) as Promise<IamRoleChainedSession>;
-  return { clock, secrets, state, sts, prompter, delivery, service, user, chained };
+  return { ...t, user, chained };
 }
 
 describe('IAM Role Chained sessions', () => {

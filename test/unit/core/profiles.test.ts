@@ -31,6 +31,44 @@ describe('named profiles', () => {
     assert.deepEqual((await t.state.read()).profiles.map((p) => p.name), ['default', 'dev']);
   });
 
+  it('"default" in any other letter case is refused as a profile by add, profile create, rename and relocate', async () => {
+    const t = setup();
+    const reserved = (e: unknown) => e instanceof ValidationError && /"default" is reserved in any letter case: "(DEFAULT|Default|dEfAuLt)"/.test(e.message);
+    for (const name of ['DEFAULT', 'Default', 'dEfAuLt']) {
+      await assert.rejects(t.profiles.create(name), reserved, `profile create ${name}`);
+      await assert.rejects(t.user(`s-${name}`, name), reserved, `add --profile ${name}`);
+    }
+    await t.profiles.create('dev');
+    await assert.rejects(t.profiles.rename('dev', 'DEFAULT'), reserved);
+    const s = await t.user('a', 'dev');
+    await assert.rejects(t.service.relocate(s.id, { profileName: 'Default' }), reserved);
+    await t.service.relocate(s.id, { profileName: 'default' });
+    assert.deepEqual((await t.state.read()).profiles.map((p) => p.name), ['default', 'dev']);
+  });
+
+  it('aliases with control, bidirectional-override or line-separator characters are refused, naming the character and where', async () => {
+    const t = setup();
+    const cases: Array<[string, string, number]> = [
+      ['evil\u202Egnp.exe', 'U+202E', 5],
+      ['a\u2066b', 'U+2066', 2],
+      ['line\u2028two', 'U+2028', 5],
+      ['par\u2029a', 'U+2029', 4],
+      ['nel\u0085x', 'U+0085', 4],
+      ['csi\u009B31m', 'U+009B', 4],
+      ['tab\tx', 'U+0009', 4],
+      ['\u202Astart', 'U+202A', 1],
+    ];
+    for (const [alias, name, position] of cases) {
+      await assert.rejects(
+        t.user(alias, 'dev'),
+        (e: unknown) => e instanceof ValidationError && e.message.includes(`Aliases cannot contain control, bidirectional-override or line-separator characters (found ${name} at position ${position}).`),
+        name,
+      );
+    }
+    assert.deepEqual((await t.state.read()).sessions, []);
+    await t.user('café-ünïcödé ✓', 'dev');
+  });
+
   it('renaming moves an active session to the new section', async () => {
     const t = setup();
     const s = await t.user('a', 'dev');

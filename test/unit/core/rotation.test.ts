@@ -103,6 +103,25 @@ describe('rotation', () => {
     assert.equal((await t.state.read()).active[c.id].status, 'active', 'back to active when a retry succeeds');
   });
 
+  it('credentials already past by this clock (a source whose clock skew was not measured) back off instead of refreshing on every wake', async () => {
+    const t = setup(3600_000);
+    const awsClock = { now: () => t.clock.now() - 2 * 3600_000 }; // this machine is 2 h ahead of AWS
+    const sts = new FakeSts(awsClock, 3600_000);
+    const service = new SessionService({ state: t.state, secrets: new MemorySecretVault(), sts, prompter: new ScriptedPrompter(), clock: t.clock, logger: t.logger, delivery: t.delivery });
+    const notes: string[] = [];
+    const rotation = new RotationScheduler({ service, clock: t.clock, logger: t.logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) } });
+    const u = await service.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
+    await service.start(u.id);
+    for (let i = 0; i < 360; i++) {
+      await rotation.tick();
+      t.clock.advance(5_000);
+    }
+    assert.ok(sts.calls.length <= 15, `backs off: ${sts.calls.length} GetSessionToken calls in 30 min of 5 s wakes`);
+    assert.equal(notes.length, 1, `told once: ${notes.join(' | ')}`);
+    assert.match(notes[0], /already past by this machine's clock .*check the clock/);
+    assert.equal((await t.state.read()).active[u.id].status, 'expired');
+  });
+
   it('stopped sessions are not refreshed', async () => {
     const t = setup(36000_000);
     const u = await t.user();

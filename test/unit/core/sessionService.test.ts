@@ -1,25 +1,8 @@
 import assert from 'node:assert/strict';
-import { SessionService } from '../../../src/core/sessionService';
 import { SecretKeys } from '../../../src/core/constants';
 import { CancelledError, SessionError, ValidationError } from '../../../src/core/errors';
 import { AwsCallError } from '../../../src/core/aws/awsErrors';
-import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
-
-const KEY = 'AKIAABCDEFGHIJKLMNOP';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-
-function setup(answers: Array<string | undefined> = []) {
-  const clock = new FakeClock();
-  const secrets = new MemorySecretVault();
-  const state = new MemoryStateStore();
-  const sts = new FakeSts(clock);
-  const prompter = new ScriptedPrompter(answers);
-  const delivery = new MemoryDelivery();
-  const logger = new RecordingLogger();
-  let n = 0;
-  const service = new SessionService({ state, secrets, sts, prompter, clock, logger, delivery, newId: () => `id-${++n}` });
-  return { clock, secrets, state, sts, prompter, delivery, logger, service };
-}
+import { KEY, SECRET, setup } from '../support/sessionSetup';
 
 const userForm = (over: Record<string, string> = {}) => ({
   alias: 'alice',

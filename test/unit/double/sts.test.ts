@@ -85,6 +85,21 @@ describe('local AWS double: STS operations', () => {
     assert.equal(errorCode(under.body), 'ValidationError');
   });
 
+  it('refuses AssumeRole of a role that requires an ExternalId without that exact id, as AWS does', async () => {
+    double.state.settings.roleExternalIds[ROLE] = 'client-7f3a';
+    const denied = 'User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: ' + ROLE;
+    for (const params of [{}, { ExternalId: 'client-0000' }]) {
+      const res = await call(bob(), { Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'ext', ...params });
+      assert.equal(res.status, 403, res.body);
+      assert.equal(errorCode(res.body), 'AccessDenied');
+      assert.equal(xmlText(res.body, 'Message'), denied);
+    }
+    const ok = await call(bob(), { Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'ext', ExternalId: 'client-7f3a' });
+    assert.equal(ok.status, 200, ok.body);
+    const other = await call(bob(), { Action: 'AssumeRole', RoleArn: 'arn:aws:iam::111111111111:role/Other', RoleSessionName: 'ext' });
+    assert.equal(other.status, 200, other.body);
+  });
+
   it('validates role ARNs, session names, accounts and who may call what', async () => {
     const badArn = await call(bob(), { Action: 'AssumeRole', RoleArn: 'arn:aws:iam::1111:role/Admin', RoleSessionName: 'ok' });
     assert.equal(badArn.status, 400);

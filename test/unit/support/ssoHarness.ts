@@ -86,5 +86,21 @@ export async function ssoHarness(settings: Partial<SsoSettings> = {}, deps: Part
     },
     ...deps,
   });
-  return { aws, secrets, state, delivery, logger, sessions, sso, portal, shown, loginRequests, ui, close: () => aws.close() };
+  return {
+    aws,
+    secrets,
+    state,
+    delivery,
+    logger,
+    sessions,
+    sso,
+    portal,
+    shown,
+    loginRequests,
+    ui,
+    close: () => {
+      portal.dispose();
+      return aws.close();
+    },
+  };
 }

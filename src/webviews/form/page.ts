@@ -1,22 +1,15 @@
 /**
- * The session form page (runs in the webview). Renders the fields the host describes, checks them
- * with the same rules as the core as you type, and posts the values. Secret inputs start empty.
+ * The field-spec form page (runs in the webview) of every form webview. Renders the fields the host
+ * describes, checks them with the same rules as the core as you type, and posts the values. Secret
+ * inputs start empty. "Test credentials" is offered only when the form's init says `testable`.
  */
 import { rules, type FieldName } from '../../core/validation';
-import type { HostToPage, InitMessage, PageToHost } from './protocol';
+import { connect } from '../pageApi';
+import type { FormHostToPage, FormInit, FormPageToHost } from './protocol';
 
-interface VsCodeApi {
-  postMessage(message: PageToHost): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const post = connect<FormPageToHost>();
 const root = document.getElementById('root')!;
-let init: InitMessage | undefined;
-
-function post(message: PageToHost): void {
-  vscode.postMessage(message);
-}
+let init: FormInit | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -25,7 +18,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
-function render(message: InitMessage): void {
+function render(message: FormInit): void {
   init = message;
   root.replaceChildren();
   const form = el('form', { id: 'session-form', novalidate: '' });
@@ -37,7 +30,7 @@ function render(message: InitMessage): void {
   for (const field of message.fields) {
     const row = el('div', { class: 'row' });
     const id = `field-${field.name}`;
-    row.append(el('label', { for: id }, field.label + (field.required ? '' : '')));
+    row.append(el('label', { for: id }, field.label));
     let input: HTMLInputElement | HTMLSelectElement;
     if (field.kind === 'session') {
       const select = el('select', { id, name: field.name });
@@ -146,7 +139,7 @@ function checkAll(): boolean {
   return ok;
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToPage>) => {
+window.addEventListener('message', (event: MessageEvent<FormHostToPage>) => {
   const message = event.data;
   switch (message?.type) {
     case 'init':
