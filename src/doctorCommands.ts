@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { Commands, SETTINGS_SECTION, Settings } from './core/constants';
 import { shlexSplit } from './core/awsFiles/shlex';
 import { diagnose, worstFirst } from './core/doctor/doctor';
-import { FIX_IDS, type DoctorEnvironment, type Finding, type Fix, type ManagedProfile, type ProcessResult } from './core/doctor/types';
+import { FIX_IDS, type CliEndpointState, type DoctorEnvironment, type Finding, type Fix, type ManagedProfile, type ProcessResult } from './core/doctor/types';
 import type { SessionService } from './core/sessionService';
 import { profileOf } from './core/sessionLookup';
 import type { Logger } from './core/ports';
@@ -19,6 +19,8 @@ export interface DoctorCommandDeps {
   /** The STS endpoint in use (an override, else AWS's). */
   stsUrl: () => string;
   report(what: string, error: unknown): Promise<void>;
+  /** Whether this window serves the CLI, or why it cannot. */
+  cliStatus?: () => CliEndpointState;
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,7 +89,7 @@ export function registerDoctorCommands(deps: DoctorCommandDeps): vscode.Disposab
       },
       runProcess,
     };
-    const findings = worstFirst(await diagnose({ environment, managed: await managedProfiles() }));
+    const findings = worstFirst(await diagnose({ environment, managed: await managedProfiles(), cliEndpoint: deps.cliStatus?.() }));
     deps.logger.info(`Credentials doctor: ${findings.map((f) => `${f.severity}:${f.code}`).join(', ')}`);
     return findings;
   }

@@ -125,7 +125,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     if (!open) return { url: link.url, opened: false };
     return { url: link.openUrl, opened: await openConsoleUrl(link.openUrl) };
   };
-  const cli = new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: openConsoleForCli });
+  const cli = new CliHost({
+    storageDir,
+    extensionPath: context.extensionPath,
+    service,
+    profiles,
+    logger,
+    openConsole: openConsoleForCli,
+    notify: (message) => void vscode.window.showWarningMessage(`AWS Sessions: ${message}`),
+  });
   shimPath = cli.shimPath;
   cliHost = cli;
   context.subscriptions.push(cli);
@@ -218,6 +226,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       terminalCollection: context.environmentVariableCollection,
       stsUrl: () => resolveEndpoint('sts', endpointSettings(), process.env) ?? 'https://sts.amazonaws.com',
       report: report7,
+      cliStatus: () => cli.status,
     }),
     ...registerImportCommands({
       service,

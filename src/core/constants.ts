@@ -136,7 +136,7 @@ export const StorageFiles = {
   state: 'sessions.json',
   lock: 'state.lock',
   awsFilesLock: 'aws-files.lock',
-  /** 0700 folder of the IPC endpoint: token (0600), lease, and the socket when its path is short enough. */
+  /** 0700 folder of the IPC endpoint: endpoint record (0600), lease, windows, and the socket when its path is short enough. */
   ipcDir: 'ipc',
   /** The shim `aws-sessions` (and `aws-sessions.cmd` on Windows); prepended to PATH in terminals. */
   binDir: 'bin',
@@ -148,10 +148,16 @@ export const StorageFiles = {
 
 /** Inside the IPC folder. */
 export const IpcFiles = {
-  token: 'token',
+  /** 0600 JSON `{ v, socket, token }` of the serving window, written after it listens. */
+  endpoint: 'endpoint',
+  /** The file of the first protocol (the token alone); removed when a server of this version listens. */
+  legacyToken: 'token',
   lease: 'server.lease',
   leaseLock: 'lease.lock',
-  socket: 'cli.sock',
+  /** One small file per running window (`<id>.json`): the CLI waits through a hand-over while one lives. */
+  windows: 'windows',
+  /** Socket files are `cli-<random>.sock`, a new name per listening server. */
+  socketPrefix: 'cli-',
 } as const;
 
 /** The CLI's executable name, its generate subcommand, and the variable the shim uses to pass the IPC folder. */

@@ -51,7 +51,8 @@ describe('credential_process served by the extension host', function () {
   it('serves the endpoint with a private folder and token; the shim folder is on the terminal PATH', async () => {
     assert.equal(api.cli.isServing, true, 'the only window serves');
     assert.equal(statSync(api.cli.paths.dir).mode & 0o777, 0o700);
-    assert.equal(statSync(api.cli.paths.token).mode & 0o777, 0o600);
+    assert.equal(statSync(api.cli.paths.endpoint).mode & 0o777, 0o600);
+    assert.equal(statSync(api.cli.socket!).mode & 0o777, 0o600);
     // code-server runs plain Node: the shim is JavaScript run by that very Node, `generate` going to the lean bundle.
     const shim = readFileSync(api.cli.shimPath, 'utf8');
     assert.ok(shim.startsWith(`#!${process.execPath}\n`), shim);

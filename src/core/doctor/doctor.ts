@@ -10,7 +10,7 @@ import { decodeUtf8, IniDocument, IniParseError } from '../awsFiles/iniEdit';
 import { indexProfiles, mergedValues, type IndexedProfile, type ProfileIndex } from '../awsFiles/profileIndex';
 import { describeSkew, measureSkew, skewSeverity } from '../clockSkew';
 import { checkCredentialProcess } from './processCheck';
-import { maskKeyId, type DoctorEnvironment, type DoctorInput, type Finding, type ManagedProfile, type Scope } from './types';
+import { maskKeyId, type CliEndpointState, type DoctorEnvironment, type DoctorInput, type Finding, type ManagedProfile, type Scope } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -218,6 +218,16 @@ async function clockFinding(env: DoctorEnvironment): Promise<Finding> {
   return { code: 'clock-ok', severity: 'ok', scope: 'machine', title: 'Clock in sync with STS', detail: text };
 }
 
+function cliFindings(status: CliEndpointState | undefined): Finding[] {
+  if (!status) return [];
+  if (status.state === 'cannotServe') {
+    const { path, reason } = status.problem;
+    return [{ code: 'cli-cannot-serve', severity: 'error', scope: 'machine', title: 'The aws-sessions command line and credential_process profiles cannot be served', detail: `${reason} (${path}). Until this is fixed, aws-sessions exits with code 3 and tools using a credential_process profile of AWS Sessions get no credentials.` }];
+  }
+  if (status.state === 'serving') return [{ code: 'cli-serving', severity: 'ok', scope: 'machine', title: 'This window serves aws-sessions and credential_process', detail: 'Another window takes over when this one closes.' }];
+  return [{ code: 'cli-standby', severity: 'info', scope: 'machine', title: 'Another window serves aws-sessions and credential_process', detail: 'This window takes over when that one closes.' }];
+}
+
 export async function diagnose(input: DoctorInput): Promise<Finding[]> {
   const env = input.environment;
   const findings: Finding[] = [];
@@ -234,6 +244,7 @@ export async function diagnose(input: DoctorInput): Promise<Finding[]> {
     }
   }
   findings.push(...machineFindings(env, workspaceEnv));
+  findings.push(...cliFindings(input.cliEndpoint));
   findings.push(await clockFinding(env));
   return findings;
 }
