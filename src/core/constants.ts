@@ -51,14 +51,6 @@ export const Commands = {
   importProfiles: 'awsSessions.importFromAwsFiles',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
-/** Commands of IAM Identity Center integrations (registered with the SSO commands). */
-export type SsoCommandId =
-  | typeof Commands.addIntegration
-  | typeof Commands.editIntegration
-  | typeof Commands.loginIntegration
-  | typeof Commands.syncIntegration
-  | typeof Commands.logoutIntegration
-  | typeof Commands.deleteIntegration;
 
 export const ContextKeys = {
   hasSessions: 'awsSessions.hasSessions',

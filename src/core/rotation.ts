@@ -11,13 +11,14 @@
 import { ROTATION_MIN_MARGIN_MS } from './constants';
 import { CancelledError, errorMessage } from './errors';
 import type { PersistedState } from './model';
-import type { Clock, Disposable, Logger } from './ports';
+import type { Clock, Disposable, Logger, StateStore } from './ports';
+import type { SessionLifecycle } from './sessionLifecycle';
 
+/** The shared state and the lifecycle's refresh and expiry (a SessionService has both). */
 export interface RotationTarget {
-  state(): Promise<PersistedState>;
-  /** The new credentials, or undefined when there was nothing to refresh. */
-  refresh(id: string): Promise<{ expiration?: Date } | undefined>;
-  markExpired(id: string, reason: string): Promise<void>;
+  state: Pick<StateStore, 'read'>;
+  /** `refresh` resolves to the new credentials, or undefined when there was nothing to refresh. */
+  lifecycle: Pick<SessionLifecycle, 'refresh' | 'markExpired'>;
 }
 
 export interface Timers {
@@ -86,7 +87,7 @@ export class RotationScheduler implements Disposable {
 
   /** Do what is due now; returns how long to sleep before the next check. */
   async tick(): Promise<number> {
-    const state = await this.deps.service.state();
+    const state = await this.deps.service.state.read();
     const now = this.deps.clock.now();
     const interval = this.deps.checkIntervalMs ?? 30_000;
     let next = now + interval;
@@ -100,7 +101,7 @@ export class RotationScheduler implements Disposable {
       const due = expiry - refreshMargin(Math.max(1000, expiry - issued));
       const failure = this.failures.get(id);
       if (active.status === 'active' && now >= expiry && failure) {
-        await this.deps.service.markExpired(id, `credentials expired at ${active.expiration}: ${failure.gaveUp ? 'the refresh was cancelled' : 'refresh failed'}`);
+        await this.deps.service.lifecycle.markExpired(id, `credentials expired at ${active.expiration}: ${failure.gaveUp ? 'the refresh was cancelled' : 'refresh failed'}`);
       }
       if (failure?.gaveUp) continue;
       const at = failure ? failure.nextAttemptAt : due;
@@ -112,12 +113,12 @@ export class RotationScheduler implements Disposable {
   }
 
   private async refresh(id: string, previousExpiration: string): Promise<void> {
-    const state = await this.deps.service.state();
+    const state = await this.deps.service.state.read();
     const alias = state.sessions.find((s) => s.id === id)?.alias ?? id;
     /** The expiry of what the session holds now (failures are forgotten when it changes). */
     let expiration = previousExpiration;
     try {
-      const fresh = await this.deps.service.refresh(id);
+      const fresh = await this.deps.service.lifecycle.refresh(id);
       if (fresh?.expiration && fresh.expiration.getTime() <= this.deps.clock.now()) {
         expiration = fresh.expiration.toISOString();
         // Expiry times are converted to this machine's time when AWS's clock is measured; a source that was

@@ -25,6 +25,12 @@ export interface CliHostOptions {
   notify?: (message: string) => void;
 }
 
+/** Where the CLI lives in global storage: known before the host is built (credential_process deliveries name the shim). */
+export function cliLocations(storageDir: string): { binDir: string; shimPath: string } {
+  const binDir = join(storageDir, StorageFiles.binDir);
+  return { binDir, shimPath: join(binDir, shimFileName()) };
+}
+
 export class CliHost implements vscode.Disposable {
   readonly paths: IpcPaths;
   readonly binDir: string;
@@ -34,8 +40,7 @@ export class CliHost implements vscode.Disposable {
 
   constructor(private readonly opts: CliHostOptions) {
     this.paths = ipcPaths(join(opts.storageDir, StorageFiles.ipcDir));
-    this.binDir = join(opts.storageDir, StorageFiles.binDir);
-    this.shimPath = join(this.binDir, shimFileName());
+    ({ binDir: this.binDir, shimPath: this.shimPath } = cliLocations(opts.storageDir));
     this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles, opts.openConsole), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
     this.lease = new ServingLease({
       paths: this.paths,

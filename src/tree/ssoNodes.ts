@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { GroupNode } from '../core/treeModel';
-import type { LoginState } from '../core/sso/ssoService';
+import type { PersistedState } from '../core/model';
+import type { LoginState, SsoAccess } from '../core/sso/ssoAccess';
 import { integrationIdOfFolder, SSO_ACCOUNT_FOLDER, SSO_INTEGRATION_FOLDER } from '../core/sessions/awsSso';
 
 const loginWords: Record<LoginState, string> = { loggedIn: 'logged in', expired: 'login expired', loggedOut: 'logged out' };
@@ -29,6 +30,15 @@ export class SsoTreeDecorations {
 
   loginState(integrationId: string): LoginState {
     return this.states.get(integrationId) ?? 'loggedOut';
+  }
+
+  /** Reads the login state of every integration; true when one shown changed. */
+  async readLoginStates(access: Pick<SsoAccess, 'loginState'>, snapshot: PersistedState): Promise<boolean> {
+    let changed = false;
+    for (const integration of snapshot.integrations ?? []) {
+      if (this.setLoginState(integration.id, await access.loginState(integration.id))) changed = true;
+    }
+    return changed;
   }
 
   /**

@@ -75,7 +75,7 @@ const service = new SessionService({
   defaultDeliveryMode: () => (isDeliveryMode(mode) ? mode : 'credentialsFile'),
   generationLock: (id, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${id}.lock`), fn, { timeoutMs: 30_000 }),
 });
-const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, service, logger: silentLogger })), describeError: describeIpcError });
+const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger })), describeError: describeIpcError });
 const lease = new ServingLease({
   paths,
   onAcquire: async () => {
@@ -91,7 +91,7 @@ const lease = new ServingLease({
 
 void (async () => {
   if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, generatePath: join(dirname(process.env.SERVE_CLI), 'generate.js'), ipcDir: paths.dir, electron: false });
-  await service.recoverInterrupted();
+  await service.lifecycle.recoverInterrupted();
   await lease.start();
   process.stdout.write(`started ${process.pid}\n`);
 })();

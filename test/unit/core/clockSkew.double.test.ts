@@ -46,8 +46,8 @@ describe('rotation with the clock off from AWS (local AWS double)', function () 
     const service = new SessionService({ state, secrets: new MemorySecretVault(), sts: new SdkStsGateway({ endpoint: () => aws.endpoint, skew }), prompter: new ScriptedPrompter(), clock, logger, delivery });
     const rotation = new RotationScheduler({ service, clock, logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) } });
     const bob = aws.user('bob');
-    const user = await service.save('iamUser', { alias: 'bob', profile: 'bob', region: 'eu-west-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
-    const role = await service.save('iamRoleChained', { alias: 'role', profile: 'role', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Dev', assumerSessionId: user.id });
+    const user = await service.editor.save('iamUser', { alias: 'bob', profile: 'bob', region: 'eu-west-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const role = await service.editor.save('iamRoleChained', { alias: 'role', profile: 'role', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Dev', assumerSessionId: user.id });
     return { clock, notes, state, service, rotation, delivery, user, role };
   }
 
@@ -63,7 +63,7 @@ describe('rotation with the clock off from AWS (local AWS double)', function () 
     it(`${label}: refreshes ${MARGIN / MIN} min before AWS's expiry, no loop, not shown active after it`, async () => {
       const t = await setup(offsetMs);
       const startedAt = awsNow;
-      await t.service.start(t.role.id);
+      await t.service.lifecycle.start(t.role.id);
       const started = issued().length;
       assert.equal(started, 2, 'GetSessionToken for the user, AssumeRole for the role');
       const expiry = Date.parse((await t.state.read()).active[t.role.id].expiration!);
@@ -145,7 +145,7 @@ describe('rotation with the clock off from AWS (local AWS double)', function () 
 
   it('in sync: no note about the clock', async () => {
     const t = await setup(0);
-    await t.service.start(t.role.id);
+    await t.service.lifecycle.start(t.role.id);
     awsNow += 2 * HOUR;
     await t.rotation.tick();
     assert.deepEqual(t.notes, []);

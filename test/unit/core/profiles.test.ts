@@ -12,9 +12,9 @@ function setup() {
   let n = 0;
   const newId = () => `id-${++n}`;
   const service = new SessionService({ state, secrets: new MemorySecretVault(), sts: new FakeSts(clock), prompter: new ScriptedPrompter(), clock, logger, delivery, newId });
-  const profiles = new ProfileService({ state, service, logger, newId });
+  const profiles = new ProfileService({ state, lifecycle: service.lifecycle, logger, newId });
   const user = (alias: string, profile: string) =>
-    service.save('iamUser', { alias, profile, region: 'eu-west-1', accessKeyId: 'AKIAABCDEFGHIJKLMNOP', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', mfaSerial: '' });
+    service.editor.save('iamUser', { alias, profile, region: 'eu-west-1', accessKeyId: 'AKIAABCDEFGHIJKLMNOP', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', mfaSerial: '' });
   return { state, delivery, service, profiles, user };
 }
 
@@ -41,8 +41,8 @@ describe('named profiles', () => {
     await t.profiles.create('dev');
     await assert.rejects(t.profiles.rename('dev', 'DEFAULT'), reserved);
     const s = await t.user('a', 'dev');
-    await assert.rejects(t.service.relocate(s.id, { profileName: 'Default' }), reserved);
-    await t.service.relocate(s.id, { profileName: 'default' });
+    await assert.rejects(t.service.editor.relocate(s.id, { profileName: 'Default' }), reserved);
+    await t.service.editor.relocate(s.id, { profileName: 'default' });
     assert.deepEqual((await t.state.read()).profiles.map((p) => p.name), ['default', 'dev']);
   });
 
@@ -72,7 +72,7 @@ describe('named profiles', () => {
   it('renaming moves an active session to the new section', async () => {
     const t = setup();
     const s = await t.user('a', 'dev');
-    await t.service.start(s.id);
+    await t.service.lifecycle.start(s.id);
     await t.profiles.rename('dev', 'development');
     assert.deepEqual([...t.delivery.profiles.keys()], ['development']);
     assert.deepEqual(t.delivery.log, ['deliver dev', 'withdraw dev', 'deliver development']);
@@ -85,7 +85,7 @@ describe('named profiles', () => {
     const t = setup();
     const a = await t.user('a', 'dev');
     const b = await t.user('b', 'dev');
-    await t.service.start(a.id);
+    await t.service.lifecycle.start(a.id);
     await t.profiles.delete('dev');
     const state = await t.state.read();
     const def = state.profiles.find((p) => p.name === 'default')!;
@@ -101,9 +101,9 @@ describe('named profiles', () => {
     const a = await t.user('a', 'dev');
     const b = await t.user('b', 'dev');
     const c = await t.user('c', 'prod');
-    await t.service.start(a.id);
-    await t.service.start(c.id);
-    await t.service.start(b.id);
+    await t.service.lifecycle.start(a.id);
+    await t.service.lifecycle.start(c.id);
+    await t.service.lifecycle.start(b.id);
     assert.deepEqual(Object.keys((await t.state.read()).active).sort(), [b.id, c.id].sort());
   });
 });

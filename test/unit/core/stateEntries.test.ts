@@ -90,8 +90,12 @@ describe('state file with unusable entries', () => {
     assert.equal(model.total, 2);
     const clock = new FakeClock();
     const service = new SessionService({ state: store, secrets: new MemorySecretVault(), sts: new FakeSts(clock), prompter: new ScriptedPrompter(), clock, logger: new RecordingLogger(), delivery: new MemoryDelivery() });
-    service.forgetInactive(await service.state());
-    assert.deepEqual((await service.state()).sessions.map((s) => s.alias), ['alice', 'dev']);
+    // The resolver follows the state: on the next change it forgets what it held for a session not in it.
+    service.resolver.rememberDelivered('gone', { accessKeyId: 'ASIAGONE', secretAccessKey: 's', sessionToken: 't', expiration: new Date(clock.now() + 3600_000) });
+    await store.update((s) => void (s.pinned = ['gone']));
+    assert.equal(service.resolver.rememberedForProcess('gone'), undefined, 'forgot it, over what is left');
+    service.dispose();
+    assert.deepEqual((await service.state.read()).sessions.map((s) => s.alias), ['alice', 'dev']);
   });
 
   it('a missing default profile is added back; the structure of the file itself still has to be sound', async () => {

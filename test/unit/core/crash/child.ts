@@ -25,9 +25,9 @@ async function main(): Promise<void> {
     const id = ids[Math.floor(random() * ids.length)];
     await timed(async () => {
       const active = (await state.read()).active[id];
-      if (!active) await service.start(id);
-      else if (random() < 0.6) await service.refresh(id, 1);
-      else await service.stop(id);
+      if (!active) await service.lifecycle.start(id);
+      else if (random() < 0.6) await service.lifecycle.refresh(id, 1);
+      else await service.lifecycle.stop(id);
     });
   }
 }

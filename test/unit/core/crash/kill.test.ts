@@ -104,7 +104,7 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
     writeFileSync(configFile, CONFIG, { mode: 0o644 });
     const parent: Wired = wire(home, storage, []);
     for (const s of SESSIONS) {
-      const saved = await parent.service.save('iamUser', { alias: s.alias, profile: s.profile, region: s.region, accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' });
+      const saved = await parent.service.editor.save('iamUser', { alias: s.alias, profile: s.profile, region: s.region, accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' });
       s.id = saved.id;
     }
     const ids = SESSIONS.map((s) => s.id);
@@ -200,7 +200,7 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
       // ── recovery, as at activation ──
       const problems: string[] = [];
       try {
-        await parent.service.recoverInterrupted();
+        await parent.service.lifecycle.recoverInterrupted();
       } catch (error) {
         problems.push(`recovery failed: ${String(error)}`);
       }
@@ -210,14 +210,14 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
       // ── probe: does anything need a hand edit? ──
       try {
         if (kill % 2 === 0) {
-          for (const id of ids) await timed(() => parent.service.stop(id));
+          for (const id of ids) await timed(() => parent.service.lifecycle.stop(id));
           if (readFileSync(credentialsFile, 'utf8') !== CREDENTIALS) problems.push('after Stop, the credentials file is not the original');
           if (readFileSync(configFile, 'utf8') !== CONFIG) problems.push('after Stop, the config file is not the original');
         } else {
           for (const id of ids) {
             await parent.secrets.delete(SecretKeys.cachedSessionCredentials(id)); // fresh values, never a cached token
-            if (!(await parent.state.read()).active[id]) await timed(() => parent.service.start(id));
-            else if (!(await timed(() => parent.service.refresh(id, 1)))) problems.push(`${id}: the refresh did not run`);
+            if (!(await parent.state.read()).active[id]) await timed(() => parent.service.lifecycle.start(id));
+            else if (!(await timed(() => parent.service.lifecycle.refresh(id, 1)))) problems.push(`${id}: the refresh did not run`);
           }
           problems.push(...checkFiles(await parent.state.read(), credentialsFile, configFile));
           // Both AWS files and the state file were just written: no temp file of a dead writer may be left.

@@ -63,105 +63,105 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
     writeFileSync(credentialsFile, CREDENTIALS);
     writeFileSync(configFile, CONFIG);
     first = wire(home, storage, []);
-    id = (await first.service.save('iamUser', { alias: 'dev', profile: 'dev', region: 'eu-west-1', accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' })).id;
+    id = (await first.service.editor.save('iamUser', { alias: 'dev', profile: 'dev', region: 'eu-west-1', accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' })).id;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a start killed after writing the credentials file is undone at activation: original bytes, and Start works', async () => {
     const died = dieAt(first.files, 'applyConfig');
-    void first.service.start(id);
+    void first.service.lifecycle.start(id);
     await died;
     assert.match(read()[0], /\[dev\]\naws_access_key_id = ASIA/, 'the keys were written');
     await killFirst();
 
     const second = wire(home, storage, [id]);
-    assert.deepEqual(await second.service.recoverInterrupted(), [id]);
+    assert.deepEqual(await second.service.lifecycle.recoverInterrupted(), [id]);
     assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
     assert.equal((await second.state.read()).active[id], undefined, 'inactive, not "starting"');
-    await second.service.start(id);
-    await second.service.stop(id);
+    await second.service.lifecycle.start(id);
+    await second.service.lifecycle.stop(id);
     assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
   });
 
   it('the same crash is undone by the next Start, which then succeeds (no ForeignCredentialsError)', async () => {
     const died = dieAt(first.files, 'applyConfig');
-    void first.service.start(id);
+    void first.service.lifecycle.start(id);
     await died;
     await killFirst();
     const second = wire(home, storage, [id]);
-    await second.service.start(id);
+    await second.service.lifecycle.start(id);
     const state = await second.state.read();
     assert.equal(state.active[id].status, 'active');
     assert.equal(state.active[id].inFlight, undefined);
-    await second.service.stop(id);
+    await second.service.lifecycle.stop(id);
     assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
   });
 
   it('a refresh killed after writing the new keys is finished at activation: they are recorded, and Stop removes them', async () => {
-    await first.service.start(id);
+    await first.service.lifecycle.start(id);
     const before = (await first.state.read()).active[id];
     const died = dieAt(first.files, 'applyConfig');
-    void first.service.refresh(id, 1);
+    void first.service.lifecycle.refresh(id, 1);
     await died;
     await killFirst();
     const keyWritten = /aws_access_key_id = (\S+)/.exec(read()[0])?.[1];
 
     const second = wire(home, storage, [id]);
-    assert.deepEqual(await second.service.recoverInterrupted(), [id]);
+    assert.deepEqual(await second.service.lifecycle.recoverInterrupted(), [id]);
     const after = (await second.state.read()).active[id];
     assert.equal(after.status, 'active');
     assert.equal(after.inFlight, undefined);
     assert.notDeepEqual(after.delivery, before.delivery, 'the record names the new keys');
     assert.ok(Date.parse(after.expiration!) >= Date.parse(before.expiration!));
     assert.ok(await second.files.holds((after.delivery as { credentials: Parameters<AwsFiles['holds']>[0] }).credentials), `the record matches the file (${keyWritten?.slice(0, 4)}…)`);
-    await second.service.stop(id);
+    await second.service.lifecycle.stop(id);
     assert.deepEqual(read(), [CREDENTIALS, CONFIG], 'Stop removed the keys the interrupted refresh wrote');
   });
 
   it('a stop killed between its two files is finished: original bytes, session inactive', async () => {
-    await first.service.start(id);
+    await first.service.lifecycle.start(id);
     const died = dieAt(first.files, 'revert', 1); // the config file is reverted, the credentials file never
-    void first.service.stop(id);
+    void first.service.lifecycle.stop(id);
     await died;
     assert.equal(read()[1], CONFIG);
     assert.match(read()[0], /\[dev\]/);
     await killFirst();
 
     const second = wire(home, storage, [id]);
-    assert.deepEqual(await second.service.recoverInterrupted(), [id]);
+    assert.deepEqual(await second.service.lifecycle.recoverInterrupted(), [id]);
     assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
     assert.equal((await second.state.read()).active[id], undefined);
   });
 
   it('leaves the operation of a live window alone; a Stop there takes it over and removes what it wrote', async () => {
     const died = dieAt(first.files, 'applyConfig'); // first is alive, just slow
-    void first.service.start(id);
+    void first.service.lifecycle.start(id);
     await died;
     const second = wire(home, storage, [id]);
-    assert.deepEqual(await second.service.recoverInterrupted(), [], 'not abandoned: its owner runs');
+    assert.deepEqual(await second.service.lifecycle.recoverInterrupted(), [], 'not abandoned: its owner runs');
     assert.match(read()[0], /\[dev\]/);
     assert.equal((await second.state.read()).active[id].inFlight?.op, 'start');
 
-    await second.service.stop(id);
+    await second.service.lifecycle.stop(id);
     assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
     assert.equal((await second.state.read()).active[id], undefined);
   });
 
   it('an entry with this process’s pid from an earlier process (pid reused after a restart) is recovered', async () => {
     const died = dieAt(first.files, 'applyConfig');
-    void first.service.start(id);
+    void first.service.lifecycle.start(id);
     await died;
     await first.state.update((s) => {
       s.active[id].inFlight!.token = 'of-the-process-that-had-this-pid-before';
     });
     const second = wire(home, storage, [id]);
-    assert.deepEqual(await second.service.recoverInterrupted(), [id]);
+    assert.deepEqual(await second.service.lifecycle.recoverInterrupted(), [id]);
     assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
   });
 
   it('records the intent before writing: digests of the values, never a value', async () => {
     const died = dieAt(first.files, 'applyConfig');
-    void first.service.start(id);
+    void first.service.lifecycle.start(id);
     await died;
     const raw = readFileSync(join(storage, 'sessions.json'), 'utf8');
     const secret = /aws_secret_access_key = (\S+)/.exec(read()[0])![1];
