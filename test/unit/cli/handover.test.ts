@@ -6,14 +6,13 @@
  * process, 20 are real `generate` processes of the lean bundle.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { callEditor } from '../../../src/core/ipc/client';
 import { ipcPaths } from '../../../src/core/ipc/paths';
 import { startLocalAws, type LocalAws } from '../../double';
-import { buildCli, spawnServer, stopServer, type ServerProcess } from '../support/cli';
+import { buildCli, runProcess, spawnServer, stopServer, type ServerProcess } from '../support/cli';
 
 const ROUNDS = 10;
 const BURST = 200;
@@ -27,17 +26,7 @@ const isProcessCredentials = (v: unknown): boolean => {
   return !!c && c.Version === 1 && typeof c.AccessKeyId === 'string' && typeof c.SecretAccessKey === 'string';
 };
 
-function run(file: string, args: string[], env: Record<string, string>, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { env, timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const run = (file: string, args: string[], env: Record<string, string>, input = '') => runProcess(file, args, env, input, 120_000);
 
 async function started(server: ServerProcess): Promise<void> {
   for (let i = 0; i < 400 && !server.output().includes('started'); i++) await new Promise((r) => setTimeout(r, 25));

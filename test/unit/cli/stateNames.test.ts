@@ -4,17 +4,10 @@
  * rules refuse such names and "DEFAULT" on add and profile create.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer, stopServer, type ServerProcess } from '../support/cli';
-
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runProcess, spawnServer, stopServer, type ServerProcess } from '../support/cli';
 
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 const base = { kind: 'iamUser', profileId: 'p-default', region: 'eu-west-1' };
@@ -38,16 +31,7 @@ describe('aws-sessions with an old or damaged state file', function () {
   let server: ServerProcess;
   let env: Record<string, string>;
 
-  const cli = (args: string[], input = '') =>
-    new Promise<Ran>((resolve) => {
-      const child = spawn(join(storage, 'bin', 'aws-sessions'), args, { env, timeout: 30_000 });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-      child.stdin.end(input);
-    });
+  const cli = (args: string[], input = '') => runProcess(join(storage, 'bin', 'aws-sessions'), args, env, input, 30_000);
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'aws-sessions-state-names-'));
