@@ -24,6 +24,7 @@ import { OutputChannelLogger } from './platform/logger';
 import { defaultDeliveryMode, defaultRegion, endpointSettings } from './platform/settings';
 import { CliHost } from './ipc/cliHost';
 import { SessionTreeProvider } from './tree/sessionTree';
+import { setViewContext, setViewLoadFailed } from './tree/viewContext';
 import { StatusBar } from './statusBar';
 import { TerminalEnvironment } from './terminal';
 import { registerCommands, report } from './commands';
@@ -153,7 +154,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     tree.update(snapshot);
     statusBar.update(snapshot);
     void terminal.update(snapshot);
-    void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0 || (snapshot.integrations?.length ?? 0) > 0);
+    void setViewContext(snapshot);
     void refreshLoginStates(ssoService, tree.sso, snapshot, () => tree.refresh());
   };
   const refresh = async () => render(await state.read());
@@ -236,6 +237,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
 
   // The first read of the sessions does not hold up activation: the views fill when it lands.
   const firstRender = refresh().catch((error: unknown) => {
+    void setViewLoadFailed();
     logger.error(`Could not read the sessions: ${error instanceof Error ? error.message : String(error)}`);
     void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`);
   });
