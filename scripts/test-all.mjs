@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every layer, in order, each printing its own report, then one closing line
 // "N passed, N failed" over all of them. Exits non-zero when anything failed or nothing ran.
-//   setup (installs what is missing) → typecheck → build → static checks → unit (mocha, plain Node)
+//   setup (installs what is missing) → typecheck → build → static checks → package → unit (mocha, plain Node)
 //   → extension host (mocha inside code-server) → browser end to end (Chromium + code-server)
 // Usage: node scripts/test-all.mjs [--skip-e2e] [--skip-extension]
 import { spawnSync } from 'node:child_process';
@@ -52,6 +52,7 @@ layer('typecheck (tsc --noEmit)', 'npx', ['tsc', '-p', '.', '--noEmit'], { summa
 const built = layer('build (esbuild: extension, CLI, pages, test bundles)', process.execPath, ['esbuild.config.mjs', '--tests'], { summary: false });
 layer('lint (ESLint: core imports no vscode value, no import cycle, no floating promise)', process.execPath, ['scripts/lint.mjs']);
 layer('every command contributed and registered', process.execPath, ['scripts/check-commands.mjs']);
+if (built) layer('package (icon, manifest, .vsix contents, Open VSX dry run)', process.execPath, ['scripts/check-package.mjs']);
 layer('unit tests (mocha, plain Node)', 'npx', ['mocha']);
 if (built && !argv.includes('--skip-extension')) layer('extension-host tests (mocha inside VS Code / code-server)', process.execPath, ['scripts/run-extension-tests.mjs', '--no-build']);
 if (built && !argv.includes('--skip-e2e')) layer('browser end-to-end tests (Chromium + code-server)', process.execPath, ['scripts/run-e2e.mjs', '--no-build']);

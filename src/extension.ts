@@ -39,6 +39,7 @@ import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSet
 import { BrowserSamlCapture } from './platform/samlBrowser';
 import { askToLogin } from './platform/ssoLogin';
 import { CliHost, cliLocations } from './ipc/cliHost';
+import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
 import { registerCommands } from './commands';
@@ -200,6 +201,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   void cli.start().catch((error: unknown) => logger.error(`The command line (aws-sessions, credential_process) is unavailable: ${errorMessage(error)}`));
   // The first read of the sessions does not hold up activation: the views fill when it lands.
   const firstRender = views.refresh().catch((error: unknown) => {
+    void setViewLoadFailed();
     logger.error(`Could not read the sessions: ${errorMessage(error)}`);
     void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${errorMessage(error)}). Nothing was changed.`);
   });

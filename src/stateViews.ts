@@ -11,6 +11,7 @@ import type { PersistedState } from './core/model';
 import type { StateStore } from './core/ports';
 import type { SsoAccess } from './core/sso/ssoAccess';
 import { SessionTreeProvider, type TreeNode } from './tree/sessionTree';
+import { setViewContext } from './tree/viewContext';
 import { StatusBar } from './statusBar';
 import { TerminalEnvironment } from './terminal';
 
@@ -60,7 +61,7 @@ export class StateViews extends DisposableOwner {
     this.tree.update(snapshot);
     this.statusBar.update(snapshot);
     void this.terminal.update(snapshot);
-    void vscode.commands.executeCommand('setContext', ContextKeys.hasSessions, snapshot.sessions.length > 0 || (snapshot.integrations?.length ?? 0) > 0);
+    void setViewContext(snapshot);
     void this.showLoginStates(snapshot);
   }
 

@@ -53,7 +53,13 @@ export const Commands = {
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const ContextKeys = {
+  /** Set once the saved sessions have been read: until then the view says it is loading, not that there are none. */
+  loaded: 'awsSessions.loaded',
+  /** The first read of the saved sessions failed (the view points to the log). */
+  loadFailed: 'awsSessions.loadFailed',
   hasSessions: 'awsSessions.hasSessions',
+  /** Some session is active (the walkthrough's "start it" step completes on it). */
+  hasActiveSession: 'awsSessions.hasActiveSession',
   filterActive: 'awsSessions.filterActive',
   viewMode: 'awsSessions.viewMode',
 } as const;

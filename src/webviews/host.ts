@@ -64,7 +64,7 @@ export function revealPanel(key: string): HostedPanel<unknown, unknown> | undefi
   return panel;
 }
 
-const MAIN = '<main id="root" aria-live="polite"></main>';
+const MAIN = '<main id="root"></main>';
 
 export abstract class HostedPanel<In, Out> extends Owner {
   readonly panel: vscode.WebviewPanel;

@@ -8,6 +8,8 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 };
 
 const ICONS: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ', ok: '✔' };
+/** The icon's meaning for screen readers. */
+const SEVERITY_WORDS: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Note', ok: 'Fine' };
 
 export function summary(findings: readonly Finding[]): string {
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
@@ -43,7 +45,7 @@ export function htmlReport(findings: readonly Finding[], generatedAt: Date): str
     parts.push(`<h2>${escapeHtml(SCOPE_TITLES[scope])}</h2><ul>`);
     for (const { f, i } of rows) {
       const button = f.fix ? ` <button type="button" data-fix="${i}">${escapeHtml(f.fix.label)}</button>` : '';
-      parts.push(`<li class="${f.severity}" data-code="${escapeHtml(f.code)}"><span class="icon">${ICONS[f.severity]}</span> <strong>${escapeHtml(f.title)}</strong><br><span class="detail">${escapeHtml(f.detail)}</span>${button}</li>`);
+      parts.push(`<li class="${f.severity}" data-code="${escapeHtml(f.code)}"><span class="icon" role="img" aria-label="${SEVERITY_WORDS[f.severity]}">${ICONS[f.severity]}</span> <strong>${escapeHtml(f.title)}</strong><br><span class="detail">${escapeHtml(f.detail)}</span>${button}</li>`);
     }
     parts.push('</ul>');
   }

@@ -11,10 +11,14 @@ import { parseDoctorMessage, type HostToPage, type PageToHost } from './protocol
 
 const SPEC: PageSpec<PageToHost> = { viewType: 'awsSessions.doctor', name: 'Doctor page', page: 'doctor', parse: parseDoctorMessage };
 
+/** VS Code's colours; buttons with a border high-contrast themes draw and a visible focus ring. */
 const STYLE = `body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 1.2em 2em}
 li{margin:.6em 0;list-style:none}.icon{display:inline-block;width:1.2em}.error .icon{color:var(--vscode-errorForeground)}
 .warning .icon{color:var(--vscode-editorWarning-foreground)}.ok .icon{color:var(--vscode-testing-iconPassed)}
-.detail{opacity:.85}button{margin-left:.5em;color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:2px 8px;cursor:pointer}
+.detail{color:var(--vscode-foreground)}
+button{margin-left:.5em;font:inherit;color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:1px solid var(--vscode-button-border,var(--vscode-contrastBorder,transparent));border-radius:2px;padding:2px 8px;cursor:pointer}
+button:hover{background:var(--vscode-button-hoverBackground);outline:1px dashed var(--vscode-contrastActiveBorder,transparent);outline-offset:1px}
+button:focus-visible{outline:1px solid var(--vscode-focusBorder);outline-offset:2px}
 .toolbar button{margin:0 .5em 0 0}`;
 
 interface DoctorDeps {
@@ -40,8 +44,8 @@ export class DoctorPanel extends HostedPanel<PageToHost, HostToPage> {
   private report(findings: Finding[]): void {
     this.findings = findings;
     this.generatedAt = new Date();
-    this.render(`<div class="toolbar"><button type="button" id="rerun">Run again</button><button type="button" id="copy">Copy as Markdown</button></div>
-${htmlReport(findings, this.generatedAt)}`);
+    this.render(`<main><div class="toolbar"><button type="button" id="rerun">Run again</button><button type="button" id="copy">Copy as Markdown</button></div>
+${htmlReport(findings, this.generatedAt)}</main>`);
   }
 
   protected async receive(message: PageToHost): Promise<void> {

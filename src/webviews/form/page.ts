@@ -2,14 +2,23 @@
  * The field-spec form page (runs in the webview) of every form webview. Renders the fields the host
  * describes, checks them with the same rules as the core as you type, and posts the values. Secret
  * inputs start empty. "Test credentials" is offered only when the form's init says `testable`.
+ *
+ * Accessible: labels, `aria-required`, `aria-invalid` and the error and help described by each input; one
+ * live region (`role="status"`) per form for its status and test result; native controls only, so the
+ * keyboard reaches all of them. What was typed (never a secret) is kept in VS Code's webview state and put
+ * back when the hidden tab is shown again (`formState.ts`).
  */
 import { rules, type FieldName } from '../../core/validation';
-import { connect } from '../pageApi';
+import { connectPage } from '../pageApi';
+import { stateToKeep, stateToRestore } from './formState';
 import type { FormHostToPage, FormInit, FormPageToHost } from './protocol';
 
-const post = connect<FormPageToHost>();
+const page = connectPage<FormPageToHost>();
+const post = page.post;
 const root = document.getElementById('root')!;
 let init: FormInit | undefined;
+/** The status text while busy, cleared when the work is done. */
+let busyLabel = '';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -21,8 +30,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 function render(message: FormInit): void {
   init = message;
   root.replaceChildren();
-  const form = el('form', { id: 'session-form', novalidate: '' });
-  form.append(el('h1', {}, message.title));
+  const form = el('form', { id: 'session-form', novalidate: '', 'aria-labelledby': 'form-title' });
+  form.append(el('h1', { id: 'form-title' }, message.title));
   const profiles = el('datalist', { id: 'profiles' });
   for (const p of message.profiles) profiles.append(el('option', { value: p }));
   form.append(profiles);
@@ -30,6 +39,7 @@ function render(message: FormInit): void {
   for (const field of message.fields) {
     const row = el('div', { class: 'row' });
     const id = `field-${field.name}`;
+    const storedSecret = field.kind === 'secret' && message.storedSecrets.includes(field.name);
     row.append(el('label', { for: id }, field.label));
     let input: HTMLInputElement | HTMLSelectElement;
     if (field.kind === 'session') {
@@ -54,8 +64,7 @@ function render(message: FormInit): void {
     } else {
       const attrs: Record<string, string> = { id, name: field.name, type: field.kind === 'secret' ? 'password' : 'text', autocomplete: 'off', spellcheck: 'false' };
       if (field.kind === 'profile') attrs.list = 'profiles';
-      const stored = field.kind === 'secret' && message.storedSecrets.includes(field.name);
-      if (stored) attrs.placeholder = 'stored — leave empty to keep, or type a new value';
+      if (storedSecret) attrs.placeholder = 'stored — leave empty to keep, or type a new value';
       else if (field.placeholder) attrs.placeholder = field.placeholder;
       const text = el('input', attrs);
       if (field.kind !== 'secret') text.value = message.values[field.name] ?? '';
@@ -66,16 +75,25 @@ function render(message: FormInit): void {
         text.addEventListener('dragstart', (e) => e.preventDefault());
       }
       input = text;
-      if (stored) row.append(el('span', { class: 'badge', id: `${id}-stored` }, 'stored'));
+      if (storedSecret) row.append(el('span', { class: 'badge', id: `${id}-stored` }, 'stored'));
     }
-    input.setAttribute('aria-describedby', `${id}-error`);
+    if (field.required && !storedSecret) input.setAttribute('aria-required', 'true');
+    const described = [storedSecret ? `${id}-stored` : '', field.help ? `${id}-help` : '', `${id}-error`].filter(Boolean);
+    input.setAttribute('aria-describedby', described.join(' '));
     row.append(input);
-    if (field.help) row.append(el('div', { class: 'help' }, field.help));
-    row.append(el('div', { class: 'error', id: `${id}-error`, role: 'alert' }));
-    input.addEventListener('input', () => checkField(field.name));
+    if (field.help) row.append(el('div', { class: 'help', id: `${id}-help` }, field.help));
+    row.append(el('div', { class: 'error', id: `${id}-error` }));
+    input.addEventListener('input', () => {
+      checkField(field.name);
+      keep();
+    });
+    input.addEventListener('change', keep);
+    input.addEventListener('focus', keep);
     form.append(row);
   }
+  // The one live region of the form: what it is doing, what went wrong, what the test found.
   const status = el('div', { id: 'form-status', role: 'status' });
+  status.append(el('div', { id: 'status-text' }), el('div', { id: 'test-result' }));
   const buttons = el('div', { class: 'buttons' });
   const save = el('button', { type: 'submit', id: 'save' }, message.submitLabel ?? (message.mode === 'create' ? 'Create session' : 'Save changes'));
   const test = el('button', { type: 'button', id: 'test', class: 'secondary' }, 'Test credentials');
@@ -87,15 +105,41 @@ function render(message: FormInit): void {
   const cancel = el('button', { type: 'button', id: 'cancel', class: 'secondary' }, 'Cancel');
   cancel.addEventListener('click', () => post({ type: 'cancel' }));
   buttons.append(...(message.testable === false ? [save, cancel] : [save, test, cancel]));
-  const testResult = el('div', { id: 'test-result', role: 'status', 'aria-live': 'polite' });
-  form.append(buttons, status, testResult);
+  form.append(buttons, status);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!checkAll()) return;
     post({ type: 'submit', values: collect() });
   });
   root.append(form);
-  (form.querySelector('input, select') as HTMLElement | null)?.focus();
+  const restored = restore(message);
+  (inputOf(restored ?? '') ?? (form.querySelector('input, select') as HTMLElement | null))?.focus();
+}
+
+/** Keeps what was typed (no secret) in the webview state, so hiding the tab loses nothing. */
+function keep(): void {
+  if (!init) return;
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.id.replace(/^field-/, '') : undefined;
+  page.keep(stateToKeep(init.title, init.fields, (name) => inputOf(name)?.value ?? '', focused));
+}
+
+/** Puts back what was typed before the tab was hidden; asks for secrets again. Returns the field to focus. */
+function restore(message: FormInit): string | undefined {
+  const state = stateToRestore(message.title, message.fields, page.kept());
+  if (!state) return undefined;
+  for (const [name, value] of Object.entries(state.values)) {
+    const input = inputOf(name);
+    if (input) input.value = value;
+  }
+  const labels = state.secretsTyped.map((name) => message.fields.find((f) => f.name === name)?.label ?? name);
+  if (labels.length) setStatus(`Type the ${labels.join(' and ')} again: secrets are not kept while the form is hidden.`);
+  page.keep(state);
+  return labels.length ? state.secretsTyped[0] : state.focus;
+}
+
+function setStatus(text: string): void {
+  const box = document.getElementById('status-text');
+  if (box) box.textContent = text;
 }
 
 function showTestResult(result: { ok: boolean; message: string } | undefined): void {
@@ -133,10 +177,14 @@ function checkField(name: string): boolean {
   return !problem;
 }
 
+/** Checks every field; when some fail, says which in the status and moves the focus to the first. */
 function checkAll(): boolean {
-  let ok = true;
-  for (const field of init?.fields ?? []) ok = checkField(field.name) && ok;
-  return ok;
+  const failed = (init?.fields ?? []).filter((field) => !checkField(field.name));
+  if (failed.length) {
+    setStatus(`${failed.length === 1 ? '1 field needs' : `${failed.length} fields need`} attention: ${failed.map((f) => f.label).join(', ')}.`);
+    inputOf(failed[0].name)?.focus();
+  }
+  return failed.length === 0;
 }
 
 window.addEventListener('message', (event: MessageEvent<FormHostToPage>) => {
@@ -145,11 +193,14 @@ window.addEventListener('message', (event: MessageEvent<FormHostToPage>) => {
     case 'init':
       render(message);
       break;
-    case 'problems':
+    case 'problems': {
       for (const field of init?.fields ?? []) showProblem(field.name, undefined);
       for (const p of message.problems) showProblem(p.field, p.message);
-      document.getElementById('form-status')!.textContent = message.message ?? (message.problems.length ? 'Please fix the fields marked above.' : '');
+      const labels = message.problems.map((p) => init?.fields.find((f) => f.name === p.field)?.label ?? p.field);
+      setStatus(message.message ?? (labels.length ? `Please fix the fields marked above: ${labels.join(', ')}.` : ''));
+      if (message.problems[0]) inputOf(message.problems[0].field)?.focus();
       break;
+    }
     case 'testResult':
       showTestResult(message);
       break;
@@ -158,7 +209,10 @@ window.addEventListener('message', (event: MessageEvent<FormHostToPage>) => {
         const button = document.getElementById(id) as HTMLButtonElement | null;
         if (button) button.disabled = message.busy;
       }
-      document.getElementById('form-status')!.textContent = message.busy ? (message.label ?? 'Saving…') : '';
+      // Done: the busy text goes, whatever came since (a problem, a result) stays.
+      const text = document.getElementById('status-text');
+      if (message.busy) setStatus((busyLabel = message.label ?? 'Saving…'));
+      else if (text?.textContent === busyLabel) setStatus('');
       break;
     }
   }
