@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalAws, type LocalAws } from '../../double';
 import { spawnServer, stopServer, type ServerProcess } from '../support/cli';
+import { tempDir } from '../support/tempDirs';
 
 interface Ran {
   status: number | null;
@@ -43,7 +44,7 @@ describe('aws-sessions CLI with credential_process', function () {
 
   before(async () => {
     aws = await startLocalAws();
-    home = mkdtempSync(join(tmpdir(), 'aws-sessions-cli-home-'));
+    home = tempDir('aws-sessions-cli-home-');
     storage = join(home, 'storage');
     mkdirSync(join(home, '.aws'), { recursive: true });
     writeFileSync(join(home, '.aws', 'config'), FOREIGN_CONFIG);

@@ -13,6 +13,7 @@ import { callEditor } from '../../../src/core/ipc/client';
 import { ipcPaths } from '../../../src/core/ipc/paths';
 import { startLocalAws, type LocalAws } from '../../double';
 import { buildCli, runProcess, spawnServer, stopServer, type ServerProcess } from '../support/cli';
+import { tempDir } from '../support/tempDirs';
 
 const ROUNDS = 10;
 const BURST = 200;
@@ -48,7 +49,7 @@ describe('hand-over under load', function () {
   });
 
   it(`the serving process killed during a burst of ${BURST} generate calls, ${ROUNDS} times: 0 failures`, async () => {
-    const home = mkdtempSync(join(tmpdir(), 'aws-sessions-handover-'));
+    const home = tempDir('aws-sessions-handover-');
     const storage = join(home, 'storage');
     mkdirSync(join(home, '.aws'));
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildCli, spawnServer, stopServer, type ServerProcess } from '../support/cli';
 import { otherUser, squat, type OtherUser, type Squatter } from '../support/otherUser';
+import { tempDir } from '../support/tempDirs';
 
 interface Ran {
   status: number | null;
@@ -67,7 +68,7 @@ describe('another local user cannot stand in for the editor', function () {
   });
 
   it('after a crash and a reboot, a squatted socket folder gets nothing from the CLI, and the next editor serves elsewhere', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'aws-sessions-squat-'));
+    const base = tempDir('aws-sessions-squat-');
     const storage = join(base, 'first.last'.padEnd(80, 'x'), 'storage');
     const ipcDir = join(storage, 'ipc');
     assert.ok(Buffer.byteLength(join(ipcDir, 'cli.sock')) > 100, 'the IPC folder is too long for a socket');

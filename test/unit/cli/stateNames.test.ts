@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess, spawnServer, stopServer, type ServerProcess } from '../support/cli';
+import { tempDir } from '../support/tempDirs';
 
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 const base = { kind: 'iamUser', profileId: 'p-default', region: 'eu-west-1' };
@@ -34,7 +35,7 @@ describe('aws-sessions with an old or damaged state file', function () {
   const cli = (args: string[], input = '') => runProcess(join(storage, 'bin', 'aws-sessions'), args, env, input, 30_000);
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'aws-sessions-state-names-'));
+    home = tempDir('aws-sessions-state-names-');
     storage = join(home, 'storage');
     mkdirSync(storage, { recursive: true });
     writeFileSync(join(storage, 'sessions.json'), JSON.stringify(OLD_STATE, null, 2));

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { tempDir } from './tempDirs';
 
 let built: Promise<string> | undefined;
 
@@ -19,7 +20,7 @@ const lazySdk: esbuild.Plugin = {
 
 function buildAll(): Promise<string> {
   built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aws-sessions-cli-'));
+    const dir = tempDir('aws-sessions-cli-');
     const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', outdir: dir } as const;
     await Promise.all([
       esbuild.build({ ...common, entryPoints: { cli: 'src/cli/main.ts', generate: 'src/cli/generateMain.ts' }, banner: { js: '#!/usr/bin/env node' } }),

@@ -19,6 +19,7 @@ import type { SessionService } from '../../../../src/core/sessionService';
 import type { ProfileService } from '../../../../src/core/profiles';
 import { CliHost } from '../../../../src/ipc/cliHost';
 import { RecordingLogger } from '../../support/fakes';
+import { tempDir } from '../../support/tempDirs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -70,7 +71,7 @@ describe('a window that cannot serve the CLI', function () {
 
   for (const b of broken) {
     it(`${b.name}: said once with the path and the reason, no retry every poll, the CLI and the doctor tell why, served once fixed`, async () => {
-      const paths = ipcPaths(join(mkdtempSync(join(tmpdir(), 'aws-sessions-cannot-')), 'ipc'));
+      const paths = ipcPaths(join(tempDir('aws-sessions-cannot-'), 'ipc'));
       const { reason, fix } = b.make(paths.dir);
       const logs: string[] = [];
       const told: ServeProblem[] = [];
@@ -105,7 +106,7 @@ describe('a window that cannot serve the CLI', function () {
   }
 
   it('the editor wiring: one error in the log and one notification naming the path and the reason', async () => {
-    const storageDir = mkdtempSync(join(tmpdir(), 'aws-sessions-cannot-host-'));
+    const storageDir = tempDir('aws-sessions-cannot-host-');
     const { reason } = broken[0].make(join(storageDir, 'ipc'));
     const logger = new RecordingLogger();
     const notes: string[] = [];

@@ -16,6 +16,7 @@ import { proofOf, randomToken } from '../../../../src/core/ipc/handshake';
 import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
 import { encodeFrame, FrameReader, MAX_SEALED_BYTES, METHODS, type Challenge } from '../../../../src/core/ipc/protocol';
 import { IpcServer } from '../../../../src/core/ipc/server';
+import { tempDir } from '../../support/tempDirs';
 
 const FRAMES = Number(process.env.IPC_FUZZ_FRAMES ?? 10_000);
 const SECRET = 'FuzzSecretAccessKey/MustNeverLeave000000';
@@ -129,7 +130,7 @@ describe('IPC endpoint hardening (another user, 10,000 fuzzed frames)', function
   afterEach(async () => server?.close());
 
   function start(handled: string[]) {
-    const parent = mkdtempSync(join(tmpdir(), 'aws-sessions-ipc-fuzz-'));
+    const parent = tempDir('aws-sessions-ipc-fuzz-');
     chmodSync(parent, 0o755); // a parent anyone may enter: only our own modes protect the endpoint
     const paths = ipcPaths(join(parent, 'ipc'));
     server = new IpcServer({

@@ -11,10 +11,11 @@ import { IpcError, IpcServer } from '../../../../src/core/ipc/server';
 import { ServingLease } from '../../../../src/core/ipc/lease';
 import { proofOf, sealOf } from '../../../../src/core/ipc/handshake';
 import { rawExchange, startHandshake } from './wire';
+import { tempDir } from '../../support/tempDirs';
 
 describe('IPC server', function () {
   this.timeout(10_000);
-  const dir = () => mkdtempSync(join(tmpdir(), 'aws-sessions-ipc-'));
+  const dir = () => tempDir('aws-sessions-ipc-');
   let server: IpcServer | undefined;
   afterEach(async () => server?.close());
 

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ipcPaths, IpcSetupError } from '../../../../src/core/ipc/paths';
 import { chooseSocketFolder, folderHash, newSocketPath } from '../../../../src/core/ipc/socketFolder';
+import { tempDir } from '../../support/tempDirs';
 
 describe('IPC socket folder', () => {
-  const root = () => mkdtempSync(join(tmpdir(), 'aws-sessions-sf-'));
+  const root = () => tempDir('aws-sessions-sf-');
   const longIpc = () => ipcPaths(join(root(), 'first.last'.padEnd(90, 'x'), 'ipc'));
   const isPrivate = (folder: string) => {
     const st = lstatSync(folder);

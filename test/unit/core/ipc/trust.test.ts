@@ -15,12 +15,13 @@ import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
 import { encodeFrame, FrameReader, MAX_SEALED_BYTES } from '../../../../src/core/ipc/protocol';
 import { IpcServer } from '../../../../src/core/ipc/server';
 import { buildCli } from '../../support/cli';
+import { tempDir } from '../../support/tempDirs';
 
 const FAKE = { Version: 1, AccessKeyId: 'ASIAIMPOSTORIMPOSTOR', SecretAccessKey: 'impostor-secret', SessionToken: 'impostor' };
 
 /** A private IPC folder whose endpoint record (and the first protocol's token file) names `socket`. */
 function ipcFolder(token: string, socketName = 'cli.sock') {
-  const dir = join(mkdtempSync(join(tmpdir(), 'aws-sessions-trust-')), 'ipc');
+  const dir = join(tempDir('aws-sessions-trust-'), 'ipc');
   mkdirSync(dir, { mode: 0o700 });
   const socket = join(dir, socketName);
   writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: 2, socket, token }), { mode: 0o600 });
@@ -102,7 +103,7 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
   }
 
   it('a reply altered on its way (a relay between the CLI and the real editor) fails its seal and is not used', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'aws-sessions-relay-'));
+    const root = tempDir('aws-sessions-relay-');
     const realPaths = ipcPaths(join(root, 'real'));
     let handled = 0;
     const real = new IpcServer({ paths: realPaths, handler: async () => (handled++, { Version: 1, AccessKeyId: 'ASIAREALREALREALREAL', SecretAccessKey: 'real' }) });
@@ -147,7 +148,7 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
       {
         name: 'socket folder mode 0777',
         setup: async () => {
-          const folder = mkdtempSync(join(tmpdir(), 'aws-sessions-open-'));
+          const folder = tempDir('aws-sessions-open-');
           chmodSync(folder, 0o777);
           const token = randomToken();
           const { dir } = ipcFolder(token);
@@ -159,8 +160,9 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
       {
         name: 'socket folder reached through a symbolic link',
         setup: async () => {
-          const real = mkdtempSync(join(tmpdir(), 'aws-sessions-real-'));
-          const link = `${real}-link`;
+          const real = join(tempDir('aws-sessions-real-'), 'real');
+          mkdirSync(real, { mode: 0o700 });
+          const link = join(dirname(real), 'link');
           symlinkSync(real, link);
           const server = await listen(join(real, 'cli.sock'));
           const token = randomToken();
@@ -185,7 +187,7 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
       cases.push({
         name: 'socket folder of another user',
         setup: async () => {
-          const folder = mkdtempSync(join(tmpdir(), 'aws-sessions-theirs-'));
+          const folder = tempDir('aws-sessions-theirs-');
           const token = randomToken();
           const { dir } = ipcFolder(token);
           const server = await listen(join(folder, 'cli.sock'));
