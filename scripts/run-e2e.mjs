@@ -46,6 +46,7 @@ const result = spawnSync(
     '--import', 'tsx',
     join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'),
     '--no-config',
+    '--require', 'test/e2e/hooks.ts',
     '--spec', 'test/e2e/**/*.e2e.ts',
     '--timeout', process.env.E2E_TIMEOUT_MS ?? '180000',
     '--slow', '20000',

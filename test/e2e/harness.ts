@@ -18,7 +18,7 @@
  *      HEADED=1 (visible browser), UPDATE_SCREENSHOTS=1 (also write media/screenshots/),
  *      E2E_KEEP=1 (keep the temp folders), E2E_ECHO=1 (echo code-server's output).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -113,8 +113,29 @@ export interface Editor {
   notification(text: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Saves test-results/screenshots/<name>.png (and media/screenshots/ with UPDATE_SCREENSHOTS=1). */
   screenshot(name: string): Promise<string>;
+  /** What the editor shows and logged, for a failed test's report (see hooks.ts). */
+  report(title: string): Promise<string>;
   /** Stops the browser, code-server and the double it started; removes temp folders. */
   stop(): Promise<void>;
+}
+
+/** The editors started and not yet stopped: a failed test reports what each of them shows. */
+export const liveEditors = new Set<Editor>();
+
+/** The last `lines` lines of every extension log (output channel) of AWS Sessions under `logsDir`. */
+function extensionLogTail(logsDir: string, lines: number): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/AWS Sessions/i.test(entry.name) && entry.name.endsWith('.log')) found.push(path);
+    }
+  };
+  walk(logsDir);
+  return found
+    .map((path) => `--- ${path}\n${readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n')}`)
+    .join('\n');
 }
 
 const DEFAULT_SETTINGS: Record<string, unknown> = {
@@ -301,10 +322,26 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
         }
         return path;
       },
+      async report(title: string) {
+        const texts = async (selector: string) =>
+          (await page.locator(selector).allInnerTexts().catch(() => [] as string[])).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+        const shot = await editor.screenshot(`failed-${title}`).catch((error: unknown) => `(no screenshot: ${String(error)})`);
+        return [
+          `screenshot: ${shot}`,
+          `notifications: ${JSON.stringify(await texts('.notifications-toasts .notification-toast, .notification-list-item'))}`,
+          `dialog: ${JSON.stringify(await texts('.monaco-dialog-box'))}`,
+          `quick input: ${JSON.stringify(await texts('.quick-input-widget:visible'))}`,
+          `tree rows: ${JSON.stringify(await texts('.sidebar .monaco-list-row'))}`,
+          `AWS files: ${JSON.stringify(editor.readAwsFiles())}`,
+          extensionLogTail(join(userDataDir, 'logs'), 60),
+        ].join('\n');
+      },
       async stop() {
+        liveEditors.delete(editor);
         for (const cleanup of cleanups.splice(0)) await cleanup();
       },
     };
+    liveEditors.add(editor);
     return editor;
   } catch (error) {
     for (const cleanup of cleanups.splice(0)) await cleanup();
