@@ -76,20 +76,33 @@ describe('native in the editor: walkthrough, keyboard, Restricted Mode, forms th
     await editor?.stop();
   });
 
-  /** Runs a palette command with the keyboard only. */
-  async function palette(title: string): Promise<void> {
+  /**
+   * Runs a palette command with the keyboard only, then chooses `picks` in the quick picks it opens. A page
+   * that lays itself out (the walkthrough, a form) may take the focus, which closes a quick pick before
+   * anything is chosen: then Escape and again, at most three times.
+   */
+  async function palette(title: string, ...picks: string[]): Promise<void> {
     const input = page.locator('.quick-input-widget input[type="text"]');
-    // F1 in a webview reaches the workbench through the webview's message channel: press again if it was lost.
-    await waitFor(
-      async () => {
-        if (await input.isVisible()) return true;
-        await page.keyboard.press('F1');
-        return input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
-      },
-      { what: 'the command palette', timeoutMs: 20_000 },
-    );
-    await chooseByTyping(title);
-    await waitFor(async () => !(await input.isVisible()) || !(await input.inputValue()).startsWith('>'), { what: 'the palette closed' });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // F1 in a webview reaches the workbench through the webview's message channel: press again if it was lost.
+        await waitFor(
+          async () => {
+            if (await input.isVisible()) return true;
+            await page.keyboard.press('F1');
+            return input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+          },
+          { what: 'the command palette', timeoutMs: 20_000 },
+        );
+        await chooseByTyping(title);
+        await waitFor(async () => !(await input.isVisible()) || !(await input.inputValue()).startsWith('>'), { what: 'the palette closed' });
+        for (const pick of picks) await chooseByTyping(pick);
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
   }
 
   /** Chooses the row of the open quick pick labelled `label`: types it, arrows down to it, Enter. */
@@ -119,15 +132,15 @@ describe('native in the editor: walkthrough, keyboard, Restricted Mode, forms th
     throw new Error(`#${id} is not reachable with Tab`);
   }
 
-  async function walkthroughSteps(): Promise<Record<string, boolean>> {
-    await palette('Welcome: Open Walkthrough...');
-    await chooseByTyping('Get started with AWS Sessions');
+  async function walkthroughSteps(screenshot: string): Promise<Record<string, boolean>> {
+    await palette('Welcome: Open Walkthrough...', 'Get started with AWS Sessions');
     const steps: Record<string, boolean> = {};
     for (const id of STEPS) {
       const step = page.locator(`.getting-started-step[data-step-id$="${id}"]`).first();
       await step.waitFor({ state: 'attached', timeout: 20_000 });
       steps[id] = (await step.getAttribute('aria-checked')) === 'true';
     }
+    await editor.screenshot(screenshot);
     // Closed again: the page takes the focus when it lays out, which would close a quick pick opened next.
     await palette('View: Close Editor');
     await page.locator('.tabs-container .tab').filter({ hasText: 'Walkthrough' }).waitFor({ state: 'detached', timeout: 15_000 });
@@ -138,14 +151,12 @@ describe('native in the editor: walkthrough, keyboard, Restricted Mode, forms th
     await editor.openSessionsView();
     await page.locator('.statusbar-item').filter({ hasText: /Restricted Mode/ }).first().waitFor({ timeout: 30_000 });
     await page.locator('.sidebar').getByText(/No AWS sessions yet/).waitFor({ timeout: 60_000 });
-    assert.deepEqual(await walkthroughSteps(), { addSession: false, startSession: false, openTerminal: false, diagnose: false });
-    await editor.screenshot('walkthrough');
+    assert.deepEqual(await walkthroughSteps('walkthrough'), { addSession: false, startSession: false, openTerminal: false, diagnose: false });
   });
 
   it('creates and starts a session with the keyboard alone', async () => {
     const bob = editor.localAws!.user('bob');
-    await palette('AWS Sessions: Add Session');
-    await chooseByTyping('IAM User');
+    await palette('AWS Sessions: Add Session', 'IAM User');
     const form = await webviewFrame(page);
     await waitFor(() => form.evaluate(() => document.activeElement?.id === 'field-alias'), { what: 'the focus in the first field of the new form' });
     assert.equal(await form.getAttribute('#field-alias', 'aria-required'), 'true');
@@ -200,13 +211,11 @@ describe('native in the editor: walkthrough, keyboard, Restricted Mode, forms th
     const doctor = await webviewFrame(page);
     await doctor.locator('h1', { hasText: 'AWS credentials doctor' }).waitFor({ timeout: 60_000 });
     await editor.screenshot('doctor');
-    assert.deepEqual(await walkthroughSteps(), { addSession: true, startSession: true, openTerminal: true, diagnose: true });
-    await editor.screenshot('walkthrough-done');
+    assert.deepEqual(await walkthroughSteps('walkthrough-done'), { addSession: true, startSession: true, openTerminal: true, diagnose: true });
   });
 
   it('keeps what was typed in a form while its tab is hidden, never a secret', async () => {
-    await palette('AWS Sessions: Add Session');
-    await chooseByTyping('IAM User');
+    await palette('AWS Sessions: Add Session', 'IAM User');
     let form = await webviewFrame(page);
     await form.fill('#field-alias', 'remember-me');
     await form.selectOption('#field-region', 'ap-southeast-2');
@@ -227,17 +236,7 @@ describe('native in the editor: walkthrough, keyboard, Restricted Mode, forms th
     // The three webviews, each open in its tab (the tests above may have opened some).
     const open = async (tab: string, command: string, pick?: string) => {
       if (await page.locator('.tabs-container .tab').filter({ hasText: tab }).count()) return;
-      // A workbench still settling may take the focus, which closes a quick pick: try again then.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await palette(command);
-          if (pick) await chooseByTyping(pick);
-          break;
-        } catch (error) {
-          if (attempt === 3) throw error;
-          await page.keyboard.press('Escape');
-        }
-      }
+      await palette(command, ...(pick ? [pick] : []));
       await page.locator('.tabs-container .tab').filter({ hasText: tab }).first().waitFor({ timeout: 60_000 });
     };
     await editor.openSessionsView();
@@ -261,8 +260,7 @@ describe('native in the editor: walkthrough, keyboard, Restricted Mode, forms th
     const report: string[] = [];
     const serious: string[] = [];
     for (const theme of THEMES) {
-      await palette('Preferences: Color Theme');
-      await chooseByTyping(theme.pick);
+      await palette('Preferences: Color Theme', theme.pick);
       await page.locator(`.monaco-workbench.${theme.workbench}`).waitFor({ state: 'attached', timeout: 30_000 });
       for (const view of webviews) {
         await page.locator('.tabs-container .tab').filter({ hasText: view.tab }).first().click();
