@@ -53,9 +53,20 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
   it("the installed extension's details page shows its icon and every image of its README", async () => {
     assert.ok(editor);
     const page = editor.page;
-    await editor.runCommand('Extensions: Show Installed Extensions');
+    // The Extensions view lists what is installed (there is no gallery here).
+    await editor.openSessionsView();
     const item = page.locator('.extensions-list .monaco-list-row').filter({ hasText: 'AWS Sessions' }).first();
-    await item.waitFor({ state: 'visible', timeout: 60_000 });
+    await waitFor(
+      async () => {
+        if (await item.isVisible()) return true;
+        if (!(await page.locator('.sidebar .extensions-viewlet').isVisible())) await page.locator('.activitybar [aria-label^="Extensions"]').first().click();
+        return item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      },
+      { what: 'AWS Sessions in the Extensions view', timeoutMs: 60_000 },
+    ).catch(async (error: unknown) => {
+      await editor!.screenshot('extension-details-broken');
+      throw error;
+    });
     await item.click();
     const icon = page.locator('.extension-editor .header .icon').first();
     await icon.waitFor({ state: 'visible', timeout: 30_000 });
