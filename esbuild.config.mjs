@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeRegionTable } from './scripts/awsRegions.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -121,6 +122,8 @@ function copyPlaywright() {
 }
 
 copyPlaywright();
+// The region list of src/core/regions.ts: the partition data of the SDK that dist/sdk.js bundles.
+writeRegionTable('src/core/regionTable.ts');
 
 if (watch) {
   for (const options of builds) {

@@ -1,7 +1,8 @@
 // The lint that guards the layers (run by `npm test`, see scripts/lint.mjs):
 // - src/core never imports `vscode` as a value (type imports only): it runs in plain Node and the CLI;
 // - no import cycles anywhere under src/ (a cycle hides a layering mistake and breaks lazy loading);
-// - no floating promises in src/ (an unhandled rejection in the extension host is a lost error).
+// - no floating promises in src/ (an unhandled rejection in the extension host is a lost error);
+// - src/core/sessions and src/core/sso never import each other (shared pieces live in src/core).
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
@@ -23,6 +24,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './src/core/sessions', from: './src/core/sso', message: 'Session types do not import the IAM Identity Center service: put shared pieces in src/core.' },
+            { target: './src/core/sso', from: './src/core/sessions', message: 'The IAM Identity Center service does not import session types: put shared pieces in src/core.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -37,10 +37,10 @@ async function main(): Promise<void> {
     const files = new AwsFiles({ env: { AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'), AWS_CONFIG_FILE: path.join(dir, 'config') }, homeDir: dir, lock: fileLock(path.join(dir, 'aws.lock')) });
     const secrets = new MemorySecretVault();
     const service = new SessionService({ state, secrets, sts, prompter: new ScriptedPrompter(), clock: systemClock, logger: silentLogger, delivery: new CredentialsFileDelivery(files) });
-    const user = await service.save('iamUser', { alias: 'bob', profile: 'bob', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const user = await service.editor.save('iamUser', { alias: 'bob', profile: 'bob', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
     let assumer = user.id;
     for (const n of [1, 2, 3]) {
-      assumer = (await service.save('iamRoleChained', { alias: `hop${n}`, profile: `hop${n}`, region: 'us-east-1', roleArn: `arn:aws:iam::111111111111:role/Hop${n}`, assumerSessionId: assumer })).id;
+      assumer = (await service.editor.save('iamRoleChained', { alias: `hop${n}`, profile: `hop${n}`, region: 'us-east-1', roleArn: `arn:aws:iam::111111111111:role/Hop${n}`, assumerSessionId: assumer })).id;
     }
     const deepest = assumer;
 
@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     const userCreds = { accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey };
     for (let i = 0; i < 3; i++) {
       await sts.getCallerIdentity({ credentials: userCreds, region: 'us-east-1' });
-      await service.start(deepest);
-      await service.stop(deepest);
+      await service.lifecycle.start(deepest);
+      await service.lifecycle.stop(deepest);
     }
     for (let i = 0; i < RUNS; i++) {
       let t0 = performance.now();
@@ -60,19 +60,19 @@ async function main(): Promise<void> {
       floor.push(performance.now() - t0);
 
       t0 = performance.now();
-      await service.start(deepest); // IAM User token cached: 3 × AssumeRole + delivery
+      await service.lifecycle.start(deepest); // IAM User token cached: 3 × AssumeRole + delivery
       warm.push(performance.now() - t0);
-      await service.stop(deepest);
+      await service.lifecycle.stop(deepest);
 
       t0 = performance.now();
-      await service.credentials(deepest); // the 3 AssumeRole hops alone, no state or file writes
+      await service.resolver.credentials(deepest); // the 3 AssumeRole hops alone, no state or file writes
       credsOnly.push(performance.now() - t0);
 
       await secrets.delete(`aws-sessions/${user.id}/sessionCredentials`);
       t0 = performance.now();
-      await service.start(deepest); // no cached token: GetSessionToken + 3 × AssumeRole + delivery
+      await service.lifecycle.start(deepest); // no cached token: GetSessionToken + 3 × AssumeRole + delivery
       cold.push(performance.now() - t0);
-      await service.stop(deepest);
+      await service.lifecycle.stop(deepest);
     }
     const f = stats(floor);
     const w = stats(warm);

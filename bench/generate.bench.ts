@@ -6,8 +6,8 @@
  *  2. `aws sts get-caller-identity` (the real AWS CLI, against the local AWS double) with credential_process,
  *     against the same command with the same credentials written statically in the credentials file.
  *     Goal: median ≤ 1.15×.
- * Breakdown rows (not goals): the lean generate bundle without the shim, and a bare 5-line socket client with no
- * timeout, retry or reply check, the least a Node process on this endpoint can cost.
+ * Breakdown rows (not goals): the lean generate bundle without the shim, and a bare socket client that does the
+ * handshake but no timeout, retry, trust or seal check, the least a Node process on this endpoint can cost.
  * Every command is a fresh process timed around spawnSync (hyperfine-like: warm-up, then N runs interleaved).
  * Run: node --import tsx bench/generate.bench.ts [runs=40] [awsRuns=20]
  * Prints a table and one JSON line.
@@ -54,11 +54,15 @@ function measure(cmds: Cmd[], runs: number): Map<string, number[]> {
   return out;
 }
 
-const BARE_CLIENT = `const net = require('node:net'), fs = require('node:fs'), [dir, id] = process.argv.slice(2);
-const token = fs.readFileSync(dir + '/${IpcFiles.token}', 'utf8').trim(), s = net.createConnection(dir + '/${IpcFiles.socket}');
-s.on('connect', () => { const b = Buffer.from(JSON.stringify({ v: 1, token, method: 'generate', params: { session: id } })), h = Buffer.alloc(4); h.writeUInt32BE(b.length); s.write(Buffer.concat([h, b])); });
-let buf = Buffer.alloc(0);
-s.on('data', (c) => { buf = Buffer.concat([buf, c]); if (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) { fs.writeSync(1, buf.subarray(4).toString() + '\\n'); s.destroy(); } });
+const BARE_CLIENT = `const net = require('node:net'), fs = require('node:fs'), c = require('node:crypto'), [dir, id] = process.argv.slice(2);
+const { socket, token } = JSON.parse(fs.readFileSync(dir + '/${IpcFiles.endpoint}', 'utf8'));
+const mac = (...p) => c.createHmac('sha256', token).update(p.join('\\0')).digest('base64url');
+const frame = (o) => { const b = Buffer.from(JSON.stringify(o)), h = Buffer.alloc(4); h.writeUInt32BE(b.length); return Buffer.concat([h, b]); };
+const cn = c.randomBytes(32).toString('base64url'), s = net.createConnection(socket);
+s.on('connect', () => s.write(frame({ v: 2, hello: cn })));
+let buf = Buffer.alloc(0), sn;
+s.on('data', (d) => { buf = Buffer.concat([buf, d]); while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) { const n = buf.readUInt32BE(0), m = JSON.parse(buf.subarray(4, 4 + n)); buf = buf.subarray(4 + n);
+  if (!sn) { sn = m.nonce; s.write(frame({ v: 2, proof: mac('aws-sessions client', cn, sn), method: 'generate', params: { session: id } })); } else { fs.writeSync(1, m.reply + '\\n'); s.destroy(); } } });
 `;
 
 async function startDouble(): Promise<{ ready: ReadyLine; stop: () => void }> {
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
         // Breakdown, not part of the goal: the lean bundle without the shim, and the least any Node client of this
         // socket can cost (no timeout, no retry, no reply check: a floor for the design, not something to ship).
         { name: 'breakdown: node generate.js generate <id> (no shim)', file: process.execPath, args: [generateBundle, 'generate', session.id], env: { ...env, [ENV_IPC_DIR]: ipcDir } },
-        { name: 'breakdown: bare 5-line socket client', file: process.execPath, args: [bareClient, ipcDir, session.id], env },
+        { name: 'breakdown: bare handshake client', file: process.execPath, args: [bareClient, ipcDir, session.id], env },
       ],
       RUNS,
     );

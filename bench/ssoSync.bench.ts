@@ -18,6 +18,7 @@ import { FileStateStore } from '../src/core/stateStore';
 import { SdkOidcGateway } from '../src/core/sso/oidc';
 import { SsoPortal } from '../src/core/sso/portal';
 import { SsoService } from '../src/core/sso/ssoService';
+import { SsoAccess } from '../src/core/sso/ssoAccess';
 import { silentLogger, systemClock } from '../src/core/ports';
 import type { AwsSsoSession } from '../src/core/model';
 import { MemorySecretVault } from '../test/unit/support/fakes';
@@ -74,25 +75,25 @@ async function main(): Promise<void> {
   const state = new FileStateStore({ filePath: join(dir, 'sessions.json'), lockPath: join(dir, 'state.lock') });
   const secrets = new MemorySecretVault();
   const portal = new SsoPortal({ endpoint: () => double.endpoint });
-  const sso = new SsoService({
+  const access = new SsoAccess({
     state,
     secrets,
     oidc: new SdkOidcGateway({ endpoint: () => double.endpoint }),
     portal,
     clock: systemClock,
     logger: silentLogger,
-    stopSession: async () => undefined,
     loginFlow: () => 'device',
   });
+  const sso = new SsoService({ state, secrets, portal, clock: systemClock, logger: silentLogger, access, stopSession: async () => undefined });
   try {
     const integration = await sso.addIntegration({ alias: 'bench', startUrl: 'https://d-bench.awsapps.com/start', ssoRegion: 'us-east-1' });
-    await sso.login(integration.id, {
+    await access.login(integration.id, {
       signal: new AbortController().signal,
       report: () => undefined,
       openUrl: async () => true,
       showDeviceCode: (auth) => void control(double.endpoint, 'sso/approve', { userCode: auth.userCode }),
     });
-    const token = await sso.accessToken(integration.id, { interactive: false });
+    const token = await access.accessToken(integration.id, { interactive: false });
     await control(double.endpoint, 'sso/reset'); // full bucket, zero counters, for the sync alone
 
     global.gc?.();
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
+    portal.dispose();
     state.dispose();
     double.stop();
     rmSync(dir, { recursive: true, force: true });

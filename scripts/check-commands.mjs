@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Every command package.json contributes must be a value of `Commands` in src/core/constants.ts
-// and be registered in src (registerCommand(Commands.x, ...)); every value of `Commands` must be
-// contributed. Usage: node scripts/check-commands.mjs [--summary <file>]
+// and be registered in src, once (an entry of a command table in src/commands, or registerCommand(Commands.x, ...));
+// every value of `Commands` must be contributed, and nothing registered that is not. Usage: node scripts/check-commands.mjs [--summary <file>]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './codeServer.mjs';
@@ -29,20 +29,29 @@ function* sourceFiles(dir) {
   }
 }
 
-// Registrations: registerCommand(Commands.key, ...) or registerTextEditorCommand(...), or a literal id.
+// Registrations: the command tables of src/commands (`{ [Commands.key]: handler, ... } satisfies CommandTable`),
+// and any direct registerCommand(Commands.key, ...) / registerTextEditorCommand(...) with a constant or a literal id.
 const registered = new Map(); // id -> file
+const register = (id, file) => {
+  if (registered.has(id)) problems.push(`${file}: ${id} is registered again (first in ${registered.get(id)})`);
+  else registered.set(id, file);
+};
 for (const file of sourceFiles(join(REPO_ROOT, 'src'))) {
   const source = readFileSync(file, 'utf8');
+  const where = relative(REPO_ROOT, file);
+  const known = (key) => {
+    const id = commands.get(key);
+    if (!id) problems.push(`${where}: registers Commands.${key}, which constants.ts does not define`);
+    return id;
+  };
   for (const m of source.matchAll(/register(?:TextEditor)?Command\s*\(\s*(?:Commands\.(\w+)|['"]([^'"]+)['"])/g)) {
-    const id = m[1] ? commands.get(m[1]) : m[2];
-    if (m[1] && !id) problems.push(`${relative(REPO_ROOT, file)}: registers Commands.${m[1]}, which constants.ts does not define`);
-    if (id) registered.set(id, relative(REPO_ROOT, file));
+    const id = m[1] ? known(m[1]) : m[2];
+    if (id) register(id, where);
   }
-  // A table of commands registered in a loop: `[Commands.key, handler]` entries next to registerCommand.
-  if (/registerCommand\s*\(\s*(id|command|commandId)\b/.test(source)) {
-    for (const m of source.matchAll(/\[\s*Commands\.(\w+)\s*(?:,|\]\s*:)/g)) {
-      const id = commands.get(m[1]);
-      if (id) registered.set(id, relative(REPO_ROOT, file));
+  if (/\bsatisfies\s+CommandTable\b/.test(source)) {
+    for (const m of source.matchAll(/^\s*\[\s*Commands\.(\w+)\s*\]\s*:/gm)) {
+      const id = known(m[1]);
+      if (id) register(id, where);
     }
   }
 }

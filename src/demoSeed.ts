@@ -16,10 +16,10 @@ interface SeedUser {
 export async function seedDemoSessions(path: string, service: SessionService, logger: Logger): Promise<void> {
   try {
     const seed = JSON.parse(await readFile(path, 'utf8')) as { users?: SeedUser[] };
-    const state = await service.state();
+    const state = await service.state.read();
     for (const [index, user] of (seed.users ?? []).entries()) {
       if (state.sessions.some((s) => s.alias === user.name)) continue;
-      await service.save('iamUser', {
+      await service.editor.save('iamUser', {
         alias: user.name,
         profile: index === 0 ? 'default' : user.name,
         region: 'us-east-1',

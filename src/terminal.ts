@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ActiveSession, AwsCredentials, PersistedState, Session } from './core/model';
 import { profileOf } from './core/sessionLookup';
 import { SETTINGS_SECTION, Settings } from './core/constants';
+import { DisposableOwner } from './core/disposables';
 
 /** The session whose credentials a profile holds now; with `includeFailed`, also one whose start or refresh failed. */
 export function activeSessionOfProfile(
@@ -31,25 +32,25 @@ export interface TerminalEnvironmentOptions {
   binDir?: string;
 }
 
-export class TerminalEnvironment implements vscode.Disposable {
+export class TerminalEnvironment extends DisposableOwner implements vscode.Disposable {
   private readonly applied = new Map<string, string>();
   private state: PersistedState | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
 
   constructor(
     private readonly collection: vscode.GlobalEnvironmentVariableCollection,
     private readonly options: TerminalEnvironmentOptions,
   ) {
+    super();
     // VS Code writes persistent collections to workspace storage as plain JSON: never persist.
     collection.persistent = false;
     this.prependPath();
-    this.disposables.push(
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTINGS_SECTION}.terminal`)) void this.render();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.render()),
     );
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.render()));
   }
 
   private prependPath(): void {
@@ -107,9 +108,5 @@ export class TerminalEnvironment implements vscode.Disposable {
       for (const [name, value] of Object.entries(env)) target.replace(name, value);
       target.description = description;
     }
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

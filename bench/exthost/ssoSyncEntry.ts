@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
     for (const key of [Settings.ssoEndpointUrl, Settings.ssoOidcEndpointUrl]) await config.update(key, endpoint, vscode.ConfigurationTarget.Global);
     const api = await vscode.extensions.getExtension<AwsSessionsApi>(EXTENSION_ID)!.activate();
     const integration = await api.sso.addIntegration({ alias: 'bench', startUrl: 'https://d-bench.awsapps.com/start', ssoRegion: 'us-east-1' });
-    await api.sso.login(
+    await api.ssoAccess.login(
       integration.id,
       {
         signal: new AbortController().signal,
@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
     const wallMs = performance.now() - started;
     clearInterval(sampler);
     sub.dispose();
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     const sessions = state.sessions.filter((s) => s.kind === 'awsSso');
     const stats = (await (await fetch(`${endpoint}/_double/sso/stats`)).json()) as { throttled: number; portalCalls: number };
     lags.sort((a, b) => a - b);

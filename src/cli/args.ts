@@ -57,10 +57,10 @@ const EXIT_HELP = `Exit codes:
   0  success
   1  the editor reported a failure (AWS refused, login needed, file problem); the reason is on stderr
   2  usage error (unknown command or option, missing argument, a secret given on the command line)
-  3  no VS Code window with AWS Sessions is running (or it did not answer)
+  3  no VS Code window with AWS Sessions is running, or its endpoint could not be trusted (nothing was sent)
   4  no such session or profile
   5  cancelled: an MFA code or login prompt was dismissed or refused
-  6  timed out waiting for the editor (an open prompt; AWS_SESSIONS_TIMEOUT, seconds, default 300)
+  6  timed out waiting for the editor (an open prompt, or a hand-over between windows; AWS_SESSIONS_TIMEOUT, seconds, default 300)
   7  not supported by this version`;
 
 export const HELP: Record<string, string> = {

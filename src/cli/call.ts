@@ -44,23 +44,25 @@ function locateIpc(): IpcPaths {
             join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'code-server', 'User'),
           ];
   const candidates = userDirs.map((u) => ipcPaths(join(u, 'globalStorage', EXTENSION_ID, StorageFiles.ipcDir)));
-  return candidates.find((c) => existsSync(c.token)) ?? candidates[0];
+  return candidates.find((c) => existsSync(c.endpoint)) ?? candidates[0];
 }
+
+const FAILURE_EXIT = { noServer: EXIT.noEditor, untrusted: EXIT.noEditor, timeout: EXIT.timeout, protocol: EXIT.failed } as const;
 
 export async function call(method: Method, params: Params = {}, retryAfterSend = true): Promise<unknown> {
   const timeoutS = Number(process.env[ENV_CLI_TIMEOUT]);
-  const replyTimeoutMs = Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : undefined;
+  // One limit for both waits: for the reply (an MFA prompt may be open) and through a hand-over between windows.
+  const timeoutMs = Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : undefined;
   let reply;
   try {
-    reply = await callEditor(locateIpc(), method, params, { replyTimeoutMs, retryAfterSend });
+    reply = await callEditor(locateIpc(), method, params, { replyTimeoutMs: timeoutMs, handOverWaitMs: timeoutMs, retryAfterSend });
   } catch (error) {
-    if (error instanceof IpcClientError) throw new Exit(error.failure === 'noServer' ? EXIT.noEditor : EXIT.failed, error.message);
+    if (error instanceof IpcClientError) throw new Exit(FAILURE_EXIT[error.failure], error.message);
     throw error;
   }
   if (!reply.ok) throw new Exit(CODE_EXIT[reply.code], reply.message);
   return reply.result;
 }
-
 
 /**
  * How every command ends on failure: one `aws-sessions: <reason>` on stderr (a multi-line reason folded

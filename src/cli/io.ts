@@ -1,5 +1,6 @@
 /** Terminal input and output helpers of the CLI: secrets without echo, confirmations, aligned tables. */
 import { writeSync } from 'node:fs';
+import { escapeUnsafe } from '../core/text';
 
 /**
  * Write to stdout (1) or stderr (2) synchronously without creating process.stdout/stderr: their
@@ -78,8 +79,13 @@ export async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(await promptLine(`${question} [y/N] `, false));
 }
 
-export function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+/**
+ * Aligned columns. Cells come from the editor's state, which may be older than today's name rules: a
+ * missing value prints empty, and controls, bidi overrides and line separators print as `\uXXXX`.
+ */
+export function table(headers: readonly string[], cellRows: ReadonlyArray<ReadonlyArray<string | undefined>>): string {
+  const rows = cellRows.map((r) => headers.map((_h, i) => escapeUnsafe(typeof r[i] === 'string' ? r[i] : r[i] === undefined || r[i] === null ? '' : String(r[i]))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   return [line(headers), ...rows.map(line)].join('\n');
 }

@@ -7,6 +7,7 @@ import type { Params } from '../core/ipc/protocol';
 import { camel, EXIT, HELP, kebab, parseArgs, UsageError, type Parsed } from './args';
 import { call, Exit, reportFailure } from './call';
 import { generate } from './generate';
+import { escapeUnsafe } from '../core/text';
 import { confirm, readSecrets, table, writeOut } from './io';
 
 function need(p: Parsed, index: number, what: string): string {
@@ -27,7 +28,8 @@ interface Summary {
   error?: string;
 }
 
-const out = (text: string): void => writeOut(1, text.endsWith('\n') ? text : `${text}\n`);
+/** Standard output; names from older state may hold characters that reorder or break a terminal line: escaped. */
+const out = (text: string): void => writeOut(1, escapeUnsafe(text.endsWith('\n') ? text : `${text}\n`, '\n'));
 const printSummary = (p: Parsed, s: Summary): void => out(p.flags.json ? JSON.stringify(s) : `${s.alias}: ${s.status}${s.expiration ? ` until ${s.expiration}` : ''} (profile ${s.profile}, ${s.region}, ${s.deliveryMode})`);
 
 async function addSession(p: Parsed): Promise<void> {
@@ -88,7 +90,7 @@ async function run(argv: readonly string[]): Promise<void> {
       if (!p.flags.yes && !(await confirm(`Delete session "${session}" and its stored secrets?`))) throw new Exit(EXIT.cancelled, 'not deleted (pass --yes to skip the question)');
       const r = (await call('delete', { session }, false)) as { alias: string; orphaned?: string[] };
       out(`Deleted "${r.alias}".`);
-      if (r.orphaned?.length) writeOut(2, `aws-sessions: these chained sessions used it and cannot start until they get another assumer: ${r.orphaned.join(', ')}\n`);
+      if (r.orphaned?.length) writeOut(2, `aws-sessions: these chained sessions used it and cannot start until they get another assumer: ${escapeUnsafe(r.orphaned.join(', '))}\n`);
       return;
     }
     case 'profile': {

@@ -6,9 +6,7 @@
 
 export const EXTENSION_NAME = 'aws-sessions';
 export const EXTENSION_ID = 'aws-sessions.aws-sessions';
-export const DISPLAY_NAME = 'AWS Sessions';
 
-export const VIEW_CONTAINER_ID = 'awsSessions';
 export const SESSIONS_VIEW_ID = 'awsSessions.sessions';
 
 export const Commands = {
@@ -45,7 +43,6 @@ export const Commands = {
   syncIntegration: 'awsSessions.syncSsoIntegration',
   logoutIntegration: 'awsSessions.logoutSsoIntegration',
   deleteIntegration: 'awsSessions.deleteSsoIntegration',
-  // Issue 7: web console sign-in, credentials doctor, import from ~/.aws.
   openConsole: 'awsSessions.openConsole',
   copyConsoleUrl: 'awsSessions.copyConsoleUrl',
   diagnose: 'awsSessions.diagnoseCredentials',
@@ -54,14 +51,6 @@ export const Commands = {
   importProfiles: 'awsSessions.importFromAwsFiles',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
-/** Commands of IAM Identity Center integrations (registered by src/sso/ssoCommands.ts). */
-export type SsoCommandId =
-  | typeof Commands.addIntegration
-  | typeof Commands.editIntegration
-  | typeof Commands.loginIntegration
-  | typeof Commands.syncIntegration
-  | typeof Commands.logoutIntegration
-  | typeof Commands.deleteIntegration;
 
 export const ContextKeys = {
   /** Set once the saved sessions have been read: until then the view says it is loading, not that there are none. */
@@ -85,7 +74,6 @@ export const Settings = {
   ssoOidcEndpointUrl: 'ssoOidcEndpointUrl',
   /** Default credential delivery: 'credentialsFile' or 'credentialProcess'. */
   deliveryMode: 'deliveryMode',
-  logLevel: 'logLevel',
   ssoLoginFlow: 'ssoLoginFlow',
   samlBrowserPath: 'samlBrowserPath',
   /** 'grouped' or 'flat' (sorted by recent use). */
@@ -146,7 +134,7 @@ export const StorageFiles = {
   state: 'sessions.json',
   lock: 'state.lock',
   awsFilesLock: 'aws-files.lock',
-  /** 0700 folder of the IPC endpoint: token (0600), lease, and the socket when its path is short enough. */
+  /** 0700 folder of the IPC endpoint: endpoint record (0600), lease, windows, and the socket when its path is short enough. */
   ipcDir: 'ipc',
   /** The shim `aws-sessions` (and `aws-sessions.cmd` on Windows); prepended to PATH in terminals. */
   binDir: 'bin',
@@ -158,10 +146,16 @@ export const StorageFiles = {
 
 /** Inside the IPC folder. */
 export const IpcFiles = {
-  token: 'token',
+  /** 0600 JSON `{ v, socket, token }` of the serving window, written after it listens. */
+  endpoint: 'endpoint',
+  /** The file of the first protocol (the token alone); removed when a server of this version listens. */
+  legacyToken: 'token',
   lease: 'server.lease',
   leaseLock: 'lease.lock',
-  socket: 'cli.sock',
+  /** One small file per running window (`<id>.json`): the CLI waits through a hand-over while one lives. */
+  windows: 'windows',
+  /** Socket files are `cli-<random>.sock`, a new name per listening server. */
+  socketPrefix: 'cli-',
 } as const;
 
 /** The CLI's executable name, its generate subcommand, and the variable the shim uses to pass the IPC folder. */
@@ -179,8 +173,6 @@ export const DEFAULT_REGION = 'us-east-1';
 export const IAM_USER_SESSION_SECONDS = 36000;
 /** A cached session token is reused until this long before it expires. */
 export const SESSION_TOKEN_REUSE_MARGIN_MS = 5 * 60 * 1000;
-/** Seconds of the credentials AssumeRole and AssumeRoleWithSAML give (no DurationSeconds sent). */
-export const ROLE_SESSION_SECONDS = 3600;
 /** The AWS sign-in URLs an IdP posts a SAMLResponse to (commercial, GovCloud, China). */
 export const AWS_SAML_SIGNIN_URLS = [
   'https://signin.aws.amazon.com/saml',

@@ -3,8 +3,11 @@
  * callers of one session share one generation, so one MFA prompt; across windows through the
  * generation lock), and what this process remembers in memory — credentials it generated for
  * credential_process and the CLI, and credentials it delivered last. Memory only: nothing here persists.
+ * It follows the shared state itself: what it remembers of a session deleted or no longer active (in any
+ * window) is dropped on the change, so a stop or delete needs no call here.
  */
 import { MEMORY_CACHE_MARGIN_MS } from './constants';
+import { DisposableOwner } from './disposables';
 import { SessionError } from './errors';
 import type { AwsCredentials, PersistedState } from './model';
 import type { Clock, Logger, Prompter, SecretVault, StateStore } from './ports';
@@ -12,8 +15,8 @@ import type { StsGateway } from './aws/sts';
 import type { SamlCapture } from './saml/capture';
 import { sessionType } from './sessions/registry';
 import type { GenerateContext, SsoCredentialsSource } from './sessions/sessionType';
-import { clearCachedCredentials, readCachedCredentials } from './sessions/credentialCache';
-import { assumerChainProblem } from './sessions/graph';
+import { clearCachedCredentials, readCachedCredentials } from './credentialCache';
+import { assumerChainProblem } from './sessionGraph';
 import { requireSession } from './sessionLookup';
 
 export interface CredentialOptions {
@@ -38,14 +41,17 @@ export interface CredentialResolverDeps {
   generationLock?: <T>(sessionId: string, fn: () => Promise<T>) => Promise<T>;
 }
 
-export class CredentialResolver {
+export class CredentialResolver extends DisposableOwner {
   private readonly inflight = new Map<string, Promise<AwsCredentials>>();
   /** Credentials generated in this process, served without an AWS call while valid for a few minutes. */
   private readonly generated = new Map<string, AwsCredentials>();
   /** Credentials this process delivered last, per session. */
   private readonly delivered = new Map<string, AwsCredentials>();
 
-  constructor(private readonly deps: CredentialResolverDeps) {}
+  constructor(private readonly deps: CredentialResolverDeps) {
+    super();
+    this.register(deps.state.onDidChange((state) => this.forgetInactive(state)));
+  }
 
   /**
    * Credentials for a session. Concurrent callers share one generation, so an MFA code is asked once.
@@ -137,7 +143,7 @@ export class CredentialResolver {
   }
 
   /** Drop what this process remembers of sessions deleted (in any window) or no longer active. */
-  forgetInactive(state: PersistedState): void {
+  private forgetInactive(state: PersistedState): void {
     for (const map of [this.generated, this.delivered]) for (const id of [...map.keys()]) if (!state.sessions.some((s) => s.id === id) || !state.active[id]) map.delete(id);
   }
 }

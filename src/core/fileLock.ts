@@ -2,11 +2,13 @@
  * An inter-process lock for read-modify-write of shared files (several VS Code windows, i.e.
  * several extension host processes, plus the CLI).
  *
- * The lock is a file created with `open(path, 'wx')` (atomic on local file systems) holding
- * `{pid, host, token, acquiredAt}`. The holder touches it every `staleMs / 3`, so a lock is stale
- * when its owner process is gone (same host) or when it has not been touched for `staleMs`.
- * Breaking a stale lock is itself guarded by a `<lock>.break` file so two waiters cannot both
- * break it and then delete each other's fresh lock. Waiters retry with small jittered sleeps.
+ * The lock is a file holding `{pid, host, token, acquiredAt}`, created with its content in one step:
+ * the content goes into a 0600 temp file first, which is then hard-linked to the lock's name (`link`
+ * fails when the lock exists, atomically), so an empty lock never exists and a holder killed at any
+ * point leaves a lock naming its dead pid. The holder touches it every `staleMs / 3`, so a lock is
+ * stale when its owner process is gone (same host) or when it has not been touched for `staleMs`.
+ * Breaking a stale lock is itself guarded by a `<lock>.break` file (made the same way) so two waiters
+ * cannot both break it and then delete each other's fresh lock. Waiters retry with small jittered sleeps.
  * Within one process, calls for the same path queue behind each other instead of spinning; a
  * nested call for a path the current async context already holds runs directly (re-entrant).
  */
@@ -15,6 +17,9 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeStaleTemps, tempPathFor } from './awsFiles/atomicFile';
+import { fileError } from './fileErrors';
+import { pidAlive } from './liveness';
 
 export interface LockOptions {
   /** Give up waiting after this long (default 10 s). */
@@ -74,27 +79,27 @@ async function acquireAndRun<T>(lockPath: string, fn: () => Promise<T> | T, opti
   const staleMs = options.staleMs ?? 15_000;
   const content: LockContent = { pid: process.pid, host: os.hostname(), token: randomUUID(), acquiredAt: Date.now() };
   const started = Date.now();
+  const body = JSON.stringify(content);
   for (let attempt = 0; ; attempt++) {
     try {
-      const fd = await fs.open(lockPath, 'wx', 0o600);
-      try {
-        await fd.writeFile(JSON.stringify(content));
-      } finally {
-        await fd.close();
-      }
+      await createWithContent(lockPath, body);
       break;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 });
+        await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+          throw fileError(e, lockPath, 'create the lock');
+        });
         continue;
       }
-      if (code !== 'EEXIST') throw err;
+      if (code !== 'EEXIST') throw fileError(err, lockPath, 'create the lock');
       if (await breakIfStale(lockPath, staleMs)) continue;
       if (Date.now() - started > timeoutMs) throw new LockTimeoutError(lockPath, await describeHolder(lockPath), Date.now() - started);
       await sleep(1 + Math.random() * Math.min(25, 2 + attempt));
     }
   }
+  // Temp files of processes killed between writing a lock's content and linking it (the guard's too).
+  await removeStaleTemps(lockPath);
   const heartbeat = setInterval(() => {
     const now = new Date();
     fs.utimes(lockPath, now, now).catch(() => undefined);
@@ -125,12 +130,32 @@ async function readLock(lockPath: string): Promise<{ content?: LockContent; raw:
   }
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * Create `file` holding `body`, or fail with EEXIST when it exists: the body is written to a 0600 temp
+ * file (named after `tempFor`) that is then hard-linked to `file`, so `file` never exists without its
+ * content. Where hard links are not supported, an exclusive create followed by the write.
+ */
+async function createWithContent(file: string, body: string, tempFor = file): Promise<void> {
+  const tmp = tempPathFor(tempFor);
+  const fd = await fs.open(tmp, 'wx', 0o600);
   try {
-    process.kill(pid, 0);
-    return true;
+    await fd.writeFile(body);
+  } finally {
+    await fd.close();
+  }
+  try {
+    await fs.link(tmp, file);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err;
+    const h = await fs.open(file, 'wx', 0o600);
+    try {
+      await h.writeFile(body);
+    } finally {
+      await h.close();
+    }
+  } finally {
+    await fs.unlink(tmp).catch(() => undefined);
   }
 }
 
@@ -147,11 +172,11 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean>
   if (!isStale(info, staleMs)) return false;
   const guard = `${lockPath}.break`;
   try {
-    await (await fs.open(guard, 'wx', 0o600)).close();
+    await createWithContent(guard, JSON.stringify({ pid: process.pid, host: os.hostname(), token: randomUUID(), acquiredAt: Date.now() }), lockPath);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const st = await fs.stat(guard).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs > staleMs) await fs.unlink(guard).catch(() => undefined);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(err, guard, 'create the lock');
+    const g = await readLock(guard).catch(() => undefined);
+    if (g && isStale(g, staleMs)) await fs.unlink(guard).catch(() => undefined);
     return false;
   }
   try {

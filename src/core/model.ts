@@ -92,6 +92,29 @@ export interface ActiveSession {
   issuedAt?: string;
   /** A window refreshing this session claims it until then, so other windows do not refresh it too. */
   refreshClaimUntil?: string;
+  /** A start, refresh or stop writing the AWS files right now (sessionRecovery.ts); left behind by a crash. */
+  inFlight?: InFlight;
+}
+
+/**
+ * An operation on a session's delivery in progress: its owner, and what it is about to write, recorded
+ * before each file write, so that after a crash the next start, stop, refresh or activation finishes or
+ * undoes it.
+ */
+export interface InFlight {
+  op: 'start' | 'refresh' | 'stop';
+  /** The owner: process `pid` of `host`; `token` tells this operation from any later one. */
+  pid: number;
+  host: string;
+  token: string;
+  /** ISO 8601 start of the operation. */
+  since: string;
+  /** The delivery's record of the writes about to happen (ownership records: SHA-256 digests of secrets, never values). */
+  pending?: DeliveryRecord;
+  /** ISO 8601 expiry of the credentials being delivered. */
+  expiration?: string;
+  /** The owner met an error it could not clean up: recovered like a crashed one. */
+  failed?: boolean;
 }
 
 export interface PersistedState {

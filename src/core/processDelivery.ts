@@ -5,9 +5,9 @@
  * Withdraw reverts exactly those keys (ownership records), every other byte stays.
  */
 import type { AwsCredentials, DeliveryRecord } from './model';
-import type { CredentialsDelivery, DeliveryTarget } from './delivery';
+import type { CredentialsDelivery, DeliveryJournal, DeliveryTarget, Reconciled } from './delivery';
 import type { AwsFiles } from './awsFiles/awsFiles';
-import type { OwnedKeys } from './awsFiles/ownership';
+import { isOwnedKeys, type OwnedKeys } from './awsFiles/ownership';
 import { CLI_GENERATE } from './constants';
 
 interface ProcessRecord {
@@ -16,7 +16,7 @@ interface ProcessRecord {
 }
 
 function isProcessRecord(record: DeliveryRecord | undefined): record is DeliveryRecord & ProcessRecord {
-  return !!record && record.kind === 'credentialProcess';
+  return !!record && record.kind === 'credentialProcess' && isOwnedKeys(record.config);
 }
 
 /** Quote a path for botocore's command split (shlex on POSIX, a double-quote aware split on Windows). */
@@ -40,12 +40,13 @@ export class CredentialProcessDelivery implements CredentialsDelivery {
     private readonly shimPath: () => string,
   ) {}
 
-  async deliver(target: DeliveryTarget, _credentials: AwsCredentials, previous: DeliveryRecord | undefined): Promise<DeliveryRecord> {
+  async deliver(target: DeliveryTarget, _credentials: AwsCredentials, previous: DeliveryRecord | undefined, journal?: DeliveryJournal): Promise<DeliveryRecord> {
     const prev = isProcessRecord(previous) ? previous : undefined;
     const config = await this.files.applyConfig(
       target.profileName,
       { credential_process: credentialProcessCommand(this.shimPath(), target.sessionId), region: target.region },
       prev?.config,
+      async (owned) => journal?.({ kind: 'credentialProcess', config: owned }),
     );
     const record: ProcessRecord = { kind: 'credentialProcess', config };
     return { ...record };
@@ -54,5 +55,11 @@ export class CredentialProcessDelivery implements CredentialsDelivery {
   async withdraw(record: DeliveryRecord): Promise<void> {
     if (!isProcessRecord(record)) return;
     await this.files.revert(record.config);
+  }
+
+  async reconcile(previous: DeliveryRecord | undefined, pending: DeliveryRecord): Promise<Reconciled | undefined> {
+    const landed = isProcessRecord(pending) && (await this.files.holds(pending.config));
+    const record = landed ? pending : isProcessRecord(previous) ? previous : undefined;
+    return record && { record, landed };
   }
 }

@@ -3,17 +3,18 @@
  * names are unique valid ini section names. Renaming moves active sessions' credentials to the new
  * section; deleting stops the profile's active sessions and moves its sessions to `default`.
  */
-import { randomUUID } from 'node:crypto';
 import { DEFAULT_PROFILE_NAME } from './constants';
 import { UserFacingError, ValidationError } from './errors';
 import type { NamedProfile, PersistedState } from './model';
 import type { Logger, StateStore } from './ports';
-import type { SessionService } from './sessionService';
+import type { SessionLifecycle } from './sessionLifecycle';
 import { rules } from './validation';
+import { newId } from './ids';
 
 export interface ProfileDeps {
   state: StateStore;
-  service: SessionService;
+  /** Active sessions of a renamed profile restart; those of a deleted one stop. */
+  lifecycle: Pick<SessionLifecycle, 'start' | 'stop'>;
   logger: Logger;
   newId?: () => string;
 }
@@ -38,7 +39,7 @@ function refuseDefault(profile: NamedProfile, what: string): void {
 export class ProfileService {
   private readonly newId: () => string;
   constructor(private readonly deps: ProfileDeps) {
-    this.newId = deps.newId ?? randomUUID;
+    this.newId = deps.newId ?? newId;
   }
 
   async create(name: string): Promise<NamedProfile> {
@@ -62,7 +63,7 @@ export class ProfileService {
     if (profile.name === trimmed) return profile;
     checkName(before, trimmed, profile.id);
     const active = before.sessions.filter((s) => s.profileId === profile.id && before.active[s.id]);
-    for (const s of active) await this.deps.service.stop(s.id);
+    for (const s of active) await this.deps.lifecycle.stop(s.id);
     await this.deps.state.update((s) => {
       checkName(s, trimmed, profile.id);
       const p = s.profiles.find((x) => x.id === profile.id);
@@ -70,7 +71,7 @@ export class ProfileService {
       if (s.terminalProfile === profile.name) s.terminalProfile = trimmed;
     });
     this.deps.logger.info(`Profile "${profile.name}" renamed to "${trimmed}".`);
-    for (const s of active) await this.deps.service.start(s.id);
+    for (const s of active) await this.deps.lifecycle.start(s.id);
     return { id: profile.id, name: trimmed };
   }
 
@@ -79,7 +80,7 @@ export class ProfileService {
     const before = await this.deps.state.read();
     const profile = find(before, idOrName);
     refuseDefault(profile, 'deleted');
-    for (const s of before.sessions) if (s.profileId === profile.id && before.active[s.id]) await this.deps.service.stop(s.id);
+    for (const s of before.sessions) if (s.profileId === profile.id && before.active[s.id]) await this.deps.lifecycle.stop(s.id);
     await this.deps.state.update((s) => {
       const fallback = s.profiles.find((p) => p.name === DEFAULT_PROFILE_NAME)!;
       for (const session of s.sessions) if (session.profileId === profile.id) session.profileId = fallback.id;

@@ -3,17 +3,22 @@
  * (5 minutes or 10 % of the lifetime, whichever is larger, at most half the lifetime). A failed refresh
  * retries with exponential backoff and jitter, tells the user once, and marks the session expired when
  * the credentials run out. The loop never sleeps longer than `checkIntervalMs` and compares wall-clock
- * times on every wake, so a laptop that slept through a due time refreshes as soon as it wakes.
+ * times on every wake, so a laptop that slept through a due time refreshes as soon as it wakes. Expiry
+ * times are in this machine's time (the STS gateway converts AWS's with the measured clock skew), so
+ * a clock hours off neither refreshes on every wake nor keeps expired credentials "active"; fresh
+ * credentials that are already past by this clock count as a failed refresh (backoff, not a loop).
  */
 import { ROTATION_MIN_MARGIN_MS } from './constants';
 import { CancelledError, errorMessage } from './errors';
 import type { PersistedState } from './model';
-import type { Clock, Disposable, Logger } from './ports';
+import type { Clock, Disposable, Logger, StateStore } from './ports';
+import type { SessionLifecycle } from './sessionLifecycle';
 
+/** The shared state and the lifecycle's refresh and expiry (a SessionService has both). */
 export interface RotationTarget {
-  state(): Promise<PersistedState>;
-  refresh(id: string): Promise<unknown>;
-  markExpired(id: string, reason: string): Promise<void>;
+  state: Pick<StateStore, 'read'>;
+  /** `refresh` resolves to the new credentials, or undefined when there was nothing to refresh. */
+  lifecycle: Pick<SessionLifecycle, 'refresh' | 'markExpired'>;
 }
 
 export interface Timers {
@@ -82,7 +87,7 @@ export class RotationScheduler implements Disposable {
 
   /** Do what is due now; returns how long to sleep before the next check. */
   async tick(): Promise<number> {
-    const state = await this.deps.service.state();
+    const state = await this.deps.service.state.read();
     const now = this.deps.clock.now();
     const interval = this.deps.checkIntervalMs ?? 30_000;
     let next = now + interval;
@@ -96,7 +101,7 @@ export class RotationScheduler implements Disposable {
       const due = expiry - refreshMargin(Math.max(1000, expiry - issued));
       const failure = this.failures.get(id);
       if (active.status === 'active' && now >= expiry && failure) {
-        await this.deps.service.markExpired(id, `credentials expired at ${active.expiration}: ${failure.gaveUp ? 'the refresh was cancelled' : 'refresh failed'}`);
+        await this.deps.service.lifecycle.markExpired(id, `credentials expired at ${active.expiration}: ${failure.gaveUp ? 'the refresh was cancelled' : 'refresh failed'}`);
       }
       if (failure?.gaveUp) continue;
       const at = failure ? failure.nextAttemptAt : due;
@@ -107,17 +112,26 @@ export class RotationScheduler implements Disposable {
     return Math.max(1000, Math.min(interval, next - this.deps.clock.now()));
   }
 
-  private async refresh(id: string, expiration: string): Promise<void> {
-    const state = await this.deps.service.state();
+  private async refresh(id: string, previousExpiration: string): Promise<void> {
+    const state = await this.deps.service.state.read();
     const alias = state.sessions.find((s) => s.id === id)?.alias ?? id;
+    /** The expiry of what the session holds now (failures are forgotten when it changes). */
+    let expiration = previousExpiration;
     try {
-      await this.deps.service.refresh(id);
+      const fresh = await this.deps.service.lifecycle.refresh(id);
+      if (fresh?.expiration && fresh.expiration.getTime() <= this.deps.clock.now()) {
+        expiration = fresh.expiration.toISOString();
+        // Expiry times are converted to this machine's time when AWS's clock is measured; a source that was
+        // not measured must not make every wake refresh again: back off as after a failure.
+        throw new Error(`AWS issued credentials that expire at ${fresh.expiration.toISOString()}, already past by this machine's clock (${new Date(this.deps.clock.now()).toISOString()}); check the clock`);
+      }
       const failure = this.failures.get(id);
       if (failure) this.deps.logger.info(`Session "${alias}": refreshed after ${failure.count} failed tr${failure.count > 1 ? 'ies' : 'y'}.`);
       this.failures.delete(id);
     } catch (error) {
       const failure = this.failures.get(id) ?? { count: 0, nextAttemptAt: 0, notified: false, gaveUp: false, expiration };
       failure.count += 1;
+      failure.expiration = expiration;
       const base = this.deps.backoffBaseMs ?? 5_000;
       const delay = Math.min(this.deps.backoffCapMs ?? 300_000, base * 2 ** (failure.count - 1)) * (0.5 + 0.5 * (this.deps.random ?? Math.random)());
       failure.nextAttemptAt = this.deps.clock.now() + delay;

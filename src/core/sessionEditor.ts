@@ -4,16 +4,17 @@
  * credentials" (a dry run from form values) and the small per-session settings (pin, delivery mode,
  * profile and region, the terminal's profile).
  */
-import { DEFAULT_PROFILE_NAME, SecretKeys, type SecretPurpose } from './constants';
+import { SecretKeys, type SecretPurpose } from './constants';
 import { SessionError, UserFacingError, ValidationError, type FieldProblem } from './errors';
-import { isDeliveryMode, type DeliveryMode, type Session, type SessionKind } from './model';
+import type { DeliveryMode, Session, SessionKind } from './model';
 import type { Logger, SecretVault, StateStore } from './ports';
 import type { CallerIdentity, StsGateway } from './aws/sts';
 import { sessionType } from './sessions/registry';
-import type { FormValues } from './sessions/sessionType';
-import { assumerChainProblem, dependentsOf } from './sessions/graph';
+import { PROFILE_FIELD, REGION_FIELD, type FormValues } from './sessions/sessionType';
+import { sessionFromForm } from './sessions/sessionForm';
+import { assumerChainProblem, dependentsOf } from './sessionGraph';
 import { DryRunVault } from './sessions/dryRunVault';
-import { rules } from './validation';
+import { validateForm } from './validation';
 import type { CredentialResolver } from './credentialResolver';
 import type { SessionLifecycle } from './sessionLifecycle';
 import { findOrAddProfile, requireSession } from './sessionLookup';
@@ -47,25 +48,8 @@ export class SessionEditor {
    * session is persisted; an edit that changes profile, region or secrets of an active session restarts it.
    */
   async save(kind: SessionKind, values: FormValues, existingId?: string): Promise<Session> {
-    const type = sessionType(kind);
-    const before = await this.deps.state.read();
-    const existing = existingId ? before.sessions.find((s) => s.id === existingId) : undefined;
-    if (existingId && !existing) throw new UserFacingError(`The session being edited no longer exists.`, 'It was deleted, perhaps in another window.');
-    if (existing && existing.kind !== kind) throw new UserFacingError(`A ${existing.kind} session cannot become ${kind}.`);
-
-    const { profileName, deliveryMode, problems } = commonFields(values, before.sessions, existing, existingId);
-    const id = existing?.id ?? this.deps.newId();
-    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
-    let result;
-    try {
-      result = type.fromForm(values, { id, profileId: '' }, existing, stored);
-    } catch (error) {
-      if (error instanceof ValidationError) throw new ValidationError([...problems, ...error.problems]);
-      throw error;
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-    const chainProblem = assumerChainProblem(before.sessions, result.session);
-    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const { existing, result } = await this.fromForm(kind, values, existingId, 'save');
+    const id = result.session.id;
 
     for (const [purpose, value] of Object.entries(result.secrets) as Array<[SecretPurpose, string]>) {
       await this.deps.secrets.store(SecretKeys.forSession(id, purpose), value);
@@ -75,10 +59,7 @@ export class SessionEditor {
 
     let restart = false;
     const after = await this.deps.state.update((state) => {
-      const profile = findOrAddProfile(state, profileName, this.deps.newId);
-      const session = { ...result.session, profileId: profile.id } as Session;
-      if (deliveryMode) session.deliveryMode = deliveryMode;
-      else delete session.deliveryMode;
+      const session: Session = { ...result.session, profileId: findOrAddProfile(state, result.profileName, this.deps.newId).id };
       const index = state.sessions.findIndex((s) => s.id === id);
       if (index >= 0) {
         const old = state.sessions[index];
@@ -122,14 +103,9 @@ export class SessionEditor {
    * token of this session used), then STS GetCallerIdentity with it. Throws the exact failure.
    */
   async testCredentials(kind: SessionKind, values: FormValues, existingId?: string): Promise<TestResult> {
-    const type = sessionType(kind);
-    const state = await this.deps.state.read();
-    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
-    const id = existing?.id ?? `dry-run-${this.deps.newId()}`;
-    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
-    const { session, secrets } = type.fromForm(values, { id, profileId: existing?.profileId ?? '' }, existing, stored);
-    const chainProblem = assumerChainProblem(state.sessions, session);
-    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const { type, result } = await this.fromForm(kind, values, existingId, 'test');
+    const { session, secrets } = result;
+    const id = session.id;
     const credentials = await type.generate(session, { ...this.deps.credentials.generateContext(), secrets: new DryRunVault(this.deps.secrets, id, secrets) });
     let identity: CallerIdentity;
     try {
@@ -162,15 +138,8 @@ export class SessionEditor {
    * profile's keys are removed and the new ones written.
    */
   async relocate(id: string, change: { profileName?: string; region?: string }): Promise<void> {
-    const problems: FieldProblem[] = [];
-    if (change.profileName !== undefined) {
-      const p = rules.profileName(change.profileName);
-      if (p) problems.push({ field: 'profile', label: 'Named profile', message: p });
-    }
-    if (change.region !== undefined) {
-      const p = rules.region(change.region);
-      if (p) problems.push({ field: 'region', label: 'Region', message: p });
-    }
+    const fields = [...(change.profileName !== undefined ? [PROFILE_FIELD] : []), ...(change.region !== undefined ? [REGION_FIELD] : [])];
+    const { problems } = validateForm(fields, { profile: change.profileName ?? '', region: change.region ?? '' });
     if (problems.length > 0) throw new ValidationError(problems);
     const state = await this.deps.state.read();
     const session = requireSession(state, id);
@@ -202,30 +171,38 @@ export class SessionEditor {
     });
   }
 
+  /**
+   * The session a form describes, checked field by field, between fields and along its assumer chain.
+   * `save` refuses an edit of a vanished session or of another kind and a taken alias; `test` builds a
+   * dry-run session (an id of its own when new).
+   */
+  private async fromForm(kind: SessionKind, values: FormValues, existingId: string | undefined, purpose: 'save' | 'test') {
+    const type = sessionType(kind);
+    const state = await this.deps.state.read();
+    const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
+    if (purpose === 'save' && existingId && !existing) throw new UserFacingError(`The session being edited no longer exists.`, 'It was deleted, perhaps in another window.');
+    if (purpose === 'save' && existing && existing.kind !== kind) throw new UserFacingError(`A ${existing.kind} session cannot become ${kind}.`);
+    const id = existing?.id ?? (purpose === 'save' ? this.deps.newId() : `dry-run-${this.deps.newId()}`);
+    const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
+    const taken = purpose === 'save' ? aliasTaken(values, state.sessions, existingId) : [];
+    const result = sessionFromForm(type, values, { id, profileId: existing?.profileId ?? '' }, existing, stored, taken);
+    const chainProblem = assumerChainProblem(state.sessions, result.session);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    return { type, existing, result };
+  }
+
   private async restart(id: string): Promise<void> {
     await this.deps.lifecycle.stop(id);
     await this.deps.lifecycle.start(id);
   }
 }
 
-/** The form fields every session type shares: named profile, alias (unique), delivery mode. */
-function commonFields(values: FormValues, sessions: readonly Session[], existing: Session | undefined, existingId: string | undefined): { profileName: string; deliveryMode: DeliveryMode | undefined; problems: FieldProblem[] } {
-  const profileName = (values.profile ?? DEFAULT_PROFILE_NAME).trim() || DEFAULT_PROFILE_NAME;
-  const problems: FieldProblem[] = [];
-  const profileProblem = rules.profileName(profileName);
-  if (profileProblem) problems.push({ field: 'profile', label: 'Named profile', message: profileProblem });
+/** The problem when another session already has the form's alias (aliases are unique so the CLI can name them). */
+function aliasTaken(values: FormValues, sessions: readonly Session[], existingId: string | undefined): FieldProblem[] {
   const alias = (values.alias ?? '').trim();
-  if (sessions.some((s) => s.id !== existingId && s.alias.toLowerCase() === alias.toLowerCase())) {
-    problems.push({ field: 'alias', label: 'Session alias', message: `"${alias}" is already used by another session; aliases are unique so the CLI can name them` });
-  }
-  const rawMode = values.deliveryMode?.trim();
-  let deliveryMode: DeliveryMode | undefined = existing?.deliveryMode;
-  if (rawMode !== undefined) {
-    if (rawMode === '' || rawMode === 'default') deliveryMode = undefined;
-    else if (isDeliveryMode(rawMode)) deliveryMode = rawMode;
-    else problems.push({ field: 'deliveryMode', label: 'Delivery', message: `"${rawMode}" is not credentialsFile, credentialProcess or default` });
-  }
-  return { profileName, deliveryMode, problems };
+  return sessions.some((s) => s.id !== existingId && s.alias.toLowerCase() === alias.toLowerCase())
+    ? [{ field: 'alias', label: 'Session alias', message: `"${alias}" is already used by another session; aliases are unique so the CLI can name them` }]
+    : [];
 }
 
 /** Whether anything but the alias differs (an edit of such a field restarts an active session). */

@@ -1,14 +1,16 @@
 /**
  * Running sessions: start (credentials, then delivery to the session's named profile), stop (withdraw
  * exactly what was delivered), refresh (rotation, claimed in shared state so one window does it), and
- * the active records in shared state that go with them.
+ * the active records in shared state that go with them. Each marks the session in flight and journals
+ * its writes, and first finishes or undoes what a crashed process left (sessionRecovery.ts).
  */
 import { CancelledError, SessionError, UserFacingError } from './errors';
-import type { AwsCredentials, DeliveryMode, Session } from './model';
+import type { AwsCredentials, DeliveryMode, InFlight, Session } from './model';
 import type { Clock, Logger, StateStore } from './ports';
 import type { CredentialsDelivery } from './delivery';
 import type { CredentialResolver } from './credentialResolver';
 import { profileOf, requireSession } from './sessionLookup';
+import { endFlight, newFlight, SessionRecovery } from './sessionRecovery';
 
 export interface SessionLifecycleDeps {
   state: StateStore;
@@ -21,7 +23,16 @@ export interface SessionLifecycleDeps {
 }
 
 export class SessionLifecycle {
-  constructor(private readonly deps: SessionLifecycleDeps) {}
+  private readonly recovery: SessionRecovery;
+
+  constructor(private readonly deps: SessionLifecycleDeps) {
+    this.recovery = new SessionRecovery(deps);
+  }
+
+  /** Finish or undo the starts, refreshes and stops a crashed process left (at activation; also before each of them). */
+  recoverInterrupted(): Promise<string[]> {
+    return this.recovery.recover();
+  }
 
   /** The mode a session's credentials are delivered in: its own, else the default setting. */
   deliveryModeOf(session: Session): DeliveryMode {
@@ -30,6 +41,7 @@ export class SessionLifecycle {
 
   /** Start a session: stop the other active session of its profile, get credentials, deliver them. */
   async start(id: string): Promise<void> {
+    await this.recovery.recover(id);
     const state = await this.deps.state.read();
     const session = requireSession(state, id);
     const profile = profileOf(state, session);
@@ -39,14 +51,26 @@ export class SessionLifecycle {
         await this.stop(other.id);
       }
     }
-    const previous = state.active[id];
-    await this.setStatus(id, { status: 'starting', delivery: previous?.delivery });
+    const flight = newFlight('start', this.deps.clock.now());
+    const before = await this.recovery.takeOver(id, flight, (a) => ({ sessionId: id, status: 'starting', delivery: a?.delivery }));
+    const previous = before?.delivery;
+    const inherited = before?.inFlight?.pending;
+    const settle = (status: 'error' | 'cancelled', message?: string) =>
+      this.recovery.endFailed(id, flight, (a) => {
+        if (status === 'error') return { sessionId: id, status: 'error', error: message, delivery: a.delivery };
+        return a.delivery ? { ...before, ...a, status: 'active' } : undefined;
+      });
     try {
+      if (inherited) await this.deps.delivery.withdraw(inherited);
       const credentials = await this.deps.credentials.credentials(id);
       this.deps.credentials.rememberDelivered(id, credentials);
       const target = { profileName: profile.name, region: session.region, sessionAlias: session.alias, sessionId: id, mode: this.deliveryModeOf(session) };
-      const delivery = await this.deps.delivery.deliver(target, credentials, previous?.delivery);
+      flight.expiration = credentials.expiration?.toISOString();
+      const delivery = await this.deps.delivery.deliver(target, credentials, previous, this.recovery.journal(id, flight, session.alias));
+      let stillOurs = false;
       await this.deps.state.update((s) => {
+        if (s.active[id]?.inFlight?.token !== flight.token) return; // taken over (stopped meanwhile): the taker withdraws our writes
+        stillOurs = true;
         s.active[id] = {
           sessionId: id,
           status: 'active',
@@ -58,37 +82,47 @@ export class SessionLifecycle {
         s.terminalProfile = profile.name;
         s.lastUsed = { ...s.lastUsed, [id]: new Date(this.deps.clock.now()).toISOString() };
       });
-      this.deps.logger.info(`Session "${session.alias}" started on profile "${profile.name}" until ${credentials.expiration?.toISOString() ?? 'no expiry'}.`);
+      if (stillOurs) this.deps.logger.info(`Session "${session.alias}" started on profile "${profile.name}" until ${credentials.expiration?.toISOString() ?? 'no expiry'}.`);
+      else this.deps.logger.info(`Session "${session.alias}" was stopped elsewhere while it started.`);
     } catch (error) {
       if (error instanceof CancelledError) {
-        await this.clearStatus(id, previous?.delivery);
+        await settle('cancelled');
         throw error;
       }
       const message = error instanceof Error ? error.message : String(error);
-      await this.setStatus(id, { status: 'error', error: message, delivery: previous?.delivery });
+      await settle('error', message);
       if (error instanceof UserFacingError) throw error;
       throw new SessionError(session.alias, message, undefined, { cause: error });
+    } finally {
+      endFlight(flight);
     }
   }
 
   /** Stop a session: withdraw exactly what its delivery wrote. The cached session token stays for reuse. */
   async stop(id: string): Promise<void> {
-    const state = await this.deps.state.read();
-    const active = state.active[id];
-    const alias = state.sessions.find((s) => s.id === id)?.alias ?? id;
-    if (active?.delivery) {
+    await this.recovery.recover(id);
+    const flight = newFlight('stop', this.deps.clock.now());
+    try {
+      const before = await this.recovery.takeOver(id, flight, (a) => a && { ...a });
+      const alias = (await this.deps.state.read()).sessions.find((s) => s.id === id)?.alias ?? id;
       try {
-        await this.deps.delivery.withdraw(active.delivery);
+        if (before?.inFlight?.pending) await this.deps.delivery.withdraw(before.inFlight.pending);
+        if (before?.delivery) await this.deps.delivery.withdraw(before.delivery);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new SessionError(alias, `could not remove its credentials: ${message}`, 'Fix the file named above, then stop the session again.', { cause: error });
+        // Left marked: the next start, stop or activation tries again.
+        const cause = error instanceof Error ? error.message : String(error);
+        await this.recovery.endFailed(id, flight, (a) => ({ ...a, error: cause }));
+        const fix = error instanceof UserFacingError && error.fix ? `${error.fix} Then stop the session again.` : 'Fix the file named above, then stop the session again.';
+        throw new SessionError(alias, `could not remove its credentials: ${cause}`, fix, { cause: error });
       }
+      await this.deps.state.update((s) => {
+        if (s.active[id]?.inFlight?.token === flight.token) delete s.active[id]; // else started again meanwhile: theirs now
+      });
+      this.deps.credentials.forgetDelivered(id);
+      this.deps.logger.info(`Session "${alias}" stopped.`);
+    } finally {
+      endFlight(flight);
     }
-    await this.deps.state.update((s) => {
-      delete s.active[id];
-    });
-    this.deps.credentials.forgetDelivered(id);
-    this.deps.logger.info(`Session "${alias}" stopped.`);
   }
 
   /**
@@ -96,11 +130,12 @@ export class SessionLifecycle {
    * Returns undefined when the session is no longer active, or another window holds the refresh claim.
    */
   async refresh(id: string, claimMs = 120_000): Promise<AwsCredentials | undefined> {
+    await this.recovery.recover(id);
     const now = this.deps.clock.now();
     let claimed = false;
     const before = await this.deps.state.update((s) => {
       const active = s.active[id];
-      if (!active || (active.status !== 'active' && active.status !== 'expired')) return;
+      if (!active || (active.status !== 'active' && active.status !== 'expired') || active.inFlight) return;
       if (active.refreshClaimUntil && Date.parse(active.refreshClaimUntil) > now) return;
       active.refreshClaimUntil = new Date(now + claimMs).toISOString();
       claimed = true;
@@ -108,24 +143,35 @@ export class SessionLifecycle {
     if (!claimed) return undefined;
     const session = before.sessions.find((s) => s.id === id);
     const current = before.active[id];
+    let flight: InFlight | undefined;
     try {
       if (!session) return undefined;
       const left = current.expiration ? Math.max(0, Date.parse(current.expiration) - now) : 0;
       const credentials = await this.deps.credentials.credentials(id, { minValidityMs: left + 1000, background: true });
       const state = await this.deps.state.read();
-      const active = state.active[id];
       const still = state.sessions.find((s) => s.id === id);
-      if (!active || !still || (active.status !== 'active' && active.status !== 'expired')) return undefined;
+      if (!still) return undefined;
       const profile = profileOf(state, still);
-      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, active.delivery);
+      const mine = newFlight('refresh', this.deps.clock.now(), credentials.expiration);
+      flight = mine;
+      const active = await this.recovery.takeOver(id, mine, (a) => (a && (a.status === 'active' || a.status === 'expired') && !a.inFlight ? a : undefined));
+      if (!active || active.inFlight || (active.status !== 'active' && active.status !== 'expired')) return undefined;
+      let delivery;
+      try {
+        delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, active.delivery, this.recovery.journal(id, mine, still.alias));
+      } catch (error) {
+        await this.recovery.endFailed(id, mine, (a) => a);
+        throw error;
+      }
       await this.deps.state.update((s) => {
         const a = s.active[id];
-        if (!a) return;
-        s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined };
+        if (a?.inFlight?.token !== mine.token) return;
+        s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined, inFlight: undefined };
       });
       this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
       return credentials;
     } finally {
+      if (flight) endFlight(flight);
       await this.deps.state.update((s) => {
         if (s.active[id]?.refreshClaimUntil) s.active[id].refreshClaimUntil = undefined;
       });
@@ -137,19 +183,6 @@ export class SessionLifecycle {
     await this.deps.state.update((s) => {
       const a = s.active[id];
       if (a && a.status === 'active') s.active[id] = { ...a, status: 'expired', error: reason };
-    });
-  }
-
-  private async setStatus(id: string, patch: { status: 'starting' | 'error'; error?: string; delivery?: Record<string, unknown> }): Promise<void> {
-    await this.deps.state.update((s) => {
-      s.active[id] = { sessionId: id, status: patch.status, error: patch.error, delivery: patch.delivery };
-    });
-  }
-
-  private async clearStatus(id: string, delivery: Record<string, unknown> | undefined): Promise<void> {
-    await this.deps.state.update((s) => {
-      if (delivery) s.active[id] = { ...s.active[id], status: 'active', delivery };
-      else delete s.active[id];
     });
   }
 }

@@ -21,6 +21,27 @@ export const STATE_VERSION = 1;
 export type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
 export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
 
+/**
+ * Bring a document of an older version up to `current`, one step at a time. Returns the reason in words
+ * when it cannot: a version that is not a whole number, one newer than this code, or a missing step.
+ */
+export function migrateDocument(
+  document: Record<string, unknown>,
+  migrations: Readonly<Record<number, Migration>> = MIGRATIONS,
+  current: number = STATE_VERSION,
+): { ok: true; document: Record<string, unknown> } | { ok: false; reason: string } {
+  const version = document.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return { ok: false, reason: `unsupported version ${JSON.stringify(version)}` };
+  if (version > current) return { ok: false, reason: `unsupported version ${version} (a newer AWS Sessions may have written it; this one reads up to ${current})` };
+  let upgraded = document;
+  for (let from = version; from < current; from++) {
+    const step = migrations[from];
+    if (!step) return { ok: false, reason: `no upgrade from version ${from} to ${from + 1}` };
+    upgraded = { ...step(upgraded), version: from + 1 };
+  }
+  return { ok: true, document: upgraded };
+}
+
 const text = v.string();
 const optionalText = v.optional(v.string());
 const isoTime = v.optional(v.string());

@@ -3,7 +3,9 @@
  * every VS Code window and the CLI.
  *
  * - `read()`: a missing file is an empty state (not written until the first update); a file that
- *   is not valid state throws {@link StateFileError} and is never overwritten.
+ *   is not valid state throws {@link StateFileError} and is never overwritten. Entries that cannot be
+ *   used (`stateCheck.ts`) are moved to a backup next to the file, which is named to the user; the good
+ *   ones are kept.
  * - `update()`: re-reads inside the inter-process lock, writes atomically (temp + rename, 0600).
  * - `onDidChange`: fired for this process's updates at once, and for other processes' writes
  *   through `fs.watch` on the folder (debounced) backed by a cheap stat poll; only when the
@@ -11,11 +13,13 @@
  */
 import { watch, promises as fs, FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import { readIfExists, writeFileAtomic } from './awsFiles/atomicFile';
 import { LockOptions, withLock } from './fileLock';
 import { emptyState, PersistedState } from './model';
 import type { Disposable, StateStore } from './ports';
+import { checkState, describeEntry, type CheckedState, type RejectedEntry } from './stateCheck';
+import { migrateDocument } from './stateSchema';
 
 export class StateFileError extends Error {
   constructor(readonly filePath: string, reason: string, options?: { cause?: unknown }) {
@@ -30,30 +34,65 @@ export interface FileStateStoreOptions {
   /** Default: `state.lock` next to the file. */
   lockPath?: string;
   lock?: LockOptions;
-  /** Id generator for the default profile of an empty state (default crypto.randomUUID). */
+  /** Id generator for the default profile of an empty state (default a v4 UUID, ids.ts). */
   newId?: () => string;
   /** Fallback stat poll for other processes' writes (default 500 ms; 0 disables). */
   pollMs?: number;
   /** Debounce of fs.watch events (default 50 ms). */
   debounceMs?: number;
+  /** Tell the user that unusable entries were moved to a backup (the message names both files). */
+  onSetAside?: (message: string) => void;
 }
 
 type Listener = (state: PersistedState) => void;
 
 export function parseState(raw: string, filePath: string): PersistedState {
+  return parseStateEntries(raw, filePath, newId).state;
+}
+
+/** The usable state in `raw` and the entries taken out of it; throws StateFileError when nothing can be used. */
+export function parseStateEntries(raw: string, filePath: string, newId: () => string): CheckedState {
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch (err) {
     throw new StateFileError(filePath, 'it is not valid JSON', { cause: err });
   }
-  const s = data as Partial<PersistedState> | null;
-  if (!s || typeof s !== 'object' || Array.isArray(s)) throw new StateFileError(filePath, 'it is not a JSON object');
-  if (s.version !== 1) throw new StateFileError(filePath, `unsupported version ${JSON.stringify(s.version)} (a newer AWS Sessions may have written it)`);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new StateFileError(filePath, 'it is not a JSON object');
+  const migrated = migrateDocument(data as Record<string, unknown>);
+  if (!migrated.ok) throw new StateFileError(filePath, migrated.reason);
+  const s = migrated.document as Partial<PersistedState>;
   if (!Array.isArray(s.profiles) || !Array.isArray(s.sessions) || !s.active || typeof s.active !== 'object' || Array.isArray(s.active)) {
     throw new StateFileError(filePath, 'profiles, sessions or active is missing or malformed');
   }
-  return s as PersistedState;
+  return checkState(s as PersistedState, newId);
+}
+
+/** Write the entries taken out of the state file to a new 0600 file next to it; returns its path. */
+async function writeSetAside(filePath: string, rejected: readonly RejectedEntry[], now: Date): Promise<string> {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const body = {
+    note: `Entries of ${path.basename(filePath)} that AWS Sessions could not use, taken out on ${now.toISOString()}. To restore one, fix it and put it back in the same list of ${path.basename(filePath)} while no VS Code window runs, or add the session again.`,
+    file: filePath,
+    entries: rejected,
+  };
+  for (let n = 1; ; n++) {
+    const target = path.join(path.dirname(filePath), `${path.basename(filePath, '.json')}.rejected-${stamp}${n > 1 ? `-${n}` : ''}.json`);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(target, 'wx', 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && n < 100) continue;
+      throw err;
+    }
+    try {
+      await handle.writeFile(JSON.stringify(body, null, 2) + '\n');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return target;
+  }
 }
 
 export class FileStateStore implements StateStore, Disposable {
@@ -70,17 +109,22 @@ export class FileStateStore implements StateStore, Disposable {
   private lastStat = '';
   private checking = false;
   private disposed = false;
+  /** What was set aside inside the lock, told once the lock is released. */
+  private setAsideReport?: string;
 
   constructor(private readonly opts: FileStateStoreOptions) {
     this.filePath = path.resolve(opts.filePath);
     this.lockPath = opts.lockPath ?? path.join(path.dirname(this.filePath), 'state.lock');
-    this.newId = opts.newId ?? randomUUID;
+    this.newId = opts.newId ?? newId;
   }
 
   async read(): Promise<PersistedState> {
     const raw = await this.readRaw();
     if (raw === undefined) return structuredClone(this.emptyState());
-    return parseState(raw, this.filePath);
+    const checked = parseStateEntries(raw, this.filePath, this.newId);
+    if (!checked.changed) return checked.state;
+    // Move the unusable entries aside and write the rest back, under the lock (another process may be at it too).
+    return this.update(() => undefined).catch(() => checked.state);
   }
 
   async update(mutate: (state: PersistedState) => PersistedState | void): Promise<PersistedState> {
@@ -88,7 +132,7 @@ export class FileStateStore implements StateStore, Disposable {
       this.lockPath,
       async () => {
         const raw = await this.readRaw();
-        const current = raw === undefined ? structuredClone(this.emptyState()) : parseState(raw, this.filePath);
+        const current = raw === undefined ? structuredClone(this.emptyState()) : await this.parseInLock(raw);
         const next = mutate(current) ?? current;
         const text = JSON.stringify(next, null, 2) + '\n';
         if (text === raw) return { state: next, changed: false };
@@ -105,8 +149,28 @@ export class FileStateStore implements StateStore, Disposable {
       },
       this.opts.lock,
     );
+    this.tellSetAside();
     if (changed) this.emit(state);
     return structuredClone(state);
+  }
+
+  /** Inside the lock: the usable state; unusable entries are first written to a backup (kept even if the update then fails). */
+  private async parseInLock(raw: string): Promise<PersistedState> {
+    const checked = parseStateEntries(raw, this.filePath, this.newId);
+    if (checked.rejected.length === 0) return checked.state;
+    const backup = await writeSetAside(this.filePath, checked.rejected, new Date());
+    const n = checked.rejected.length;
+    const listed = checked.rejected.slice(0, 5).map(describeEntry).join('; ');
+    this.setAsideReport =
+      `${n} entr${n > 1 ? 'ies' : 'y'} of the AWS Sessions state file ${this.filePath} could not be used and ${n > 1 ? 'were' : 'was'} moved to ${backup}: ` +
+      `${listed}${n > 5 ? `; and ${n - 5} more` : ''}. Everything else is kept. Add those sessions again, or fix the entries in that file and put them back.`;
+    return checked.state;
+  }
+
+  private tellSetAside(): void {
+    const message = this.setAsideReport;
+    this.setAsideReport = undefined;
+    if (message) this.opts.onSetAside?.(message);
   }
 
   onDidChange(listener: Listener): Disposable {
@@ -203,7 +267,9 @@ export class FileStateStore implements StateStore, Disposable {
       if (raw === this.lastRaw || raw === undefined || this.disposed) return;
       let state: PersistedState;
       try {
-        state = parseState(raw, this.filePath);
+        const checked = parseStateEntries(raw, this.filePath, this.newId);
+        state = checked.state;
+        if (checked.changed) void this.update(() => undefined).catch(() => undefined); // set the bad entries aside
       } catch {
         return; // a partial or broken file: read()/update() report it; wait for a valid write
       }

@@ -3,10 +3,9 @@
  * recent use), filtering, parents for reveal. Built once per state change or filter keystroke;
  * the VS Code TreeDataProvider only maps these nodes to TreeItems.
  */
-import type { ActiveSession, PersistedState, Session, SessionStatus } from './model';
+import type { ActiveSession, PersistedState, Session, SessionKind, SessionStatus } from './model';
 import { sessionTypes } from './sessions/registry';
-import type { SessionDescription } from './sessions/sessionType';
-import { integrationFolder } from './sso/treeFolders';
+import type { SessionDescription, TreeFolder } from './sessions/sessionType';
 
 export type ViewMode = 'grouped' | 'flat';
 export type DisplayStatus = SessionStatus | 'expiring';
@@ -16,8 +15,10 @@ export interface GroupNode {
   readonly id: string;
   readonly label: string;
   readonly description?: string;
-  /** 'pinned', a session kind, or 'path' for folders a type adds (integration, account). */
+  /** 'pinned', a session kind, or what a folder a type adds stands for ('path' unless it says, e.g. 'ssoIntegration'). */
   readonly role: string;
+  /** Codicon id: the type's icon for its group, the folder's (default 'folder'). */
+  readonly icon: string;
 }
 
 export interface SessionNode {
@@ -30,6 +31,8 @@ export interface SessionNode {
   readonly pinned: boolean;
   readonly facts: SessionDescription;
   readonly typeLabel: string;
+  /** False when the type refuses to delete it (e.g. a sync would bring it back). */
+  readonly deletable: boolean;
 }
 
 export type ModelNode = GroupNode | SessionNode;
@@ -104,6 +107,7 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
       pinned: pinned.has(session.id),
       facts,
       typeLabel,
+      deletable: !type?.deleteRefusal,
     });
   }
 
@@ -120,10 +124,10 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
       parents.set(child.id, parent);
     }
   };
-  const group = (parent: GroupNode | undefined, id: string, label: string, role: string, description?: string): GroupNode => {
+  const group = (parent: GroupNode | undefined, id: string, label: string, role: string, icon: string, description?: string): GroupNode => {
     let node = groups.get(id);
     if (!node) {
-      node = { type: 'group', id, label, role, description };
+      node = { type: 'group', id, label, role, icon, description };
       groups.set(id, node);
       add(parent, node);
     }
@@ -133,7 +137,7 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
   const byAlias = (a: SessionNode, b: SessionNode) => collator.compare(a.session.alias, b.session.alias);
   const pinnedNodes = sessionNodes.filter((n) => n.pinned).sort(byAlias);
   if (pinnedNodes.length > 0) {
-    const pin = group(undefined, 'group:pinned', 'Pinned', 'pinned');
+    const pin = group(undefined, 'group:pinned', 'Pinned', 'pinned', 'pinned');
     // A pinned session shows in the Pinned group only, so every session has one node and one parent.
     for (const n of pinnedNodes) add(pin, n);
   }
@@ -147,19 +151,14 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
   } else {
     const order = [...types.keys()];
     rest.sort((a, b) => order.indexOf(a.session.kind) - order.indexOf(b.session.kind) || byAlias(a, b));
-    for (const n of rest) {
-      let parent = group(undefined, `group:${n.session.kind}`, n.typeLabel, n.session.kind);
-      for (const folder of n.facts.treePath ?? []) parent = group(parent, `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.description);
-      add(parent, n);
-    }
-    // Integrations that have no session yet (not synced, or nothing assigned) still show, to log in and sync.
+    // A kind without a module comes only from a newer version's file: its group is a plain folder.
+    const typeGroup = (kind: SessionKind) => group(undefined, `group:${kind}`, types.get(kind)?.label ?? kind, kind, types.get(kind)?.icon ?? 'folder');
+    const folders = (parent: GroupNode, path: readonly TreeFolder[]) =>
+      path.reduce<GroupNode>((p, folder) => group(p, `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.icon ?? 'folder', folder.description), parent);
+    for (const n of rest) add(folders(typeGroup(n.session.kind), n.facts.treePath ?? []), n);
+    // Folders a type shows without sessions (an integration not synced yet, to log in and sync); not while filtering.
     if (tokens.length === 0) {
-      for (const integration of state.integrations ?? []) {
-        const folder = integrationFolder(integration);
-        if (!groups.has(`path:${folder.id}`)) {
-          group(group(undefined, 'group:awsSso', types.get('awsSso')?.label ?? 'IAM Identity Center', 'awsSso'), `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.description);
-        }
-      }
+      for (const type of types.values()) for (const path of type.emptyTreePaths?.(state) ?? []) folders(typeGroup(type.kind), path);
     }
   }
 

@@ -1,9 +1,19 @@
 /**
- * Field rules shared by the webview form (as hints) and the core (as the authority).
+ * Field rules shared by the webview form (as hints) and the core (as the authority), and the one
+ * validator that applies them to a form (`validateForm`, driven by each form's field specs).
  * Each rule returns undefined when the value is fine, or what is expected.
  */
+import { DEFAULT_PROFILE_NAME } from './constants';
 import { isKnownRegion } from './regions';
-import { FieldProblem, ValidationError } from './errors';
+import { isDeliveryMode } from './model';
+import type { FieldProblem } from './errors';
+import { firstUnsafeChar } from './text';
+
+/** Names are shown in trees, terminals and the CLI's tables: nothing that reorders or breaks the text around them. */
+function unsafeCharProblem(what: string, v: string): string | undefined {
+  const found = firstUnsafeChar(v);
+  return found && `${what} cannot contain control, bidirectional-override or line-separator characters (found ${found.name} at position ${found.position}).`;
+}
 
 export type Rule = (value: string) => string | undefined;
 
@@ -13,9 +23,7 @@ export const rules = {
       ? 'required: a name for this session, e.g. "dev-admin"'
       : v.length > 64
         ? 'at most 64 characters'
-        : /[\u0000-\u001f]/.test(v)
-          ? 'no control characters'
-          : undefined,
+        : unsafeCharProblem('Aliases', v),
   profileName: (v: string) =>
     v.length === 0
       ? 'required, e.g. "default" or "dev"'
@@ -23,7 +31,9 @@ export const rules = {
         ? 'at most 64 characters'
         : !/^[A-Za-z0-9_.@+=,-]+$/.test(v)
           ? 'letters, digits and _ . @ + = , - only (no spaces or brackets), so it is a valid ini section name'
-          : undefined,
+          : v !== DEFAULT_PROFILE_NAME && v.toLowerCase() === DEFAULT_PROFILE_NAME
+            ? `"${DEFAULT_PROFILE_NAME}" is reserved in any letter case: "${v}" would be confused with the default profile (the AWS CLI even reads a [DEFAULT] section as values for every profile). Use "${DEFAULT_PROFILE_NAME}" itself or another name`
+            : undefined,
   region: (v: string) =>
     isKnownRegion(v) ? undefined : `"${v}" is not an AWS region; expected a code such as us-east-1 or eu-west-2`,
   accessKeyId: (v: string) =>
@@ -95,11 +105,18 @@ export const rules = {
     return 'expected an https:// URL (http:// only for a local test IdP on 127.0.0.1 or localhost)';
   },
   sessionRef: (v: string) => (v === '' ? 'required: choose the session whose credentials assume the role' : undefined),
+  /** Empty or `default`: follow the awsSessions.deliveryMode setting. */
+  deliveryMode: (v: string) => (v === '' || v === 'default' || isDeliveryMode(v) ? undefined : `"${v}" is not credentialsFile, credentialProcess or default`),
 } satisfies Record<string, Rule>;
 
 /** The partition of an ARN (`arn:<partition>:…`), or undefined when it is not an ARN. */
 export function arnPartition(arn: string): string | undefined {
   return /^arn:([\w-]+):/.exec(arn)?.[1];
+}
+
+/** The 12-digit account of an IAM ARN (`arn:<partition>:iam::<account>:…`), or undefined. */
+export function arnAccount(arn: string): string | undefined {
+  return /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1];
 }
 
 /** The default role session name for an alias: `aws-sessions-<alias>` made valid (2–64 of [\w+=,.@-]). */
@@ -110,15 +127,51 @@ export function defaultRoleSessionName(alias: string): string {
 
 export type FieldName = keyof typeof rules;
 
+/** How a form field is shown and checked. Secret fields are never sent to a page: only whether they are stored. */
+export interface FieldSpec {
+  name: string;
+  label: string;
+  /** How problems name the field when the label says more (e.g. "(optional)"); default: the label. */
+  problemLabel?: string;
+  /** `session`: a picker over the other sessions (value: session id). */
+  kind: 'text' | 'secret' | 'region' | 'profile' | 'session' | 'choice';
+  required: boolean;
+  /** `choice`: the values offered, in order. */
+  options?: Array<{ value: string; label: string }>;
+  placeholder?: string;
+  help?: string;
+  /** Rule of `rules` above: the page applies it as a hint, validateForm as the authority. */
+  rule?: FieldName;
+}
+
+/** Values from a form: plain strings; a secret field left empty on edit means "keep the stored one". */
+export type FormValues = Record<string, string>;
+
 /**
- * Check several fields at once; throws ValidationError listing every problem.
- * `checks` maps a field to [label, value]; a field absent from the map is not checked.
+ * What is wrong with one field's (trimmed) value, or undefined. An empty optional field, and an empty
+ * secret field whose value is stored already (kept on edit), are fine; otherwise the field's rule
+ * decides (rules word their own "required"), and a required field without a rule must not be empty.
  */
-export function validateFields(checks: Partial<Record<FieldName, readonly [label: string, value: string]>>): void {
+function fieldProblem(field: FieldSpec, value: string, stored: boolean): string | undefined {
+  if (value === '' && (!field.required || (field.kind === 'secret' && stored))) return undefined;
+  if (field.rule) return rules[field.rule](value);
+  return value === '' ? 'required' : undefined;
+}
+
+/**
+ * Check every field of a form by its spec. `stored`: the secret fields whose values are stored already,
+ * so leaving them empty on edit is fine. Returns the trimmed values of the specified fields and every
+ * problem, in field order; checks between fields are the caller's (they see which fields failed).
+ */
+export function validateForm(fields: readonly FieldSpec[], values: Readonly<FormValues>, stored: ReadonlySet<string> = new Set()): { values: FormValues; problems: FieldProblem[] } {
+  const clean: FormValues = {};
   const problems: FieldProblem[] = [];
-  for (const [field, entry] of Object.entries(checks) as Array<[FieldName, readonly [string, string]]>) {
-    const message = rules[field](entry[1]);
-    if (message) problems.push({ field, label: entry[0], message });
+  for (const field of fields) {
+    const raw: unknown = values[field.name];
+    const value = typeof raw === 'string' ? raw.trim() : '';
+    clean[field.name] = value;
+    const message = fieldProblem(field, value, stored.has(field.name));
+    if (message) problems.push({ field: field.name, label: field.problemLabel ?? field.label, message });
   }
-  if (problems.length > 0) throw new ValidationError(problems);
+  return { values: clean, problems };
 }

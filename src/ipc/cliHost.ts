@@ -5,9 +5,9 @@
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
 import { StorageFiles } from '../core/constants';
-import { ipcPaths, ensurePrivateDir, type IpcPaths } from '../core/ipc/paths';
+import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import { IpcServer } from '../core/ipc/server';
-import { ServingLease } from '../core/ipc/lease';
+import { ServingLease, type ServingStatus } from '../core/ipc/lease';
 import { describeIpcError, sessionHandler, type ConsoleOpener } from '../core/ipc/handlers';
 import { writeShim, shimFileName } from '../core/shim';
 import type { SessionService } from '../core/sessionService';
@@ -21,6 +21,14 @@ export interface CliHostOptions {
   profiles: ProfileService;
   logger: Logger;
   openConsole?: ConsoleOpener;
+  /** Shows a message to the user (once per problem that keeps this window from serving the CLI). */
+  notify?: (message: string) => void;
+}
+
+/** Where the CLI lives in global storage: known before the host is built (credential_process deliveries name the shim). */
+export function cliLocations(storageDir: string): { binDir: string; shimPath: string } {
+  const binDir = join(storageDir, StorageFiles.binDir);
+  return { binDir, shimPath: join(binDir, shimFileName()) };
 }
 
 export class CliHost implements vscode.Disposable {
@@ -32,20 +40,23 @@ export class CliHost implements vscode.Disposable {
 
   constructor(private readonly opts: CliHostOptions) {
     this.paths = ipcPaths(join(opts.storageDir, StorageFiles.ipcDir));
-    this.binDir = join(opts.storageDir, StorageFiles.binDir);
-    this.shimPath = join(this.binDir, shimFileName());
+    ({ binDir: this.binDir, shimPath: this.shimPath } = cliLocations(opts.storageDir));
     this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles, opts.openConsole), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
     this.lease = new ServingLease({
       paths: this.paths,
       onAcquire: () => this.server.listen(),
       onRelease: () => this.server.close(),
+      whileServing: () => this.server.check(),
       onLog: (m) => opts.logger.info(m),
+      onCannotServe: (problem) => {
+        opts.logger.error(`The command line (aws-sessions, credential_process) cannot be served from this window: ${problem.reason} (${problem.path}).`);
+        opts.notify?.(`The command line and credential_process profiles cannot be served: ${problem.reason} (${problem.path}).`);
+      },
     });
   }
 
   /** Rewrite the shim for this bundle, then join the election for serving the endpoint. */
   async start(): Promise<void> {
-    ensurePrivateDir(this.paths.dir);
     await writeShim(this.binDir, {
       nodePath: process.execPath,
       cliPath: join(this.opts.extensionPath, 'dist', 'cli.js'),
@@ -53,11 +64,21 @@ export class CliHost implements vscode.Disposable {
       ipcDir: this.paths.dir,
       electron: !!process.versions.electron,
     });
-    this.lease.start();
+    void this.lease.start();
   }
 
   get isServing(): boolean {
     return this.lease.isServing;
+  }
+
+  /** Serving, standing by, or unable to serve (with the path and the reason): for the doctor. */
+  get status(): ServingStatus {
+    return this.lease.status;
+  }
+
+  /** The socket this window listens on while it serves. */
+  get socket(): string | undefined {
+    return this.lease.isServing ? this.server.socket : undefined;
   }
 
   disposeAsync(): Promise<void> {

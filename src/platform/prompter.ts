@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CancelledError } from '../core/errors';
 import type { Prompter } from '../core/ports';
 import { rules } from '../core/validation';
 
@@ -34,6 +35,20 @@ export function withCancellableProgress<T>(title: string, run: (signal: AbortSig
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       return run(controller.signal).finally(() => sub.dispose());
+    }),
+  );
+}
+
+/**
+ * A cancellable notification progress for work that reports as it goes (a login, a sync): cancelling
+ * aborts the signal with a CancelledError naming `what` (e.g. 'The sync of "acme"').
+ */
+export function withReportingProgress<T>(title: string, what: string, run: (report: (message: string) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort(new CancelledError(what)));
+      return run((message) => progress.report({ message }), controller.signal).finally(() => sub.dispose());
     }),
   );
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_REGION, SETTINGS_SECTION, Settings } from '../core/constants';
 import type { EndpointSettings } from '../core/aws/endpoints';
 import { isDeliveryMode, type DeliveryMode } from '../core/model';
+import type { LoginFlowKind } from '../core/sso/oidc';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -35,4 +36,11 @@ export function defaultDeliveryMode(): DeliveryMode {
 /** awsSessions.console.sessionDurationSeconds (clamped by the core). */
 export function consoleSessionDuration(): number | undefined {
   return config().get<number>(Settings.consoleSessionDuration);
+}
+
+/** The IAM Identity Center login: the setting, else 'pkce' where the browser can reach this machine's loopback (a local desktop window), else 'device'. */
+export function loginFlow(): LoginFlowKind {
+  const setting = config().get<string>(Settings.ssoLoginFlow) ?? 'auto';
+  if (setting === 'pkce' || setting === 'device') return setting;
+  return vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName ? 'pkce' : 'device';
 }

@@ -29,21 +29,24 @@ const statusWords: Record<DisplayStatus, string> = {
   error: 'failed',
 };
 
-const groupIcons: Record<string, vscode.ThemeIcon> = {
-  pinned: new vscode.ThemeIcon('pinned'),
-  iamUser: new vscode.ThemeIcon('person'),
-  iamRoleChained: new vscode.ThemeIcon('link'),
-  iamRoleFederated: new vscode.ThemeIcon('organization'),
-  awsSso: new vscode.ThemeIcon('key'),
-  path: new vscode.ThemeIcon('folder'),
-};
+/** Codicon ids (a type's, a folder's) → ThemeIcons, made once each. */
+const themeIcons = new Map<string, vscode.ThemeIcon>();
+function themeIcon(id: string): vscode.ThemeIcon {
+  let icon = themeIcons.get(id);
+  if (!icon) themeIcons.set(id, (icon = new vscode.ThemeIcon(id)));
+  return icon;
+}
 
-/** `session:<kind>:<status>` then flags; menus match with `viewItem =~ /…/`. */
+/**
+ * `session:<kind>:<status>` then flags of what the session has and allows; menus match with
+ * `viewItem =~ /…/` on the flags, never on the kind (`undeletable`: its type refuses a delete).
+ */
 export function sessionContextValue(node: SessionNode): string {
   const status = node.status === 'expiring' ? 'active' : node.status;
   const flags = [node.pinned ? 'pinned' : 'unpinned'];
   if (node.facts.accountId) flags.push('account');
   if (node.facts.roleArn) flags.push('role');
+  if (!node.deletable) flags.push('undeletable');
   return [`session:${node.session.kind}:${status}`, ...flags].join(':');
 }
 
@@ -127,7 +130,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       const item = new vscode.TreeItem(element.label, folded ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
       item.id = element.id;
       item.description = element.description;
-      item.iconPath = groupIcons[element.role] ?? groupIcons.path;
+      item.iconPath = themeIcon(element.icon);
       item.contextValue = `group:${element.role}`;
       this.sso.decorate(item, element);
       return item;

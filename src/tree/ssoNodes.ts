@@ -5,8 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { GroupNode } from '../core/treeModel';
-import type { LoginState } from '../core/sso/ssoService';
-import { integrationIdOfFolder, SSO_ACCOUNT_FOLDER, SSO_INTEGRATION_FOLDER } from '../core/sso/treeFolders';
+import type { PersistedState } from '../core/model';
+import type { LoginState, SsoAccess } from '../core/sso/ssoAccess';
+import { integrationIdOfFolder, SSO_ACCOUNT_FOLDER, SSO_INTEGRATION_FOLDER } from '../core/sessions/awsSso';
 
 const loginWords: Record<LoginState, string> = { loggedIn: 'logged in', expired: 'login expired', loggedOut: 'logged out' };
 
@@ -31,6 +32,15 @@ export class SsoTreeDecorations {
     return this.states.get(integrationId) ?? 'loggedOut';
   }
 
+  /** Reads the login state of every integration; true when one shown changed. */
+  async readLoginStates(access: Pick<SsoAccess, 'loginState'>, snapshot: PersistedState): Promise<boolean> {
+    let changed = false;
+    for (const integration of snapshot.integrations ?? []) {
+      if (this.setLoginState(integration.id, await access.loginState(integration.id))) changed = true;
+    }
+    return changed;
+  }
+
   /**
    * Folded by default: the integration and its accounts. An organisation may have thousands of
    * accounts, and every tree refresh re-sends the items of expanded folders: measured in the extension
@@ -42,7 +52,6 @@ export class SsoTreeDecorations {
 
   decorate(item: vscode.TreeItem, node: GroupNode): void {
     if (node.role === SSO_ACCOUNT_FOLDER) {
-      item.iconPath = new vscode.ThemeIcon('account');
       item.contextValue = 'ssoAccount';
       return;
     }

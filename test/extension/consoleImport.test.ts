@@ -36,7 +36,7 @@ describe('console sign-in, import and doctor in VS Code', function () {
   afterEach(() => sandbox.restore());
 
   after(async () => {
-    for (const s of (await api.service.state()).sessions) await api.service.delete(s.id).catch(() => undefined);
+    for (const s of (await api.service.state.read()).sessions) await api.service.editor.delete(s.id).catch(() => undefined);
     for (const [k, v] of Object.entries(original)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -48,8 +48,8 @@ describe('console sign-in, import and doctor in VS Code', function () {
 
   it('Open AWS Console on a chained session: signs out, then signs in to the console of its region; Copy Console URL copies the sign-in link', async () => {
     const bob = aws.user('bob');
-    const base = await api.service.save('iamUser', { alias: 'console-base', profile: 'console-base', region: 'eu-west-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey });
-    const chained = await api.service.save('iamRoleChained', { alias: 'console-admin', profile: 'console-admin', region: 'eu-central-1', roleArn: 'arn:aws:iam::111111111111:role/ConsoleAdmin', assumerSessionId: base.id });
+    const base = await api.service.editor.save('iamUser', { alias: 'console-base', profile: 'console-base', region: 'eu-west-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey });
+    const chained = await api.service.editor.save('iamRoleChained', { alias: 'console-admin', profile: 'console-admin', region: 'eu-central-1', roleArn: 'arn:aws:iam::111111111111:role/ConsoleAdmin', assumerSessionId: base.id });
     const opened: string[] = [];
     sandbox.stub(vscode.env, 'openExternal').callsFake(async (target: vscode.Uri) => {
       opened.push(String(target));
@@ -100,7 +100,7 @@ describe('console sign-in, import and doctor in VS Code', function () {
     assert.equal(asked.length, 1);
     assert.match(asked[0], /Import 2 item\(s\)/);
     assert.equal(readFileSync(api.credentialsFile, 'utf8'), credentials);
-    assert.ok(!(await api.service.state()).sessions.some((s) => s.alias === 'imp-bob'), 'nothing created');
+    assert.ok(!(await api.service.state.read()).sessions.some((s) => s.alias === 'imp-bob'), 'nothing created');
     const preview = vscode.window.activeTextEditor?.document.getText() ?? '';
     assert.match(preview, /Import from ~\/\.aws — preview/);
     assert.ok(!preview.includes(bob.secretAccessKey) && !preview.includes(bob.accessKeyId), 'the preview shows no key');
@@ -109,11 +109,11 @@ describe('console sign-in, import and doctor in VS Code', function () {
     const result = await vscode.commands.executeCommand<ImportResult | undefined>(Commands.importProfiles);
     assert.ok(result, 'imported');
     assert.match(asked[2], /Also remove the imported static keys/);
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     const imported = state.sessions.find((s) => s.alias === 'imp-bob')!;
     const admin = state.sessions.find((s) => s.alias === 'imp-admin')!;
     assert.ok(imported && admin && admin.kind === 'iamRoleChained' && admin.assumerSessionId === imported.id);
-    assert.deepEqual([...(await api.service.storedSecrets(imported.id, ['accessKeyId', 'secretAccessKey']))].sort(), ['accessKeyId', 'secretAccessKey']);
+    assert.deepEqual([...(await api.service.editor.storedSecrets(imported.id, ['accessKeyId', 'secretAccessKey']))].sort(), ['accessKeyId', 'secretAccessKey']);
     assert.equal(readFileSync(api.credentialsFile, 'utf8'), `# hand-written\n[imp-bob]\n; keep this comment\nregion = eu-west-3\n\n[imp-other]\nfoo = bar\n`);
     assert.equal(readFileSync(api.configFile, 'utf8'), config);
     assert.equal(result.backups.length, 1);
@@ -122,13 +122,13 @@ describe('console sign-in, import and doctor in VS Code', function () {
     assert.ok(!readFileSync(api.stateFile, 'utf8').includes(bob.secretAccessKey));
 
     // The keys in SecretStorage work: the imported chain starts against the double.
-    await api.service.start(admin.id);
-    assert.equal((await api.service.state()).active[admin.id]?.status, 'active');
-    await api.service.stop(admin.id);
+    await api.service.lifecycle.start(admin.id);
+    assert.equal((await api.service.state.read()).active[admin.id]?.status, 'active');
+    await api.service.lifecycle.stop(admin.id);
   });
 
   it('Diagnose AWS Credentials: a report in a webview, findings for terminal and workspace, a working fix', async () => {
-    const managed = (await api.service.state()).sessions.find((s) => s.alias === 'imp-bob')!;
+    const managed = (await api.service.state.read()).sessions.find((s) => s.alias === 'imp-bob')!;
     const previous = process.env.AWS_PROFILE;
     process.env.AWS_PROFILE = 'imp-bob';
     try {
@@ -148,11 +148,11 @@ describe('console sign-in, import and doctor in VS Code', function () {
         `the report is open (tabs: ${tabs().map((t) => t.label).join(', ')})`,
       );
       await vscode.commands.executeCommand(Commands.doctorFix, inactive.fix);
-      assert.equal((await api.service.state()).active[managed.id]?.status, 'active');
+      assert.equal((await api.service.state.read()).active[managed.id]?.status, 'active');
       const after = await vscode.commands.executeCommand<Finding[]>(Commands.diagnose, { show: false });
       assert.ok(after.some((f) => f.scope === 'workspace' && f.code === 'managed-active'), JSON.stringify(after.filter((f) => f.scope === 'workspace')));
       assert.ok(after.some((f) => f.scope === 'terminal' && f.code === 'managed-active'), 'the terminal sees the active session too');
-      await api.service.stop(managed.id);
+      await api.service.lifecycle.stop(managed.id);
     } finally {
       if (previous === undefined) delete process.env.AWS_PROFILE;
       else process.env.AWS_PROFILE = previous;

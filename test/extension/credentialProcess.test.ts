@@ -41,7 +41,7 @@ describe('credential_process served by the extension host', function () {
   afterEach(() => sandbox.restore());
 
   after(async () => {
-    for (const s of (await api.service.state()).sessions) await api.service.delete(s.id);
+    for (const s of (await api.service.state.read()).sessions) await api.service.editor.delete(s.id);
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     await config.update(Settings.stsEndpointUrl, undefined, vscode.ConfigurationTarget.Global);
     await config.update(Settings.deliveryMode, undefined, vscode.ConfigurationTarget.Global);
@@ -51,7 +51,8 @@ describe('credential_process served by the extension host', function () {
   it('serves the endpoint with a private folder and token; the shim folder is on the terminal PATH', async () => {
     assert.equal(api.cli.isServing, true, 'the only window serves');
     assert.equal(statSync(api.cli.paths.dir).mode & 0o777, 0o700);
-    assert.equal(statSync(api.cli.paths.token).mode & 0o777, 0o600);
+    assert.equal(statSync(api.cli.paths.endpoint).mode & 0o777, 0o600);
+    assert.equal(statSync(api.cli.socket!).mode & 0o777, 0o600);
     // code-server runs plain Node: the shim is JavaScript run by that very Node, `generate` going to the lean bundle.
     const shim = readFileSync(api.cli.shimPath, 'utf8');
     assert.ok(shim.startsWith(`#!${process.execPath}\n`), shim);
@@ -65,7 +66,7 @@ describe('credential_process served by the extension host', function () {
 
   it('start writes only credential_process and region; the AWS CLI gets credentials via the shim with one MFA prompt; stop restores the bytes', async () => {
     const alice = aws.user('alice');
-    const session = await api.service.save('iamUser', {
+    const session = await api.service.editor.save('iamUser', {
       alias: 'alice-process',
       profile: 'cp',
       region: 'eu-west-1',
@@ -79,7 +80,7 @@ describe('credential_process served by the extension host', function () {
       return aws.mfaCode(alice.mfaSerial!);
     });
     await vscode.commands.executeCommand(Commands.startSession, session.id);
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     assert.equal(state.active[session.id]?.status, 'active', JSON.stringify(state.active));
     assert.equal(readFileSync(api.configFile, 'utf8'), `${FOREIGN_CONFIG}\n[profile cp]\ncredential_process = ${api.cli.shimPath} generate ${session.id}\nregion = eu-west-1\n`);
     const env = { PATH: `${api.cli.binDir}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', AWS_CONFIG_FILE: api.configFile, AWS_SHARED_CREDENTIALS_FILE: api.credentialsFile, AWS_PROFILE: 'cp' };
@@ -97,7 +98,7 @@ describe('credential_process served by the extension host', function () {
 
   it('changing the delivery of an active session moves it to the credentials file and back, exactly', async () => {
     const bob = aws.user('bob');
-    const session = await api.service.save('iamUser', { alias: 'bob-switch', profile: 'bob', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const session = await api.service.editor.save('iamUser', { alias: 'bob-switch', profile: 'bob', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
     await vscode.commands.executeCommand(Commands.startSession, session.id);
     assert.match(readFileSync(api.configFile, 'utf8'), /\[profile bob\]\ncredential_process = /);
     await vscode.commands.executeCommand(Commands.setDeliveryMode, session.id, 'credentialsFile');
@@ -112,7 +113,7 @@ describe('credential_process served by the extension host', function () {
 
   it('aws-sessions console prints a sign-in URL with --print, or opens the console from the serving window', async () => {
     const bob = aws.user('bob');
-    const session = await api.service.save('iamUser', { alias: 'bob-console', profile: 'bob-console', region: 'eu-central-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const session = await api.service.editor.save('iamUser', { alias: 'bob-console', profile: 'bob-console', region: 'eu-central-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
     const saved: Record<string, string | undefined> = {};
     for (const name of [EnvOverrides.federationEndpoint, EnvOverrides.consoleEndpoint]) {
       saved[name] = process.env[name];

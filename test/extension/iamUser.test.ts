@@ -41,14 +41,14 @@ describe('IAM User session in VS Code', function () {
   afterEach(() => sandbox.restore());
 
   after(async () => {
-    for (const s of (await api.service.state()).sessions) await api.service.delete(s.id);
+    for (const s of (await api.service.state.read()).sessions) await api.service.editor.delete(s.id);
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, undefined, vscode.ConfigurationTarget.Global);
     await aws.close();
   });
 
   it('starts with one MFA prompt, writes the profile, sets the terminal environment, and stop restores every byte', async () => {
     const alice = aws.user('alice');
-    const session = await api.service.save('iamUser', {
+    const session = await api.service.editor.save('iamUser', {
       alias: 'alice-dev',
       profile: 'default',
       region: 'eu-west-1',
@@ -56,7 +56,7 @@ describe('IAM User session in VS Code', function () {
       secretAccessKey: alice.secretAccessKey,
       mfaSerial: alice.mfaSerial!,
     });
-    assert.deepEqual([...(await api.service.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey']))].sort(), ['accessKeyId', 'secretAccessKey']);
+    assert.deepEqual([...(await api.service.editor.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey']))].sort(), ['accessKeyId', 'secretAccessKey']);
     const stateText = readFileSync(api.stateFile, 'utf8');
     assert.ok(!stateText.includes(alice.secretAccessKey) && !stateText.includes(alice.accessKeyId), 'long-term keys stay out of the state file');
 
@@ -69,7 +69,7 @@ describe('IAM User session in VS Code', function () {
     assert.equal(prompts.length, 1);
     assert.match(prompts[0], /alice-dev/);
 
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     assert.equal(state.active[session.id]?.status, 'active', JSON.stringify(state.active));
     const credentials = readFileSync(api.credentialsFile, 'utf8');
     assert.ok(credentials.startsWith(FOREIGN_CREDENTIALS), 'foreign bytes kept');
@@ -107,7 +107,7 @@ describe('IAM User session in VS Code', function () {
 
   it('a wrong MFA code gets an error naming the session and the cause, and nothing stored is lost', async () => {
     const alice = aws.user('alice');
-    const session = await api.service.save('iamUser', {
+    const session = await api.service.editor.save('iamUser', {
       alias: 'alice-wrong-mfa',
       profile: 'mfa-test',
       region: 'us-east-1',
@@ -126,27 +126,27 @@ describe('IAM User session in VS Code', function () {
     assert.equal(errors.length, 1);
     assert.match(errors[0], /Session "alice-wrong-mfa": STS GetSessionToken failed: AccessDenied/);
     assert.match(errors[0], /MFA code was refused/);
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     assert.equal(state.active[session.id]?.status, 'error');
     assert.ok(state.sessions.some((s) => s.id === session.id));
-    assert.equal((await api.service.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey'])).size, 2);
+    assert.equal((await api.service.editor.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey'])).size, 2);
     assert.equal(readFileSync(api.credentialsFile, 'utf8'), FOREIGN_CREDENTIALS);
   });
 
   it('delete removes the session and its secrets', async () => {
     const bob = aws.user('bob');
-    const session = await api.service.save('iamUser', { alias: 'bob-delete', profile: 'bob', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const session = await api.service.editor.save('iamUser', { alias: 'bob-delete', profile: 'bob', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
     await vscode.commands.executeCommand(Commands.startSession, session.id);
     assert.match(readFileSync(api.credentialsFile, 'utf8'), /\[bob\]/);
     await vscode.commands.executeCommand(Commands.deleteSession, session.id, { confirmed: true });
-    assert.equal((await api.service.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey', 'sessionCredentials'])).size, 0);
-    assert.ok(!(await api.service.state()).sessions.some((s) => s.id === session.id));
+    assert.equal((await api.service.editor.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey', 'sessionCredentials'])).size, 0);
+    assert.ok(!(await api.service.state.read()).sessions.some((s) => s.id === session.id));
     assert.equal(readFileSync(api.credentialsFile, 'utf8'), FOREIGN_CREDENTIALS);
   });
 
   it('an unreachable endpoint gets an error naming the session, the endpoint and the fix', async () => {
     const bob = aws.user('bob');
-    const session = await api.service.save('iamUser', { alias: 'bob-offline', profile: 'offline', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const session = await api.service.editor.save('iamUser', { alias: 'bob-offline', profile: 'offline', region: 'us-east-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     await config.update(Settings.stsEndpointUrl, 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
     const errors: string[] = [];
@@ -162,15 +162,15 @@ describe('IAM User session in VS Code', function () {
     assert.equal(errors.length, 1);
     assert.match(errors[0], /Session "bob-offline": STS GetSessionToken could not reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
     assert.match(errors[0], /Check that the endpoint is running/);
-    assert.equal((await api.service.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey'])).size, 2);
+    assert.equal((await api.service.editor.storedSecrets(session.id, ['accessKeyId', 'secretAccessKey'])).size, 2);
     await vscode.commands.executeCommand(Commands.startSession, session.id);
-    assert.equal((await api.service.state()).active[session.id]?.status, 'active', 'works again once the endpoint is back');
+    assert.equal((await api.service.state.read()).active[session.id]?.status, 'active', 'works again once the endpoint is back');
     await vscode.commands.executeCommand(Commands.stopSession, session.id);
   });
 
   it('the edit form gets "stored" flags, never a stored secret', async () => {
     const alice = aws.user('alice');
-    const session = await api.service.save('iamUser', { alias: 'alice-form', profile: 'form', region: 'us-east-1', accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey, mfaSerial: '' });
+    const session = await api.service.editor.save('iamUser', { alias: 'alice-form', profile: 'form', region: 'us-east-1', accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey, mfaSerial: '' });
     const posted: unknown[] = [];
     const panels: vscode.WebviewPanel[] = [];
     const create = vscode.window.createWebviewPanel.bind(vscode.window);

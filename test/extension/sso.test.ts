@@ -33,7 +33,7 @@ describe('IAM Identity Center integration in VS Code', function () {
   afterEach(() => sandbox.restore());
 
   after(async () => {
-    for (const i of (await api.service.state()).integrations ?? []) await api.sso.deleteIntegration(i.id);
+    for (const i of (await api.service.state.read()).integrations ?? []) await api.sso.deleteIntegration(i.id);
     for (const key of [Settings.stsEndpointUrl, Settings.ssoEndpointUrl, Settings.ssoOidcEndpointUrl, Settings.ssoLoginFlow]) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     await aws.close();
   });
@@ -52,9 +52,9 @@ describe('IAM Identity Center integration in VS Code', function () {
     await vscode.commands.executeCommand(Commands.loginIntegration, integration.id);
     assert.equal(opened.length, 1);
     assert.match(opened[0], /\/device\?user_code=[A-Z]{4}-[A-Z]{4}$/);
-    assert.equal(await api.sso.loginState(integration.id), 'loggedIn');
+    assert.equal(await api.ssoAccess.loginState(integration.id), 'loggedIn');
 
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     const sessions = state.sessions.filter((s): s is AwsSsoSession => s.kind === 'awsSso');
     assert.equal(sessions.length, 8, 'login is followed by a sync: 4 accounts × 2 roles');
     assert.equal(state.integrations?.[0].accountCount, 4);
@@ -74,19 +74,22 @@ describe('IAM Identity Center integration in VS Code', function () {
     const role = roles[1];
     assert.equal(tree.getParent(role), accounts[1]);
     assert.ok(role.type === 'session');
+    assert.equal(tree.getTreeItem(role).contextValue, 'session:awsSso:inactive:unpinned:account:undeletable', 'a sync would bring a deleted role back');
+    assert.equal((tree.getTreeItem(root).iconPath as vscode.ThemeIcon).id, 'key');
+    assert.equal((tree.getTreeItem(accounts[1]).iconPath as vscode.ThemeIcon).id, 'account');
 
     await vscode.commands.executeCommand(Commands.startSession, role.session.id);
-    assert.equal((await api.service.state()).active[role.session.id]?.status, 'active');
+    assert.equal((await api.service.state.read()).active[role.session.id]?.status, 'active');
     const { stdout } = await run('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', aws.endpoint, '--output', 'json'], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SHARED_CREDENTIALS_FILE: api.credentialsFile, AWS_CONFIG_FILE: api.configFile, AWS_PROFILE: 'default' },
     });
     assert.match(JSON.parse(stdout).Arn, /^arn:aws:sts::200000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_/);
 
     await vscode.commands.executeCommand(Commands.logoutIntegration, integration.id);
-    assert.equal(await api.sso.loginState(integration.id), 'loggedOut');
-    assert.equal((await api.service.state()).active[role.session.id], undefined, 'stopped by the logout');
+    assert.equal(await api.ssoAccess.loginState(integration.id), 'loggedOut');
+    assert.equal((await api.service.state.read()).active[role.session.id], undefined, 'stopped by the logout');
     assert.ok(!existsSync(api.credentialsFile) || !/aws_session_token/.test(readFileSync(api.credentialsFile, 'utf8')), 'credentials withdrawn');
-    assert.equal((await api.service.state()).sessions.filter((s) => s.kind === 'awsSso').length, 8, 'sessions kept');
+    assert.equal((await api.service.state.read()).sessions.filter((s) => s.kind === 'awsSso').length, 8, 'sessions kept');
     assert.equal(aws.state.callLog().filter((c) => c.action === 'Logout').length, 1);
   });
 
@@ -100,12 +103,12 @@ describe('IAM Identity Center integration in VS Code', function () {
       return res.ok;
     });
     await vscode.commands.executeCommand(Commands.loginIntegration, integration.id);
-    assert.equal(await api.sso.loginState(integration.id), 'loggedIn');
+    assert.equal(await api.ssoAccess.loginState(integration.id), 'loggedIn');
     assert.equal(aws.state.callLog().filter((c) => c.action === 'Authorize').length, 1);
-    const count = (await api.service.state()).sessions.filter((s) => s.kind === 'awsSso' && s.integrationId === integration.id).length;
+    const count = (await api.service.state.read()).sessions.filter((s) => s.kind === 'awsSso' && s.integrationId === integration.id).length;
     assert.equal(count, 8);
     await vscode.commands.executeCommand(Commands.deleteIntegration, integration.id, { confirmed: true });
-    const after = await api.service.state();
+    const after = await api.service.state.read();
     assert.ok(!after.integrations?.some((i) => i.id === integration.id));
     assert.equal(after.sessions.filter((s) => s.kind === 'awsSso' && s.integrationId === integration.id).length, 0);
   });

@@ -48,7 +48,7 @@ describe('views: tree, menus, status bar, terminal', function () {
       ['view-prod', 'view-prod', 'us-east-2'],
       ['view-other', 'view-dev', 'ap-southeast-2'],
     ]) {
-      const s = await api.service.save('iamUser', { alias, profile, region, accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: alias === 'view-prod' ? 'arn:aws:iam::111111111111:mfa/prod' : '' });
+      const s = await api.service.editor.save('iamUser', { alias, profile, region, accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: alias === 'view-prod' ? 'arn:aws:iam::111111111111:mfa/prod' : '' });
       ids.push(s.id);
     }
   });
@@ -56,7 +56,7 @@ describe('views: tree, menus, status bar, terminal', function () {
   afterEach(() => sandbox.restore());
 
   after(async () => {
-    for (const id of ids) await api.service.delete(id).catch(() => undefined);
+    for (const id of ids) await api.service.editor.delete(id).catch(() => undefined);
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, undefined, vscode.ConfigurationTarget.Global);
     await aws.close();
   });
@@ -65,7 +65,7 @@ describe('views: tree, menus, status bar, terminal', function () {
   const sessionItem = (id: string) => api.tree.getTreeItem(api.tree.nodeFor(id)!);
 
   it('shows sessions under their type group with profile, region, state icon and a tooltip', async () => {
-    await api.service.state().then((s) => api.tree.update(s));
+    await api.service.state.read().then((s) => api.tree.update(s));
     const group = children().find((n) => n.type === 'group' && n.id === 'group:iamUser');
     assert.ok(group, 'IAM User group');
     const aliases = children(group).map((n) => (n.type === 'session' ? n.session.alias : ''));
@@ -92,20 +92,23 @@ describe('views: tree, menus, status bar, terminal', function () {
     const active = commandsFor('session:iamUser:active:pinned:account:role');
     assert.ok(active.includes(`${Commands.stopSession}@inline`) && !active.includes(`${Commands.startSession}@inline`));
     assert.ok(active.includes(`${Commands.unpin}@menu`) && active.includes(`${Commands.copyAccountId}@menu`) && active.includes(`${Commands.copyRoleArn}@menu`));
+    const synced = commandsFor('session:awsSso:inactive:unpinned:account:undeletable');
+    assert.ok(inactive.includes(`${Commands.deleteSession}@menu`) && !synced.includes(`${Commands.deleteSession}@menu`), 'delete only where the type allows it');
+    assert.ok(synced.includes(`${Commands.editSession}@menu`) && synced.includes(`${Commands.startSession}@inline`));
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const m of menus) assert.ok(registered.has(m.command), `${m.command} in a menu is registered`);
   });
 
   it('start turns the icon green, the status bar and the terminal follow; pin moves it to Pinned', async () => {
     await vscode.commands.executeCommand(Commands.startSession, ids[0]);
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     api.tree.update(state);
     assert.equal(sessionItem(ids[0]).contextValue, 'session:iamUser:active:unpinned');
     assert.equal((sessionItem(ids[0]).iconPath as vscode.ThemeIcon).id, 'pass-filled');
     assert.equal(api.terminalEnvironment.get('AWS_PROFILE')?.value, 'view-dev');
     assert.equal(api.terminalEnvironment.persistent, false);
     await vscode.commands.executeCommand(Commands.pin, ids[0]);
-    api.tree.update(await api.service.state());
+    api.tree.update(await api.service.state.read());
     const pinnedGroup = children()[0];
     assert.equal(pinnedGroup.id, 'group:pinned');
     assert.deepEqual(children(pinnedGroup).map((n) => n.id), [`session:${ids[0]}`]);
@@ -114,7 +117,7 @@ describe('views: tree, menus, status bar, terminal', function () {
 
   it('starting another session of the same profile stops the first', async () => {
     await vscode.commands.executeCommand(Commands.startSession, ids[2]);
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     assert.equal(state.active[ids[0]], undefined);
     assert.equal(state.active[ids[2]]?.status, 'active');
     assert.equal(api.terminalEnvironment.get('AWS_REGION')?.value, 'ap-southeast-2');
@@ -126,7 +129,7 @@ describe('views: tree, menus, status bar, terminal', function () {
       return list.find((i) => i.label === 'eu-central-1');
     });
     await vscode.commands.executeCommand(Commands.changeRegion, ids[2]);
-    const state = await api.service.state();
+    const state = await api.service.state.read();
     assert.equal(state.sessions.find((s) => s.id === ids[2])?.region, 'eu-central-1');
     assert.equal(state.active[ids[2]]?.status, 'active');
     await new Promise((r) => setTimeout(r, 300));
@@ -134,7 +137,7 @@ describe('views: tree, menus, status bar, terminal', function () {
   });
 
   it('the filter narrows the tree and clearing it restores every session', async () => {
-    api.tree.update(await api.service.state());
+    api.tree.update(await api.service.state.read());
     api.tree.setFilter('view-prod');
     const all = (nodes: TreeNode[]): TreeNode[] => nodes.flatMap((n) => [n, ...all(children(n))]);
     assert.deepEqual(all(children()).filter((n) => n.type === 'session').map((n) => (n.type === 'session' ? n.session.alias : '')), ['view-prod']);
@@ -166,9 +169,9 @@ describe('views: tree, menus, status bar, terminal', function () {
   it('does not touch the collection when nothing a terminal gets has changed', async () => {
     const spy = sandbox.spy(api.terminalEnvironment, 'replace');
     const clear = sandbox.spy(api.terminalEnvironment, 'clear');
-    await api.service.setPinned(ids[1], true); // a state change that terminals do not see
+    await api.service.editor.setPinned(ids[1], true); // a state change that terminals do not see
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(spy.callCount + clear.callCount, 0);
-    await api.service.setPinned(ids[1], false);
+    await api.service.editor.setPinned(ids[1], false);
   });
 });

@@ -100,7 +100,7 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
   });
 
   after(async () => {
-    for (const s of (await api.service.state()).sessions.filter((x) => x.alias.startsWith('wv-'))) await api.service.delete(s.id);
+    for (const s of (await api.service.state.read()).sessions.filter((x) => x.alias.startsWith('wv-'))) await api.service.editor.delete(s.id);
   });
 
   async function lastPanel(count: number): Promise<Spied> {
@@ -134,11 +134,11 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
 
   async function attack(s: Spied, otherSessionId: string) {
     assert.ok(s.listeners.length >= 1, 'the panel listens to its page');
-    const before = JSON.stringify(await api.service.state());
+    const before = JSON.stringify(await api.service.state.read());
     const postedBefore = s.posted.length;
     for (const message of hostileMessages(otherSessionId)) for (const listener of s.listeners) await listener(message);
     await sleep(300);
-    assert.equal(JSON.stringify(await api.service.state()), before, 'no hostile message changed any state');
+    assert.equal(JSON.stringify(await api.service.state.read()), before, 'no hostile message changed any state');
     assert.equal(s.posted.length, postedBefore, `no reply to a hostile message: ${JSON.stringify(s.posted.slice(postedBefore)).slice(0, 300)}`);
     assert.equal(s.disposed, false, 'the panel is still open');
     assert.equal(({} as Record<string, unknown>).isAdmin, undefined, 'no prototype pollution');
@@ -152,8 +152,8 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
   it('every session form (new, each creatable type, and edit): strict CSP; hostile messages ignored; no stored secret posted', async () => {
     const accessKeyId = 'AKIAWEBVIEWTEST00001';
     const secretAccessKey = 'webviewSecretKey/ThatMustNeverReachAPage'; // 40 characters
-    const user = await api.service.save('iamUser', { alias: 'wv-user', profile: 'wv', region: 'us-east-1', accessKeyId, secretAccessKey, mfaSerial: '' });
-    const kinds = sessionTypes().filter((t) => t.creatable !== false).map((t) => t.kind);
+    const user = await api.service.editor.save('iamUser', { alias: 'wv-user', profile: 'wv', region: 'us-east-1', accessKeyId, secretAccessKey, mfaSerial: '' });
+    const kinds = sessionTypes().filter((t) => t.origin === 'user').map((t) => t.kind);
     assert.ok(kinds.length >= 3, `creatable kinds: ${kinds.join(', ')}`);
     let n = 0;
     for (const kind of kinds) {
@@ -183,7 +183,7 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
   });
 
   it('the IAM Identity Center integration form: strict CSP; hostile messages ignored', async () => {
-    const integrations = () => api.service.state().then((s) => (s.integrations ?? []).length);
+    const integrations = () => api.service.state.read().then((s) => (s.integrations ?? []).length);
     const before = await integrations();
     await vscode.commands.executeCommand(Commands.addIntegration);
     const s = await lastPanel(1);
@@ -200,17 +200,17 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
     while (!s.posted.some((m) => (m as { type?: string }).type === 'init') && Date.now() < deadline) await sleep(50);
     const init = s.posted.find((m) => (m as { type?: string }).type === 'init') as { testable?: boolean } | undefined;
     assert.equal(init?.testable, false, 'the page offers no test button');
-    const before = JSON.stringify(await api.service.state());
+    const before = JSON.stringify(await api.service.state.read());
     const postedBefore = s.posted.length;
     for (const listener of s.listeners) await listener({ type: 'test', values: { alias: 'wv-sso', startUrl: 'https://d-1234567890.awsapps.com/start', ssoRegion: 'us-east-1' } });
     await sleep(300);
     assert.equal(s.posted.length, postedBefore, 'no reply');
-    assert.equal(JSON.stringify(await api.service.state()), before, 'no state change');
+    assert.equal(JSON.stringify(await api.service.state.read()), before, 'no state change');
     assert.equal(s.disposed, false);
   });
 
   it('one panel per key: opening the same form or the doctor again reveals the open panel', async () => {
-    const kind = sessionTypes().find((t) => t.creatable !== false)!.kind;
+    const kind = sessionTypes().find((t) => t.origin === 'user')!.kind;
     await vscode.commands.executeCommand(Commands.addSession, kind);
     await lastPanel(1);
     await vscode.commands.executeCommand(Commands.addSession, kind);
@@ -236,12 +236,12 @@ describe('webviews: CSP, hostile messages, no secret sent to a page', function (
     while (!/Content-Security-Policy/.test(s.panel.webview.html) && Date.now() < deadline) await sleep(100);
     checkHtml(s);
     assert.deepEqual(s.panel.webview.options.localResourceRoots, [], 'the report loads nothing from disk');
-    const before = JSON.stringify(await api.service.state());
+    const before = JSON.stringify(await api.service.state.read());
     const html = s.panel.webview.html;
     for (const message of [...hostileMessages('x'), { type: 'fix', index: -1 }, { type: 'fix', index: 1e9 }, { type: 'fix', index: '0' }, { type: 'fix', index: 0, extra: 1 }, { type: 'copy', text: 'x' }])
       for (const listener of s.listeners) await listener(message);
     await sleep(300);
-    assert.equal(JSON.stringify(await api.service.state()), before, 'no state change');
+    assert.equal(JSON.stringify(await api.service.state.read()), before, 'no state change');
     assert.equal(s.panel.webview.html, html, 'not even a re-render');
     assert.equal(s.disposed, false);
     for (const listener of s.listeners) await listener({ type: 'rerun' });

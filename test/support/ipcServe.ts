@@ -5,7 +5,8 @@
  *
  * Usage: node <bundle of this file>/serve.js <storageDir> (test/unit/support/cli.ts builds it with the lazy SDK)
  * Env: SERVE_STS_ENDPOINT (the local AWS double), SERVE_CLI (path of a built dist/cli.js), SERVE_MODE
- * (default delivery mode), AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, HOME.
+ * (default delivery mode), SERVE_ACQUIRE_DELAY_MS (a host too loaded to listen at once: the pause between
+ * taking the lease and listening), AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, HOME.
  * Prints `serving <pid>` each time it starts serving; exits on SIGTERM after handing over.
  */
 import { homedir } from 'node:os';
@@ -58,7 +59,7 @@ if (!storageDir) throw new Error('usage: ipcServe.ts <storageDir>');
 const paths = ipcPaths(join(storageDir, StorageFiles.ipcDir));
 const binDir = join(storageDir, StorageFiles.binDir);
 const shimPath = join(binDir, shimFileName());
-const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock) });
+const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state), lockPath: join(storageDir, StorageFiles.lock), onSetAside: (m) => console.error(m) });
 const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 const endpoint = process.env.SERVE_STS_ENDPOINT;
 const mode = process.env.SERVE_MODE;
@@ -74,19 +75,24 @@ const service = new SessionService({
   defaultDeliveryMode: () => (isDeliveryMode(mode) ? mode : 'credentialsFile'),
   generationLock: (id, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${id}.lock`), fn, { timeoutMs: 30_000 }),
 });
-const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, service, logger: silentLogger })), describeError: describeIpcError });
+const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger })), describeError: describeIpcError });
 const lease = new ServingLease({
   paths,
   onAcquire: async () => {
+    const delay = Number(process.env.SERVE_ACQUIRE_DELAY_MS ?? 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     await server.listen();
     process.stdout.write(`serving ${process.pid}\n`);
   },
   onRelease: () => server.close(),
+  whileServing: () => server.check(),
+  onLog: process.env.SERVE_DEBUG ? (m) => console.error(m) : undefined,
 });
 
 void (async () => {
   if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, generatePath: join(dirname(process.env.SERVE_CLI), 'generate.js'), ipcDir: paths.dir, electron: false });
-  lease.start();
+  await service.lifecycle.recoverInterrupted();
+  await lease.start();
   process.stdout.write(`started ${process.pid}\n`);
 })();
 

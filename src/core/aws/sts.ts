@@ -1,5 +1,7 @@
 /** STS calls the session types need, behind an interface; the SDK is loaded on first use. */
+import { ClockSkew } from '../clockSkew';
 import type { AwsCredentials } from '../model';
+import { systemClock } from '../ports';
 import { describeAwsError } from './awsErrors';
 
 export interface CallerIdentity {
@@ -34,6 +36,11 @@ export interface StsGatewayOptions {
   endpoint: () => string | undefined;
   /** Milliseconds before a request without an answer fails. */
   requestTimeoutMs?: number;
+  /**
+   * Measured from the `Date` header of every answer; expirations are returned in this machine's time and
+   * requests are signed in AWS's time. Default: a tracker of its own on the system clock.
+   */
+  skew?: ClockSkew;
 }
 
 type Sdk = typeof import('./sdk');
@@ -52,15 +59,28 @@ interface StsCredentialsShape {
   Expiration?: Date;
 }
 
-function toCredentials(c: StsCredentialsShape | undefined): AwsCredentials {
+/** A deserialize-step middleware's view of the raw answer. */
+interface RawAnswer {
+  response?: { headers?: Record<string, string | undefined> };
+}
+
+/**
+ * Credentials with their expiry in this machine's time. `skew` was measured on this very answer, so the
+ * lifetime is the one AWS granted even when the local clock is off.
+ */
+function toCredentials(c: StsCredentialsShape | undefined, skew: ClockSkew): AwsCredentials {
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
     throw new Error('STS answered without complete credentials');
   }
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: skew.toLocal(c.Expiration) };
 }
 
 export class SdkStsGateway implements StsGateway {
-  constructor(private readonly options: StsGatewayOptions) {}
+  private readonly skew: ClockSkew;
+
+  constructor(private readonly options: StsGatewayOptions) {
+    this.skew = options.skew ?? new ClockSkew({ clock: systemClock });
+  }
 
   private async client({ credentials, region }: { credentials?: AwsCredentials; region: string }) {
     const sdk = await loadSdk();
@@ -75,7 +95,18 @@ export class SdkStsGateway implements StsGateway {
       maxAttempts: 3,
       // throwOnRequestTimeout: without it this SDK only logs a warning and waits forever for a hung endpoint.
       requestHandler: { connectionTimeout: 5000, requestTimeout: this.options.requestTimeoutMs ?? 20000, throwOnRequestTimeout: true },
+      // Sign in AWS's time once it is known (the SDK adds this to Date.now()); a skew of hours then costs no refused first try.
+      systemClockOffset: this.skew.known ? this.skew.awsNow() - Date.now() : undefined,
     });
+    // Inside the deserializer, so every answer (errors and retries too) is seen before it is parsed.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        this.skew.observe((result as RawAnswer).response?.headers?.date);
+        return result;
+      },
+      { step: 'deserialize', priority: 'low', name: 'awsSessionsClockSkew' },
+    );
     return { sdk, client, endpoint };
   }
 
@@ -99,7 +130,7 @@ export class SdkStsGateway implements StsGateway {
           TokenCode: request.tokenCode,
         }),
       );
-      return toCredentials(out.Credentials);
+      return toCredentials(out.Credentials, this.skew);
     });
   }
 
@@ -116,7 +147,7 @@ export class SdkStsGateway implements StsGateway {
           TokenCode: request.tokenCode,
         }),
       );
-      return toCredentials(out.Credentials);
+      return toCredentials(out.Credentials, this.skew);
     });
   }
 
@@ -130,14 +161,14 @@ export class SdkStsGateway implements StsGateway {
           DurationSeconds: request.durationSeconds,
         }),
       );
-      return toCredentials(out.Credentials);
+      return toCredentials(out.Credentials, this.skew);
     });
   }
 
   getFederationToken(request: Signed & { name: string; policy: string; durationSeconds: number }): Promise<AwsCredentials> {
     return this.call('GetFederationToken', request, async (sdk, client) => {
       const out = await client.send(new sdk.GetFederationTokenCommand({ Name: request.name, Policy: request.policy, DurationSeconds: request.durationSeconds }));
-      return toCredentials(out.Credentials);
+      return toCredentials(out.Credentials, this.skew);
     });
   }
 

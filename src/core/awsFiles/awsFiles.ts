@@ -9,12 +9,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LockRunner } from '../fileLock';
-import { ConcurrentChangeError, readIfExists, resolveSymlinks, writeFileAtomic } from './atomicFile';
+import { describingFileErrors } from '../fileErrors';
+import { ConcurrentChangeError, readIfExists, removeFile, writeFileAtomic } from './atomicFile';
 import { decodeUtf8, IniDocument, IniParseError } from './iniEdit';
 import {
   applyOwned,
   AwsFileKind,
   findProfileSection,
+  isWritten,
   listProfileNames,
   OwnedKeys,
   revertOwned,
@@ -46,6 +48,12 @@ export interface ProfileInfo {
 
 /** What a revert did; never the file's text (it may hold other profiles' secrets). */
 export type RevertSummary = Omit<RevertResult, 'text'>;
+
+/**
+ * Called under the lock with the ownership record of a change just before the file is written (not
+ * called when nothing changes): the caller records its intent durably, or throws to cancel the write.
+ */
+export type BeforeWrite = (owned: OwnedKeys) => Promise<void>;
 
 export interface AwsFilesOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -99,16 +107,27 @@ export class AwsFiles {
   }
 
   /** Write short-lived credentials into `[profile]` of the credentials file. */
-  applyCredentials(profile: string, values: CredentialValues, previousOwned?: OwnedKeys): Promise<OwnedKeys> {
-    return this.apply('credentials', profile, { ...values }, previousOwned);
+  applyCredentials(profile: string, values: CredentialValues, previousOwned?: OwnedKeys, beforeWrite?: BeforeWrite): Promise<OwnedKeys> {
+    return this.apply('credentials', profile, { ...values }, previousOwned, beforeWrite);
   }
 
   /** Write region, credential_process … into `[default]` / `[profile name]` of the config file. */
-  applyConfig(profile: string, values: ConfigValues, previousOwned?: OwnedKeys): Promise<OwnedKeys> {
-    return this.apply('config', profile, { ...values }, previousOwned);
+  applyConfig(profile: string, values: ConfigValues, previousOwned?: OwnedKeys, beforeWrite?: BeforeWrite): Promise<OwnedKeys> {
+    return this.apply('config', profile, { ...values }, previousOwned, beforeWrite);
   }
 
-  private apply(file: AwsFileKind, profile: string, raw: Record<string, string | undefined>, previousOwned?: OwnedKeys): Promise<OwnedKeys> {
+  /** Whether the file holds every key of a record as written (after a crash: did that write land?). */
+  async holds(owned: OwnedKeys): Promise<boolean> {
+    const doc = await this.read(owned.file);
+    const section = doc && findProfileSection(doc, owned.file, owned.profile);
+    if (!doc || !section) return false;
+    return Object.entries(owned.keys).every(([k, rec]) => {
+      const key = doc.key(section, k);
+      return key !== undefined && isWritten(rec, owned.file, k, doc.value(key));
+    });
+  }
+
+  private apply(file: AwsFileKind, profile: string, raw: Record<string, string | undefined>, previousOwned?: OwnedKeys, beforeWrite?: BeforeWrite): Promise<OwnedKeys> {
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) values[k] = v;
     const p = this.pathOf(file);
@@ -118,7 +137,10 @@ export class AwsFiles {
         const text = bytes ? this.decode(bytes, p) : '';
         const { text: next, owned } = this.wrap(p, () => applyOwned(text, file, profile, values, previousOwned, p));
         if (!bytes) owned.createdFile = true;
-        if (!bytes || next !== text) await writeFileAtomic(p, next, { expected: { bytes } });
+        if (!bytes || next !== text) {
+          await beforeWrite?.(owned);
+          await writeFileAtomic(p, next, { expected: { bytes } });
+        }
         return owned;
       }),
     );
@@ -134,7 +156,7 @@ export class AwsFiles {
         const text = this.decode(bytes, p);
         const result = this.wrap(p, () => revertOwned(text, owned));
         if (owned.createdFile && result.text.length === 0) {
-          await fs.unlink(await resolveSymlinks(p));
+          await removeFile(p);
         } else if (result.text !== text) {
           await writeFileAtomic(p, result.text, { expected: { bytes } });
         }
@@ -152,7 +174,7 @@ export class AwsFiles {
     return this.lock(async () => {
       const bytes = await readIfExists(p);
       if (!bytes || this.decode(bytes, p) !== expected) return false;
-      await fs.writeFile(backupPath, bytes, { mode: 0o600, flag: 'wx' });
+      await describingFileErrors(backupPath, 'write', () => fs.writeFile(backupPath, bytes, { mode: 0o600, flag: 'wx' }));
       await writeFileAtomic(p, next);
       return true;
     });

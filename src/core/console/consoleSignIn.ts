@@ -6,9 +6,10 @@
 import { CONSOLE_SESSION_DEFAULT_SECONDS, CONSOLE_SESSION_MAX_SECONDS, CONSOLE_SESSION_MIN_SECONDS, SESSION_TOKEN_REUSE_MARGIN_MS } from '../constants';
 import { SessionError } from '../errors';
 import type { AwsCredentials, PersistedState, Session } from '../model';
-import type { Clock, Logger, Prompter, SecretVault } from '../ports';
+import type { Clock, Logger, Prompter, SecretVault, StateStore } from '../ports';
 import type { StsGateway } from '../aws/sts';
-import type { SessionService } from '../sessionService';
+import type { CredentialResolver } from '../credentialResolver';
+import { requireSession } from '../sessionLookup';
 import { sessionType } from '../sessions/registry';
 import type { GenerateContext } from '../sessions/sessionType';
 import { consoleDestination, consoleHosts, loginUrl, logoutThenUrl, signinTokenUrl, type ConsoleHostOverrides } from './urls';
@@ -17,7 +18,9 @@ import { consoleDestination, consoleHosts, loginUrl, logoutThenUrl, signinTokenU
 export type FetchLike = (url: string, init?: { signal?: AbortSignal; redirect?: 'manual' | 'follow' }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
 export interface ConsoleSignInDeps {
-  service: SessionService;
+  state: Pick<StateStore, 'read'>;
+  /** The session's own credentials (role sessions) and the assumer's (chains). */
+  resolver: Pick<CredentialResolver, 'credentials' | 'currentCredentials'>;
   secrets: SecretVault;
   sts: StsGateway;
   prompter: Prompter;
@@ -68,9 +71,9 @@ export class ConsoleSignIn {
 
   /** A fresh sign-in link for a session (never logged: it signs whoever holds it in). */
   async link(sessionId: string): Promise<ConsoleLink> {
-    const { service, clock, logger } = this.deps;
-    const session = await service.getSession(sessionId);
-    const state = await service.state();
+    const { resolver, clock, logger } = this.deps;
+    const state = await this.deps.state.read();
+    const session = requireSession(state, sessionId);
     const type = sessionType(session.kind);
     const duration = clampConsoleDuration(this.deps.sessionDurationSeconds());
     let credentials: AwsCredentials;
@@ -80,9 +83,9 @@ export class ConsoleSignIn {
       credentials = await type.consoleCredentials(session, this.context(), duration);
       via = 'GetFederationToken';
     } else {
-      const current = await service.currentCredentials(sessionId);
+      const current = await resolver.currentCredentials(sessionId);
       const fresh = current?.expiration && current.expiration.getTime() - clock.now() > SESSION_TOKEN_REUSE_MARGIN_MS;
-      credentials = fresh && current ? current : await service.credentials(sessionId);
+      credentials = fresh && current ? current : await resolver.credentials(sessionId);
       sessionDurationSeconds = isRoleChained(state, session) ? undefined : duration;
       via = 'role credentials';
     }
@@ -101,8 +104,8 @@ export class ConsoleSignIn {
   }
 
   private context(): GenerateContext {
-    const { secrets, sts, prompter, clock, logger, service } = this.deps;
-    return { secrets, sts, prompter, clock, logger, credentialsOf: (id) => service.credentials(id) };
+    const { secrets, sts, prompter, clock, logger, resolver } = this.deps;
+    return { secrets, sts, prompter, clock, logger, credentialsOf: (id) => resolver.credentials(id) };
   }
 
   private async signinToken(session: Session, signinHost: string, requestUrl: string): Promise<string> {

@@ -8,8 +8,9 @@
 import { expandPath } from '../awsFiles/awsFiles';
 import { decodeUtf8, IniDocument, IniParseError } from '../awsFiles/iniEdit';
 import { indexProfiles, mergedValues, type IndexedProfile, type ProfileIndex } from '../awsFiles/profileIndex';
+import { describeSkew, measureSkew, skewSeverity } from '../clockSkew';
 import { checkCredentialProcess } from './processCheck';
-import { maskKeyId, type DoctorEnvironment, type DoctorInput, type Finding, type ManagedProfile, type Scope } from './types';
+import { maskKeyId, type CliEndpointState, type DoctorEnvironment, type DoctorInput, type Finding, type ManagedProfile, type Scope } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -19,9 +20,6 @@ interface Files {
   index?: ProfileIndex;
   findings: Finding[];
 }
-
-const SKEW_WARN_S = 60;
-const SKEW_ERROR_S = 300;
 
 async function loadFiles(env: DoctorEnvironment, scopeEnv: Env, scope: Scope): Promise<Files> {
   const home = scopeEnv.HOME || env.homeDir;
@@ -212,11 +210,22 @@ function longTermKeyFindings(files: Files, managed: readonly ManagedProfile[]): 
 async function clockFinding(env: DoctorEnvironment): Promise<Finding> {
   const date = await env.stsDate();
   if (!date) return { code: 'clock-unknown', severity: 'info', scope: 'machine', title: 'Clock skew not checked', detail: 'STS could not be reached to compare clocks.' };
-  const skew = Math.round((env.now() - date.getTime()) / 1000);
-  const text = `This machine's clock is ${Math.abs(skew)} s ${skew >= 0 ? 'ahead of' : 'behind'} STS.`;
-  if (Math.abs(skew) >= SKEW_ERROR_S) return { code: 'clock-skew', severity: 'error', scope: 'machine', title: 'Clock skew breaks request signatures', detail: `${text} AWS refuses signatures more than 5 minutes off ("Signature expired" / SignatureDoesNotMatch). Sync the clock (NTP).` };
-  if (Math.abs(skew) >= SKEW_WARN_S) return { code: 'clock-skew', severity: 'warning', scope: 'machine', title: 'The clock drifts', detail: `${text} Beyond 5 minutes AWS refuses signatures.` };
+  const skew = measureSkew(date, env.now());
+  const text = describeSkew(skew);
+  const severity = skewSeverity(skew);
+  if (severity === 'error') return { code: 'clock-skew', severity: 'error', scope: 'machine', title: 'Clock skew breaks request signatures', detail: `${text} AWS refuses signatures more than 5 minutes off ("Signature expired" / SignatureDoesNotMatch). Sync the clock (NTP).` };
+  if (severity === 'warning') return { code: 'clock-skew', severity: 'warning', scope: 'machine', title: 'The clock drifts', detail: `${text} Beyond 5 minutes AWS refuses signatures.` };
   return { code: 'clock-ok', severity: 'ok', scope: 'machine', title: 'Clock in sync with STS', detail: text };
+}
+
+function cliFindings(status: CliEndpointState | undefined): Finding[] {
+  if (!status) return [];
+  if (status.state === 'cannotServe') {
+    const { path, reason } = status.problem;
+    return [{ code: 'cli-cannot-serve', severity: 'error', scope: 'machine', title: 'The aws-sessions command line and credential_process profiles cannot be served', detail: `${reason} (${path}). Until this is fixed, aws-sessions exits with code 3 and tools using a credential_process profile of AWS Sessions get no credentials.` }];
+  }
+  if (status.state === 'serving') return [{ code: 'cli-serving', severity: 'ok', scope: 'machine', title: 'This window serves aws-sessions and credential_process', detail: 'Another window takes over when this one closes.' }];
+  return [{ code: 'cli-standby', severity: 'info', scope: 'machine', title: 'Another window serves aws-sessions and credential_process', detail: 'This window takes over when that one closes.' }];
 }
 
 export async function diagnose(input: DoctorInput): Promise<Finding[]> {
@@ -235,6 +244,7 @@ export async function diagnose(input: DoctorInput): Promise<Finding[]> {
     }
   }
   findings.push(...machineFindings(env, workspaceEnv));
+  findings.push(...cliFindings(input.cliEndpoint));
   findings.push(await clockFinding(env));
   return findings;
 }

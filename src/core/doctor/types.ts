@@ -64,9 +64,13 @@ export interface ManagedProfile {
   expiration?: string;
 }
 
+/** Whether this window serves the `aws-sessions` CLI and credential_process (ipc/lease.ts ServingStatus). */
+export type CliEndpointState = { state: 'serving' | 'standby' } | { state: 'cannotServe'; problem: { path: string; reason: string } };
+
 export interface DoctorInput {
   environment: DoctorEnvironment;
   managed: readonly ManagedProfile[];
+  cliEndpoint?: CliEndpointState;
 }
 
 export function maskKeyId(id: string): string {

@@ -5,12 +5,13 @@
  */
 import type { AwsFiles } from '../awsFiles/awsFiles';
 import { errorMessage } from '../errors';
-import type { Clock, Logger } from '../ports';
-import type { SessionService } from '../sessionService';
+import type { Clock, Logger, StateStore } from '../ports';
+import type { SessionEditor } from '../sessionEditor';
 import type { ImportPlan, ImportSso } from './plan';
 
 export interface ImportDeps {
-  service: SessionService;
+  state: Pick<StateStore, 'read'>;
+  editor: Pick<SessionEditor, 'save' | 'relocate'>;
   files: AwsFiles;
   clock: Clock;
   logger: Logger;
@@ -41,7 +42,7 @@ export function importedProfileName(profile: string, keyFile: 'credentials' | 'c
 
 export async function applyImport(plan: ImportPlan, deps: ImportDeps, options: { removeKeys: boolean }): Promise<ImportResult> {
   const result: ImportResult = { created: [], failed: [], integrations: [], backups: [], keysRemoved: false };
-  const state = await deps.service.state();
+  const state = await deps.state.read();
   const sessionByProfile = new Map<string, string>();
   for (const s of state.sessions) {
     const name = state.profiles.find((p) => p.id === s.profileId)?.name;
@@ -53,13 +54,13 @@ export async function applyImport(plan: ImportPlan, deps: ImportDeps, options: {
         const keys = plan.secrets.get(item.profile);
         if (!keys) throw new Error('its keys are missing from the plan');
         const profile = importedProfileName(item.profile, item.keyFile, options.removeKeys);
-        const session = await deps.service.save('iamUser', { alias: item.alias, profile, region: item.region, accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, mfaSerial: item.mfaSerial ?? '' });
+        const session = await deps.editor.save('iamUser', { alias: item.alias, profile, region: item.region, accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, mfaSerial: item.mfaSerial ?? '' });
         sessionByProfile.set(item.profile, session.id);
         result.created.push({ profile, alias: session.alias, sessionId: session.id, kind: 'iamUser' });
       } else if (item.kind === 'iamRoleChained') {
         const assumer = sessionByProfile.get(item.sourceProfile);
         if (!assumer) throw new Error(`no session was made for its source_profile "${item.sourceProfile}"`);
-        const session = await deps.service.save('iamRoleChained', { alias: item.alias, profile: item.profile, region: item.region, roleArn: item.roleArn, roleSessionName: item.roleSessionName ?? '', assumerSessionId: assumer });
+        const session = await deps.editor.save('iamRoleChained', { alias: item.alias, profile: item.profile, region: item.region, roleArn: item.roleArn, roleSessionName: item.roleSessionName ?? '', assumerSessionId: assumer });
         sessionByProfile.set(item.profile, session.id);
         result.created.push({ profile: item.profile, alias: session.alias, sessionId: session.id, kind: 'iamRoleChained' });
       } else if (item.kind === 'ssoIntegration') {
@@ -97,7 +98,7 @@ export async function applyImport(plan: ImportPlan, deps: ImportDeps, options: {
         const item = plan.items.find((i) => i.kind === 'iamUser' && i.profile === c.profile);
         if (item?.kind !== 'iamUser' || item.keyFile !== 'credentials' || result.backups.some((b) => b.startsWith(deps.files.credentialsPath))) continue;
         c.profile = importedProfileName(item.profile, 'credentials', false);
-        await deps.service.relocate(c.sessionId, { profileName: c.profile });
+        await deps.editor.relocate(c.sessionId, { profileName: c.profile });
       }
     }
   }

@@ -1,14 +1,18 @@
 /**
- * The CLI side of the IPC endpoint. Reads the token fresh for every attempt (a window taking over
- * writes a new one) and retries connecting for a while, so a call made during a hand-over between
- * windows succeeds once the next window listens. Kept free of heavy imports: the CLI must start fast.
+ * The CLI side of the IPC endpoint. Each attempt reads the endpoint record afresh (a window taking over
+ * writes a new one), trusts the socket only if its folder and the socket are this user's and nobody else
+ * can change them, and sends nothing but a random challenge until the server has proved that it holds the
+ * token; the reply counts only with a valid seal. While a window lives that serves or may take over, the
+ * client waits through the hand-over instead of failing. Kept free of heavy imports: the CLI must start fast.
  */
-import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { encodeFrame, FrameReader, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, parseReply, PROTOCOL_VERSION, type Method, type Params, type Reply } from './protocol';
-import type { IpcPaths } from './paths';
+import { dirname } from 'node:path';
+import { proofOf, randomToken, sameProof, sealOf } from './handshake';
+import { readEndpoint, trustProblem, type IpcPaths } from './paths';
+import { handOverState } from './presence';
+import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseChallenge, parseReply, parseSealed, PROTOCOL_VERSION, type EndpointRecord, type Method, type Params, type Reply } from './protocol';
 
-export type ClientFailure = 'noServer' | 'timeout' | 'protocol';
+export type ClientFailure = 'noServer' | 'timeout' | 'protocol' | 'untrusted';
 
 export class IpcClientError extends Error {
   constructor(readonly failure: ClientFailure, message: string) {
@@ -18,29 +22,56 @@ export class IpcClientError extends Error {
 }
 
 export interface CallOptions {
-  /** How long to keep retrying to reach a server (default 4 s, covers a hand-over). */
+  /** Keep trying this long even when no window is known to run (default 4 s: one may be starting). */
   connectWindowMs?: number;
+  /** While a window lives that serves or may take over, keep trying up to this long (default 300 s). */
+  handOverWaitMs?: number;
   /** How long to wait for the reply once sent (default 300 s: an MFA prompt may be open). */
   replyTimeoutMs?: number;
+  /** How long the server has to answer the challenge (default 10 s; then the attempt is repeated). */
+  handshakeTimeoutMs?: number;
   /** Retry after the server vanished mid-request (only for methods safe to repeat). */
   retryAfterSend?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-type Attempt = { kind: 'reply'; reply: Reply } | { kind: 'unreachable'; reason: string } | { kind: 'lost' };
+type Attempt =
+  | { kind: 'reply'; reply: Reply }
+  /** Nothing but a challenge was sent: try again. */
+  | { kind: 'unreachable'; reason: string }
+  /** The folder or socket may be someone else's: nothing was sent. `final` when no window of ours can fix it. */
+  | { kind: 'untrusted'; reason: string; final: boolean }
+  /** The peer did not prove that it holds the token: only a random challenge was sent. */
+  | { kind: 'impostor'; reason: string; endpoint: EndpointRecord }
+  /** The request went out but the reply's seal is wrong. */
+  | { kind: 'forged'; reason: string; endpoint: EndpointRecord }
+  /** The request went out and the connection closed before a reply. */
+  | { kind: 'lost' };
 
-function attempt(paths: IpcPaths, method: Method, params: Params, replyTimeoutMs: number): Promise<Attempt> {
-  let token: string;
-  try {
-    token = readFileSync(paths.token, 'utf8').trim();
-  } catch {
-    return Promise.resolve({ kind: 'unreachable', reason: 'no token file' });
+function checkPaths(paths: IpcPaths): Attempt | EndpointRecord {
+  const dir = trustProblem(paths.dir, 'folder');
+  if (!dir.ok) return dir.missing ? { kind: 'unreachable', reason: 'no IPC folder' } : { kind: 'untrusted', reason: `the AWS Sessions folder cannot be trusted: ${dir.reason}`, final: true };
+  const endpoint = readEndpoint(paths);
+  if (!endpoint) return { kind: 'unreachable', reason: 'no endpoint record' };
+  for (const [path, kind] of [
+    [dirname(endpoint.socket), 'folder'],
+    [endpoint.socket, 'socket'],
+  ] as const) {
+    const check = trustProblem(path, kind);
+    if (!check.ok) return check.missing ? { kind: 'unreachable', reason: 'no socket' } : { kind: 'untrusted', reason: `the socket of the editor cannot be trusted: ${check.reason}`, final: false };
   }
+  return endpoint;
+}
+
+function exchange(endpoint: EndpointRecord, method: Method, params: Params, replyTimeoutMs: number, handshakeTimeoutMs: number): Promise<Attempt> {
+  const { token } = endpoint;
   return new Promise((resolve) => {
-    const socket = createConnection(paths.socket);
-    const reader = new FrameReader(MAX_REPLY_BYTES);
-    let sent = false;
+    const socket = createConnection(endpoint.socket);
+    const reader = new FrameReader(MAX_SEALED_BYTES);
+    let stage: 'hello' | 'request' = 'hello';
+    let clientNonce = '';
+    let serverNonce = '';
     let done = false;
     const settle = (a: Attempt) => {
       if (done) return;
@@ -49,47 +80,120 @@ function attempt(paths: IpcPaths, method: Method, params: Params, replyTimeoutMs
       socket.destroy();
       resolve(a);
     };
-    const timer = setTimeout(() => settle(sent ? { kind: 'reply', reply: { ok: false, code: 'timeout', message: `no reply within ${Math.round(replyTimeoutMs / 1000)} s` } } : { kind: 'unreachable', reason: 'connect timeout' }), replyTimeoutMs);
+    const impostor = (reason: string) => settle({ kind: 'impostor', reason, endpoint });
+    const forged = (reason: string) => settle({ kind: 'forged', reason, endpoint });
+    let timer = setTimeout(() => settle({ kind: 'unreachable', reason: `no answer to the challenge within ${Math.round(handshakeTimeoutMs / 1000)} s` }), handshakeTimeoutMs);
     socket.on('connect', () => {
-      sent = true;
-      socket.write(encodeFrame({ v: PROTOCOL_VERSION, token, method, params }, MAX_REQUEST_BYTES));
+      clientNonce = randomToken();
+      socket.write(encodeFrame({ v: PROTOCOL_VERSION, hello: clientNonce }, MAX_REQUEST_BYTES));
     });
     socket.on('data', (chunk) => {
+      let frames: unknown[];
       try {
-        const frames = reader.push(chunk);
-        if (frames.length > 0) settle({ kind: 'reply', reply: parseReply(frames[0]) });
-      } catch (error) {
-        settle({ kind: 'reply', reply: { ok: false, code: 'failed', message: `unreadable reply: ${error instanceof Error ? error.message : String(error)}` } });
+        frames = reader.push(chunk);
+      } catch {
+        return stage === 'hello' ? impostor('its answer is not a protocol frame') : forged('the reply is not a protocol frame');
+      }
+      for (const frame of frames) {
+        if (done) return;
+        if (stage === 'hello') {
+          let challenge;
+          try {
+            challenge = parseChallenge(frame);
+          } catch {
+            return impostor('it did not answer the challenge');
+          }
+          if (!sameProof(challenge.proof, proofOf(token, 'server', clientNonce, challenge.nonce))) return impostor('its proof does not match the token');
+          serverNonce = challenge.nonce;
+          stage = 'request';
+          clearTimeout(timer);
+          timer = setTimeout(() => settle({ kind: 'reply', reply: { ok: false, code: 'timeout', message: `no reply within ${Math.round(replyTimeoutMs / 1000)} s` } }), replyTimeoutMs);
+          let request: Buffer;
+          try {
+            request = encodeFrame({ v: PROTOCOL_VERSION, proof: proofOf(token, 'client', clientNonce, serverNonce), method, params }, MAX_REQUEST_BYTES);
+          } catch (error) {
+            return settle({ kind: 'reply', reply: { ok: false, code: 'badRequest', message: error instanceof Error ? error.message : String(error) } });
+          }
+          socket.write(request);
+          continue;
+        }
+        let sealed;
+        try {
+          sealed = parseSealed(frame);
+        } catch {
+          return forged('the reply is not sealed');
+        }
+        if (!sameProof(sealed.mac, sealOf(token, clientNonce, serverNonce, sealed.reply))) return forged('its seal does not match the token');
+        try {
+          return settle({ kind: 'reply', reply: parseReply(JSON.parse(sealed.reply)) });
+        } catch (error) {
+          return settle({ kind: 'reply', reply: { ok: false, code: 'failed', message: `unreadable reply: ${error instanceof Error ? error.message : String(error)}` } });
+        }
       }
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => settle(sent ? { kind: 'lost' } : { kind: 'unreachable', reason: error.code ?? error.message }));
-    socket.on('close', () => settle(sent ? { kind: 'lost' } : { kind: 'unreachable', reason: 'closed' }));
+    socket.on('error', (error: NodeJS.ErrnoException) => settle(stage === 'request' ? { kind: 'lost' } : { kind: 'unreachable', reason: error.code ?? error.message }));
+    socket.on('close', () => settle(stage === 'request' ? { kind: 'lost' } : { kind: 'unreachable', reason: 'closed' }));
   });
 }
 
-/** Send one request; resolves with the server's reply, rejects with IpcClientError when no server answers. */
+function attempt(paths: IpcPaths, method: Method, params: Params, replyTimeoutMs: number, handshakeTimeoutMs: number): Promise<Attempt> {
+  const checked = checkPaths(paths);
+  if ('kind' in checked) return Promise.resolve(checked);
+  return exchange(checked, method, params, replyTimeoutMs, handshakeTimeoutMs);
+}
+
+const ADVICE = 'open VS Code with the AWS Sessions extension and try again';
+
+/** Send one request; resolves with the server's reply, rejects with IpcClientError when no trusted server answers. */
 export async function callEditor(paths: IpcPaths, method: Method, params: Params = {}, options: CallOptions = {}): Promise<Reply> {
+  const start = Date.now();
   const connectWindowMs = options.connectWindowMs ?? 4000;
+  const waitMs = Math.max(connectWindowMs, options.handOverWaitMs ?? 300_000);
   const replyTimeoutMs = options.replyTimeoutMs ?? 300_000;
-  const deadline = Date.now() + connectWindowMs;
-  let unauthorizedRetries = 0;
-  let last = '';
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  let impostorToken: string | undefined;
+  let impostors = 0;
   for (let i = 0; ; i++) {
-    const result = await attempt(paths, method, params, replyTimeoutMs);
-    if (result.kind === 'reply') {
-      // A new server writes a new token: read it again once.
-      if (!result.reply.ok && result.reply.code === 'unauthorized' && unauthorizedRetries++ < 2) {
-        await sleep(50);
+    const result = await attempt(paths, method, params, replyTimeoutMs, handshakeTimeoutMs);
+    switch (result.kind) {
+      case 'reply':
+        return result.reply;
+      case 'forged':
+        throw new IpcClientError('untrusted', `the reply from ${result.endpoint.socket} failed its integrity check (${result.reason}) and was not used; reload the VS Code window and try again`);
+      case 'impostor':
+        // Only a record written meanwhile (a window taking over) excuses a failed proof; the same record twice never.
+        if (++impostors > 3 || impostorToken === result.endpoint.token || readEndpoint(paths)?.token === result.endpoint.token) {
+          throw new IpcClientError(
+            'untrusted',
+            `the process listening on ${result.endpoint.socket} could not prove that it is your AWS Sessions editor (${result.reason}); it was sent nothing but a random challenge. Reload the VS Code window and try again; if this repeats, another program is standing in for the editor`,
+          );
+        }
+        impostorToken = result.endpoint.token;
         continue;
-      }
-      return result.reply;
+      case 'untrusted':
+        if (result.final) throw new IpcClientError('untrusted', `${result.reason}; nothing was sent. Run aws-sessions as the user who runs VS Code (not with sudo); if that is you, remove that folder and reload the VS Code window`);
+        break;
+      case 'lost':
+        if (!options.retryAfterSend) throw new IpcClientError('protocol', 'the editor closed the connection before replying; check the editor, then run the command again');
+        break;
+      case 'unreachable':
+        break;
     }
-    if (result.kind === 'lost') {
-      if (!options.retryAfterSend) throw new IpcClientError('protocol', 'the editor closed the connection before replying; check the editor, then run the command again');
-      last = 'connection lost';
-    } else last = result.reason;
-    if (Date.now() >= deadline) break;
+    const elapsed = Date.now() - start;
+    const why = result.kind === 'lost' ? 'connection lost' : result.reason;
+    const untrusted = result.kind === 'untrusted' ? `${result.reason}: another user may be standing in for the editor, so nothing was sent. Reload the VS Code window (it then serves from a new private folder) and try again` : undefined;
+    if (elapsed >= waitMs) {
+      if (untrusted) throw new IpcClientError('untrusted', untrusted);
+      throw new IpcClientError('timeout', `a VS Code window with AWS Sessions is running but none served the command line within ${Math.round(waitMs / 1000)} s (${why}); try again, or raise AWS_SESSIONS_TIMEOUT`);
+    }
+    if (elapsed >= connectWindowMs) {
+      const state = handOverState(paths);
+      if (!state.waiting) {
+        if (untrusted) throw new IpcClientError('untrusted', untrusted);
+        if (state.problem) throw new IpcClientError('noServer', `the AWS Sessions window cannot serve the command line: ${state.problem.reason} (${state.problem.path})`);
+        throw new IpcClientError('noServer', `no AWS Sessions editor window is running (${why}); ${ADVICE}`);
+      }
+    }
     await sleep(Math.min(25 * 2 ** Math.min(i, 3), 200));
   }
-  throw new IpcClientError('noServer', `no AWS Sessions editor window is running (${last}); open VS Code with the AWS Sessions extension and try again`);
 }

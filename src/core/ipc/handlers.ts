@@ -39,7 +39,7 @@ function summary(service: SessionService, state: PersistedState, s: Session): Se
     profile: profileOf(state, s).name,
     region: s.region,
     status: active?.status ?? 'inactive',
-    deliveryMode: service.deliveryModeOf(s),
+    deliveryMode: service.lifecycle.deliveryModeOf(s),
     expiration: active?.expiration,
     error: active?.error,
   };
@@ -52,7 +52,7 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
   return { code: 'failed', message: errorMessage(error) };
 }
 
-/** The web console sign-in (issue 7), when the editor provides it: `open` opens it in the browser, else only the URL. */
+/** The web console sign-in, when the editor provides it: `open` opens it in the browser, else only the URL. */
 export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
 
 export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): IpcHandler {
@@ -60,30 +60,30 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
     ping: async () => ({ pid: process.pid }),
     generate: async (p) => {
       // credential_process names the session by id: answer from memory without reading the state file.
-      const c = (p.session && service.rememberedForProcess(p.session)) || (await service.credentialsForProcess(findSession(await service.state(), p.session).id));
+      const c = (p.session && service.resolver.rememberedForProcess(p.session)) || (await service.resolver.credentialsForProcess(findSession(await service.state.read(), p.session).id));
       const out: ProcessCredentials = { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey };
       if (c.sessionToken) out.SessionToken = c.sessionToken;
       if (c.expiration) out.Expiration = c.expiration.toISOString();
       return out;
     },
     list: async () => {
-      const state = await service.state();
+      const state = await service.state.read();
       return state.sessions.map((s) => summary(service, state, s));
     },
     start: async (p) => {
-      const session = findSession(await service.state(), p.session);
-      await service.start(session.id);
-      const state = await service.state();
+      const session = findSession(await service.state.read(), p.session);
+      await service.lifecycle.start(session.id);
+      const state = await service.state.read();
       return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
     },
     stop: async (p) => {
-      const session = findSession(await service.state(), p.session);
-      await service.stop(session.id);
-      const state = await service.state();
+      const session = findSession(await service.state.read(), p.session);
+      await service.lifecycle.stop(session.id);
+      const state = await service.state.read();
       return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
     },
     current: async (p) => {
-      const state = await service.state();
+      const state = await service.state.read();
       const name = p.profile || 'default';
       const found = state.sessions.find((s) => profileOf(state, s).name === name && state.active[s.id] && state.active[s.id].status !== 'error');
       if (!found) throw new IpcError('notFound', `no active session on profile "${name}"`);
@@ -94,21 +94,21 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
       const { type, ...values } = p;
       if (!type || !isSessionKind(type)) throw new IpcError('badRequest', `--type must be one of: ${sessionTypes().map((t) => t.kind).join(', ')}`);
       // Names work wherever ids do: a session field (the assumer) may name its session by alias.
-      const current = await service.state();
+      const current = await service.state.read();
       for (const field of sessionType(type).fields) {
         if (field.kind === 'session' && values[field.name]) values[field.name] = findSession(current, values[field.name]).id;
       }
-      const saved = await service.save(type, values);
-      const state = await service.state();
+      const saved = await service.editor.save(type, values);
+      const state = await service.state.read();
       return summary(service, state, saved);
     },
     delete: async (p) => {
-      const session = findSession(await service.state(), p.session);
-      const { orphaned } = await service.delete(session.id);
+      const session = findSession(await service.state.read(), p.session);
+      const { orphaned } = await service.editor.delete(session.id);
       return { id: session.id, alias: session.alias, orphaned: orphaned.map((s) => s.alias) };
     },
     profileList: async () => {
-      const state = await service.state();
+      const state = await service.state.read();
       return state.profiles.map((pr) => ({ name: pr.name, sessions: state.sessions.filter((s) => profileOf(state, s).id === pr.id).map((s) => s.alias) }));
     },
     profileCreate: async (p) => {
@@ -125,17 +125,17 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
       return { name: (await profiles.rename(p.name, p.newName)).name };
     },
     region: async (p) => {
-      const session = findSession(await service.state(), p.session);
-      if (p.region) await service.relocate(session.id, { region: p.region });
+      const session = findSession(await service.state.read(), p.session);
+      if (p.region) await service.editor.relocate(session.id, { region: p.region });
       else if (p.deliveryMode) {
         if (p.deliveryMode !== 'default' && !isDeliveryMode(p.deliveryMode)) throw new IpcError('badRequest', `delivery mode must be one of: ${DELIVERY_MODES.join(', ')}, default`);
-        await service.setDeliveryMode(session.id, p.deliveryMode);
+        await service.editor.setDeliveryMode(session.id, p.deliveryMode);
       } else throw new IpcError('badRequest', 'give a region');
-      const state = await service.state();
+      const state = await service.state.read();
       return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
     },
     console: async (p) => {
-      const session = findSession(await service.state(), p.session);
+      const session = findSession(await service.state.read(), p.session);
       if (!openConsole) throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
       return openConsole(session.id, p.print !== 'true');
     },

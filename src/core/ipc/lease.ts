@@ -4,17 +4,24 @@
  * lease (under a lock, so only one of them does) when it is missing, when its process is gone, or
  * when it has not been touched for `staleMs`. A holder that finds the lease taken from it stops serving.
  * So when the serving window closes (or crashes) another takes over within one poll (≤ 2 s when hung).
+ * Every window also keeps its presence record (`presence.ts`), so the CLI waits through a hand-over.
+ * A window that cannot serve (its folder is another user's, no private socket folder fits, …) says so once
+ * (log and `onCannotServe`), records it for the CLI and the doctor, and tries again only after a pause.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { withLock } from '../fileLock';
-import type { IpcPaths } from './paths';
+import { ensurePrivateDir, IpcSetupError, type IpcPaths } from './paths';
+import { PROTOCOL_VERSION } from './protocol';
+import { pidAlive, pruneWindows, removeWindow, touchWindow, WINDOW_TOUCH_MS, writeWindow, type ServeProblem } from './presence';
 
 interface LeaseContent {
   pid: number;
   host: string;
   id: string;
+  /** The protocol the holder serves (absent before version 2). */
+  v?: number;
 }
 
 export interface ServingLeaseOptions {
@@ -23,18 +30,23 @@ export interface ServingLeaseOptions {
   onAcquire: () => Promise<void>;
   /** Stop serving (close). */
   onRelease: () => Promise<void>;
+  /** Every poll while serving: keep the endpoint whole (IpcServer.check); a failure gives the lease back. */
+  whileServing?: () => Promise<void>;
   pollMs?: number;
   staleMs?: number;
   onLog?: (message: string) => void;
+  /** Told once per distinct problem that keeps this window from serving. */
+  onCannotServe?: (problem: ServeProblem) => void;
+  /** Pause before trying again after a problem (default 2 s), doubling up to `maxRetryMs` (default 60 s). */
+  retryMs?: number;
+  maxRetryMs?: number;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+export type ServingStatus = { state: 'serving' } | { state: 'standby' } | { state: 'cannotServe'; problem: ServeProblem };
+
+function problemOf(error: unknown, fallbackPath: string): ServeProblem {
+  if (error instanceof IpcSetupError) return { path: error.path, reason: error.reason };
+  return { path: fallbackPath, reason: error instanceof Error ? error.message : String(error) };
 }
 
 export async function readLease(file: string): Promise<{ content?: LeaseContent; mtimeMs: number } | undefined> {
@@ -59,6 +71,14 @@ export class ServingLease {
   private holding = false;
   private busy = false;
   private disposed = false;
+  private problem?: ServeProblem;
+  /** The problem last told (path and reason), so each is told once. */
+  private told?: string;
+  private retryAt = 0;
+  private retryDelay = 0;
+  private recorded = false;
+  private touchedAt = 0;
+  private lastError?: string;
 
   constructor(private readonly opts: ServingLeaseOptions) {}
 
@@ -66,10 +86,16 @@ export class ServingLease {
     return this.holding;
   }
 
-  start(): void {
-    void this.tick();
+  get status(): ServingStatus {
+    if (this.holding) return { state: 'serving' };
+    return this.problem ? { state: 'cannotServe', problem: this.problem } : { state: 'standby' };
+  }
+
+  /** Join the election; resolves after the first poll, which writes this window's presence record. */
+  start(): Promise<void> {
     this.timer = setInterval(() => void this.tick(), this.opts.pollMs ?? 300);
     this.timer.unref?.();
+    return this.tick();
   }
 
   /** Stop serving and give the lease back at once, so another window takes over on its next poll. */
@@ -77,6 +103,7 @@ export class ServingLease {
     this.disposed = true;
     if (this.timer) clearInterval(this.timer);
     while (this.busy) await new Promise((r) => setTimeout(r, 10));
+    await removeWindow(this.opts.paths, this.id);
     if (this.holding) await this.release();
   }
 
@@ -84,14 +111,57 @@ export class ServingLease {
     if (!lease) return true;
     if (Date.now() - lease.mtimeMs > (this.opts.staleMs ?? 1500)) return true;
     const c = lease.content;
+    // A window of an older version (before an update reloaded it) serves a protocol this version's CLI does not speak.
+    if (c && (c.v ?? 1) < PROTOCOL_VERSION) return true;
     return !!c && c.host === os.hostname() && c.pid !== process.pid && !pidAlive(c.pid);
+  }
+
+  /** Say it once per distinct problem; record it for the CLI; try again after a growing pause. */
+  private cannotServe(problem: ServeProblem): void {
+    this.problem = problem;
+    this.retryDelay = this.retryDelay ? Math.min(this.retryDelay * 2, this.opts.maxRetryMs ?? 60_000) : (this.opts.retryMs ?? 2000);
+    this.retryAt = Date.now() + this.retryDelay;
+    const key = `${problem.path}\0${problem.reason}`;
+    if (key !== this.told) {
+      this.told = key;
+      this.opts.onLog?.(`IPC: this window cannot serve the command line (aws-sessions, credential_process): ${problem.reason} (${problem.path}).`);
+      this.opts.onCannotServe?.(problem);
+    }
+    this.recorded = false;
+  }
+
+  /** This window's presence record: written when its state changes, touched every WINDOW_TOUCH_MS. */
+  private async keepRecord(): Promise<void> {
+    const { paths } = this.opts;
+    if (!this.recorded) {
+      await pruneWindows(paths);
+      await writeWindow(paths, this.id, { pid: process.pid, host: os.hostname(), problem: this.problem });
+      this.recorded = true;
+      this.touchedAt = Date.now();
+    } else if (Date.now() - this.touchedAt > WINDOW_TOUCH_MS) {
+      this.touchedAt = Date.now();
+      await touchWindow(paths, this.id).catch(() => (this.recorded = false));
+    }
   }
 
   private async tick(): Promise<void> {
     if (this.busy || this.disposed) return;
     this.busy = true;
     try {
-      const { lease: file } = this.opts.paths;
+      const { lease: file, dir } = this.opts.paths;
+      if (!this.holding) {
+        if (Date.now() < this.retryAt) {
+          await this.keepRecord().catch(() => undefined); // still alive, still unable: the CLI reads why
+          return;
+        }
+        try {
+          ensurePrivateDir(dir);
+        } catch (error) {
+          this.cannotServe(problemOf(error, dir));
+          return;
+        }
+      }
+      await this.keepRecord();
       if (this.holding) {
         const lease = await readLease(file);
         if (lease?.content?.id !== this.id) {
@@ -102,6 +172,12 @@ export class ServingLease {
         }
         const now = new Date();
         await fs.utimes(file, now, now).catch(() => undefined);
+        try {
+          await this.opts.whileServing?.();
+        } catch (error) {
+          await this.release();
+          this.cannotServe(problemOf(error, dir));
+        }
         return;
       }
       if (!this.isStale(await readLease(file))) return;
@@ -109,7 +185,7 @@ export class ServingLease {
         this.opts.paths.leaseLock,
         async () => {
           if (!this.isStale(await readLease(file))) return false;
-          const content: LeaseContent = { pid: process.pid, host: os.hostname(), id: this.id };
+          const content: LeaseContent = { pid: process.pid, host: os.hostname(), id: this.id, v: PROTOCOL_VERSION };
           const tmp = `${file}.${process.pid}.tmp`;
           await fs.writeFile(tmp, JSON.stringify(content), { mode: 0o600 });
           await fs.rename(tmp, file);
@@ -121,13 +197,22 @@ export class ServingLease {
       this.holding = true;
       try {
         await this.opts.onAcquire();
-        this.opts.onLog?.(`IPC: this window now serves the CLI (process ${process.pid}).`);
       } catch (error) {
-        this.opts.onLog?.(`IPC: could not start serving: ${error instanceof Error ? error.message : String(error)}`);
         await this.release();
+        this.cannotServe(problemOf(error, dir));
+        await this.keepRecord().catch(() => undefined);
+        return;
       }
+      this.opts.onLog?.(`IPC: this window ${this.problem ? 'serves the CLI again' : 'now serves the CLI'} (process ${process.pid}).`);
+      if (this.problem) this.recorded = false;
+      this.problem = undefined;
+      this.retryDelay = 0;
+      await this.keepRecord().catch(() => undefined);
     } catch (error) {
-      this.opts.onLog?.(`IPC lease: ${error instanceof Error ? error.message : String(error)}`);
+      // Once per distinct message: a poll every 300 ms must not fill the log.
+      const message = `IPC lease: ${error instanceof Error ? error.message : String(error)}`;
+      if (message !== this.lastError) this.opts.onLog?.(message);
+      this.lastError = message;
     } finally {
       this.busy = false;
     }

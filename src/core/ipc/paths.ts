@@ -1,65 +1,103 @@
 /**
- * Where the IPC endpoint lives, computed the same way by the extension host and the CLI from one
- * folder (`<globalStorage>/ipc`, 0700). Unix socket paths are limited to ~104 bytes: a longer one moves
- * to a 0700 folder under the temp dir named after a hash of the IPC folder. Windows uses a named pipe.
+ * Where the IPC endpoint lives, and when a path of it can be trusted. Everything starts from one folder,
+ * `<globalStorage>/ipc` (0700): the endpoint record (which socket, which token), the lease, the windows'
+ * presence files. The socket goes where only this user can create files (`socketFolder.ts`); the CLI
+ * learns its path from the endpoint record and uses it only when `trustProblem` finds the folder and the
+ * socket its own. Shared by the extension host and the CLI: no heavy imports.
  */
-import { mkdirSync, chmodSync, lstatSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IpcFiles } from '../constants';
+import { parseEndpoint, type EndpointRecord } from './protocol';
 
-const MAX_SOCKET_PATH = 100;
+/** Unix socket paths are limited to 104 (macOS) or 108 (Linux) bytes: stay below both. */
+export const MAX_SOCKET_PATH = 100;
 
 export interface IpcPaths {
   dir: string;
-  token: string;
+  endpoint: string;
+  legacyToken: string;
   lease: string;
   leaseLock: string;
-  socket: string;
+  windows: string;
 }
 
-export function ipcPaths(dir: string, platform: NodeJS.Platform = process.platform): IpcPaths {
+export function ipcPaths(dir: string): IpcPaths {
   const abs = resolve(dir);
-  let socket: string;
-  if (platform === 'win32') socket = `\\\\.\\pipe\\aws-sessions-${folderHash(abs)}`;
-  else {
-    socket = join(abs, IpcFiles.socket);
-    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) socket = join(shortSocketDir(folderHash(abs)), IpcFiles.socket);
-  }
-  return { dir: abs, token: join(abs, IpcFiles.token), lease: join(abs, IpcFiles.lease), leaseLock: join(abs, IpcFiles.leaseLock), socket };
+  return {
+    dir: abs,
+    endpoint: join(abs, IpcFiles.endpoint),
+    legacyToken: join(abs, IpcFiles.legacyToken),
+    lease: join(abs, IpcFiles.lease),
+    leaseLock: join(abs, IpcFiles.leaseLock),
+    windows: join(abs, IpcFiles.windows),
+  };
 }
 
+/** A path of the endpoint that this window cannot use, and why in words (with what to do). */
+export class IpcSetupError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${reason} (${path})`);
+    this.name = 'IpcSetupError';
+  }
+}
+
+export const currentUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
+
+export type TrustCheck = { ok: true } | { ok: false; missing: boolean; reason: string };
+
 /**
- * 64 bits of FNV-1a over the folder path, as hex: a stable, distinct name per IPC folder. Not a secret and
- * not a security boundary (the folder it names is private and ownership-checked); avoids loading
- * node:crypto in the CLI, whose start-up time is the cost of every credential_process call.
+ * May this process trust `path` as a private folder of the endpoint, or as its socket? Looked at with
+ * lstat (a symbolic link is refused, never followed): it must be of that kind, belong to this user and not
+ * be writable by the group or others (who could otherwise swap the socket). Windows has no such modes; the
+ * handshake alone proves the peer there.
  */
-function folderHash(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
-  }
-  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
-}
-
-function shortSocketDir(hash: string): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  return join(tmpdir(), `aws-sessions-${uid}-${hash}`);
+export function trustProblem(path: string, kind: 'folder' | 'socket', platform: NodeJS.Platform = process.platform): TrustCheck {
+  if (platform === 'win32') return { ok: true };
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return { ok: false, missing: true, reason: `${path} does not exist` };
+  const bad = (reason: string): TrustCheck => ({ ok: false, missing: false, reason });
+  if (st.isSymbolicLink()) return bad(`${path} is a symbolic link, which AWS Sessions does not follow for its private files`);
+  if (kind === 'folder' && !st.isDirectory()) return bad(`${path} is not a folder`);
+  if (kind === 'socket' && !st.isSocket()) return bad(`${path} is not a socket`);
+  const uid = currentUid();
+  if (uid !== undefined && st.uid !== uid) return bad(`${path} belongs to another user (uid ${st.uid}), not to you (uid ${uid})`);
+  if ((st.mode & 0o022) !== 0) return bad(`${path} can be changed by other users (mode ${(st.mode & 0o777).toString(8)})`);
+  return { ok: true };
 }
 
 /**
- * Create a folder only this user can enter (0700), tightening the mode of an existing one and refusing
- * one owned by someone else or reached through a symlink.
+ * Create a folder only this user can enter (0700), tightening the mode of an existing one of ours; a
+ * folder of another user, a symbolic link or a file in its place is refused with what to do.
  */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new IpcSetupError(dir, `the folder cannot be created (${code}); check the permissions of its parent folders`);
+  }
   if (process.platform === 'win32') return;
   const st = lstatSync(dir);
-  if (!st.isDirectory()) throw new Error(`${dir} is not a folder; remove it so AWS Sessions can create its private IPC folder.`);
-  const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
-  if (st.uid !== uid) throw new Error(`${dir} belongs to another user; AWS Sessions will not serve credentials through it.`);
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  const uid = currentUid();
+  if (st.isDirectory() && !st.isSymbolicLink() && (uid === undefined || st.uid === uid)) {
+    if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    return;
+  }
+  const check = trustProblem(dir, 'folder');
+  const reason = check.ok ? `${dir} is not usable` : check.reason;
+  const advice = st.isSymbolicLink() || !st.isDirectory() ? 'remove it and reload the window' : 'was VS Code run with sudo? Remove the folder (sudo rm -r it) and reload the window';
+  throw new IpcSetupError(dir, `${reason}: ${advice}`);
+}
+
+/** The endpoint record of the IPC folder (socket and token of the serving window), if there is a valid one. */
+export function readEndpoint(paths: IpcPaths): EndpointRecord | undefined {
+  try {
+    return parseEndpoint(readFileSync(paths.endpoint, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }

@@ -1,15 +1,21 @@
 /**
  * The wire protocol between the `aws-sessions` CLI and the extension host serving the IPC endpoint.
  *
- * One connection carries one request and one reply. A frame is a 4-byte big-endian length followed by
- * that many bytes of UTF-8 JSON. Frames above the limit (MAX_REQUEST_BYTES / MAX_REPLY_BYTES) are refused before they are buffered.
- * Every request carries the token read from the 0600 token file; the server compares it in constant time.
+ * One connection carries one handshake, one request and one reply. A frame is a 4-byte big-endian length
+ * followed by that many bytes of UTF-8 JSON; frames above the limit are refused before they are buffered.
+ *   CLI → Hello `{v, hello: cn}` · server → Challenge `{v, nonce: sn, proof}` · CLI → Request `{v, proof, method, params}`
+ *   · server → Sealed `{reply: "<Reply as JSON text>", mac}`.
+ * The proofs and the seal are HMACs with the token of the endpoint record (`handshake.ts`): the token never
+ * crosses the socket, a peer that does not hold it learns nothing but a nonce and is never believed.
+ * A frame refused before the client's proof is checked gets a plain (unsealed) error Reply.
  * Plain TypeScript without any import, so the CLI stays small and starts fast.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Requests are small; replies may list thousands of sessions. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
+/** A sealed reply carries the reply as a JSON string: escaping at most doubles it. */
+export const MAX_SEALED_BYTES = 2 * MAX_REPLY_BYTES + 4096;
 
 export const METHODS = [
   'ping',
@@ -33,11 +39,36 @@ export type Method = (typeof METHODS)[number];
 /** Parameters are flat string maps: every CLI argument is a string and nothing nested needs checking. */
 export type Params = Record<string, string>;
 
+export interface Hello {
+  v: typeof PROTOCOL_VERSION;
+  /** The client's nonce. */
+  hello: string;
+}
+
+export interface Challenge {
+  v: typeof PROTOCOL_VERSION;
+  nonce: string;
+  proof: string;
+}
+
 export interface Request {
   v: typeof PROTOCOL_VERSION;
-  token: string;
+  proof: string;
   method: Method;
   params: Params;
+}
+
+export interface Sealed {
+  /** The Reply, as the JSON text the seal covers. */
+  reply: string;
+  mac: string;
+}
+
+/** What the endpoint record (IpcFiles.endpoint) holds. */
+export interface EndpointRecord {
+  v: typeof PROTOCOL_VERSION;
+  socket: string;
+  token: string;
 }
 
 /** Why a request failed; the CLI maps each to a documented exit code. */
@@ -103,14 +134,41 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const MAX_PARAMS = 64;
 const MAX_PARAM_CHARS = 8192;
 
+/** Nonces, proofs and tokens: base64url, 22 to 128 characters. */
+const TOKENISH = /^[A-Za-z0-9_-]{22,128}$/;
+
+function exactRecord(value: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
+  if (!isRecord(value)) throw new ProtocolError(`${what} is not a JSON object`);
+  for (const key of Object.keys(value)) if (!keys.includes(key)) throw new ProtocolError(`unknown ${what} field "${key.slice(0, 32)}"`);
+  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(`unsupported protocol version (this side speaks ${PROTOCOL_VERSION})`);
+  return value;
+}
+
+const tokenish = (v: unknown): v is string => typeof v === 'string' && TOKENISH.test(v);
+
+export function parseHello(value: unknown): Hello {
+  const r = exactRecord(value, 'hello', ['v', 'hello']);
+  if (!tokenish(r.hello)) throw new ProtocolError('hello nonce missing or malformed');
+  return { v: PROTOCOL_VERSION, hello: r.hello };
+}
+
+export function parseChallenge(value: unknown): Challenge {
+  const r = exactRecord(value, 'challenge', ['v', 'nonce', 'proof']);
+  if (!tokenish(r.nonce) || !tokenish(r.proof)) throw new ProtocolError('challenge malformed');
+  return { v: PROTOCOL_VERSION, nonce: r.nonce, proof: r.proof };
+}
+
+/** The proof of a request frame, if it has a well-formed one (checked before the rest of the schema). */
+export function requestProof(value: unknown): string | undefined {
+  return isRecord(value) && tokenish(value.proof) ? value.proof : undefined;
+}
+
 /** Schema check of a request frame; throws ProtocolError naming the first problem (never echoing values). */
 export function parseRequest(value: unknown): Request {
-  if (!isRecord(value)) throw new ProtocolError('request is not a JSON object');
-  for (const key of Object.keys(value)) if (!['v', 'token', 'method', 'params'].includes(key)) throw new ProtocolError(`unknown request field "${key.slice(0, 32)}"`);
-  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(`unsupported protocol version (this editor speaks ${PROTOCOL_VERSION})`);
-  if (typeof value.token !== 'string' || value.token.length === 0 || value.token.length > 256) throw new ProtocolError('token missing or malformed');
-  if (typeof value.method !== 'string' || !(METHODS as readonly string[]).includes(value.method)) throw new ProtocolError('unknown method');
-  const params = value.params ?? {};
+  const r = exactRecord(value, 'request', ['v', 'proof', 'method', 'params']);
+  if (!tokenish(r.proof)) throw new ProtocolError('proof missing or malformed');
+  if (typeof r.method !== 'string' || !(METHODS as readonly string[]).includes(r.method)) throw new ProtocolError('unknown method');
+  const params = r.params ?? {};
   if (!isRecord(params)) throw new ProtocolError('params is not an object');
   const entries = Object.entries(params);
   if (entries.length > MAX_PARAMS) throw new ProtocolError('too many params');
@@ -119,7 +177,24 @@ export function parseRequest(value: unknown): Request {
     if (typeof v !== 'string' || v.length > MAX_PARAM_CHARS || k.length > 64 || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(k)) throw new ProtocolError(`param "${k.slice(0, 32)}" is malformed`);
     clean[k] = v;
   }
-  return { v: PROTOCOL_VERSION, token: value.token, method: value.method as Method, params: clean };
+  return { v: PROTOCOL_VERSION, proof: r.proof, method: r.method as Method, params: clean };
+}
+
+export function parseSealed(value: unknown): Sealed {
+  if (!isRecord(value) || Object.keys(value).length !== 2 || typeof value.reply !== 'string' || !tokenish(value.mac)) throw new ProtocolError('the reply is not sealed');
+  return { reply: value.reply, mac: value.mac };
+}
+
+/** The endpoint record as read from its file; undefined when it is not one. */
+export function parseEndpoint(text: string): EndpointRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || value.v !== PROTOCOL_VERSION || typeof value.socket !== 'string' || value.socket.length === 0 || !tokenish(value.token)) return undefined;
+  return { v: PROTOCOL_VERSION, socket: value.socket, token: value.token };
 }
 
 /** Schema check of a reply frame (the CLI side). */
@@ -130,8 +205,4 @@ export function parseReply(value: unknown): Reply {
     throw new ProtocolError('error reply is malformed');
   }
   return { ok: false, code: value.code as ErrorCode, message: value.message };
-}
-
-export function isProcessCredentials(v: unknown): v is ProcessCredentials {
-  return isRecord(v) && v.Version === 1 && typeof v.AccessKeyId === 'string' && typeof v.SecretAccessKey === 'string';
 }

@@ -1,14 +1,18 @@
 /**
- * The IPC server: a Unix domain socket (named pipe on Windows) in a 0700 folder; every request must
- * carry the token of the 0600 token file. One request and one reply per connection, length-limited,
- * schema-checked; a bad frame gets an error reply (never echoing input) and the connection is closed.
+ * The IPC server: a Unix domain socket (named pipe on Windows) with a new random name per server, in a
+ * folder only this user can create (`socketFolder.ts`); its path and a fresh token go into the endpoint
+ * record (0600, in the private IPC folder) once it listens. Each connection: the client's hello, our proof,
+ * the client's proof and request, one sealed reply (`handshake.ts`). A bad frame gets an error reply (never
+ * echoing input) and the connection is closed.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseRequest, ProtocolError, type ErrorCode, type Method, type Params, type Reply } from './protocol';
-import { ensurePrivateDir, type IpcPaths } from './paths';
+import { randomBytes } from 'node:crypto';
+import { proofOf, randomToken, sameProof, sealOf } from './handshake';
+import { encodeFrame, FrameReader, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseHello, parseRequest, PROTOCOL_VERSION, ProtocolError, requestProof, type EndpointRecord, type ErrorCode, type Method, type Params, type Reply } from './protocol';
+import { join } from 'node:path';
+import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
+import { chooseSocketFolder, newSocketPath, removeOldSockets } from './socketFolder';
 
 /** A failure the handler wants the CLI to see with a specific code. */
 export class IpcError extends Error {
@@ -25,41 +29,101 @@ export interface IpcServerOptions {
   handler: IpcHandler;
   /** Maps a handler's non-IpcError failure to the one-line message the CLI prints. */
   describeError?: (error: unknown) => { code: ErrorCode; message: string };
-  /** Time a client has to send its request (default 5 s). */
+  /** Time a client has to complete its handshake and request (default 5 s). */
   requestTimeoutMs?: number;
   maxConnections?: number;
   onLog?: (message: string) => void;
+  /** XDG_RUNTIME_DIR and the like (default process.env); the temp folder (default os.tmpdir()). */
+  env?: Readonly<Record<string, string | undefined>>;
+  tempDir?: string;
 }
 
 export class IpcServer {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private token = '';
+  private socketPath = '';
+  private socketIno = 0;
 
   constructor(private readonly opts: IpcServerOptions) {}
 
-  /** Write a fresh token (0600), replace a leftover socket file, listen. */
+  /** The socket (or pipe) this server listens on, once listening. */
+  get socket(): string {
+    return this.socketPath;
+  }
+
+  /**
+   * Choose a private socket folder, listen on a new socket name, then publish `{socket, token}` in the
+   * endpoint record. Throws IpcSetupError (path and reason) when this window cannot serve.
+   */
   async listen(): Promise<void> {
     const { paths } = this.opts;
     ensurePrivateDir(paths.dir);
-    if (path.dirname(paths.socket) !== paths.dir && process.platform !== 'win32') ensurePrivateDir(path.dirname(paths.socket));
-    this.token = randomBytes(32).toString('base64url');
-    const tmp = `${paths.token}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, this.token, { mode: 0o600 });
-    await fs.rename(tmp, paths.token);
-    if (process.platform !== 'win32') await fs.unlink(paths.socket).catch(() => undefined);
+    const previous = readEndpoint(paths);
+    const win = process.platform === 'win32';
+    const folder = win ? paths.dir : chooseSocketFolder(paths, { env: this.opts.env, previousSocket: previous?.socket, tempDir: this.opts.tempDir, onNote: (m) => this.opts.onLog?.(`IPC: ${m}`) });
+    const token = randomToken();
     const server = net.createServer((socket) => this.accept(socket));
     server.maxConnections = this.opts.maxConnections ?? 128;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(paths.socket, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    if (process.platform !== 'win32') await fs.chmod(paths.socket, 0o600).catch(() => undefined);
+    let socketPath = '';
+    for (let i = 0; ; i++) {
+      socketPath = newSocketPath(folder, paths, randomBytes(3).toString('hex'));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(socketPath, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        break;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        if (code === 'EADDRINUSE' && i < 3) continue;
+        throw new IpcSetupError(socketPath, `cannot listen on the socket (${code})`);
+      }
+    }
+    if (!win) {
+      await fs.chmod(socketPath, 0o600);
+      removeOldSockets(folder, socketPath);
+    }
+    this.token = token;
+    this.socketPath = socketPath;
+    this.socketIno = win ? 0 : (await fs.lstat(socketPath)).ino;
+    await this.publish();
+    // What a server of the first protocol left: its token file, and its socket when it was in this folder.
+    await fs.unlink(paths.legacyToken).catch(() => undefined);
+    if (!win && trustProblem(join(paths.dir, 'cli.sock'), 'socket').ok) await fs.unlink(join(paths.dir, 'cli.sock')).catch(() => undefined);
     server.on('error', (e) => this.opts.onLog?.(`IPC server error: ${e.message}`));
     this.server = server;
+  }
+
+  /** Write `{socket, token}` into the endpoint record (0600, atomically). */
+  private async publish(): Promise<void> {
+    const { paths } = this.opts;
+    const record: EndpointRecord = { v: PROTOCOL_VERSION, socket: this.socketPath, token: this.token };
+    const tmp = `${paths.endpoint}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(record), { mode: 0o600 });
+    await fs.rename(tmp, paths.endpoint);
+  }
+
+  /**
+   * While serving (every lease poll): heal what others removed — the socket file (a temp cleaner, the
+   * runtime folder at logout) by listening again, the endpoint record (a window that lost the lease just
+   * before us, a hand edit) by writing it again.
+   */
+  async check(): Promise<void> {
+    if (!this.server) return;
+    if (process.platform !== 'win32') {
+      const st = await fs.lstat(this.socketPath).catch(() => undefined);
+      if (!st || st.ino !== this.socketIno) {
+        this.opts.onLog?.(`IPC: the socket ${this.socketPath} was removed; listening on a new one.`);
+        await this.close();
+        await this.listen();
+        return;
+      }
+    }
+    if (readEndpoint(this.opts.paths)?.token !== this.token) await this.publish();
   }
 
   get listening(): boolean {
@@ -72,30 +136,27 @@ export class IpcServer {
     if (!server) return;
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (process.platform !== 'win32') {
-      // Only remove the socket and token if they are still ours (a successor may have replaced them).
-      const current = await fs.readFile(this.opts.paths.token, 'utf8').catch(() => undefined);
-      if (current === this.token) {
-        await fs.unlink(this.opts.paths.socket).catch(() => undefined);
-        await fs.unlink(this.opts.paths.token).catch(() => undefined);
-      }
-    }
+    // The socket name is ours alone. The endpoint record stays: removing it could remove a successor's (written
+    // between our check and the unlink); a record naming a closed socket only makes the CLI wait for the next.
+    if (process.platform !== 'win32') await fs.unlink(this.socketPath).catch(() => undefined);
   }
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     const reader = new FrameReader(MAX_REQUEST_BYTES);
+    let clientNonce: string | undefined;
+    let serverNonce = '';
     let handled = false;
     const timer = setTimeout(() => socket.destroy(), this.opts.requestTimeoutMs ?? 5000);
-    const finish = (reply: Reply) => {
+    const send = (value: unknown, limit?: number) => {
       if (socket.destroyed) return;
-      let frame: Buffer;
-      try {
-        frame = encodeFrame(reply);
-      } catch (error) {
-        frame = encodeFrame({ ok: false, code: 'failed', message: error instanceof Error ? error.message : 'reply too large' });
-      }
-      socket.end(frame);
+      socket.end(encodeFrame(value, limit));
+    };
+    /** An unsealed error: before the client has proved itself, it gets nothing bound to the token. */
+    const refuse = (code: ErrorCode, message: string) => {
+      handled = true;
+      clearTimeout(timer);
+      send({ ok: false, code, message } satisfies Reply);
     };
     socket.on('close', () => {
       clearTimeout(timer);
@@ -108,15 +169,42 @@ export class IpcServer {
       try {
         frames = reader.push(chunk);
       } catch (error) {
-        handled = true;
-        clearTimeout(timer);
-        finish({ ok: false, code: 'badRequest', message: error instanceof ProtocolError ? error.message : 'bad frame' });
+        refuse('badRequest', error instanceof ProtocolError ? error.message : 'bad frame');
         return;
       }
-      if (frames.length === 0) return;
-      handled = true;
-      clearTimeout(timer);
-      void this.handle(frames[0]).then(finish);
+      for (const frame of frames) {
+        if (handled) return;
+        if (clientNonce === undefined) {
+          try {
+            clientNonce = parseHello(frame).hello;
+          } catch (error) {
+            refuse('badRequest', error instanceof ProtocolError ? error.message : 'bad hello');
+            return;
+          }
+          serverNonce = randomToken();
+          if (!socket.destroyed) socket.write(encodeFrame({ v: PROTOCOL_VERSION, nonce: serverNonce, proof: proofOf(this.token, 'server', clientNonce, serverNonce) }));
+          continue;
+        }
+        const proof = requestProof(frame);
+        if (!proof || !this.token || !sameProof(proof, proofOf(this.token, 'client', clientNonce, serverNonce))) {
+          refuse('unauthorized', 'the request does not prove that it comes from a holder of the current token');
+          return;
+        }
+        handled = true;
+        clearTimeout(timer);
+        const [cn, sn, token] = [clientNonce, serverNonce, this.token];
+        void this.handle(frame).then((reply) => {
+          let text: string;
+          try {
+            text = JSON.stringify(reply);
+            if (Buffer.byteLength(text) > MAX_REPLY_BYTES) throw new ProtocolError(`the reply of ${Buffer.byteLength(text)} bytes exceeds the limit of ${MAX_REPLY_BYTES}`);
+          } catch (error) {
+            text = JSON.stringify({ ok: false, code: 'failed', message: error instanceof Error ? error.message : 'reply too large' } satisfies Reply);
+          }
+          send({ reply: text, mac: sealOf(token, cn, sn, text) }, MAX_SEALED_BYTES);
+        });
+        return;
+      }
     });
   }
 
@@ -127,7 +215,6 @@ export class IpcServer {
     } catch (error) {
       return { ok: false, code: 'badRequest', message: error instanceof ProtocolError ? error.message : 'bad request' };
     }
-    if (!this.token || !tokensEqual(request.token, this.token)) return { ok: false, code: 'unauthorized', message: 'the request does not carry the current token' };
     try {
       const result = await this.opts.handler(request.method, request.params);
       return { ok: true, result: result ?? null };
@@ -141,11 +228,4 @@ export class IpcServer {
 
 function oneLine(message: string): string {
   return message.replace(/\s*[\r\n]+\s*/g, ' ').slice(0, 2000);
-}
-
-/** Constant-time comparison of the request's token with the current one. */
-export function tokensEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
 }

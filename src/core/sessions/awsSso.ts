@@ -1,32 +1,52 @@
 /**
  * IAM Identity Center role sessions: created only by an integration sync (one per account/role);
  * the user may change only the region and the named profile. Credentials: SSO GetRoleCredentials
- * with the integration's access token (core/sso/ssoService.ts).
+ * with the integration's access token (core/sso/ssoService.ts). In the tree they sit in folders
+ * integration → account, whose ids stay stable across syncs.
  */
-import { SessionError, UserFacingError, ValidationError } from '../errors';
-import type { AwsCredentials, AwsSsoSession } from '../model';
-import { rules } from '../validation';
-import type { FieldSpec, SaveResult, SessionTypeModule } from './sessionType';
-import { accountFolder, integrationFolder } from '../sso/treeFolders';
+import { SessionError, UserFacingError } from '../errors';
+import type { AwsCredentials, AwsSsoSession, SsoIntegration } from '../model';
+import { PROFILE_FIELD, REGION_FIELD, type FieldSpec, type SessionTypeModule, type TreeFolder } from './sessionType';
+
+export const SSO_INTEGRATION_FOLDER = 'ssoIntegration';
+export const SSO_ACCOUNT_FOLDER = 'ssoAccount';
+
+export function integrationFolder(integration: Pick<SsoIntegration, 'id' | 'alias' | 'accountCount'>): TreeFolder {
+  return {
+    id: `sso-integration:${integration.id}`,
+    label: integration.alias,
+    description: integration.accountCount === undefined ? 'not synced' : `${integration.accountCount} accounts`,
+    role: SSO_INTEGRATION_FOLDER,
+    icon: 'organization',
+  };
+}
+
+export function accountFolder(session: AwsSsoSession): TreeFolder {
+  return { id: `sso-account:${session.integrationId}:${session.accountId}`, label: session.accountName, description: session.accountId, role: SSO_ACCOUNT_FOLDER, icon: 'account' };
+}
+
+/** The integration id of a folder id made by integrationFolder (tree node ids are `path:<folder id>`). */
+export function integrationIdOfFolder(nodeId: string): string | undefined {
+  const m = /^(?:path:)?sso-integration:(.+)$/.exec(nodeId);
+  return m?.[1];
+}
 
 const fields: readonly FieldSpec[] = [
-  { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' },
-  { name: 'region', label: 'Region', kind: 'region', required: true, rule: 'region', help: 'The account, role and alias come from IAM Identity Center and change only with a sync.' },
+  PROFILE_FIELD,
+  { ...REGION_FIELD, help: 'The account, role and alias come from IAM Identity Center and change only with a sync.' },
 ];
 
 export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
   kind: 'awsSso',
   label: 'IAM Identity Center',
-  creatable: false,
+  icon: 'key',
+  origin: 'integration',
   fields,
   secretFields: [],
 
-  fromForm(values, base, existing): SaveResult<AwsSsoSession> {
+  fromForm(values, base, existing): AwsSsoSession {
     if (!existing) throw new UserFacingError('IAM Identity Center sessions are created by syncing an integration.', 'Add an integration with "AWS Sessions: Add IAM Identity Center Integration", then sync it.');
-    const region = (values.region ?? '').trim();
-    const problem = rules.region(region);
-    if (problem) throw new ValidationError([{ field: 'region', label: 'Region', message: problem }]);
-    return { session: { ...existing, id: base.id, region }, secrets: {} };
+    return { ...existing, id: base.id, region: values.region };
   },
 
   describe(session, state) {
@@ -39,6 +59,13 @@ export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
       shortLabel: session.roleName,
     };
   },
+
+  emptyTreePaths: (state) => (state.integrations ?? []).map((integration) => [integrationFolder(integration)]),
+
+  deleteRefusal: (session) =>
+    `Session "${session.alias}" comes from an IAM Identity Center integration, and the next sync would bring it back. Delete the integration instead, or just leave it inactive.`,
+
+  integrationOf: (session) => session.integrationId,
 
   toForm(session) {
     return { region: session.region };

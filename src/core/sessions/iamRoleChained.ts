@@ -1,18 +1,19 @@
 /** IAM Role Chained sessions: the assumer session's credentials (any type, any depth) → STS AssumeRole (1 h). */
-import { SessionError, ValidationError } from '../errors';
+import { SessionError } from '../errors';
 import type { AwsCredentials, IamRoleChainedSession } from '../model';
-import { defaultRoleSessionName } from '../validation';
-import { asSession, Problems, trimmed } from './roleCommon';
-import type { FieldSpec, SaveResult, SessionTypeModule } from './sessionType';
+import { arnAccount, defaultRoleSessionName } from '../validation';
+import { asSession, partitionProblem } from './roleCommon';
+import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
 
 const fields: readonly FieldSpec[] = [
-  { name: 'alias', label: 'Session alias', kind: 'text', required: true, placeholder: 'dev-admin-chained', rule: 'alias' },
-  { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' },
-  { name: 'region', label: 'Region', kind: 'region', required: true, rule: 'region' },
-  { name: 'roleArn', label: 'Role ARN', kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/Admin', rule: 'roleArn' },
+  aliasField('dev-admin-chained'),
+  PROFILE_FIELD,
+  REGION_FIELD,
+  ROLE_ARN_FIELD,
   {
     name: 'roleSessionName',
     label: 'Role session name (optional)',
+    problemLabel: 'Role session name',
     kind: 'text',
     required: false,
     placeholder: 'aws-sessions-<alias>',
@@ -35,28 +36,22 @@ const REFUSED_CREDENTIALS = new Set(['InvalidClientTokenId', 'ExpiredToken', 'Ex
 export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   kind: 'iamRoleChained',
   label: 'IAM Role Chained',
+  icon: 'link',
+  origin: 'user',
   fields,
   secretFields: [],
 
-  fromForm(values, base): SaveResult<IamRoleChainedSession> {
-    const p = new Problems();
-    const alias = trimmed(values, 'alias');
-    const region = trimmed(values, 'region');
-    const roleArn = trimmed(values, 'roleArn');
-    const roleSessionName = trimmed(values, 'roleSessionName');
-    const assumerSessionId = trimmed(values, 'assumerSessionId');
-    p.check('alias', 'alias', 'Session alias', alias);
-    p.check('region', 'region', 'Region', region);
-    p.check('roleArn', 'roleArn', 'Role ARN', roleArn);
-    p.check('roleSessionName', 'roleSessionName', 'Role session name', roleSessionName);
-    p.check('sessionRef', 'assumerSessionId', 'Assumer session', assumerSessionId);
-    if (assumerSessionId && assumerSessionId === base.id) p.add('assumerSessionId', 'Assumer session', 'a session cannot assume a role with its own credentials');
-    p.samePartition('roleArn', 'Role ARN', roleArn, region);
-    if (p.list.length > 0) throw new ValidationError(p.list);
-    return {
-      session: { id: base.id, kind: 'iamRoleChained', alias, profileId: base.profileId, region, roleArn, roleSessionName: roleSessionName || undefined, assumerSessionId },
-      secrets: {},
-    };
+  crossCheck(values, base, failed) {
+    const own = values.assumerSessionId && values.assumerSessionId === base.id;
+    return [
+      ...(own ? [{ field: 'assumerSessionId', label: 'Assumer session', message: 'a session cannot assume a role with its own credentials' }] : []),
+      ...partitionProblem('roleArn', 'Role ARN', values, failed),
+    ];
+  },
+
+  fromForm(values, base): IamRoleChainedSession {
+    const { alias, region, roleArn, roleSessionName, assumerSessionId } = values;
+    return { id: base.id, kind: 'iamRoleChained', alias, profileId: base.profileId, region, roleArn, roleSessionName: roleSessionName || undefined, assumerSessionId };
   },
 
   toForm(session) {
@@ -68,7 +63,7 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   describe(session, state) {
     const assumer = state.sessions.find((s) => s.id === session.assumerSessionId);
     return {
-      accountId: /^arn:[\w-]+:iam::(\d{12}):/.exec(session.roleArn)?.[1],
+      accountId: arnAccount(session.roleArn),
       roleArn: session.roleArn,
       details: [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, `Role session name: ${session.roleSessionName ?? defaultRoleSessionName(session.alias)}`],
     };

@@ -2,18 +2,19 @@
  * IAM Role Federated (SAML 2.0) sessions: the IdP sign-in in a browser window (or a pasted SAMLResponse)
  * → the assertion checked as AWS would → STS AssumeRoleWithSAML for the configured role/provider (1 h).
  */
-import { SessionError, ValidationError } from '../errors';
+import { SessionError } from '../errors';
 import type { AwsCredentials, IamRoleFederatedSession } from '../model';
 import { analyzeSamlResponse } from '../saml/assertion';
-import { reusableCachedCredentials, storeCachedCredentials } from './credentialCache';
-import { asSession, Problems, trimmed } from './roleCommon';
-import type { FieldSpec, SaveResult, SessionTypeModule } from './sessionType';
+import { arnAccount } from '../validation';
+import { reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
+import { asSession, partitionProblem } from './roleCommon';
+import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
 
 const fields: readonly FieldSpec[] = [
-  { name: 'alias', label: 'Session alias', kind: 'text', required: true, placeholder: 'corp-admin', rule: 'alias' },
-  { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' },
-  { name: 'region', label: 'Region', kind: 'region', required: true, rule: 'region' },
-  { name: 'roleArn', label: 'Role ARN', kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/Admin', rule: 'roleArn' },
+  aliasField('corp-admin'),
+  PROFILE_FIELD,
+  REGION_FIELD,
+  ROLE_ARN_FIELD,
   {
     name: 'idpUrl',
     label: 'SAML 2.0 sign-in URL',
@@ -36,31 +37,24 @@ const fields: readonly FieldSpec[] = [
 export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = {
   kind: 'iamRoleFederated',
   label: 'IAM Role Federated (SAML 2.0)',
+  icon: 'organization',
+  origin: 'user',
   fields,
   secretFields: [],
 
-  fromForm(values, base): SaveResult<IamRoleFederatedSession> {
-    const p = new Problems();
-    const alias = trimmed(values, 'alias');
-    const region = trimmed(values, 'region');
-    const roleArn = trimmed(values, 'roleArn');
-    const idpUrl = trimmed(values, 'idpUrl');
-    const samlProviderArn = trimmed(values, 'samlProviderArn');
-    p.check('alias', 'alias', 'Session alias', alias);
-    p.check('region', 'region', 'Region', region);
-    p.check('roleArn', 'roleArn', 'Role ARN', roleArn);
-    p.check('samlUrl', 'idpUrl', 'SAML 2.0 sign-in URL', idpUrl);
-    p.check('samlProviderArn', 'samlProviderArn', 'Identity provider ARN', samlProviderArn);
-    p.samePartition('roleArn', 'Role ARN', roleArn, region);
-    p.samePartition('samlProviderArn', 'Identity provider ARN', samlProviderArn, region);
-    if (!p.has('roleArn') && !p.has('samlProviderArn')) {
-      const account = (arn: string) => /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1];
-      if (account(roleArn) !== account(samlProviderArn)) {
-        p.add('samlProviderArn', 'Identity provider ARN', `the provider is in account ${account(samlProviderArn)} but the role in ${account(roleArn)}; AWS wants both in the same account`);
-      }
+  crossCheck(values, _base, failed) {
+    const problems = [...partitionProblem('roleArn', 'Role ARN', values, failed), ...partitionProblem('samlProviderArn', 'Identity provider ARN', values, failed)];
+    const [roleAccount, providerAccount] = [arnAccount(values.roleArn), arnAccount(values.samlProviderArn)];
+    const bad = (field: string) => failed.has(field) || problems.some((p) => p.field === field);
+    if (!bad('roleArn') && !bad('samlProviderArn') && roleAccount !== providerAccount) {
+      problems.push({ field: 'samlProviderArn', label: 'Identity provider ARN', message: `the provider is in account ${providerAccount} but the role in ${roleAccount}; AWS wants both in the same account` });
     }
-    if (p.list.length > 0) throw new ValidationError(p.list);
-    return { session: { id: base.id, kind: 'iamRoleFederated', alias, profileId: base.profileId, region, roleArn, idpUrl, samlProviderArn }, secrets: {} };
+    return problems;
+  },
+
+  fromForm(values, base): IamRoleFederatedSession {
+    const { alias, region, roleArn, idpUrl, samlProviderArn } = values;
+    return { id: base.id, kind: 'iamRoleFederated', alias, profileId: base.profileId, region, roleArn, idpUrl, samlProviderArn };
   },
 
   toForm(session) {
@@ -69,7 +63,7 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
 
   describe(session) {
     return {
-      accountId: /^arn:[\w-]+:iam::(\d{12}):/.exec(session.roleArn)?.[1],
+      accountId: arnAccount(session.roleArn),
       roleArn: session.roleArn,
       details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`],
     };

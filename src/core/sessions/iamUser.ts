@@ -1,21 +1,22 @@
 /** IAM User sessions: long-term keys in SecretStorage → STS GetSessionToken (10 h), MFA once per token. */
 import { IAM_USER_SESSION_SECONDS, SecretKeys } from '../constants';
-import { CancelledError, SessionError, ValidationError, type FieldProblem } from '../errors';
+import { CancelledError, SessionError } from '../errors';
 import type { AwsCredentials, IamUserSession } from '../model';
-import { rules } from '../validation';
-import type { FieldSpec, GenerateContext, SaveResult, SessionTypeModule } from './sessionType';
-import { reusableCachedCredentials, storeCachedCredentials } from './credentialCache';
+import { arnAccount } from '../validation';
+import { aliasField, PROFILE_FIELD, REGION_FIELD, type FieldSpec, type GenerateContext, type SessionTypeModule } from './sessionType';
+import { reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
 import { AwsCallError } from '../aws/awsErrors';
 
 const fields: readonly FieldSpec[] = [
-  { name: 'alias', label: 'Session alias', kind: 'text', required: true, placeholder: 'dev-admin', rule: 'alias' },
-  { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' },
-  { name: 'region', label: 'Region', kind: 'region', required: true, rule: 'region' },
+  aliasField('dev-admin'),
+  PROFILE_FIELD,
+  REGION_FIELD,
   { name: 'accessKeyId', label: 'Access key ID', kind: 'secret', required: true, placeholder: 'AKIA…', rule: 'accessKeyId' },
   { name: 'secretAccessKey', label: 'Secret access key', kind: 'secret', required: true, rule: 'secretAccessKey' },
   {
     name: 'mfaSerial',
     label: 'MFA device ARN (optional)',
+    problemLabel: 'MFA device ARN',
     kind: 'text',
     required: false,
     placeholder: 'arn:aws:iam::123456789012:mfa/alice',
@@ -47,37 +48,14 @@ async function longTermKeys(session: IamUserSession, ctx: GenerateContext): Prom
 export const iamUserType: SessionTypeModule<IamUserSession> = {
   kind: 'iamUser',
   label: 'IAM User',
+  icon: 'person',
+  origin: 'user',
   fields,
   secretFields: ['accessKeyId', 'secretAccessKey'],
   userCredentials: true,
 
-  fromForm(values, base, existing, storedSecrets): SaveResult<IamUserSession> {
-    const problems: FieldProblem[] = [];
-    const check = (name: keyof typeof rules, label: string, value: string) => {
-      const message = rules[name](value);
-      if (message) problems.push({ field: name, label, message });
-    };
-    const alias = (values.alias ?? '').trim();
-    const region = (values.region ?? '').trim();
-    const mfaSerial = (values.mfaSerial ?? '').trim();
-    check('alias', 'Session alias', alias);
-    check('region', 'Region', region);
-    check('mfaSerial', 'MFA device ARN', mfaSerial);
-    const secrets: SaveResult<IamUserSession>['secrets'] = {};
-    for (const [name, label] of [
-      ['accessKeyId', 'Access key ID'],
-      ['secretAccessKey', 'Secret access key'],
-    ] as const) {
-      const value = (values[name] ?? '').trim();
-      if (value === '' && existing && storedSecrets.has(name)) continue; // keep the stored one
-      check(name, label, value);
-      secrets[name] = value;
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-    return {
-      session: { id: base.id, kind: 'iamUser', alias, profileId: base.profileId, region, mfaSerial: mfaSerial || undefined },
-      secrets,
-    };
+  fromForm(values, base): IamUserSession {
+    return { id: base.id, kind: 'iamUser', alias: values.alias, profileId: base.profileId, region: values.region, mfaSerial: values.mfaSerial || undefined };
   },
 
   toForm(session) {
@@ -85,7 +63,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
   },
 
   describe(session) {
-    const accountId = /^arn:[\w-]+:iam::(\d{12}):/.exec(session.mfaSerial ?? '')?.[1];
+    const accountId = arnAccount(session.mfaSerial ?? '');
     return { accountId, details: session.mfaSerial ? [`MFA device: ${session.mfaSerial}`] : ['No MFA device'] };
   },
 

@@ -5,29 +5,26 @@
 import type { AwsCredentials, AwsSsoSession, PersistedState, Session, SessionKind } from '../model';
 import type { Clock, Logger, Prompter, SecretVault } from '../ports';
 import type { StsGateway } from '../aws/sts';
-import type { FieldName } from '../validation';
+import type { FieldProblem } from '../errors';
+import type { FieldSpec, FormValues } from '../validation';
 import type { SecretPurpose } from '../constants';
 import type { SamlCapture } from '../saml/capture';
 
-/** How a form field is shown. Secret fields are never sent to a page: only whether they are stored. */
-export interface FieldSpec {
-  name: string;
-  label: string;
-  /** `session`: a picker over the other sessions (value: session id). */
-  kind: 'text' | 'secret' | 'region' | 'profile' | 'session' | 'choice';
-  required: boolean;
-  /** `choice`: the values offered, in order. */
-  options?: Array<{ value: string; label: string }>;
-  placeholder?: string;
-  help?: string;
-  /** Rule of core/validation.ts the page applies as a hint; the core applies it again. */
-  rule?: FieldName;
+export type { FieldSpec, FormValues } from '../validation';
+
+/** The fields most session forms start with (the alias placeholder is the type's example). */
+export function aliasField(placeholder: string): FieldSpec {
+  return { name: 'alias', label: 'Session alias', kind: 'text', required: true, placeholder, rule: 'alias' };
 }
+export const PROFILE_FIELD: FieldSpec = { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' };
+export const REGION_FIELD: FieldSpec = { name: 'region', label: 'Region', kind: 'region', required: true, rule: 'region' };
+export const ROLE_ARN_FIELD: FieldSpec = { name: 'roleArn', label: 'Role ARN', kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/Admin', rule: 'roleArn' };
 
 /** Appended to every session form: how the credentials reach the AWS CLI and SDKs. */
 export const DELIVERY_FIELD: FieldSpec = {
   name: 'deliveryMode',
   label: 'Credential delivery',
+  problemLabel: 'Delivery',
   kind: 'choice',
   required: true,
   options: [
@@ -36,10 +33,8 @@ export const DELIVERY_FIELD: FieldSpec = {
     { value: 'credentialProcess', label: 'credential_process: no credentials in any file' },
   ],
   help: 'credential_process makes the AWS CLI and SDKs ask VS Code for credentials whenever they need them.',
+  rule: 'deliveryMode',
 };
-
-/** Values from a form: plain strings; a secret field left empty on edit means "keep the stored one". */
-export type FormValues = Record<string, string>;
 
 /** Role credentials of integration-derived sessions (IAM Identity Center). */
 export interface SsoCredentialsSource {
@@ -72,20 +67,31 @@ export interface SaveResult<S extends Session> {
   secrets: Partial<Record<SecretPurpose, string>>;
 }
 
+/** Where sessions of a type come from: the user's form, or an integration's sync (which adds and removes them). */
+export type SessionOrigin = 'user' | 'integration';
+
 export interface SessionTypeModule<S extends Session = Session> {
   readonly kind: SessionKind;
   /** Shown in the tree group and the form title, e.g. "IAM User". */
   readonly label: string;
-  /** False for types the user cannot create with the form (integration-derived sessions). */
-  readonly creatable?: boolean;
+  /** Codicon id of the type's group in the tree, e.g. 'person'. */
+  readonly icon: string;
+  /** 'user': created with the form or the CLI; 'integration': only a sync creates them. */
+  readonly origin: SessionOrigin;
+  /** The form's fields, each checked by its spec (validation.ts validateForm) before `crossCheck` and `fromForm`. */
   readonly fields: readonly FieldSpec[];
-  /** Secret purposes this type stores; their keys are SecretKeys.* of the session id. */
+  /** Secret purposes this type stores; each is also the name of its (secret) form field. */
   readonly secretFields: readonly SecretPurpose[];
   /**
-   * Validate form values and build the session. `existing` is set when editing; secret fields left empty
-   * then keep their stored values. Throws ValidationError naming each bad field.
+   * Checks between fields (e.g. the role and the region in one partition), given the trimmed values and
+   * the fields whose own rule failed (skip checks on those). Absent: no such checks.
    */
-  fromForm(values: FormValues, base: { id: string; profileId: string }, existing: S | undefined, storedSecrets: ReadonlySet<SecretPurpose>): SaveResult<S>;
+  crossCheck?(values: FormValues, base: { id: string }, failed: ReadonlySet<string>): FieldProblem[];
+  /**
+   * The session from valid, trimmed form values (secrets are not part of it). `existing` is set when
+   * editing. May throw a UserFacingError (e.g. a type that only a sync creates).
+   */
+  fromForm(values: FormValues, base: { id: string; profileId: string }, existing: S | undefined): S;
   /** Form values of a stored session (never secrets). */
   toForm(session: S): FormValues;
   /** Get fresh or cached credentials for this session. */
@@ -94,6 +100,12 @@ export interface SessionTypeModule<S extends Session = Session> {
   dependsOn?(session: S): string | undefined;
   /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
   describe?(session: S, state: PersistedState): SessionDescription;
+  /** Folders the grouped tree shows even with no session in them (an integration not synced yet, to log in). */
+  emptyTreePaths?(state: PersistedState): TreeFolder[][];
+  /** Why the user may not delete such a session (e.g. a sync would bring it back); absent: deletable. */
+  deleteRefusal?(session: S): string;
+  /** The integration a session comes from (origin 'integration'). */
+  integrationOf?(session: S): string;
   /**
    * Credentials that can sign in to the web console, for types whose own credentials cannot (an IAM
    * User's GetSessionToken credentials cannot; GetFederationToken's can). Absent: the session's own.
@@ -126,4 +138,6 @@ export interface TreeFolder {
   description?: string;
   /** What the folder stands for, e.g. 'ssoIntegration' (its context value); default 'path'. */
   role?: string;
+  /** Codicon id; default 'folder'. */
+  icon?: string;
 }

@@ -4,6 +4,7 @@
  * are unsigned. OAuth errors come back as OidcError with the service's exception name.
  */
 import { loadSdk } from '../aws/sts';
+import { SSO_CLIENT_NAME } from '../constants';
 
 export interface ClientRegistration {
   clientId: string;
@@ -97,7 +98,7 @@ export class SdkOidcGateway implements OidcGateway {
     return this.call(request.region, 'RegisterClient', async (sdk, client) => {
       const out = await client.send(
         new sdk.RegisterClientCommand({
-          clientName: 'aws-sessions-vscode',
+          clientName: SSO_CLIENT_NAME,
           clientType: 'public',
           scopes: request.scopes,
           ...(request.flow === 'pkce'

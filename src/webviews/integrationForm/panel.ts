@@ -6,26 +6,13 @@
 import type * as vscode from 'vscode';
 import type { SsoIntegration } from '../../core/model';
 import { REGIONS } from '../../core/regions';
-import type { FieldSpec, FormValues } from '../../core/sessions/sessionType';
+import type { FormValues } from '../../core/sessions/sessionType';
 import type { Logger } from '../../core/ports';
 import type { SsoService } from '../../core/sso/ssoService';
+import { INTEGRATION_FIELDS } from '../../core/sso/integrationForm';
 import type { PageSpec } from '../host';
 import { FORM_PAGE, FormPanel, type FormController } from '../form/panel';
 import { parseIntegrationMessage, type InitMessage, type PageToHost } from './protocol';
-
-export const INTEGRATION_FIELDS: readonly FieldSpec[] = [
-  { name: 'alias', label: 'Integration alias', kind: 'text', required: true, placeholder: 'acme-sso', rule: 'alias' },
-  {
-    name: 'startUrl',
-    label: 'AWS access portal URL',
-    kind: 'text',
-    required: true,
-    placeholder: 'https://d-1234567890.awsapps.com/start',
-    help: 'The start URL of your IAM Identity Center, as in the invitation e-mail or the AWS CLI sso_start_url.',
-    rule: 'ssoStartUrl',
-  },
-  { name: 'ssoRegion', label: 'SSO region', kind: 'region', required: true, rule: 'region', help: 'The region of your IAM Identity Center instance (sso_region).' },
-];
 
 export interface IntegrationFormContext {
   extensionUri: vscode.Uri;

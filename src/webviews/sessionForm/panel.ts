@@ -37,19 +37,19 @@ export class SessionFormPanel implements FormController {
   ) {}
 
   async submit(values: FormValues, close: () => void): Promise<void> {
-    const saved = await this.ctx.service.save(this.kind, values, this.sessionId);
+    const saved = await this.ctx.service.editor.save(this.kind, values, this.sessionId);
     void vscode.window.showInformationMessage(`AWS Sessions: session "${saved.alias}" ${this.sessionId ? 'saved' : 'created'}.`);
     close();
   }
 
   async test(values: FormValues): Promise<string> {
-    const result = await this.ctx.service.testCredentials(this.kind, values, this.sessionId);
+    const result = await this.ctx.service.editor.testCredentials(this.kind, values, this.sessionId);
     return `Credentials work: ${result.arn}${result.expiration ? ` (valid until ${result.expiration})` : ''}`;
   }
 
   async init(): Promise<InitMessage> {
     const type = sessionType(this.kind);
-    const state = await this.ctx.service.state();
+    const state = await this.ctx.service.state.read();
     let values: Record<string, string> = { profile: DEFAULT_PROFILE_NAME, region: this.ctx.defaultRegion(), ...this.prefill };
     let stored: string[] = [];
     let session: Session | undefined;
@@ -57,7 +57,7 @@ export class SessionFormPanel implements FormController {
       session = state.sessions.find((s) => s.id === this.sessionId);
       if (session) {
         values = { ...type.toForm(session), profile: profileOf(state, session).name, deliveryMode: session.deliveryMode ?? 'default' };
-        stored = [...(await this.ctx.service.storedSecrets(session.id, type.secretFields))];
+        stored = [...(await this.ctx.service.editor.storedSecrets(session.id, type.secretFields))];
       }
     }
     return {

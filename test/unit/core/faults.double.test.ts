@@ -79,7 +79,7 @@ describe('faults from the local AWS double, through the session service and the 
 
   async function saveUser(t: ReturnType<typeof setup>, name: 'alice' | 'bob', alias = name) {
     const u = aws.user(name);
-    const session = await t.service.save('iamUser', { alias, profile: alias, region: 'eu-west-1', accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, mfaSerial: u.mfaSerial ?? '' });
+    const session = await t.service.editor.save('iamUser', { alias, profile: alias, region: 'eu-west-1', accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, mfaSerial: u.mfaSerial ?? '' });
     return { session, user: u };
   }
 
@@ -92,7 +92,7 @@ describe('faults from the local AWS double, through the session service and the 
     assert.ok(caught.message.startsWith(`Session "${alias}": `), caught.message);
     assert.match(caught.full, cause);
     assert.ok(!caught.full.includes(secretsOf.secretAccessKey), 'no secret in the message');
-    const state = await t.service.state();
+    const state = await t.service.state.read();
     assert.ok(state.sessions.some((s) => s.id === secretsOf.id), 'the session is kept');
     assert.equal(await t.secrets.get(SecretKeys.accessKeyId(secretsOf.id)), secretsOf.accessKeyId);
     assert.equal(await t.secrets.get(SecretKeys.secretAccessKey(secretsOf.id)), secretsOf.secretAccessKey);
@@ -107,37 +107,37 @@ describe('faults from the local AWS double, through the session service and the 
     const { session, user } = await saveUser(t, 'bob');
     await fault('GetSessionToken', '5xx', 1);
     await fault('GetSessionToken', 'throttle', 1);
-    await t.service.start(session.id);
+    await t.service.lifecycle.start(session.id);
     assert.equal(calls('GetSessionToken').length, 3, 'two failed attempts, then success');
     assert.match(t.credentialsText(), /\[bob\]\naws_access_key_id = ASIA/);
-    await t.service.stop(session.id);
+    await t.service.lifecycle.stop(session.id);
     assert.equal(t.credentialsText(), FOREIGN);
 
     await t.secrets.delete(SecretKeys.cachedSessionCredentials(session.id));
     const n = calls('GetSessionToken').length;
     await fault('GetSessionToken', '5xx', 3, { status: 503 });
-    const e = await expectCleanFailure(t, t.service.start(session.id), 'bob', /ServiceUnavailable.*try again shortly/, { id: session.id, ...user });
+    const e = await expectCleanFailure(t, t.service.lifecycle.start(session.id), 'bob', /ServiceUnavailable.*try again shortly/, { id: session.id, ...user });
     assert.equal(calls('GetSessionToken').length - n, 3, 'at most 3 attempts (SDK standard retry)');
-    assert.equal((await t.service.state()).active[session.id]?.status, 'error');
+    assert.equal((await t.service.state.read()).active[session.id]?.status, 'error');
     assert.equal((e as SessionError).code, 'ServiceUnavailable');
 
     await fault('GetSessionToken', 'throttle', 3);
-    await expectCleanFailure(t, t.service.start(session.id), 'bob', /Throttling.*wait a moment/, { id: session.id, ...user });
-    await t.service.start(session.id);
-    assert.equal((await t.service.state()).active[session.id]?.status, 'active', 'works once the fault ends');
-    await t.service.stop(session.id);
+    await expectCleanFailure(t, t.service.lifecycle.start(session.id), 'bob', /Throttling.*wait a moment/, { id: session.id, ...user });
+    await t.service.lifecycle.start(session.id);
+    assert.equal((await t.service.state.read()).active[session.id]?.status, 'active', 'works once the fault ends');
+    await t.service.lifecycle.stop(session.id);
   });
 
   it('a timeout is retried, and an endpoint that never answers in time is named with the fix', async () => {
     const t = setup({ requestTimeoutMs: 400 });
     const { session, user } = await saveUser(t, 'bob');
     await fault('GetSessionToken', 'latency', 1, { latencyMs: 1500 });
-    await t.service.start(session.id);
-    assert.equal((await t.service.state()).active[session.id]?.status, 'active');
-    await t.service.stop(session.id);
+    await t.service.lifecycle.start(session.id);
+    assert.equal((await t.service.state.read()).active[session.id]?.status, 'active');
+    await t.service.lifecycle.stop(session.id);
     await t.secrets.delete(SecretKeys.cachedSessionCredentials(session.id));
     await fault('GetSessionToken', 'latency', 3, { latencyMs: 1500 });
-    await expectCleanFailure(t, t.service.start(session.id), 'bob', /could not reach http:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)\. Check that the endpoint is running/, { id: session.id, ...user });
+    await expectCleanFailure(t, t.service.lifecycle.start(session.id), 'bob', /could not reach http:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)\. Check that the endpoint is running/, { id: session.id, ...user });
     // The double answers the abandoned requests late; let them land before the next test counts calls.
     await new Promise((r) => setTimeout(r, 1600));
   });
@@ -147,7 +147,7 @@ describe('faults from the local AWS double, through the session service and the 
     const { session, user } = await saveUser(t, 'bob');
     await fault('GetSessionToken', 'malformed', 3);
     const n = calls('GetSessionToken').length;
-    await expectCleanFailure(t, t.service.start(session.id), 'bob', /STS GetSessionToken failed/, { id: session.id, ...user });
+    await expectCleanFailure(t, t.service.lifecycle.start(session.id), 'bob', /STS GetSessionToken failed/, { id: session.id, ...user });
     assert.equal(calls('GetSessionToken').length - n, 1, 'a 200 whose body cannot be parsed is not re-sent');
     assert.equal(await t.secrets.get(SecretKeys.cachedSessionCredentials(session.id)), undefined, 'nothing half-parsed is cached');
   });
@@ -157,48 +157,48 @@ describe('faults from the local AWS double, through the session service and the 
     const { session, user } = await saveUser(t, 'alice');
     t.prompter.wrong = true;
     const n = calls('GetSessionToken').length;
-    await expectCleanFailure(t, t.service.start(session.id), 'alice', /AccessDenied.*MFA code was refused/, { id: session.id, ...user });
+    await expectCleanFailure(t, t.service.lifecycle.start(session.id), 'alice', /AccessDenied.*MFA code was refused/, { id: session.id, ...user });
     assert.equal(calls('GetSessionToken').length - n, 1, 'a refused MFA code is never re-sent');
     assert.equal(t.prompter.asked, 1);
     t.prompter.wrong = false;
-    await t.service.start(session.id);
-    assert.equal((await t.service.state()).active[session.id]?.status, 'active');
-    await t.service.stop(session.id);
+    await t.service.lifecycle.start(session.id);
+    assert.equal((await t.service.state.read()).active[session.id]?.status, 'active');
+    await t.service.lifecycle.stop(session.id);
   });
 
   it('an assumer token refused as expired is dropped and replaced once; refused twice, the message says to start again', async () => {
     const t = setup();
     const { session: bob, user } = await saveUser(t, 'bob');
-    const chained = await t.service.save('iamRoleChained', { alias: 'ops', profile: 'ops', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Ops', assumerSessionId: bob.id });
-    await t.service.start(chained.id);
-    await t.service.stop(chained.id);
+    const chained = await t.service.editor.save('iamRoleChained', { alias: 'ops', profile: 'ops', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Ops', assumerSessionId: bob.id });
+    await t.service.lifecycle.start(chained.id);
+    await t.service.lifecycle.stop(chained.id);
     const [gst, ar] = [calls('GetSessionToken').length, calls('AssumeRole').length];
     await fault('AssumeRole', 'expired-token', 1);
-    await t.service.start(chained.id);
-    assert.equal((await t.service.state()).active[chained.id]?.status, 'active');
+    await t.service.lifecycle.start(chained.id);
+    assert.equal((await t.service.state.read()).active[chained.id]?.status, 'active');
     assert.equal(calls('AssumeRole').length - ar, 2, 'refused once, then once more with fresh assumer credentials');
     assert.equal(calls('GetSessionToken').length - gst, 1, 'the refused cached token was replaced');
-    await t.service.stop(chained.id);
+    await t.service.lifecycle.stop(chained.id);
     await fault('AssumeRole', 'expired-token', 2);
-    await expectCleanFailure(t, t.service.start(chained.id), 'ops', /ExpiredToken.*start the session again/, { id: bob.id, ...user });
+    await expectCleanFailure(t, t.service.lifecycle.start(chained.id), 'ops', /ExpiredToken.*start the session again/, { id: bob.id, ...user });
     assert.equal(calls('AssumeRole').length - ar, 4, 'an auth failure is never retried by the SDK');
   });
 
   it('a revoked cached session token is not reused: the next start asks STS again', async () => {
     const t = setup();
     const { session: bob, user } = await saveUser(t, 'bob');
-    const chained = await t.service.save('iamRoleChained', { alias: 'ops', profile: 'ops', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Ops', assumerSessionId: bob.id });
-    await t.service.start(chained.id);
-    await t.service.stop(chained.id);
+    const chained = await t.service.editor.save('iamRoleChained', { alias: 'ops', profile: 'ops', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Ops', assumerSessionId: bob.id });
+    await t.service.lifecycle.start(chained.id);
+    await t.service.lifecycle.stop(chained.id);
     assert.ok(await t.secrets.get(SecretKeys.cachedSessionCredentials(bob.id)), 'bob\'s session token is cached');
     await control('reset', { credentials: true }); // the double forgets every issued credential: revoked
     const n = calls('GetSessionToken').length;
-    await t.service.start(chained.id); // refused once (InvalidClientTokenId), then a fresh token: no error
+    await t.service.lifecycle.start(chained.id); // refused once (InvalidClientTokenId), then a fresh token: no error
     assert.match(t.logger.lines.join('\n'), /AWS refused its assumer's credentials \(InvalidClientTokenId\)/);
     assert.equal(calls('GetSessionToken').length - n, 1, 'a fresh session token was asked for');
-    assert.equal((await t.service.state()).active[chained.id]?.status, 'active');
+    assert.equal((await t.service.state.read()).active[chained.id]?.status, 'active');
     assert.equal(await t.secrets.get(SecretKeys.secretAccessKey(bob.id)), user.secretAccessKey);
-    await t.service.stop(chained.id);
+    await t.service.lifecycle.stop(chained.id);
   });
 
   it('clock skew: the double 20 minutes ahead refuses the signature once; the SDK corrects its clock from the Date header', async () => {
@@ -206,11 +206,11 @@ describe('faults from the local AWS double, through the session service and the 
     const { session } = await saveUser(t, 'bob');
     await control('clock-skew', { seconds: 20 * 60 });
     const n = calls('GetSessionToken').length;
-    await t.service.start(session.id);
+    await t.service.lifecycle.start(session.id);
     const attempts = calls('GetSessionToken').slice(n);
     assert.deepEqual(attempts.map((c) => c.errorCode ?? c.status), ['SignatureDoesNotMatch', 200]);
-    assert.equal((await t.service.state()).active[session.id]?.status, 'active');
-    await t.service.stop(session.id);
+    assert.equal((await t.service.state.read()).active[session.id]?.status, 'active');
+    await t.service.lifecycle.stop(session.id);
     // Where no correction is possible, the refusal is explained as the clock, not as a wrong secret.
     const explained = describeAwsError({ name: 'SignatureDoesNotMatch', message: 'Signature expired: 20261122T100000Z is now earlier than 20261122T101500Z', $metadata: { httpStatusCode: 403 } }, { service: 'STS', action: 'GetSessionToken', region: 'eu-west-1' });
     assert.match(explained.fix ?? '', /clock is off/);
@@ -222,7 +222,7 @@ describe('faults from the local AWS double, through the session service and the 
     const t = setup({ clock });
     await control('config', { credentialSeconds: 900 });
     const { session } = await saveUser(t, 'bob');
-    await t.service.start(session.id);
+    await t.service.lifecycle.start(session.id);
     const keyId = () => /\[bob\]\naws_access_key_id = (ASIA\w+)/.exec(t.credentialsText())?.[1];
     const firstKey = keyId();
     assert.ok(firstKey);
@@ -239,13 +239,13 @@ describe('faults from the local AWS double, through the session service and the 
     assert.match(t.logger.lines.join('\n'), /refresh failed \(try 2\)/);
     clock.advance(20_001);
     await rotation.tick(); // the double's faults are used up: this refresh works
-    const after = (await t.service.state()).active[session.id];
+    const after = (await t.service.state.read()).active[session.id];
     assert.equal(after.status, 'active');
     assert.ok(keyId() && keyId() !== firstKey, 'new credentials delivered to the file');
     assert.match(t.logger.lines.join('\n'), /refreshed after 2 failed tries/);
     assert.equal(calls('GetSessionToken').filter((c) => c.status === 200).length >= 2, true);
     rotation.dispose();
-    await t.service.stop(session.id);
+    await t.service.lifecycle.stop(session.id);
     assert.equal(t.credentialsText(), FOREIGN);
   });
 });

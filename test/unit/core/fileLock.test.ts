@@ -23,6 +23,20 @@ describe('fileLock', () => {
     await assert.rejects(fs.stat(lock), /ENOENT/, 'lock released');
   });
 
+  it('a holder killed while creating the lock never leaves an empty lock: the next writer does not stall', async () => {
+    const lock = path.join(dir, 'k.lock');
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fileLock.kill.child.ts'), lock], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => holder.on('exit', r));
+    await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => d.toString().includes('created') && resolve()));
+    holder.kill('SIGKILL');
+    await exited;
+    const content = JSON.parse(await fs.readFile(lock, 'utf8')) as { pid: number };
+    assert.equal(content.pid, holder.pid, 'the lock names its (dead) holder from the moment it exists');
+    // Judged by age alone, an empty lock would hold for a minute; a dead holder's lock is broken at once.
+    assert.equal(await withLock(lock, async () => 'acquired', { timeoutMs: 5_000, staleMs: 60_000 }), 'acquired');
+    assert.deepEqual((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp')), [], 'no temp file of the lock left');
+  });
+
   it('queues concurrent calls in one process and excludes them mutually', async () => {
     const lock = path.join(dir, 'q.lock');
     let inside = 0;

@@ -20,15 +20,15 @@ describe('credentials for credential_process', () => {
     const sts = new FakeSts(clock, 3600_000);
     const prompter = new ScriptedPrompter(['123456', '654321']);
     const service = new SessionService({ state: new MemoryStateStore(), secrets: new MemorySecretVault(), sts, prompter, clock, logger: new RecordingLogger(), delivery: new MemoryDelivery() });
-    const s = await service.save('iamUser', form);
-    const first = await Promise.all([1, 2, 3, 4].map(() => service.credentialsForProcess(s.id)));
+    const s = await service.editor.save('iamUser', form);
+    const first = await Promise.all([1, 2, 3, 4].map(() => service.resolver.credentialsForProcess(s.id)));
     assert.equal(prompter.asked.length, 1);
     assert.ok(first.every((c) => c.accessKeyId === first[0].accessKeyId));
     clock.advance(3600_000 - MEMORY_CACHE_MARGIN_MS - 1000);
-    assert.equal((await service.credentialsForProcess(s.id)).accessKeyId, first[0].accessKeyId, 'still valid for more than the margin: memory');
+    assert.equal((await service.resolver.credentialsForProcess(s.id)).accessKeyId, first[0].accessKeyId, 'still valid for more than the margin: memory');
     assert.equal(sts.calls.length, 1);
     clock.advance(2000);
-    const renewed = await service.credentialsForProcess(s.id);
+    const renewed = await service.resolver.credentialsForProcess(s.id);
     assert.notEqual(renewed.accessKeyId, first[0].accessKeyId, 'inside the margin: fresh credentials');
     assert.equal(prompter.asked.length, 2);
   });
@@ -44,8 +44,8 @@ describe('credentials for credential_process', () => {
       (prompter) =>
         new SessionService({ state, secrets, sts, prompter, clock, logger: new RecordingLogger(), delivery: new MemoryDelivery(), generationLock: (id, fn) => withLock(join(dir, `generate-${id}.lock`), fn) }),
     );
-    const s = await services[0].save('iamUser', form);
-    const [a, b] = await Promise.all(services.map((svc) => svc.credentialsForProcess(s.id)));
+    const s = await services[0].editor.save('iamUser', form);
+    const [a, b] = await Promise.all(services.map((svc) => svc.resolver.credentialsForProcess(s.id)));
     assert.equal(prompters[0].asked.length + prompters[1].asked.length, 1);
     assert.equal(a.accessKeyId, b.accessKeyId, 'the second window reuses the token the first cached');
     assert.equal(sts.calls.length, 1);
@@ -68,17 +68,17 @@ describe('credentials for credential_process', () => {
       delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => '/opt/My Tools/aws-sessions') }),
       defaultDeliveryMode: () => 'credentialProcess',
     });
-    const s = await service.save('iamUser', form);
-    await service.start(s.id);
+    const s = await service.editor.save('iamUser', form);
+    await service.lifecycle.start(s.id);
     assert.equal(readFileSync(files.configPath, 'utf8'), `${config}credential_process = "/opt/My Tools/aws-sessions" generate ${s.id}\nregion = eu-west-1\n`);
     assert.ok(!existsSync(files.credentialsPath));
-    await service.setDeliveryMode(s.id, 'credentialsFile');
+    await service.editor.setDeliveryMode(s.id, 'credentialsFile');
     assert.equal(readFileSync(files.configPath, 'utf8'), `${config}region = eu-west-1\n`);
     assert.match(readFileSync(files.credentialsPath, 'utf8'), /^\[dev\]\naws_access_key_id = ASIA/);
-    await service.setDeliveryMode(s.id, 'default');
+    await service.editor.setDeliveryMode(s.id, 'default');
     assert.ok(!existsSync(files.credentialsPath), 'the credentials file it created is removed again');
-    await service.stop(s.id);
+    await service.lifecycle.stop(s.id);
     assert.equal(readFileSync(files.configPath, 'utf8'), config);
-    await assert.rejects(service.save('iamUser', { ...form, deliveryMode: 'carrier-pigeon' }, s.id), /Delivery: "carrier-pigeon" is not/);
+    await assert.rejects(service.editor.save('iamUser', { ...form, deliveryMode: 'carrier-pigeon' }, s.id), /Delivery: "carrier-pigeon" is not/);
   });
 });

@@ -18,9 +18,9 @@ function setup(lifetimeMs: number, roleLifetimeMs = 3600_000) {
   const service = new SessionService({ state, secrets: new MemorySecretVault(), sts, prompter: new ScriptedPrompter(), clock, logger, delivery, newId: () => `id-${++n}` });
   const notes: string[] = [];
   const rotation = new RotationScheduler({ service, clock, logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) } });
-  const user = () => service.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
+  const user = () => service.editor.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
   const chained = (assumerSessionId: string) =>
-    service.save('iamRoleChained', { alias: 'role', profile: 'role', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/R', assumerSessionId });
+    service.editor.save('iamRoleChained', { alias: 'role', profile: 'role', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/R', assumerSessionId });
   return { clock, state, sts, delivery, service, rotation, notes, user, chained, logger };
 }
 
@@ -36,7 +36,7 @@ describe('rotation', () => {
     const t = setup(36000_000);
     const u = await t.user();
     const c = await t.chained(u.id);
-    await t.service.start(c.id);
+    await t.service.lifecycle.start(c.id);
     const first = t.delivery.profiles.get('role')!.credentials;
     t.clock.advance(50 * MIN);
     await t.rotation.tick();
@@ -56,7 +56,7 @@ describe('rotation', () => {
   it('an IAM User session gets a new token when its own is due, not before', async () => {
     const t = setup(36000_000);
     const u = await t.user();
-    await t.service.start(u.id);
+    await t.service.lifecycle.start(u.id);
     t.clock.advance(8 * 60 * MIN);
     await t.rotation.tick();
     assert.equal(t.sts.calls.length, 1);
@@ -68,7 +68,7 @@ describe('rotation', () => {
   it('after sleeping past the due time (one long gap on the wall clock), refreshes on the next wake', async () => {
     const t = setup(3600_000);
     const u = await t.user();
-    await t.service.start(u.id);
+    await t.service.lifecycle.start(u.id);
     t.clock.advance(3 * 3600_000); // the laptop slept 3 h
     await t.rotation.tick();
     assert.equal((await t.state.read()).active[u.id].status, 'active');
@@ -79,7 +79,7 @@ describe('rotation', () => {
     const t = setup(36000_000);
     const u = await t.user();
     const c = await t.chained(u.id);
-    await t.service.start(c.id);
+    await t.service.lifecycle.start(c.id);
     t.sts.failWith = new AwsCallError('STS AssumeRole failed: Throttling (Rate exceeded).', 'Throttling', 'wait', true, 400);
     t.clock.advance(55 * MIN);
     const attempts: number[] = [];
@@ -103,11 +103,30 @@ describe('rotation', () => {
     assert.equal((await t.state.read()).active[c.id].status, 'active', 'back to active when a retry succeeds');
   });
 
+  it('credentials already past by this clock (a source whose clock skew was not measured) back off instead of refreshing on every wake', async () => {
+    const t = setup(3600_000);
+    const awsClock = { now: () => t.clock.now() - 2 * 3600_000 }; // this machine is 2 h ahead of AWS
+    const sts = new FakeSts(awsClock, 3600_000);
+    const service = new SessionService({ state: t.state, secrets: new MemorySecretVault(), sts, prompter: new ScriptedPrompter(), clock: t.clock, logger: t.logger, delivery: t.delivery });
+    const notes: string[] = [];
+    const rotation = new RotationScheduler({ service, clock: t.clock, logger: t.logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) } });
+    const u = await service.editor.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
+    await service.lifecycle.start(u.id);
+    for (let i = 0; i < 360; i++) {
+      await rotation.tick();
+      t.clock.advance(5_000);
+    }
+    assert.ok(sts.calls.length <= 15, `backs off: ${sts.calls.length} GetSessionToken calls in 30 min of 5 s wakes`);
+    assert.equal(notes.length, 1, `told once: ${notes.join(' | ')}`);
+    assert.match(notes[0], /already past by this machine's clock .*check the clock/);
+    assert.equal((await t.state.read()).active[u.id].status, 'expired');
+  });
+
   it('stopped sessions are not refreshed', async () => {
     const t = setup(36000_000);
     const u = await t.user();
-    await t.service.start(u.id);
-    await t.service.stop(u.id);
+    await t.service.lifecycle.start(u.id);
+    await t.service.lifecycle.stop(u.id);
     t.clock.advance(2 * 3600_000);
     await t.rotation.tick();
     assert.equal(t.sts.calls.length, 1);
@@ -117,12 +136,12 @@ describe('rotation', () => {
   it('another window holding the refresh claim is left to do it', async () => {
     const t = setup(3600_000);
     const u = await t.user();
-    await t.service.start(u.id);
+    await t.service.lifecycle.start(u.id);
     await t.state.update((s) => {
       s.active[u.id].refreshClaimUntil = new Date(t.clock.now() + 3 * 3600_000).toISOString();
     });
     t.clock.advance(59 * MIN);
-    assert.equal(await t.service.refresh(u.id), undefined);
+    assert.equal(await t.service.lifecycle.refresh(u.id), undefined);
     assert.equal(t.sts.calls.length, 1);
   });
 });

@@ -66,3 +66,24 @@ export function stopServer(p: ServerProcess, signal: NodeJS.Signals = 'SIGTERM')
     p.child.kill(signal);
   });
 }
+
+/** What a finished process printed and how it ended. */
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a program to its end with `input` on stdin; never rejects (a spawn error shows as a null status). */
+export function runProcess(file: string, args: string[], env: Record<string, string>, input = '', timeoutMs = 60_000): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env, timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', (error) => (stderr += String(error)));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}

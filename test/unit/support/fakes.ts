@@ -1,7 +1,7 @@
 /** In-memory stand-ins for what the editor provides, for unit tests of the core. */
 import { emptyState, type AwsCredentials, type DeliveryRecord, type PersistedState } from '../../../src/core/model';
 import type { Clock, Disposable, Logger, Prompter, SecretVault, StateStore } from '../../../src/core/ports';
-import type { CredentialsDelivery, DeliveryTarget } from '../../../src/core/delivery';
+import type { CredentialsDelivery, DeliveryJournal, DeliveryTarget, Reconciled } from '../../../src/core/delivery';
 import type { CallerIdentity, StsGateway } from '../../../src/core/aws/sts';
 
 export class MemorySecretVault implements SecretVault {
@@ -121,13 +121,18 @@ export class FakeSts implements StsGateway {
 export class MemoryDelivery implements CredentialsDelivery {
   readonly profiles = new Map<string, { credentials: AwsCredentials; region: string }>();
   readonly log: string[] = [];
-  async deliver(target: DeliveryTarget, credentials: AwsCredentials): Promise<DeliveryRecord> {
+  async deliver(target: DeliveryTarget, credentials: AwsCredentials, _previous?: DeliveryRecord, journal?: DeliveryJournal): Promise<DeliveryRecord> {
+    const record = { kind: 'memory', profile: target.profileName };
+    await journal?.(record);
     this.profiles.set(target.profileName, { credentials, region: target.region });
     this.log.push(`deliver ${target.profileName}`);
-    return { kind: 'memory', profile: target.profileName };
+    return record;
   }
   async withdraw(record: DeliveryRecord): Promise<void> {
     this.profiles.delete(String(record.profile));
     this.log.push(`withdraw ${String(record.profile)}`);
+  }
+  async reconcile(_previous: DeliveryRecord | undefined, pending: DeliveryRecord): Promise<Reconciled> {
+    return { record: pending, landed: this.profiles.has(String(pending.profile)) };
   }
 }

@@ -2,7 +2,8 @@
 import { SessionService } from '../../../src/core/sessionService';
 import { SdkOidcGateway } from '../../../src/core/sso/oidc';
 import { SsoPortal } from '../../../src/core/sso/portal';
-import { SsoService, type SsoServiceDeps } from '../../../src/core/sso/ssoService';
+import { SsoService } from '../../../src/core/sso/ssoService';
+import { SsoAccess, type SsoAccessDeps } from '../../../src/core/sso/ssoAccess';
 import type { LoginUi } from '../../../src/core/sso/login';
 import type { DeviceAuthorization } from '../../../src/core/sso/oidc';
 import { systemClock } from '../../../src/core/ports';
@@ -16,6 +17,9 @@ export interface SsoHarness {
   delivery: MemoryDelivery;
   logger: RecordingLogger;
   sessions: SessionService;
+  /** Login, tokens and role credentials. */
+  access: SsoAccess;
+  /** Integrations: add, sync, log out, delete. */
   sso: SsoService;
   portal: SsoPortal;
   /** Device codes shown to the "user". */
@@ -27,7 +31,7 @@ export interface SsoHarness {
   close(): Promise<void>;
 }
 
-export async function ssoHarness(settings: Partial<SsoSettings> = {}, deps: Partial<SsoServiceDeps> = {}): Promise<SsoHarness> {
+export async function ssoHarness(settings: Partial<SsoSettings> = {}, accessDeps: Partial<SsoAccessDeps> = {}): Promise<SsoHarness> {
   const aws = await startLocalAws({ sso: { pollIntervalSeconds: 1, ...settings } });
   const secrets = new MemorySecretVault();
   const state = new MemoryStateStore();
@@ -36,17 +40,6 @@ export async function ssoHarness(settings: Partial<SsoSettings> = {}, deps: Part
   const shown: DeviceAuthorization[] = [];
   const loginRequests: string[] = [];
   const portal = new SsoPortal({ endpoint: () => aws.endpoint });
-  let sso: SsoService | undefined;
-  const sessions = new SessionService({
-    state,
-    secrets,
-    sts: new FakeSts(systemClock),
-    prompter: new ScriptedPrompter(),
-    clock: systemClock,
-    logger,
-    delivery,
-    sso: { roleCredentials: (s, o) => sso!.roleCredentials(s, o) },
-  });
   const ui = (options: { approve?: boolean; signal?: AbortSignal } = {}): LoginUi => ({
     signal: options.signal ?? new AbortController().signal,
     report: () => undefined,
@@ -63,14 +56,14 @@ export async function ssoHarness(settings: Partial<SsoSettings> = {}, deps: Part
       return true;
     },
   });
-  sso = new SsoService({
+  // The order of the extension: access to the portal, the sessions (which get role credentials from it), the integrations (which stop sessions).
+  const access = new SsoAccess({
     state,
     secrets,
     oidc: new SdkOidcGateway({ endpoint: () => aws.endpoint }),
     portal,
     clock: systemClock,
     logger,
-    stopSession: (id) => sessions.stop(id),
     loginFlow: () => 'device',
     sleep: (ms, signal) => new Promise((resolve, reject) => {
       const t = setTimeout(resolve, Math.min(ms, 1100));
@@ -84,7 +77,35 @@ export async function ssoHarness(settings: Partial<SsoSettings> = {}, deps: Part
       await login(ui());
       return true;
     },
-    ...deps,
+    ...accessDeps,
   });
-  return { aws, secrets, state, delivery, logger, sessions, sso, portal, shown, loginRequests, ui, close: () => aws.close() };
+  const sessions = new SessionService({
+    state,
+    secrets,
+    sts: new FakeSts(systemClock),
+    prompter: new ScriptedPrompter(),
+    clock: systemClock,
+    logger,
+    delivery,
+    sso: access,
+  });
+  const sso = new SsoService({ state, secrets, portal, clock: systemClock, logger, access, stopSession: (id) => sessions.lifecycle.stop(id) });
+  return {
+    aws,
+    secrets,
+    state,
+    delivery,
+    logger,
+    sessions,
+    access,
+    sso,
+    portal,
+    shown,
+    loginRequests,
+    ui,
+    close: () => {
+      portal.dispose();
+      return aws.close();
+    },
+  };
 }

@@ -76,7 +76,8 @@ describe('console sign-in against the local AWS double', function () {
     const logger = new RecordingLogger();
     const service = new SessionService({ state: new MemoryStateStore(), secrets, sts, prompter, clock: systemClock, logger, delivery: new MemoryDelivery() });
     const signIn = new ConsoleSignIn({
-      service,
+      state: service.state,
+      resolver: service.resolver,
       secrets,
       sts,
       prompter,
@@ -90,7 +91,7 @@ describe('console sign-in against the local AWS double', function () {
   }
   const bob = () => aws.user('bob');
   const saveBob = (service: SessionService, alias = 'bob-dev') =>
-    service.save('iamUser', { alias, profile: alias, region: 'eu-west-1', accessKeyId: bob().accessKeyId, secretAccessKey: bob().secretAccessKey });
+    service.editor.save('iamUser', { alias, profile: alias, region: 'eu-west-1', accessKeyId: bob().accessKeyId, secretAccessKey: bob().secretAccessKey });
 
   async function follow(url: string): Promise<string> {
     const login = await fetch(url, { redirect: 'manual' });
@@ -120,8 +121,8 @@ describe('console sign-in against the local AWS double', function () {
   it('chained from an IAM User: role credentials with SessionDuration; chained from a role: none (role chaining)', async () => {
     const t = setup(3600);
     const user = await saveBob(t.service, 'bob-base');
-    const c1 = await t.service.save('iamRoleChained', { alias: 'c1', profile: 'c1', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/One', assumerSessionId: user.id });
-    const c3 = await t.service.save('iamRoleChained', { alias: 'c3', profile: 'c3', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Three', assumerSessionId: c1.id });
+    const c1 = await t.service.editor.save('iamRoleChained', { alias: 'c1', profile: 'c1', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/One', assumerSessionId: user.id });
+    const c3 = await t.service.editor.save('iamRoleChained', { alias: 'c3', profile: 'c3', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Three', assumerSessionId: c1.id });
 
     const l1 = await t.signIn.link(c1.id);
     assert.equal(l1.sessionDurationSeconds, 3600);

@@ -144,7 +144,7 @@ describe('import apply', () => {
     const secrets = new MemorySecretVault();
     const service = new SessionService({ state: new MemoryStateStore(), secrets, sts: new FakeSts(clock), prompter: new ScriptedPrompter(), clock, logger: new RecordingLogger(), delivery: new MemoryDelivery() });
     const plan = () => buildImportPlan({ credentialsText: readFileSync(files.credentialsPath, 'utf8'), configText: readFileSync(files.configPath, 'utf8'), credentialsPath: files.credentialsPath, configPath: files.configPath, state: emptyState('x') });
-    return { dir, files, clock, secrets, service, plan, deps: { service, files, clock, logger: new RecordingLogger() } };
+    return { dir, files, clock, secrets, service, plan, deps: { state: service.state, editor: service.editor, files, clock, logger: new RecordingLogger() } };
   }
 
   it('keeps the files byte for byte without confirmation; sessions take -aws-sessions profile names', async () => {
@@ -153,7 +153,7 @@ describe('import apply', () => {
     assert.equal(readFileSync(t.files.credentialsPath, 'utf8'), CREDENTIALS);
     assert.equal(readFileSync(t.files.configPath, 'utf8'), CONFIG);
     assert.deepEqual(result.backups, []);
-    const state = await t.service.state();
+    const state = await t.service.state.read();
     const dev = state.sessions.find((s) => s.alias === 'dev')!;
     assert.equal(state.profiles.find((p) => p.id === dev.profileId)?.name, 'dev-aws-sessions');
     assert.equal(await t.secrets.get(SecretKeys.secretAccessKey(dev.id)), S1);
@@ -166,7 +166,7 @@ describe('import apply', () => {
     const t = setup();
     const plan = t.plan();
     const result = await applyImport(plan, t.deps, { removeKeys: true });
-    const state = await t.service.state();
+    const state = await t.service.state.read();
     assert.deepEqual(state.sessions.map((s) => `${s.kind}:${s.alias}:${state.profiles.find((p) => p.id === s.profileId)?.name}`), [
       'iamUser:dev:dev',
       'iamUser:ops:ops',
@@ -195,7 +195,7 @@ describe('import apply', () => {
     assert.match(result.removalSkipped ?? '', /changed after the preview/);
     assert.equal(readFileSync(t.files.credentialsPath, 'utf8'), CREDENTIALS + '\r\n# edited meanwhile\r\n');
     assert.deepEqual(readdirSync(t.dir).filter((n) => n.includes('backup')), []);
-    const state = await t.service.state();
+    const state = await t.service.state.read();
     const dev = state.sessions.find((s) => s.alias === 'dev')!;
     assert.equal(state.profiles.find((p) => p.id === dev.profileId)?.name, 'dev-aws-sessions');
   });

@@ -11,10 +11,10 @@ describe('IPC handlers: names work wherever ids do', () => {
     const logger = new RecordingLogger();
     let n = 0;
     const service = new SessionService({ state, secrets: new MemorySecretVault(), sts: new FakeSts(clock), prompter: new ScriptedPrompter(), clock, logger, delivery: new MemoryDelivery(), newId: () => `id-${++n}` });
-    const handle = sessionHandler(service, new ProfileService({ state, service, logger }));
-    const user = await service.save('iamUser', { alias: 'base-user', profile: 'base', region: 'eu-west-1', accessKeyId: 'AKIAABCDEFGHIJKLMNOP', secretAccessKey: 'a'.repeat(40), mfaSerial: '' });
+    const handle = sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger }));
+    const user = await service.editor.save('iamUser', { alias: 'base-user', profile: 'base', region: 'eu-west-1', accessKeyId: 'AKIAABCDEFGHIJKLMNOP', secretAccessKey: 'a'.repeat(40), mfaSerial: '' });
     await handle('add', { type: 'iamRoleChained', alias: 'chained', profile: 'chained', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Admin', assumerSessionId: 'BASE-USER' });
-    const chained = (await service.state()).sessions.find((s) => s.alias === 'chained') as { assumerSessionId?: string } | undefined;
+    const chained = (await service.state.read()).sessions.find((s) => s.alias === 'chained') as { assumerSessionId?: string } | undefined;
     assert.equal(chained?.assumerSessionId, user.id);
     await assert.rejects(handle('add', { type: 'iamRoleChained', alias: 'c2', profile: 'c2', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Admin', assumerSessionId: 'nobody' }), /no session named or with id "nobody"/);
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseReply, parseRequest, ProtocolError } from '../../../../src/core/ipc/protocol';
-import { tokensEqual } from '../../../../src/core/ipc/server';
+import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseChallenge, parseEndpoint, parseHello, parseReply, parseRequest, parseSealed, ProtocolError } from '../../../../src/core/ipc/protocol';
+import { proofOf, randomToken, sameProof, sealOf } from '../../../../src/core/ipc/handshake';
 
 describe('IPC protocol', () => {
   it('frames round-trip whatever the chunking', () => {
@@ -22,16 +22,21 @@ describe('IPC protocol', () => {
     assert.throws(() => encodeFrame({ s: 'x'.repeat(MAX_REQUEST_BYTES) }, MAX_REQUEST_BYTES), /exceeds/);
   });
 
-  it('accepts only well-formed requests', () => {
-    const ok = { v: 1, token: 't', method: 'generate', params: { session: 'dev' } };
+  it('accepts only well-formed hellos, challenges, requests, sealed replies and endpoint records', () => {
+    const n = randomToken();
+    const ok = { v: 2, proof: n, method: 'generate', params: { session: 'dev' } };
     assert.deepEqual({ ...parseRequest(ok), params: { ...parseRequest(ok).params } }, ok);
     const bad: unknown[] = [
       null,
       [],
       'x',
-      { ...ok, v: 2 },
-      { ...ok, token: '' },
-      { ...ok, token: 5 },
+      { ...ok, v: 1 },
+      { ...ok, v: 3 },
+      { ...ok, proof: '' },
+      { ...ok, proof: 'short' },
+      { ...ok, proof: n + '!' },
+      { ...ok, proof: 5 },
+      { v: 2, token: n, method: 'generate', params: {} },
       { ...ok, method: 'eval' },
       { ...ok, method: '__proto__' },
       { ...ok, params: [] },
@@ -44,15 +49,28 @@ describe('IPC protocol', () => {
     for (const b of bad) assert.throws(() => parseRequest(b), ProtocolError, JSON.stringify(b)?.slice(0, 80));
     // Error messages never echo the values sent.
     assert.throws(() => parseRequest({ ...ok, params: { session: { secret: 'hunter2' } } }), (e: Error) => !e.message.includes('hunter2'));
+    assert.deepEqual(parseHello({ v: 2, hello: n }), { v: 2, hello: n });
+    for (const b of [{ v: 2 }, { v: 2, hello: 'x' }, { v: 2, hello: n, token: n }, { v: 1, hello: n }]) assert.throws(() => parseHello(b), ProtocolError);
+    assert.deepEqual(parseChallenge({ v: 2, nonce: n, proof: n }), { v: 2, nonce: n, proof: n });
+    for (const b of [{ v: 2, nonce: n }, { ok: true, result: {} }, { v: 2, nonce: n, proof: n, extra: 1 }]) assert.throws(() => parseChallenge(b), ProtocolError);
+    assert.deepEqual(parseSealed({ reply: '{}', mac: n }), { reply: '{}', mac: n });
+    for (const b of [{ ok: true, result: 1 }, { reply: {}, mac: n }, { reply: '{}', mac: n, x: 1 }, { reply: '{}' }]) assert.throws(() => parseSealed(b), ProtocolError);
+    assert.deepEqual(parseEndpoint(JSON.stringify({ v: 2, socket: '/s', token: n })), { v: 2, socket: '/s', token: n });
+    for (const t of ['', 'tok', n, JSON.stringify({ v: 2, socket: '', token: n }), JSON.stringify({ v: 2, socket: '/s', token: 'x' })]) assert.equal(parseEndpoint(t), undefined, t);
   });
 
-  it('checks replies and compares tokens by value', () => {
+  it('checks replies; proofs are bound to the token, the role and both nonces', () => {
     assert.deepEqual(parseReply({ ok: true, result: [1] }), { ok: true, result: [1] });
     assert.deepEqual(parseReply({ ok: false, code: 'notFound', message: 'm' }), { ok: false, code: 'notFound', message: 'm' });
     assert.throws(() => parseReply({ ok: false, code: 'weird', message: 'm' }), ProtocolError);
     assert.throws(() => parseReply({ ok: 'yes' }), ProtocolError);
-    assert.equal(tokensEqual('abc', 'abc'), true);
-    assert.equal(tokensEqual('abc', 'abd'), false);
-    assert.equal(tokensEqual('abc', 'abcd'), false);
+    const [t, cn, sn] = [randomToken(), randomToken(), randomToken()];
+    const p = proofOf(t, 'server', cn, sn);
+    assert.equal(p, proofOf(t, 'server', cn, sn));
+    for (const other of [proofOf(randomToken(), 'server', cn, sn), proofOf(t, 'client', cn, sn), proofOf(t, 'server', sn, cn), proofOf(t, 'server', cn, randomToken())]) assert.notEqual(other, p);
+    assert.notEqual(sealOf(t, cn, sn, '{"ok":true}'), sealOf(t, cn, sn, '{"ok":false}'));
+    assert.equal(sameProof(p, p), true);
+    assert.equal(sameProof(p, p.slice(0, -1) + (p.endsWith('A') ? 'B' : 'A')), false);
+    assert.equal(sameProof(p, p + 'A'), false);
   });
 });

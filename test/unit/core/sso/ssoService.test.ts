@@ -8,7 +8,7 @@ const START_URL = 'https://d-local.awsapps.com/start';
 
 async function loggedIn(h: SsoHarness, flow: 'device' | 'pkce' = 'device') {
   const integration = await h.sso.addIntegration({ alias: 'acme', startUrl: START_URL, ssoRegion: 'eu-west-1' });
-  await h.sso.login(integration.id, h.ui(), flow);
+  await h.access.login(integration.id, h.ui(), flow);
   return integration;
 }
 
@@ -36,11 +36,11 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const integration = await loggedIn(h);
     assert.equal(h.shown.length, 1);
     assert.match(h.shown[0].userCode, /^[A-Z]{4}-[A-Z]{4}$/);
-    assert.equal(await h.sso.loginState(integration.id), 'loggedIn');
+    assert.equal(await h.access.loginState(integration.id), 'loggedIn');
     const token = JSON.parse(h.secrets.values.get(IntegrationSecretKeys.forIntegration(integration.id, 'ssoToken'))!);
     assert.ok(token.accessToken && token.refreshToken, 'access and refresh token stored');
     assert.ok(!JSON.stringify(await h.state.read()).includes(token.accessToken), 'no token in the state');
-    await h.sso.login(integration.id, h.ui(), 'device');
+    await h.access.login(integration.id, h.ui(), 'device');
     assert.equal(calls(h, 'RegisterClient').length, 1, 'the registration is cached until it expires');
     assert.equal(calls(h, 'StartDeviceAuthorization').length, 2);
   });
@@ -50,16 +50,16 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const integration = await h.sso.addIntegration({ alias: 'acme', startUrl: START_URL, ssoRegion: 'eu-west-1' });
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 300);
-    await assert.rejects(h.sso.login(integration.id, h.ui({ approve: false, signal: abort.signal }), 'device'), /cancelled/);
+    await assert.rejects(h.access.login(integration.id, h.ui({ approve: false, signal: abort.signal }), 'device'), /cancelled/);
     const denying = { ...h.ui({ approve: false }), showDeviceCode: (a: { userCode: string }) => void h.aws.sso.decide(a.userCode, false) };
-    await assert.rejects(h.sso.login(integration.id, denying, 'device'), /denied/);
-    assert.equal(await h.sso.loginState(integration.id), 'loggedOut');
+    await assert.rejects(h.access.login(integration.id, denying, 'device'), /denied/);
+    assert.equal(await h.access.loginState(integration.id), 'loggedOut');
   });
 
   it('PKCE login: loopback redirect, code exchanged with the verifier', async () => {
     h = await ssoHarness();
     const integration = await loggedIn(h, 'pkce');
-    assert.equal(await h.sso.loginState(integration.id), 'loggedIn');
+    assert.equal(await h.access.loginState(integration.id), 'loggedIn');
     assert.equal(h.shown.length, 0, 'no device code in the PKCE flow');
     const create = calls(h, 'CreateToken');
     assert.equal(create.length, 1);
@@ -72,7 +72,7 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const integration = await loggedIn(h);
     const before = JSON.parse(h.secrets.values.get(IntegrationSecretKeys.forIntegration(integration.id, 'ssoToken'))!);
     // 60 s is inside the 5-minute refresh margin: the next use refreshes.
-    const token = await h.sso.accessToken(integration.id, { interactive: false });
+    const token = await h.access.accessToken(integration.id, { interactive: false });
     assert.notEqual(token, before.accessToken);
     assert.equal(h.loginRequests.length, 0, 'no login asked');
     const after = JSON.parse(h.secrets.values.get(IntegrationSecretKeys.forIntegration(integration.id, 'ssoToken'))!);
@@ -83,8 +83,8 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     h = await ssoHarness({ accessTokenSeconds: 60 });
     const integration = await loggedIn(h);
     h.aws.sso.revokeAll({ refreshTokens: true });
-    await assert.rejects(h.sso.accessToken(integration.id, { interactive: false }), (e: unknown) => e instanceof UserFacingError && /Log in/.test(e.full));
-    assert.equal(await h.sso.loginState(integration.id), 'loggedOut');
+    await assert.rejects(h.access.accessToken(integration.id, { interactive: false }), (e: unknown) => e instanceof UserFacingError && /Log in/.test(e.full));
+    assert.equal(await h.access.loginState(integration.id), 'loggedOut');
   });
 
   it('syncs every account and role through the throttle, with no account missing, in batches', async () => {
@@ -122,9 +122,9 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     await h.sso.sync(integration.id);
     let sessions = await ssoSessions(h);
     const keep = sessions.find((s) => s.accountName === 'account-0001' && s.roleName === 'AdministratorAccess')!;
-    await h.sessions.save('awsSso', { profile: 'work', region: 'ap-southeast-2' }, keep.id);
+    await h.sessions.editor.save('awsSso', { profile: 'work', region: 'ap-southeast-2' }, keep.id);
     const doomed = sessions.find((s) => s.accountName === 'account-0003')!;
-    await h.sessions.start(doomed.id);
+    await h.sessions.lifecycle.start(doomed.id);
     assert.equal((await h.state.read()).active[doomed.id]?.status, 'active');
     // A chained session whose assumer will vanish.
     await h.state.update((s) => {
@@ -152,18 +152,18 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const integration = await loggedIn(h);
     await h.sso.sync(integration.id);
     const [session] = await ssoSessions(h);
-    await h.sessions.start(session.id);
+    await h.sessions.lifecycle.start(session.id);
     const delivered = h.delivery.profiles.get('default')!;
     assert.match(delivered.credentials.accessKeyId, /^ASIA/);
     assert.equal(delivered.region, 'eu-west-1');
     assert.ok(h.aws.state.issuedByAccessKey(delivered.credentials.accessKeyId), 'issued by the portal');
-    await h.sessions.stop(session.id);
-    await h.sessions.start(session.id);
+    await h.sessions.lifecycle.stop(session.id);
+    await h.sessions.lifecycle.start(session.id);
     assert.equal(calls(h, 'GetRoleCredentials').length, 1);
     const cachedBefore = h.secrets.values.get(SecretKeys.cachedSessionCredentials(session.id));
     assert.ok(cachedBefore);
     // "Test credentials" from the edit form: a fresh set, the cache neither used nor changed.
-    await h.sessions.testCredentials('awsSso', { profile: 'default', region: 'eu-west-1' }, session.id);
+    await h.sessions.editor.testCredentials('awsSso', { profile: 'default', region: 'eu-west-1' }, session.id);
     assert.equal(calls(h, 'GetRoleCredentials').length, 2);
     assert.equal(h.secrets.values.get(SecretKeys.cachedSessionCredentials(session.id)), cachedBefore);
   });
@@ -173,15 +173,15 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const integration = await loggedIn(h);
     await h.sso.sync(integration.id);
     const [session] = await ssoSessions(h);
-    const first = await h.sso.roleCredentials(session);
-    const again = await h.sso.roleCredentials(session);
+    const first = await h.access.roleCredentials(session);
+    const again = await h.access.roleCredentials(session);
     assert.equal(again.accessKeyId, first.accessKeyId, 'cached while valid');
-    const fresh = await h.sso.roleCredentials(session, { minValidityMs: 2 * 3600 * 1000 });
+    const fresh = await h.access.roleCredentials(session, { minValidityMs: 2 * 3600 * 1000 });
     assert.notEqual(fresh.accessKeyId, first.accessKeyId, 'a rotation asks for credentials valid longer than the cached ones');
     h.aws.sso.revokeAll();
-    await assert.rejects(h.sso.roleCredentials(session, { minValidityMs: 2 * 3600 * 1000, background: true }), /no longer accepts/);
+    await assert.rejects(h.access.roleCredentials(session, { minValidityMs: 2 * 3600 * 1000, background: true }), /no longer accepts/);
     assert.equal(h.loginRequests.length, 0, 'no login popped by a background refresh');
-    assert.equal(await h.sso.loginState(integration.id), 'loggedOut', 'the rejected token was dropped');
+    assert.equal(await h.access.loginState(integration.id), 'loggedOut', 'the rejected token was dropped');
   });
 
   it('a revoked token is dropped and a login is asked for, not retried until its expiry', async () => {
@@ -190,7 +190,7 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     await h.sso.sync(integration.id);
     const [session] = await ssoSessions(h);
     h.aws.sso.revokeAll();
-    await h.sessions.start(session.id);
+    await h.sessions.lifecycle.start(session.id);
     assert.equal(h.loginRequests.length, 1);
     assert.match(h.loginRequests[0], /no longer accepts/);
     const gets = calls(h, 'GetRoleCredentials');
@@ -203,10 +203,10 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     const integration = await loggedIn(h);
     await h.sso.sync(integration.id);
     const [session] = await ssoSessions(h);
-    await h.sessions.start(session.id);
+    await h.sessions.lifecycle.start(session.id);
     await h.sso.logout(integration.id);
     assert.equal(calls(h, 'Logout').length, 1);
-    assert.equal(await h.sso.loginState(integration.id), 'loggedOut');
+    assert.equal(await h.access.loginState(integration.id), 'loggedOut');
     const state = await h.state.read();
     assert.equal(state.active[session.id], undefined);
     assert.equal((await ssoSessions(h)).length, 4);
@@ -222,19 +222,19 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     h = await ssoHarness({ accounts: 1, roles: 1 });
     const integration = await loggedIn(h);
     await h.sso.editIntegration(integration.id, { alias: 'acme-renamed', startUrl: START_URL, ssoRegion: 'eu-west-1' });
-    assert.equal(await h.sso.loginState(integration.id), 'loggedIn');
+    assert.equal(await h.access.loginState(integration.id), 'loggedIn');
     await h.sso.editIntegration(integration.id, { alias: 'acme-renamed', startUrl: 'https://d-other.awsapps.com/start', ssoRegion: 'eu-west-1' });
-    assert.equal(await h.sso.loginState(integration.id), 'loggedOut');
+    assert.equal(await h.access.loginState(integration.id), 'loggedOut');
     assert.equal((await h.sso.integration(integration.id)).startUrl, 'https://d-other.awsapps.com/start');
   });
 
   it('integration-derived sessions cannot be created or renamed with the form', async () => {
     h = await ssoHarness({ accounts: 1, roles: 1 });
-    await assert.rejects(h.sessions.save('awsSso', { profile: 'default', region: 'eu-west-1' }), /created by syncing/);
+    await assert.rejects(h.sessions.editor.save('awsSso', { profile: 'default', region: 'eu-west-1' }), /created by syncing/);
     const integration = await loggedIn(h);
     await h.sso.sync(integration.id);
     const [session] = await ssoSessions(h);
-    const saved = await h.sessions.save('awsSso', { alias: 'renamed', profile: 'default', region: 'us-west-2', accountId: '1' }, session.id);
+    const saved = await h.sessions.editor.save('awsSso', { alias: 'renamed', profile: 'default', region: 'us-west-2', accountId: '1' }, session.id);
     assert.equal(saved.alias, session.alias);
     assert.equal((saved as AwsSsoSession).accountId, session.accountId);
     assert.equal(saved.region, 'us-west-2');

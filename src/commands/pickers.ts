@@ -1,11 +1,12 @@
 /** Quick picks shared by commands: sessions (grouped by type, showing profile, region, state), profiles, regions. */
 import * as vscode from 'vscode';
-import type { PersistedState, Session } from './core/model';
-import { REGIONS } from './core/regions';
-import { displayStatus } from './core/treeModel';
-import { sessionTypes } from './core/sessions/registry';
-import { profileOf } from './core/sessionLookup';
-import { rules } from './core/validation';
+import type { PersistedState, Session } from '../core/model';
+import { REGIONS } from '../core/regions';
+import { displayStatus } from '../core/treeModel';
+import { sessionTypes } from '../core/sessions/registry';
+import { profileOf } from '../core/sessionLookup';
+import { rules } from '../core/validation';
+import { inform } from './report';
 
 const stateIcons: Record<string, string> = {
   inactive: '$(circle-large-outline)',
@@ -42,7 +43,7 @@ export function sessionPickItems(state: PersistedState, candidates: readonly Ses
 
 export async function pickSession(state: PersistedState, candidates: readonly Session[], placeHolder: string): Promise<Session | undefined> {
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage('AWS Sessions: no session fits. Add one with "AWS Sessions: Add Session".');
+    inform('no session fits. Add one with "AWS Sessions: Add Session".');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(sessionPickItems(state, candidates), { placeHolder, matchOnDescription: true, matchOnDetail: true });

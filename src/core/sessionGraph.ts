@@ -1,6 +1,6 @@
 /** The assumer graph of chained sessions: every chain must end at a session that exists, without a cycle. */
-import type { Session } from '../model';
-import { sessionType } from './registry';
+import type { Session } from './model';
+import { sessionType } from './sessions/registry';
 
 /**
  * What is wrong with `candidate`'s chain of assumers among `sessions` (the candidate replaces the

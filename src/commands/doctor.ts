@@ -1,24 +1,33 @@
-/** "Diagnose AWS Credentials": the doctor over this machine's real environment, its report and its fixes. */
+/**
+ * Diagnostics: "Diagnose AWS Credentials" (the doctor over this machine's real environment, its report
+ * and its fixes) and "Inspect SAML Assertion".
+ */
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
-import { Commands, SETTINGS_SECTION, Settings } from './core/constants';
-import { shlexSplit } from './core/awsFiles/shlex';
-import { diagnose, worstFirst } from './core/doctor/doctor';
-import { FIX_IDS, type DoctorEnvironment, type Finding, type Fix, type ManagedProfile, type ProcessResult } from './core/doctor/types';
-import type { SessionService } from './core/sessionService';
-import { profileOf } from './core/sessionLookup';
-import type { Logger } from './core/ports';
-import { DoctorPanel } from './webviews/doctor/panel';
+import { Commands, SETTINGS_SECTION, Settings } from '../core/constants';
+import { shlexSplit } from '../core/awsFiles/shlex';
+import { diagnose, worstFirst } from '../core/doctor/doctor';
+import { FIX_IDS, type CliEndpointState, type DoctorEnvironment, type Finding, type Fix, type ManagedProfile, type ProcessResult } from '../core/doctor/types';
+import { analyzeSamlResponse, formatSamlAnalysis } from '../core/saml/assertion';
+import { profileOf } from '../core/sessionLookup';
+import type { Logger, StateStore } from '../core/ports';
+import { DoctorPanel } from '../webviews/doctor/panel';
+import type { Report } from './report';
+import { guarded, type CommandTable } from './table';
 
 export interface DoctorCommandDeps {
-  service: SessionService;
+  state: Pick<StateStore, 'read'>;
   logger: Logger;
   terminalCollection: vscode.EnvironmentVariableCollection;
   /** The STS endpoint in use (an override, else AWS's). */
   stsUrl: () => string;
-  report(what: string, error: unknown): Promise<void>;
+  /** Whether this window serves the CLI, or why it cannot. */
+  cliStatus?: () => CliEndpointState;
+  /** Where a SAML response may be posted (the AWS sign-in URLs, or the test double's). */
+  signInUrls: () => readonly string[];
+  report: Report;
 }
 
 type Env = Record<string, string | undefined>;
@@ -51,9 +60,9 @@ function runProcess(commandLine: string, env: Env): Promise<ProcessResult> {
   });
 }
 
-export function registerDoctorCommands(deps: DoctorCommandDeps): vscode.Disposable[] {
+export function doctorCommands(deps: DoctorCommandDeps) {
   async function managedProfiles(): Promise<ManagedProfile[]> {
-    const state = await deps.service.state();
+    const state = await deps.state.read();
     return state.sessions.map((s) => ({
       profile: profileOf(state, s).name,
       sessionId: s.id,
@@ -87,7 +96,7 @@ export function registerDoctorCommands(deps: DoctorCommandDeps): vscode.Disposab
       },
       runProcess,
     };
-    const findings = worstFirst(await diagnose({ environment, managed: await managedProfiles() }));
+    const findings = worstFirst(await diagnose({ environment, managed: await managedProfiles(), cliEndpoint: deps.cliStatus?.() }));
     deps.logger.info(`Credentials doctor: ${findings.map((f) => `${f.severity}:${f.code}`).join(', ')}`);
     return findings;
   }
@@ -115,26 +124,32 @@ export function registerDoctorCommands(deps: DoctorCommandDeps): vscode.Disposab
     }
   }
 
-  const handlers: Record<string, (...args: never[]) => unknown> = {
+  return {
     /** Returns the findings (worst first), for tests. */
-    [Commands.diagnose]: async (options?: { show?: boolean }): Promise<Finding[] | undefined> => {
-      try {
-        const findings = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'AWS Sessions: diagnosing credentials' }, run);
-        if (options?.show !== false) DoctorPanel.show({ logger: deps.logger, diagnose: run, runFix }, findings);
-        return findings;
-      } catch (error) {
-        await deps.report('Diagnose credentials', error);
-        return undefined;
-      }
+    [Commands.diagnose]: guarded(deps.report, 'Diagnose credentials', async (options?: { show?: boolean }): Promise<Finding[]> => {
+      const findings = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'AWS Sessions: diagnosing credentials' }, run);
+      if (options?.show !== false) DoctorPanel.show({ logger: deps.logger, diagnose: run, runFix }, findings);
+      return findings;
+    }),
+    [Commands.doctorFix]: guarded(deps.report, 'Doctor fix', async (fix?: Fix) => {
+      if (!fix || !(FIX_IDS as readonly string[]).includes(fix.id)) throw new Error('Unknown doctor fix.');
+      await runFix(fix);
+    }),
+    /** Returns the analysis shown, for tests. */
+    [Commands.inspectSamlAssertion]: async (pasted?: string) => {
+      const value =
+        pasted ??
+        (await vscode.window.showInputBox({
+          title: 'AWS Sessions: inspect a SAML assertion',
+          prompt: 'Paste the base64 SAMLResponse (from the browser developer tools, the POST to signin.aws.amazon.com/saml)',
+          ignoreFocusOut: true,
+          password: true,
+        }));
+      if (!value) return undefined;
+      const text = formatSamlAnalysis(analyzeSamlResponse(value, { nowMs: Date.now(), signInUrls: deps.signInUrls() }));
+      const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return text;
     },
-    [Commands.doctorFix]: async (fix?: Fix) => {
-      try {
-        if (!fix || !(FIX_IDS as readonly string[]).includes(fix.id)) throw new Error('Unknown doctor fix.');
-        await runFix(fix);
-      } catch (error) {
-        await deps.report('Doctor fix', error);
-      }
-    },
-  };
-  return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+  } satisfies CommandTable;
 }

@@ -1,7 +1,7 @@
 /** Temporary credentials cached in SecretStorage, as JSON, with their expiry. */
-import { SecretKeys, SESSION_TOKEN_REUSE_MARGIN_MS } from '../constants';
-import type { AwsCredentials } from '../model';
-import type { Clock, SecretVault } from '../ports';
+import { SecretKeys, SESSION_TOKEN_REUSE_MARGIN_MS } from './constants';
+import type { AwsCredentials } from './model';
+import type { Clock, SecretVault } from './ports';
 
 interface CachedShape {
   accessKeyId: string;

@@ -1,0 +1,56 @@
+/**
+ * The session a command acts on, for every session command: the tree node it was invoked on, an id or
+ * alias (tests, the status bar, links), else the single session selected in the tree (where the module
+ * passes the view), else a quick pick of the sessions that fit.
+ */
+import type * as vscode from 'vscode';
+import type { PersistedState, Session } from '../core/model';
+import type { StateStore } from '../core/ports';
+import type { TreeNode } from '../tree/sessionTree';
+import { pickSession } from './pickers';
+import type { Report } from './report';
+
+export type SessionArg = TreeNode | string | undefined;
+export type SessionFilter = (s: Session, state: PersistedState) => boolean;
+
+export interface SessionArgContext {
+  state: Pick<StateStore, 'read'>;
+  report: Report;
+  /** The sessions tree: its selection stands in for a missing argument. */
+  view?: vscode.TreeView<TreeNode>;
+}
+
+export async function resolveSession(ctx: SessionArgContext, arg: SessionArg, placeHolder: string, filter: SessionFilter = () => true): Promise<Session | undefined> {
+  const state = await ctx.state.read();
+  if (arg && typeof arg === 'object' && arg.type === 'session') return state.sessions.find((s) => s.id === arg.session.id) ?? arg.session;
+  if (typeof arg === 'string') {
+    const found = state.sessions.find((s) => s.id === arg) ?? state.sessions.find((s) => s.alias.toLowerCase() === arg.toLowerCase());
+    if (!found) throw new Error(`No session named or with id "${arg}".`);
+    return found;
+  }
+  const selected = ctx.view?.visible ? ctx.view.selection.filter((n) => n.type === 'session') : [];
+  if (selected.length === 1 && selected[0].type === 'session' && filter(selected[0].session, state)) return selected[0].session;
+  return pickSession(state, state.sessions.filter((s) => filter(s, state)), placeHolder);
+}
+
+/**
+ * A handler that acts on one session: resolves it, runs `act` and returns its result; a failure is
+ * reported as `what` and the command resolves to undefined.
+ */
+export function sessionHandler<Rest extends unknown[], R>(
+  ctx: SessionArgContext,
+  what: string,
+  placeHolder: string,
+  act: (session: Session, ...rest: Rest) => R | Promise<R>,
+  filter?: SessionFilter,
+): (arg?: SessionArg, ...rest: Rest) => Promise<R | undefined> {
+  return async (arg?: SessionArg, ...rest: Rest) => {
+    try {
+      const session = await resolveSession(ctx, arg, placeHolder, filter);
+      return session ? await act(session, ...rest) : undefined;
+    } catch (error) {
+      ctx.report(what, error);
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,35 @@
+/** The IAM Identity Center integration form: its fields, checked by the same validator as the session forms. */
+import { ValidationError } from '../errors';
+import type { PersistedState } from '../model';
+import { validateForm, type FieldSpec } from '../validation';
+
+export const INTEGRATION_FIELDS: readonly FieldSpec[] = [
+  { name: 'alias', label: 'Integration alias', kind: 'text', required: true, placeholder: 'acme-sso', rule: 'alias' },
+  {
+    name: 'startUrl',
+    label: 'AWS access portal URL',
+    kind: 'text',
+    required: true,
+    placeholder: 'https://d-1234567890.awsapps.com/start',
+    help: 'The start URL of your IAM Identity Center, as in the invitation e-mail or the AWS CLI sso_start_url.',
+    rule: 'ssoStartUrl',
+  },
+  { name: 'ssoRegion', label: 'SSO region', kind: 'region', required: true, rule: 'region', help: 'The region of your IAM Identity Center instance (sso_region).' },
+];
+
+export interface IntegrationValues {
+  alias: string;
+  startUrl: string;
+  ssoRegion: string;
+}
+
+/** Trimmed, valid values, or a ValidationError naming each problem (an alias is unique among integrations). */
+export function validateIntegration(values: IntegrationValues, state: PersistedState, existingId?: string): IntegrationValues {
+  const form = validateForm(INTEGRATION_FIELDS, { ...values });
+  const { alias, startUrl, ssoRegion } = form.values;
+  if ((state.integrations ?? []).some((i) => i.id !== existingId && i.alias.toLowerCase() === alias.toLowerCase())) {
+    form.problems.push({ field: 'alias', label: 'Integration alias', message: `"${alias}" is already used by another integration` });
+  }
+  if (form.problems.length) throw new ValidationError(form.problems);
+  return { alias, startUrl, ssoRegion };
+}

@@ -1,0 +1,108 @@
+/**
+ * Per-entry check of a parsed sessions.json. Entries that cannot be used (null, an unknown kind, a
+ * missing or mistyped field — the per-kind schema of `stateSchema.ts` — or a second entry with the same
+ * id) are taken out with the reason, so one bad entry never takes the rest of the state, or the editor,
+ * down with it.
+ */
+import { DEFAULT_PROFILE_NAME } from './constants';
+import type { ActiveSession, NamedProfile, PersistedState, Session, SsoIntegration } from './model';
+import { checkActive, checkIntegration, checkProfile, checkSession, type EntryCheck } from './stateSchema';
+
+export interface RejectedEntry {
+  /** Where it was in the file: `sessions[2]`, `profiles[0]`, `active["<id>"]`, `pinned[1]`, `terminalProfile`. */
+  where: string;
+  /** Why it cannot be used, in words, starting with `where`: `sessions[2].region: Invalid key: …`. */
+  reason: string;
+  /** The entry as it was (the state file holds no secret). */
+  value: unknown;
+}
+
+export interface CheckedState {
+  state: PersistedState;
+  rejected: RejectedEntry[];
+  /** The state differs from the file (entries taken out, or the default profile added): write it back. */
+  changed: boolean;
+}
+
+type Entry = Record<string, unknown>;
+
+function isEntry(value: unknown): value is Entry {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** For people: the reason, and the session's alias when it has one. */
+export function describeEntry(entry: RejectedEntry): string {
+  return isEntry(entry.value) && typeof entry.value.alias === 'string' ? `${entry.reason} (alias ${JSON.stringify(entry.value.alias)})` : entry.reason;
+}
+
+/**
+ * The usable part of a state object whose top level is already known to be sound (version 1; profiles
+ * and sessions lists; active an object). A missing `default` profile is added with `newId()`.
+ */
+export function checkState(s: PersistedState, newId: () => string): CheckedState {
+  const rejected: RejectedEntry[] = [];
+  const keep = <T extends { id: string }>(list: readonly unknown[], name: string, check: (value: unknown, where: string) => EntryCheck<T>): T[] => {
+    const seen = new Set<string>();
+    const kept: T[] = [];
+    list.forEach((value, i) => {
+      const where = `${name}[${i}]`;
+      const result = check(value, where);
+      if (!result.ok) rejected.push({ where, reason: result.reason, value });
+      else if (seen.has(result.value.id)) rejected.push({ where, reason: `${where}: another entry before it has the id ${JSON.stringify(result.value.id)}`, value });
+      else {
+        seen.add(result.value.id);
+        kept.push(value as T);
+      }
+    });
+    return kept;
+  };
+
+  const state: PersistedState = { ...s };
+  state.profiles = keep<NamedProfile>(s.profiles, 'profiles', checkProfile);
+  const addDefault = !state.profiles.some((p) => p.name === DEFAULT_PROFILE_NAME);
+  if (addDefault) state.profiles.unshift({ id: newId(), name: DEFAULT_PROFILE_NAME });
+  state.sessions = keep<Session>(s.sessions, 'sessions', checkSession);
+  state.active = {};
+  for (const [id, value] of Object.entries(s.active)) {
+    const where = `active[${JSON.stringify(id)}]`;
+    const result = checkActive(value, where);
+    if (result.ok) state.active[id] = value as ActiveSession;
+    else rejected.push({ where, reason: result.reason, value });
+  }
+  if (s.integrations !== undefined) {
+    if (Array.isArray(s.integrations)) state.integrations = keep<SsoIntegration>(s.integrations, 'integrations', checkIntegration);
+    else {
+      rejected.push({ where: 'integrations', reason: 'integrations: not a list', value: s.integrations });
+      delete state.integrations;
+    }
+  }
+  if (s.pinned !== undefined) {
+    if (Array.isArray(s.pinned)) {
+      state.pinned = [];
+      s.pinned.forEach((id: unknown, i) => {
+        if (typeof id === 'string') state.pinned!.push(id);
+        else rejected.push({ where: `pinned[${i}]`, reason: `pinned[${i}]: not a session id`, value: id });
+      });
+    } else {
+      rejected.push({ where: 'pinned', reason: 'pinned: not a list', value: s.pinned });
+      delete state.pinned;
+    }
+  }
+  if (s.lastUsed !== undefined) {
+    if (isEntry(s.lastUsed)) {
+      state.lastUsed = {};
+      for (const [id, at] of Object.entries(s.lastUsed)) {
+        if (typeof at === 'string') state.lastUsed[id] = at;
+        else rejected.push({ where: `lastUsed[${JSON.stringify(id)}]`, reason: `lastUsed[${JSON.stringify(id)}]: not a time`, value: at });
+      }
+    } else {
+      rejected.push({ where: 'lastUsed', reason: 'lastUsed: not an object', value: s.lastUsed });
+      delete state.lastUsed;
+    }
+  }
+  if (s.terminalProfile !== undefined && typeof s.terminalProfile !== 'string') {
+    rejected.push({ where: 'terminalProfile', reason: 'terminalProfile: not a profile name', value: s.terminalProfile });
+    delete state.terminalProfile;
+  }
+  return { state, rejected, changed: addDefault || rejected.length > 0 };
+}

@@ -1,0 +1,71 @@
+/**
+ * The views of the shared state: the sessions tree, the status bar, the terminal environment, the
+ * view's context keys (tree/viewContext.ts) and the login state of IAM Identity Center integrations. They render on every
+ * change of the state (this window's or another's), of the settings, and of a login.
+ */
+import * as vscode from 'vscode';
+import { ContextKeys, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings } from './core/constants';
+import type { CredentialResolver } from './core/credentialResolver';
+import { DisposableOwner, toDisposable } from './core/disposables';
+import type { PersistedState } from './core/model';
+import type { StateStore } from './core/ports';
+import type { SsoAccess } from './core/sso/ssoAccess';
+import { SessionTreeProvider, type TreeNode } from './tree/sessionTree';
+import { setViewContext } from './tree/viewContext';
+import { StatusBar } from './statusBar';
+import { TerminalEnvironment } from './terminal';
+
+export interface StateViewsDeps {
+  state: StateStore;
+  /** Credentials the terminal may inject (no prompt, no AWS call). */
+  resolver: Pick<CredentialResolver, 'currentCredentials'>;
+  ssoAccess: Pick<SsoAccess, 'loginState' | 'onDidChangeLogin'>;
+  terminalCollection: vscode.GlobalEnvironmentVariableCollection;
+  /** Folder of the CLI shim, put on the terminals' PATH. */
+  binDir: string;
+}
+
+export class StateViews extends DisposableOwner {
+  readonly tree: SessionTreeProvider;
+  readonly view: vscode.TreeView<TreeNode>;
+  private readonly statusBar: StatusBar;
+  private readonly terminal: TerminalEnvironment;
+
+  constructor(private readonly deps: StateViewsDeps) {
+    super();
+    const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(Settings.treeViewMode) === 'flat' ? 'flat' : 'grouped';
+    this.tree = this.register(new SessionTreeProvider(mode));
+    this.view = this.register(vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.statusBar = this.register(new StatusBar());
+    this.terminal = this.register(new TerminalEnvironment(deps.terminalCollection, { credentialsFor: (id) => deps.resolver.currentCredentials(id), binDir: deps.binDir }));
+    // Icons turn "expiring" and "expired" with time, not only with state changes.
+    const ticker = setInterval(() => this.tree.tick(), 30_000);
+    this.register(toDisposable(() => clearInterval(ticker)));
+    void vscode.commands.executeCommand('setContext', ContextKeys.viewMode, mode);
+
+    this.register(deps.state.onDidChange((snapshot) => this.render(snapshot)));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTINGS_SECTION)) void this.refresh();
+      }),
+    );
+    this.register(deps.ssoAccess.onDidChangeLogin(() => void deps.state.read().then((snapshot) => this.showLoginStates(snapshot))));
+  }
+
+  /** Reads the state and renders it. */
+  async refresh(): Promise<void> {
+    this.render(await this.deps.state.read());
+  }
+
+  private render(snapshot: PersistedState): void {
+    this.tree.update(snapshot);
+    this.statusBar.update(snapshot);
+    void this.terminal.update(snapshot);
+    void setViewContext(snapshot);
+    void this.showLoginStates(snapshot);
+  }
+
+  private async showLoginStates(snapshot: PersistedState): Promise<void> {
+    if (await this.tree.sso.readLoginStates(this.deps.ssoAccess, snapshot)) this.tree.refresh();
+  }
+}
