@@ -296,6 +296,9 @@ describe('the sessions view while the saved sessions are read (browser end to en
     let storage = '';
     editor = await startEditor({
       viewport: { width: 1400, height: 900 },
+      // Each read blocked on the FIFO holds a thread of libuv's pool (4 by default): enough threads that the rest
+      // of the extension host's file work goes on.
+      env: { UV_THREADPOOL_SIZE: '64' },
       // The state file is a FIFO nobody writes: the extension's first read of it never ends.
       beforeStart: ({ userDataDir }) => {
         storage = join(userDataDir, 'User', 'globalStorage', EXTENSION_ID);
