@@ -15,6 +15,8 @@ export interface StartCodeServerOptions {
   env?: Record<string, string | undefined>;
   port?: number;
   args?: string[];
+  /** Keep VS Code's workspace trust on (default off: --disable-workspace-trust). */
+  workspaceTrust?: boolean;
   echo?: boolean;
   timeoutMs?: number;
 }

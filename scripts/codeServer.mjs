@@ -153,7 +153,8 @@ export async function startCodeServer(options = {}) {
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    // Workspace trust is off unless a test asks for it (Restricted Mode).
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(options.args ?? []),
     workspace,

@@ -1,6 +1,6 @@
 /**
  * The views of the shared state: the sessions tree, the status bar, the terminal environment, the
- * hasSessions context key and the login state of IAM Identity Center integrations. They render on every
+ * view's context keys (tree/viewContext.ts) and the login state of IAM Identity Center integrations. They render on every
  * change of the state (this window's or another's), of the settings, and of a login.
  */
 import * as vscode from 'vscode';

@@ -21,7 +21,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
 import {
   REPO_ROOT,
   developmentPayload,
@@ -65,6 +65,10 @@ export interface StartEditorOptions {
   viewport?: { width: number; height: number };
   /** Wait this long for the workbench (default 90 s). */
   timeoutMs?: number;
+  /** Workspace trust on: the folder opens in Restricted Mode unless trusted (default: trust disabled). */
+  workspaceTrust?: boolean;
+  /** Runs before code-server starts, e.g. to put files into the user data folder (`User/globalStorage/<extension id>/`). */
+  beforeStart?: (folders: { root: string; home: string; userDataDir: string; workspace: string }) => void;
 }
 
 export interface TerminalResult {
@@ -192,6 +196,7 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       env.AWS_SHARED_CREDENTIALS_FILE = awsFiles.credentialsFile;
     }
     Object.assign(env, options.env);
+    options.beforeStart?.({ root, home, userDataDir, workspace });
 
     const server = await startCodeServer({
       root,
@@ -199,6 +204,7 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       userDataDir,
       extensionsDir: options.extensionsDir,
       workspace,
+      workspaceTrust: options.workspaceTrust,
       env,
       echo: process.env.E2E_ECHO === '1',
     });
@@ -364,4 +370,17 @@ export async function waitFor<T>(check: () => T | Promise<T>, options: { timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'a condition'} (last: ${String(last)})`);
     await sleep(options.intervalMs ?? 250);
   }
+}
+
+/** The document inside the visible webview, as a Frame (evaluate runs over CDP, outside the page's CSP). */
+export async function webviewFrame(page: Page): Promise<Frame> {
+  return waitFor<Frame | undefined>(
+    async () => {
+      const outer = await page.locator('iframe.webview.ready:visible').last().elementHandle({ timeout: 2_000 });
+      const inner = await (await outer?.contentFrame())?.locator('iframe#active-frame').elementHandle({ timeout: 2_000 });
+      const frame = await inner?.contentFrame();
+      return frame && (await frame.evaluate(() => document.readyState === 'complete' && document.body.childElementCount > 0)) ? frame : undefined;
+    },
+    { what: 'the visible webview document', timeoutMs: 30_000 },
+  ) as Promise<Frame>;
 }

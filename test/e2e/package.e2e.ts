@@ -1,8 +1,9 @@
 /**
- * Issue 8, item 6: `npm run package` builds dist/aws-sessions.vsix with @vscode/vsce holding only what
- * the extension needs; that .vsix installed into code-server with --install-extension (no development
- * path) passes the end-to-end smoke: the view, an IAM User session through the form, started, read by
- * the AWS CLI in the terminal, stopped with the files restored byte for byte.
+ * `npm run package` builds dist/aws-sessions.vsix with @vscode/vsce holding only what the extension needs;
+ * that .vsix installed into code-server with --install-extension (no development path) shows its icon and
+ * the README's images on its details page in the Extensions view, and passes the end-to-end smoke: the view,
+ * an IAM User session through the form, started, read by the AWS CLI in the terminal, stopped with the files
+ * restored byte for byte.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerBin } from '../../scripts/install-code-server.mjs';
-import { FOREIGN_CREDENTIALS, REPO_ROOT, startEditor, waitFor, type Editor } from './harness';
+import { FOREIGN_CREDENTIALS, REPO_ROOT, startEditor, waitFor, webviewFrame, type Editor } from './harness';
 
 const VSIX = join(REPO_ROOT, 'dist', 'aws-sessions.vsix');
 
@@ -38,7 +39,7 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
 
   it('holds only what it needs: the bundles, the manifest, media; no sources, tests, maps or node_modules', () => {
     const files = entries.filter((e) => !e.endsWith('/'));
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sdk.js', 'extension/dist/cli.js', 'extension/dist/generate.js', 'extension/media/icon.svg']) assert.ok(files.includes(needed), `${needed} is packaged`);
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sdk.js', 'extension/dist/cli.js', 'extension/dist/generate.js', 'extension/media/icon.svg', 'extension/media/icon.png']) assert.ok(files.includes(needed), `${needed} is packaged`);
     assert.ok(files.some((f) => /^extension\/dist\/webviews\/.+\.js$/.test(f)), 'the webview bundles are packaged');
     const unwanted = files.filter((f) => /^extension\/(src|test|bench|scripts|docs|\.cache|out)\//.test(f) || /\.map$|\.ts$|\.tsbuildinfo$/.test(f) || (/(^|\/)node_modules\//.test(f) && !f.startsWith('extension/dist/')));
     assert.deepEqual(unwanted, [], 'nothing the extension does not need');
@@ -47,6 +48,44 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
     const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('aws-sessions.aws-sessions-'));
     assert.equal(installed.length, 1, `installed: ${readdirSync(extensionsDir).join(', ')}`);
     console.log(`      ${VSIX.slice(REPO_ROOT.length + 1)}: ${files.length} files, ${(size / 1024 / 1024).toFixed(2)} MB; installed as ${installed[0]}`);
+  });
+
+  it("the installed extension's details page shows its icon and every image of its README", async () => {
+    assert.ok(editor);
+    const page = editor.page;
+    // The Extensions view lists what is installed (there is no gallery here).
+    await editor.openSessionsView();
+    const item = page.locator('.extensions-list .monaco-list-row').filter({ hasText: 'AWS Sessions' }).first();
+    await waitFor(
+      async () => {
+        if (await item.isVisible()) return true;
+        if (!(await page.locator('.sidebar .extensions-viewlet').isVisible())) await page.locator('.activitybar [aria-label^="Extensions"]').first().click();
+        return item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      },
+      { what: 'AWS Sessions in the Extensions view', timeoutMs: 60_000 },
+    ).catch(async (error: unknown) => {
+      await editor!.screenshot('extension-details-broken');
+      throw error;
+    });
+    await item.click();
+    const icon = page.locator('.extension-editor .header .icon').first();
+    await icon.waitFor({ state: 'visible', timeout: 30_000 });
+    await waitFor(() => icon.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth >= 128), { what: 'the icon loaded' });
+    const readme = await webviewFrame(page);
+    await readme.locator('h1', { hasText: 'AWS Sessions' }).waitFor({ timeout: 30_000 });
+    const images = await waitFor<Array<{ alt: string; loaded: boolean }> | undefined>(
+      async () => {
+        const found = await readme.evaluate(() => Array.from(document.images).map((img) => ({ alt: img.alt, loaded: img.complete && img.naturalWidth > 0 })));
+        return found.length > 0 && found.every((i) => i.loaded) ? found : undefined;
+      },
+      { what: 'every README image loaded in the details page', timeoutMs: 30_000 },
+    ).catch(async (error: unknown) => {
+      await editor!.screenshot('extension-details-broken');
+      throw error;
+    });
+    assert.ok(images && images.length >= 4, `the README shows ${images?.length ?? 0} images`);
+    await editor.screenshot('extension-details');
+    console.log(`      details page: icon and ${images!.length} README images loaded`);
   });
 
   it('the installed extension passes the smoke: form → start → AWS CLI in the terminal → stop restores the files', async () => {

@@ -12,8 +12,9 @@ import { parseDoctorMessage, type HostToPage, type PageToHost } from './protocol
 const SPEC: PageSpec<PageToHost> = { viewType: 'awsSessions.doctor', name: 'Doctor page', page: 'doctor', parse: parseDoctorMessage };
 
 /** VS Code's colours; buttons with a border high-contrast themes draw and a visible focus ring. */
-const STYLE = `body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 1.2em 2em}
-li{margin:.6em 0;list-style:none}.icon{display:inline-block;width:1.2em}.error .icon{color:var(--vscode-errorForeground)}
+const STYLE = `html,body{background-color:var(--vscode-editor-background)}
+body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:.8em 1.2em 2em}
+li{margin:.6em 0;list-style:none}.icon{display:inline-block;width:1.2em}.error .icon{color:var(--vscode-errorForeground)}body.vscode-light .error .icon{color:var(--vscode-editorError-foreground,var(--vscode-errorForeground))}
 .warning .icon{color:var(--vscode-editorWarning-foreground)}.ok .icon{color:var(--vscode-testing-iconPassed)}
 .detail{color:var(--vscode-foreground)}
 button{margin-left:.5em;font:inherit;color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:1px solid var(--vscode-button-border,var(--vscode-contrastBorder,transparent));border-radius:2px;padding:2px 8px;cursor:pointer}

@@ -113,7 +113,10 @@ function render(message: FormInit): void {
   });
   root.append(form);
   const restored = restore(message);
-  (inputOf(restored ?? '') ?? (form.querySelector('input, select') as HTMLElement | null))?.focus();
+  const first = inputOf(restored ?? '') ?? (form.querySelector('input, select') as HTMLElement | null);
+  // The field takes the focus when the page has it, or once it gets it: never from what the user went on to.
+  if (document.hasFocus()) first?.focus();
+  else window.addEventListener('focus', () => document.activeElement === document.body && first?.focus(), { once: true });
 }
 
 /** Keeps what was typed (no secret) in the webview state, so hiding the tab loses nothing. */
