@@ -116,6 +116,26 @@ export function ssoCommands(deps: SsoCommandDeps) {
       await sso.logout(integration.id);
       inform(`logged out of "${integration.alias}". Its sessions are kept, inactive.`);
     }),
+    [Commands.applyProfileTemplate]: onIntegration('Apply profile names', async (integration, options?: { confirmed?: boolean }) => {
+      const plan = await sso.planProfileNames(integration.id);
+      if (plan.length === 0) {
+        inform(`every role of "${integration.alias}" already has its template profile name.`);
+        return;
+      }
+      if (!options?.confirmed) {
+        const shown = plan.slice(0, 12).map((p) => `${p.alias}: ${p.from} → ${p.to}${p.active ? ' (active: restarts)' : ''}`);
+        const more = plan.length > shown.length ? [`… and ${plan.length - shown.length} more`] : [];
+        const ok = await vscode.window.showInformationMessage(
+          `Give ${plan.length} role session(s) of "${integration.alias}" the profile the name template makes?`,
+          { modal: true, detail: [...shown, ...more, '', 'The template is the setting awsSessions.sso.profileNameTemplate. Names taken in your AWS files or by other sessions get the account id appended.'].join('\n') },
+          'Apply',
+        );
+        if (ok !== 'Apply') return;
+      }
+      const result = await withReportingProgress(`AWS Sessions: profile names of "${integration.alias}"`, `The profile names of "${integration.alias}"`, () => sso.applyProfileNames(plan));
+      if (result.failed.length) warn(`${result.moved} session(s) moved; not moved: ${result.failed.map((f) => `"${f.alias}" (${f.reason})`).join('; ')}.`);
+      else inform(`${result.moved} role session(s) of "${integration.alias}" moved to their template profile names.`);
+    }),
     [Commands.deleteIntegration]: onIntegration('Delete IAM Identity Center integration', async (integration, options?: { confirmed?: boolean }) => {
       if (!options?.confirmed) {
         const ok = await vscode.window.showWarningMessage(

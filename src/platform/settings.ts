@@ -3,6 +3,8 @@ import { DEFAULT_REGION, SETTINGS_SECTION, Settings } from '../core/constants';
 import type { EndpointSettings } from '../core/aws/endpoints';
 import { isDeliveryMode, type DeliveryMode } from '../core/model';
 import type { LoginFlowKind } from '../core/sso/oidc';
+import { UserFacingError } from '../core/errors';
+import { DEFAULT_PROFILE_TEMPLATE, templateProblem } from '../core/sso/profileNames';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -20,6 +22,16 @@ export function endpointSettings(): EndpointSettings {
 
 export function defaultRegion(): string {
   return config().get<string>(Settings.defaultRegion) || DEFAULT_REGION;
+}
+
+/** The profile name template of synced roles; a template that cannot be used stops the sync with the reason and the setting to fix. */
+export function ssoProfileNameTemplate(): string {
+  const template = config().get<string>(Settings.ssoProfileNameTemplate)?.trim() || DEFAULT_PROFILE_TEMPLATE;
+  const problem = templateProblem(template);
+  if (problem) {
+    throw new UserFacingError(`The setting ${SETTINGS_SECTION}.${Settings.ssoProfileNameTemplate} ("${template}") cannot be used: ${problem}.`, `Fix it in the settings (the default is "${DEFAULT_PROFILE_TEMPLATE}"), then sync again.`);
+  }
+  return template;
 }
 
 /** The awsSessions.samlBrowserPath setting (empty: look on the usual paths). */

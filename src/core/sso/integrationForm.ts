@@ -15,21 +15,33 @@ export const INTEGRATION_FIELDS: readonly FieldSpec[] = [
     rule: 'ssoStartUrl',
   },
   { name: 'ssoRegion', label: 'SSO region', kind: 'region', required: true, rule: 'region', help: 'The region of your IAM Identity Center instance (sso_region).' },
+  {
+    name: 'sessionRegion',
+    label: 'Region of role sessions (optional)',
+    problemLabel: 'Region of role sessions',
+    kind: 'region',
+    required: false,
+    placeholder: 'The default region (awsSessions.defaultRegion)',
+    rule: 'region',
+    help: 'The region the role sessions of a sync get. Leave it empty to follow the awsSessions.defaultRegion setting.',
+  },
 ];
 
 export interface IntegrationValues {
   alias: string;
   startUrl: string;
   ssoRegion: string;
+  /** Empty or absent: the default region. */
+  sessionRegion?: string;
 }
 
 /** Trimmed, valid values, or a ValidationError naming each problem (an alias is unique among integrations). */
 export function validateIntegration(values: IntegrationValues, state: PersistedState, existingId?: string): IntegrationValues {
-  const form = validateForm(INTEGRATION_FIELDS, { ...values });
-  const { alias, startUrl, ssoRegion } = form.values;
+  const form = validateForm(INTEGRATION_FIELDS, { ...values, sessionRegion: values.sessionRegion ?? '' });
+  const { alias, startUrl, ssoRegion, sessionRegion } = form.values;
   if ((state.integrations ?? []).some((i) => i.id !== existingId && i.alias.toLowerCase() === alias.toLowerCase())) {
     form.problems.push({ field: 'alias', label: 'Integration alias', message: `"${alias}" is already used by another integration` });
   }
   if (form.problems.length) throw new ValidationError(form.problems);
-  return { alias, startUrl, ssoRegion };
+  return { alias, startUrl, ssoRegion, ...(sessionRegion ? { sessionRegion } : {}) };
 }
