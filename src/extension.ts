@@ -32,10 +32,11 @@ import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
 import { SsoAccess } from './core/sso/ssoAccess';
 import { SsoService } from './core/sso/ssoService';
+import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, samlBrowserPath, ssoProfileNameTemplate } from './platform/settings';
+import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
 import { askToLogin } from './platform/ssoLogin';
 import { CliHost, cliLocations } from './ipc/cliHost';
@@ -126,6 +127,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     logger,
     loginFlow,
     interactiveLogin: (integration, reason, login) => askToLogin(logger, integration, reason, login),
+    cliTokens: new CliTokenCache({
+      dir: join(homedir(), '.aws', 'sso', 'cache'),
+      readEnabled: () => ssoCliLoginSharing().read,
+      writeEnabled: () => ssoCliLoginSharing().write,
+      ssoSessionNames: async (startUrl, region) =>
+        [...(await files.ssoSessions())]
+          .filter(([, v]) => normalStartUrl(v.sso_start_url ?? '') === normalStartUrl(startUrl) && (v.sso_region ?? region) === region)
+          .map(([name]) => name),
+      warn: (message) => logger.warn(message),
+    }),
   });
   const service = own(
     new SessionService({

@@ -71,6 +71,10 @@ export const Settings = {
   defaultRegion: 'defaultRegion',
   /** Profile name of each synced IAM Identity Center role, e.g. `{accountName}-{roleName}`. */
   ssoProfileNameTemplate: 'sso.profileNameTemplate',
+  /** Use a valid login the AWS CLI cached (`aws sso login`) instead of asking for one (default true). */
+  ssoUseCliLogin: 'sso.useAwsCliLogin',
+  /** Also write our login to the AWS CLI's token cache (opt-in). */
+  ssoShareLogin: 'sso.shareLoginWithAwsCli',
   endpointUrl: 'endpointUrl',
   stsEndpointUrl: 'stsEndpointUrl',
   ssoEndpointUrl: 'ssoEndpointUrl',

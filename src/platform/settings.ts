@@ -34,6 +34,12 @@ export function ssoProfileNameTemplate(): string {
   return template;
 }
 
+/** Whether a login the AWS CLI cached is used, and whether ours is written there (the opt-in). */
+export function ssoCliLoginSharing(): { read: boolean; write: boolean } {
+  const c = config();
+  return { read: c.get<boolean>(Settings.ssoUseCliLogin) ?? true, write: c.get<boolean>(Settings.ssoShareLogin) ?? false };
+}
+
 /** The awsSessions.samlBrowserPath setting (empty: look on the usual paths). */
 export function samlBrowserPath(): string | undefined {
   return config().get<string>(Settings.samlBrowserPath)?.trim() || undefined;

@@ -12,6 +12,7 @@ import type { LockRunner } from '../fileLock';
 import { describingFileErrors } from '../fileErrors';
 import { ConcurrentChangeError, readIfExists, removeFile, writeFileAtomic } from './atomicFile';
 import { decodeUtf8, IniDocument, IniParseError } from './iniEdit';
+import { indexProfiles } from './profileIndex';
 import {
   applyOwned,
   AwsFileKind,
@@ -188,6 +189,14 @@ export class AwsFiles {
       if (doc) for (const n of listProfileNames(doc, file)) names.add(n);
     }
     return [...names];
+  }
+
+  /** The `[sso-session name]` sections of the config file: name → values. */
+  async ssoSessions(): Promise<Map<string, Record<string, string>>> {
+    const config = await this.read('config');
+    const out = new Map<string, Record<string, string>>();
+    for (const [name, s] of config ? indexProfiles(undefined, config).ssoSessions : []) out.set(name, s.values);
+    return out;
   }
 
   async readProfile(name: string): Promise<ProfileInfo | undefined> {

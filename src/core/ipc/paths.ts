@@ -50,12 +50,13 @@ export const currentUid = (): number | undefined => (typeof process.getuid === '
 export type TrustCheck = { ok: true } | { ok: false; missing: boolean; reason: string };
 
 /**
- * May this process trust `path` as a private folder of the endpoint, or as its socket? Looked at with
+ * May this process trust `path` as a private folder, a socket or a file (e.g. the endpoint's, or the AWS CLI's
+ * SSO token cache)? Looked at with
  * lstat (a symbolic link is refused, never followed): it must be of that kind, belong to this user and not
  * be writable by the group or others (who could otherwise swap the socket). Windows has no such modes; the
  * handshake alone proves the peer there.
  */
-export function trustProblem(path: string, kind: 'folder' | 'socket', platform: NodeJS.Platform = process.platform): TrustCheck {
+export function trustProblem(path: string, kind: 'folder' | 'socket' | 'file', platform: NodeJS.Platform = process.platform): TrustCheck {
   if (platform === 'win32') return { ok: true };
   const st = lstatSync(path, { throwIfNoEntry: false });
   if (!st) return { ok: false, missing: true, reason: `${path} does not exist` };
@@ -63,6 +64,7 @@ export function trustProblem(path: string, kind: 'folder' | 'socket', platform: 
   if (st.isSymbolicLink()) return bad(`${path} is a symbolic link, which AWS Sessions does not follow for its private files`);
   if (kind === 'folder' && !st.isDirectory()) return bad(`${path} is not a folder`);
   if (kind === 'socket' && !st.isSocket()) return bad(`${path} is not a socket`);
+  if (kind === 'file' && !st.isFile()) return bad(`${path} is not a regular file`);
   const uid = currentUid();
   if (uid !== undefined && st.uid !== uid) return bad(`${path} belongs to another user (uid ${st.uid}), not to you (uid ${uid})`);
   if ((st.mode & 0o022) !== 0) return bad(`${path} can be changed by other users (mode ${(st.mode & 0o777).toString(8)})`);

@@ -13,6 +13,10 @@ import { deviceLogin, pkceLogin, type ClientCredentials, type LoginUi } from './
 import type { LoginFlowKind, OidcGateway, TokenResponse } from './oidc';
 import { PortalError, type SsoPortal } from './portal';
 import { IntegrationSecrets, type StoredToken } from './tokens';
+import type { CliTokenCache } from './cliTokenCache';
+import { createHash } from 'node:crypto';
+
+const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Margin before expiry at which an access token is refreshed. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -32,6 +36,8 @@ export interface SsoAccessDeps {
    */
   interactiveLogin?: (integration: SsoIntegration, reason: string, login: (ui: LoginUi) => Promise<void>) => Promise<boolean>;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The AWS CLI's token cache: a login found there is used; ours is written there when the user opted in. */
+  cliTokens?: CliTokenCache;
 }
 
 export type LoginState = 'loggedIn' | 'expired' | 'loggedOut';
@@ -47,6 +53,8 @@ export class SsoAccess {
   private readonly vault: IntegrationSecrets;
   private readonly tokenFlights = new Map<string, Promise<string>>();
   private readonly loginListeners = new Set<(integrationId: string) => void>();
+  /** Fingerprints of AWS CLI tokens the portal refused: not used again (the file is not ours to delete). */
+  private readonly refusedShared = new Set<string>();
 
   constructor(private readonly deps: SsoAccessDeps) {
     this.vault = new IntegrationSecrets(deps.secrets);
@@ -68,8 +76,16 @@ export class SsoAccess {
 
   async loginState(id: string): Promise<LoginState> {
     const token = await this.vault.token(id);
-    if (!token) return 'loggedOut';
-    return Date.parse(token.expiresAt) > this.deps.clock.now() || token.refreshToken ? 'loggedIn' : 'expired';
+    if (token && (Date.parse(token.expiresAt) > this.deps.clock.now() || token.refreshToken)) return 'loggedIn';
+    const integration = await this.integration(id).catch(() => undefined);
+    if (integration && (await this.sharedToken(integration, 0))) return 'loggedIn';
+    return token ? 'expired' : 'loggedOut';
+  }
+
+  /** A token of the AWS CLI's cache for the integration, valid for `minValidityMs` more and not refused before. */
+  private async sharedToken(integration: SsoIntegration, minValidityMs: number): Promise<string | undefined> {
+    const found = await this.deps.cliTokens?.find(integration.startUrl, integration.ssoRegion, this.deps.clock.now(), minValidityMs).catch(() => undefined);
+    return found && !this.refusedShared.has(fingerprint(found.accessToken)) ? found.accessToken : undefined;
   }
 
   /** Interactive login; stores the token. */
@@ -116,7 +132,21 @@ export class SsoAccess {
       flow,
     };
     await this.vault.storeToken(id, stored);
+    await this.publish(id, stored);
     return stored.accessToken;
+  }
+
+  /** With the opt-in: the token also into the AWS CLI's cache; a failure there is told, the login stands. */
+  private async publish(id: string, token: StoredToken): Promise<void> {
+    if (!this.deps.cliTokens) return;
+    const integration = await this.integration(id).catch(() => undefined);
+    if (!integration) return;
+    try {
+      const files = await this.deps.cliTokens.publish(integration.startUrl, integration.ssoRegion, token);
+      if (files.length) this.deps.logger.info(`Integration "${integration.alias}": login shared with the AWS CLI (${files.join(', ')}).`);
+    } catch (error) {
+      this.deps.logger.warn(`Integration "${integration.alias}": the login could not be written to the AWS CLI's token cache (${error instanceof Error ? error.message : String(error)}).`);
+    }
   }
 
   /**
@@ -153,6 +183,11 @@ export class SsoAccess {
       await this.vault.deleteToken(id);
       this.loginChanged(id);
     }
+    const shared = await this.sharedToken(integration, TOKEN_REFRESH_MARGIN_MS);
+    if (shared) {
+      this.deps.logger.info(`Integration "${integration.alias}": using the AWS CLI's login (aws sso login) for this start URL.`);
+      return shared;
+    }
     return this.loginOrFail(integration, options, stored ? 'Your IAM Identity Center login has expired.' : 'You are not logged in to IAM Identity Center.');
   }
 
@@ -180,6 +215,7 @@ export class SsoAccess {
       return await work(token);
     } catch (error) {
       if (!(error instanceof PortalError) || !error.tokenRejected) throw error;
+      this.refusedShared.add(fingerprint(token));
       await this.dropRejectedToken(integration);
       const again = await this.loginOrFail(integration, { interactive, reason }, 'The IAM Identity Center portal no longer accepts your login (revoked or signed out).');
       return work(again);
@@ -223,6 +259,7 @@ export class SsoAccess {
       }
     }
     await this.vault.deleteToken(integration.id);
+    if (token) await this.deps.cliTokens?.withdraw(integration.startUrl, integration.ssoRegion, token.accessToken).catch(() => undefined);
     this.loginChanged(integration.id);
   }
 

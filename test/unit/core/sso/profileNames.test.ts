@@ -50,7 +50,7 @@ describe('profile names of synced roles', () => {
     state.profiles.push({ id: 'p1', name: 'mine' }, { id: 'p2', name: 'renamed-away' });
     state.sessions.push(
       { id: 's1', kind: 'iamUser', alias: 'u', profileId: 'p1', region: 'eu-west-1' },
-      { id: 's2', kind: 'awsSso', alias: 'r', profileId: 'p2', region: 'eu-west-1', integrationId: 'i', accountId: '1', roleName: 'R' },
+      { id: 's2', kind: 'awsSso', alias: 'r', profileId: 'p2', region: 'eu-west-1', integrationId: 'i', accountId: '1', accountName: 'A', roleName: 'R' },
     );
     const taken = new Set(takenProfileNames(state, ['foreign', 'renamed-away'], new Set(['s2'])));
     assert.ok(taken.has('foreign') && taken.has('mine') && taken.has('default'));

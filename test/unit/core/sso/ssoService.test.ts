@@ -154,7 +154,7 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     await h.sso.sync(integration.id);
     const [session] = await ssoSessions(h);
     await h.sessions.lifecycle.start(session.id);
-    const delivered = h.delivery.profiles.get(profileOf(await h.state.read(), session))!;
+    const delivered = h.delivery.profiles.get(profileOf(await h.state.read(), session)!)!;
     assert.match(delivered.credentials.accessKeyId, /^ASIA/);
     assert.equal(delivered.region, 'eu-west-1');
     assert.ok(h.aws.state.issuedByAccessKey(delivered.credentials.accessKeyId), 'issued by the portal');
