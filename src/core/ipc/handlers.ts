@@ -4,7 +4,7 @@
  */
 import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
 import type { PersistedState, Session } from '../model';
-import { profileOf } from '../sessionLookup';
+import { activeSessionOfProfile, AmbiguousNameError, profileOf, sessionByRef } from '../sessionLookup';
 import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
@@ -13,7 +13,7 @@ import type { ErrorCode } from './protocol';
 import type { MethodHandlers, ProcessCredentials, SessionSummary } from './methods';
 
 export function findSession(state: PersistedState, ref: string): Session {
-  const found = state.sessions.find((s) => s.id === ref) ?? state.sessions.find((s) => s.alias.toLowerCase() === ref.toLowerCase());
+  const found = sessionByRef(state, ref);
   if (!found) throw new IpcError('notFound', `no session named or with id "${ref}" (see: aws-sessions list)`);
   return found;
 }
@@ -35,7 +35,7 @@ function summary(service: SessionService, state: PersistedState, s: Session): Se
 
 export function describeIpcError(error: unknown): { code: ErrorCode; message: string } {
   if (error instanceof CancelledError) return { code: 'cancelled', message: error.message };
-  if (error instanceof ValidationError) return { code: 'badRequest', message: error.full };
+  if (error instanceof ValidationError || error instanceof AmbiguousNameError) return { code: 'badRequest', message: error.full };
   if (error instanceof UserFacingError) return { code: 'failed', message: error.full };
   return { code: 'failed', message: errorMessage(error) };
 }
@@ -82,10 +82,9 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
     },
     current: async (p) => {
       const state = await service.state.read();
-      const name = p.profile;
-      const found = state.sessions.find((s) => profileOf(state, s).name === name && state.active[s.id] && state.active[s.id].status !== 'error');
-      if (!found) throw new IpcError('notFound', `no active session on profile "${name}"`);
-      return summary(service, state, found);
+      const found = activeSessionOfProfile(state, p.profile);
+      if (!found) throw new IpcError('notFound', `no active session on profile "${p.profile}"`);
+      return summary(service, state, found.session);
     },
     types: async () => sessionTypes().map((t) => ({ kind: t.kind, label: t.label, fields: t.fields.map((f) => ({ name: f.name, label: f.label, kind: f.kind, required: f.required })) })),
     add: async (p) => {
