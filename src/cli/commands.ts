@@ -50,11 +50,8 @@ const printSummary = (ctx: CliContext, asJson: boolean | undefined, s: SessionSu
 
 export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   command({
-    name: 'list',
-    synopsis: 'list [--json]',
-    summary: 'sessions with profile, region, delivery and status',
+    name: 'list', options: json, synopsis: 'list [--json]', summary: 'sessions with profile, region, delivery and status',
     help: 'Usage: aws-sessions list [--json]\n\nLists every session: alias, profile, region, type, delivery mode, status, expiry, id.',
-    options: json,
     async run({ values }, ctx) {
       const sessions = await ctx.call('list', {});
       if (values.json) return ctx.out(JSON.stringify(sessions, null, 2));
@@ -63,55 +60,37 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
     },
   }),
   command({
-    name: 'start',
-    synopsis: 'start <session>',
-    summary: 'start a session (alias or id)',
+    name: 'start', options: json, synopsis: 'start <session>', summary: 'start a session (alias or id)',
     help: 'Usage: aws-sessions start <session>\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.',
-    options: json,
     run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('start', { session: need(positionals, 0, 'session') })),
   }),
   command({
-    name: 'stop',
-    synopsis: 'stop <session>',
-    summary: 'stop a session',
+    name: 'stop', options: json, synopsis: 'stop <session>', summary: 'stop a session',
     help: 'Usage: aws-sessions stop <session>\n\nStops the session and removes exactly what its delivery wrote.',
-    options: json,
     run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('stop', { session: need(positionals, 0, 'session') })),
   }),
   command({
-    name: 'generate',
-    synopsis: 'generate <session>',
-    summary: 'print credentials as credential_process JSON (Version 1)',
+    name: 'generate', options: {}, synopsis: 'generate <session>', summary: 'print credentials as credential_process JSON (Version 1)',
     help: 'Usage: aws-sessions generate <session>\n\nPrints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process.\nCredentials still valid for a few minutes come from the editor\'s memory; otherwise the editor asks AWS (and VS Code prompts for MFA when needed).',
-    options: {},
     run: async ({ positionals }, ctx) => ctx.out(JSON.stringify(await ctx.call('generate', { session: need(positionals, 0, 'session') }))),
   }),
   command({
-    name: 'current',
-    synopsis: 'current [profile] [--json]',
-    summary: 'which session backs a profile (default: $AWS_PROFILE or default)',
+    name: 'current', options: json, synopsis: 'current [profile] [--json]', summary: 'which session backs a profile (default: $AWS_PROFILE or default)',
     help: 'Usage: aws-sessions current [profile] [--json]\n\nPrints the alias of the active session on the profile (default: $AWS_PROFILE, else "default"). Exit 4 when none is active.',
-    options: json,
     async run({ values, positionals }, ctx) {
       const s = await ctx.call('current', { profile: positionals[0] || ctx.env.AWS_PROFILE || 'default' });
       ctx.out(values.json ? JSON.stringify(s) : s.alias);
     },
   }),
   command({
-    name: 'add',
-    synopsis: 'add --type <type> --alias ... [--json]',
-    summary: 'add a session; every field as --flag, secrets from stdin or a prompt',
+    name: 'add', options: { type: { type: 'string' }, ...json }, synopsis: 'add --type <type> --alias ... [--json]', summary: 'add a session; every field as --flag, secrets from stdin or a prompt',
     help: 'Usage: aws-sessions add --type <type> --alias <alias> --profile <name> --region <region> [--<field> <value>...] [--delivery-mode <mode>] [--json]\n\nTypes and their fields: run `aws-sessions add --type <type> --help`. Secret fields are never taken from the command line:\nthey are read from stdin, one per line in the order listed, or prompted for (without echo) on a terminal.',
-    options: { type: { type: 'string' }, ...json },
     strict: false,
     run: addSession,
   }),
   command({
-    name: 'delete',
-    synopsis: 'delete <session> [--yes]',
-    summary: 'delete a session and its secrets',
+    name: 'delete', options: { yes: { type: 'boolean', short: 'y' } }, synopsis: 'delete <session> [--yes]', summary: 'delete a session and its secrets',
     help: 'Usage: aws-sessions delete <session> [--yes]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.',
-    options: { yes: { type: 'boolean', short: 'y' } },
     async run({ values, positionals }, ctx) {
       const session = need(positionals, 0, 'session');
       if (!values.yes && !(await ctx.confirm(`Delete session "${session}" and its stored secrets?`))) throw new Exit(EXIT.cancelled, 'not deleted (pass --yes to skip the question)');
@@ -121,11 +100,8 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
     },
   }),
   command({
-    name: 'profile',
-    synopsis: 'profile list|create <name>|rename <name> <new>|delete <name>',
-    summary: 'the named profiles sessions deliver to',
+    name: 'profile', options: json, synopsis: 'profile list|create <name>|rename <name> <new>|delete <name>', summary: 'the named profiles sessions deliver to',
     help: 'Usage: aws-sessions profile list [--json] | profile create <name> | profile rename <name> <new> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists and cannot be renamed or deleted; deleting a profile stops its active sessions and moves them to "default".',
-    options: json,
     async run({ values, positionals }, ctx) {
       const sub = need(positionals, 0, 'subcommand: list, create, rename or delete');
       if (sub === 'list') {
@@ -146,19 +122,13 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
     },
   }),
   command({
-    name: 'region',
-    synopsis: 'region <session> <region>',
-    summary: "change a session's region (an active session restarts)",
+    name: 'region', options: json, synopsis: 'region <session> <region>', summary: "change a session's region (an active session restarts)",
     help: "Usage: aws-sessions region <session> <region>\n\nChanges the session's region; an active session restarts with it.",
-    options: json,
     run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('setRegion', { session: need(positionals, 0, 'session'), region: need(positionals, 1, 'region') })),
   }),
   command({
-    name: 'delivery',
-    synopsis: 'delivery <session> <mode>',
-    summary: 'credentialsFile | credentialProcess | default',
+    name: 'delivery', options: json, synopsis: 'delivery <session> <mode>', summary: 'credentialsFile | credentialProcess | default',
     help: 'Usage: aws-sessions delivery <session> credentialsFile|credentialProcess|default\n\nHow the session\'s credentials reach the AWS CLI and SDKs; "default" follows the awsSessions.deliveryMode setting.',
-    options: json,
     async run({ values, positionals }, ctx) {
       const session = need(positionals, 0, 'session');
       const mode = need(positionals, 1, 'mode: credentialsFile, credentialProcess or default');
@@ -167,11 +137,8 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
     },
   }),
   command({
-    name: 'console',
-    synopsis: 'console <session> [--print]',
-    summary: 'open (or print) the AWS web console sign-in URL',
+    name: 'console', options: { print: { type: 'boolean' } }, synopsis: 'console <session> [--print]', summary: 'open (or print) the AWS web console sign-in URL',
     help: 'Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.',
-    options: { print: { type: 'boolean' } },
     async run({ values, positionals }, ctx) {
       const print = values.print === true;
       const result = await ctx.call('consoleSignIn', { session: need(positionals, 0, 'session'), openBrowser: !print }, { retryAfterSend: false });
