@@ -4,7 +4,7 @@ import { Commands } from './core/constants';
 import type { PersistedState } from './core/model';
 import { formatRemaining } from './core/time';
 import { displayStatus } from './core/treeModel';
-import { activeSessionOfProfile } from './terminal';
+import { activeSessionOfProfile } from './core/sessionLookup';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;

@@ -4,24 +4,10 @@
  * Never persisted by VS Code; changed only when what a terminal would get changes.
  */
 import * as vscode from 'vscode';
-import type { ActiveSession, AwsCredentials, PersistedState, Session } from './core/model';
-import { profileOf } from './core/sessionLookup';
+import type { AwsCredentials, PersistedState } from './core/model';
+import { activeSessionOfProfile } from './core/sessionLookup';
 import { SETTINGS_SECTION, Settings } from './core/constants';
 import { DisposableOwner } from './core/disposables';
-
-/** The session whose credentials a profile holds now; with `includeFailed`, also one whose start or refresh failed. */
-export function activeSessionOfProfile(
-  state: PersistedState,
-  profileName: string | undefined,
-  includeFailed = false,
-): { session: Session; active: ActiveSession; profile: string } | undefined {
-  if (!profileName) return undefined;
-  for (const session of state.sessions) {
-    const active = state.active[session.id];
-    if (active && (includeFailed || active.status !== 'error') && profileOf(state, session).name === profileName) return { session, active, profile: profileName };
-  }
-  return undefined;
-}
 
 type Env = Record<string, string>;
 

@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import type { PersistedState, Session } from '../core/model';
 import type { StateStore } from '../core/ports';
+import { sessionByRef } from '../core/sessionLookup';
 import type { TreeNode } from '../tree/sessionTree';
 import { pickSession } from './pickers';
 import type { Report } from './report';
@@ -24,7 +25,7 @@ export async function resolveSession(ctx: SessionArgContext, arg: SessionArg, pl
   const state = await ctx.state.read();
   if (arg && typeof arg === 'object' && arg.type === 'session') return state.sessions.find((s) => s.id === arg.session.id) ?? arg.session;
   if (typeof arg === 'string') {
-    const found = state.sessions.find((s) => s.id === arg) ?? state.sessions.find((s) => s.alias.toLowerCase() === arg.toLowerCase());
+    const found = sessionByRef(state, arg);
     if (!found) throw new Error(`No session named or with id "${arg}".`);
     return found;
   }

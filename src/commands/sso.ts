@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../core/constants';
 import type { SsoIntegration } from '../core/model';
 import type { Logger, StateStore } from '../core/ports';
+import { integrationByRef } from '../core/sessionLookup';
 import type { SsoAccess } from '../core/sso/ssoAccess';
 import type { SsoService, SyncReport } from '../core/sso/ssoService';
 import { integrationIdOfFolder } from '../core/sessions/awsSso';
@@ -45,7 +46,7 @@ export function ssoCommands(deps: SsoCommandDeps) {
       if (found) return found;
     }
     if (typeof arg === 'string') {
-      const found = all.find((i) => i.id === arg) ?? all.find((i) => i.alias.toLowerCase() === arg.toLowerCase());
+      const found = integrationByRef(state, arg);
       if (!found) throw new Error(`No IAM Identity Center integration named or with id "${arg}".`);
       return found;
     }

@@ -4,7 +4,7 @@ import { Commands, ContextKeys, SETTINGS_SECTION, Settings } from '../core/const
 import type { StateStore } from '../core/ports';
 import type { ViewMode } from '../core/treeModel';
 import type { SessionTreeProvider, TreeNode } from '../tree/sessionTree';
-import { activeSessionOfProfile } from '../terminal';
+import { activeSessionOfProfile } from '../core/sessionLookup';
 import { inform } from './report';
 import type { CommandTable } from './table';
 

@@ -1,7 +1,10 @@
-/** Small, pure lookups over the persisted state shared by the session modules and the UI. */
+/**
+ * Small, pure lookups over the persisted state shared by the session modules, the commands, the CLI's
+ * handlers and the UI: one function for each question, so every caller answers it the same way.
+ */
 import { DEFAULT_PROFILE_NAME } from './constants';
 import { UserFacingError } from './errors';
-import type { NamedProfile, PersistedState, Session } from './model';
+import type { ActiveSession, NamedProfile, PersistedState, Session, SsoIntegration } from './model';
 
 /** The session with this id, or a user-facing error (it may have been deleted in another window). */
 export function requireSession(state: PersistedState, id: string): Session {
@@ -10,9 +13,59 @@ export function requireSession(state: PersistedState, id: string): Session {
   return session;
 }
 
+/** A name that more than one session (or integration) answers to: the caller must use the id. */
+export class AmbiguousNameError extends UserFacingError {
+  constructor(
+    readonly ref: string,
+    readonly matches: ReadonlyArray<{ id: string; alias: string }>,
+    what: string,
+  ) {
+    super(`${matches.length} ${what}s are named "${ref}" (in some letter case): ${matches.map((m) => `"${m.alias}" (id ${m.id})`).join(', ')}.`, 'Name the one you mean by its id.');
+    this.name = 'AmbiguousNameError';
+  }
+}
+
+/**
+ * The item with the id `ref`, else the one whose alias is `ref` in any letter case; undefined when none.
+ * Throws AmbiguousNameError (listing the matches) when several aliases match: older state files and
+ * concurrent edits in two windows can hold aliases that differ only in case.
+ */
+export function byIdOrAlias<T extends { id: string; alias: string }>(items: readonly T[], ref: string, what: string): T | undefined {
+  const byId = items.find((i) => i.id === ref);
+  if (byId) return byId;
+  const key = ref.toLowerCase();
+  const named = items.filter((i) => i.alias.toLowerCase() === key);
+  if (named.length > 1) throw new AmbiguousNameError(ref, named, what);
+  return named[0];
+}
+
+/** The session a user named by id or alias (a command argument, the CLI); see {@link byIdOrAlias}. */
+export function sessionByRef(state: PersistedState, ref: string): Session | undefined {
+  return byIdOrAlias(state.sessions, ref, 'session');
+}
+
+/** The IAM Identity Center integration a user named by id or alias; see {@link byIdOrAlias}. */
+export function integrationByRef(state: PersistedState, ref: string): SsoIntegration | undefined {
+  return byIdOrAlias(state.integrations ?? [], ref, 'IAM Identity Center integration');
+}
+
 /** The named profile a session delivers to; `default` when its profile no longer exists. */
 export function profileOf(state: PersistedState, session: Session): NamedProfile {
   return state.profiles.find((p) => p.id === session.profileId) ?? state.profiles.find((p) => p.name === DEFAULT_PROFILE_NAME)!;
+}
+
+/** The session whose credentials a profile holds now; with `includeFailed`, also one whose start or refresh failed. */
+export function activeSessionOfProfile(
+  state: PersistedState,
+  profileName: string | undefined,
+  includeFailed = false,
+): { session: Session; active: ActiveSession; profile: string } | undefined {
+  if (!profileName) return undefined;
+  for (const session of state.sessions) {
+    const active = state.active[session.id];
+    if (active && (includeFailed || active.status !== 'error') && profileOf(state, session).name === profileName) return { session, active, profile: profileName };
+  }
+  return undefined;
 }
 
 /** The profile named `name`, added to `state` (a draft inside `StateStore.update`) when missing. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyOwned, ForeignCredentialsError, InvalidProfileNameError, revertOwned } from '../../../src/core/awsFiles/ownership';
+import { applyOwned, ForeignCredentialsError, InvalidProfileNameError, revertOwned } from '../../../../src/core/awsFiles/ownership';
 
 const creds = (id: string, token?: string) => ({ aws_access_key_id: id, aws_secret_access_key: `secret-${id}`, ...(token ? { aws_session_token: token } : {}) });
 
@@ -101,7 +101,7 @@ describe('ownership', () => {
 
 describe('isOwnedKeys', () => {
   it('accepts a real record and rejects malformed ones', async () => {
-    const { isOwnedKeys } = await import('../../../src/core/awsFiles/ownership');
+    const { isOwnedKeys } = await import('../../../../src/core/awsFiles/ownership');
     const { owned } = applyOwned('[profile a]\nregion = x\n', 'config', 'a', { region: 'y' });
     assert.equal(isOwnedKeys(JSON.parse(JSON.stringify(owned))), true);
     assert.equal(isOwnedKeys({ ...owned, file: 'other' }), false);

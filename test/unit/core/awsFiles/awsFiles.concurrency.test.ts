@@ -10,9 +10,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IniDocument } from '../../../src/core/awsFiles/iniEdit';
-import { findProfileSection } from '../../../src/core/awsFiles/ownership';
-import { ConcurrentChangeError, writeFileAtomic } from '../../../src/core/awsFiles/atomicFile';
+import { IniDocument } from '../../../../src/core/awsFiles/iniEdit';
+import { findProfileSection } from '../../../../src/core/awsFiles/ownership';
+import { ConcurrentChangeError, writeFileAtomic } from '../../../../src/core/awsFiles/atomicFile';
 
 const HOST_OPS = 400;
 const FOREIGN_OPS = 200;

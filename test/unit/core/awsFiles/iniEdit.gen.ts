@@ -4,7 +4,7 @@
  * sections, alias and exact duplicate headers, BOM, CRLF, missing final newline, unicode, some
  * huge files, and now and then a line the CLI cannot parse.
  */
-import type { AwsFileKind } from '../../../src/core/awsFiles/ownership';
+import type { AwsFileKind } from '../../../../src/core/awsFiles/ownership';
 
 export type Rng = () => number;
 

@@ -4,7 +4,7 @@
  * the exact original. Unparseable files are refused; foreign credentials are refused.
  */
 import * as assert from 'node:assert/strict';
-import { IniDocument, IniParseError } from '../../../src/core/awsFiles/iniEdit';
+import { IniDocument, IniParseError } from '../../../../src/core/awsFiles/iniEdit';
 import {
   isWritten,
   applyOwned,
@@ -15,7 +15,7 @@ import {
   profileOfHeader,
   revertOwned,
   SECRET_KEYS,
-} from '../../../src/core/awsFiles/ownership';
+} from '../../../../src/core/awsFiles/ownership';
 import { chance, generateFile, pick, PROFILE_NAMES, randomValues, rng } from './iniEdit.gen';
 
 const FILES = Number(process.env.INI_FUZZ_FILES ?? 10_000);

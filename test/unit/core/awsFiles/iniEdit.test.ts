@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { applyEdits, decodeUtf8, IniDocument, IniParseError } from '../../../src/core/awsFiles/iniEdit';
-import { shlexSplit } from '../../../src/core/awsFiles/shlex';
-import { applyOwned, findProfileSection, listProfileNames, revertOwned } from '../../../src/core/awsFiles/ownership';
+import { applyEdits, decodeUtf8, IniDocument, IniParseError } from '../../../../src/core/awsFiles/iniEdit';
+import { shlexSplit } from '../../../../src/core/awsFiles/shlex';
+import { applyOwned, findProfileSection, listProfileNames, revertOwned } from '../../../../src/core/awsFiles/ownership';
 
 /** Apply values to a config profile and return the new text. */
 const cfg = (text: string, profile: string, values: Record<string, string>) => applyOwned(text, 'config', profile, values).text;

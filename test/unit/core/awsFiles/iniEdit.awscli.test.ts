@@ -10,13 +10,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { IniDocument, IniParseError } from '../../../src/core/awsFiles/iniEdit';
-import { applyOwned, AwsFileKind, ForeignCredentialsError, isWritten, OwnedKeys } from '../../../src/core/awsFiles/ownership';
+import { IniDocument, IniParseError } from '../../../../src/core/awsFiles/iniEdit';
+import { applyOwned, AwsFileKind, ForeignCredentialsError, isWritten, OwnedKeys } from '../../../../src/core/awsFiles/ownership';
 import { chance, generateFile, pick, PROFILE_NAMES, randomValues, rng } from './iniEdit.gen';
 
 const AWS = '/usr/bin/aws';
 const SAMPLE = Number(process.env.INI_CLI_FILES ?? 400);
-const dumper = path.join(__dirname, '..', '..', 'fixtures', 'ini', 'botocore_dump.py');
+const dumper = path.join(__dirname, '..', '..', '..', 'fixtures', 'ini', 'botocore_dump.py');
 
 function awsPython(): string | undefined {
   if (!existsSync(AWS)) return undefined;

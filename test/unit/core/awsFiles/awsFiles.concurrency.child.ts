@@ -8,9 +8,9 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { AwsFiles } from '../../../src/core/awsFiles/awsFiles';
-import type { OwnedKeys } from '../../../src/core/awsFiles/ownership';
-import { fileLock, withLock } from '../../../src/core/fileLock';
+import { AwsFiles } from '../../../../src/core/awsFiles/awsFiles';
+import type { OwnedKeys } from '../../../../src/core/awsFiles/ownership';
+import { fileLock, withLock } from '../../../../src/core/fileLock';
 
 async function host(home: string, lock: string, profile: string, ops: number, seed: number): Promise<void> {
   const files = new AwsFiles({ env: {}, homeDir: home, lock: fileLock(lock, { timeoutMs: 60_000 }) });

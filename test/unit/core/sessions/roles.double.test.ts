@@ -1,13 +1,13 @@
 /** Chained and federated sessions through the real SDK against the local AWS double (SigV4, signed SAML). */
 import assert from 'node:assert/strict';
-import { SessionService } from '../../../src/core/sessionService';
-import { SdkStsGateway } from '../../../src/core/aws/sts';
-import { AWS_SAML_SIGNIN_URLS } from '../../../src/core/constants';
-import { SessionError } from '../../../src/core/errors';
-import type { SamlCapture } from '../../../src/core/saml/capture';
-import { buildSamlAssertion, signAssertion, startLocalAws, type LocalAws } from '../../double';
-import { MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
-import { systemClock } from '../../../src/core/ports';
+import { SessionService } from '../../../../src/core/sessionService';
+import { SdkStsGateway } from '../../../../src/core/aws/sts';
+import { AWS_SAML_SIGNIN_URLS } from '../../../../src/core/constants';
+import { SessionError } from '../../../../src/core/errors';
+import type { SamlCapture } from '../../../../src/core/saml/capture';
+import { buildSamlAssertion, signAssertion, startLocalAws, type LocalAws } from '../../../double';
+import { MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../../support/fakes';
+import { systemClock } from '../../../../src/core/ports';
 
 const ROLE = 'arn:aws:iam::111111111111:role/SamlDev';
 const PROVIDER = 'arn:aws:iam::111111111111:saml-provider/DoubleIdP';

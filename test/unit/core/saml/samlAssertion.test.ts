@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { analyzeSamlResponse, decodeSamlResponse, formatSamlAnalysis, parseRoleValue } from '../../../src/core/saml/assertion';
-import { AWS_SAML_SIGNIN_URLS } from '../../../src/core/constants';
-import { buildSamlAssertion } from '../../double/saml';
-import { createIdpKeys, signAssertion } from '../../double/idp';
+import { analyzeSamlResponse, decodeSamlResponse, formatSamlAnalysis, parseRoleValue } from '../../../../src/core/saml/assertion';
+import { AWS_SAML_SIGNIN_URLS } from '../../../../src/core/constants';
+import { buildSamlAssertion } from '../../../double/saml';
+import { createIdpKeys, signAssertion } from '../../../double/idp';
 
 const ROLE = 'arn:aws:iam::111111111111:role/SamlAdmin';
 const PROVIDER = 'arn:aws:iam::111111111111:saml-provider/Okta';
