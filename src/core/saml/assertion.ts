@@ -2,11 +2,20 @@
  * Reading a SAMLResponse the way AWS does, to say why it would be refused, in the words of the
  * troubleshooting article "Response did not contain a valid SAML assertion": Role attribute and its
  * `roleArn,providerArn` values, NotBefore/NotOnOrAfter with clock skew, Audience and Recipient,
- * AuthnStatement, signature. The signature is checked for presence only: AWS checks it against the
+ * AuthnStatement, signature. The XML is read with a real parser (samlXml.ts); of a response with several
+ * assertions, the first is read, as AWS does. The signature is checked for presence only: AWS checks it against the
  * provider's metadata, which the extension does not have.
  */
 
+import { attribute, elements, parseSamlXml, textOf } from './samlXml';
+
 export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
+const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+
+/** The element children of an element. */
+function* elementChildren(e: Element): Iterable<Element> {
+  for (let c = e.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) yield c as Element;
+}
 /** Local clock skew tolerated when checking NotBefore/NotOnOrAfter (AWS allows about 5 minutes). */
 export const SAML_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -59,27 +68,6 @@ export function decodeSamlResponse(value: string): string {
   return xml;
 }
 
-const tag = (local: string) => `<(?:[\\w.-]+:)?${local}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${local}>)`;
-
-function all(xml: string, local: string): Array<{ attrs: string; body: string }> {
-  return [...xml.matchAll(new RegExp(tag(local), 'g'))].map((m) => ({ attrs: m[1] ?? '', body: (m[2] ?? '').trim() }));
-}
-
-function attr(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
-  return m ? unescapeXml(m[1] ?? m[2] ?? '') : undefined;
-}
-
-function unescapeXml(v: string): string {
-  return v
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&amp;/g, '&');
-}
-
 const isRole = (arn: string) => /^arn:[\w-]+:iam::\d{12}:role\/\S+$/.test(arn);
 const isProvider = (arn: string) => /^arn:[\w-]+:iam::\d{12}:saml-provider\/\S+$/.test(arn);
 
@@ -97,10 +85,16 @@ export function parseRoleValue(value: string): RolePair | undefined {
 export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalysis {
   const problems: string[] = [];
   const skew = options.skewMs ?? SAML_CLOCK_SKEW_MS;
-  const assertion = all(xml, 'Assertion')[0]?.body ?? xml;
+  let root: Element;
+  try {
+    root = parseSamlXml(xml);
+  } catch (error) {
+    return { rolePairs: [], audiences: [], recipients: [], signed: false, hasAuthnStatement: false, problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  const assertion = elements(root, 'Assertion')[0] ?? root;
 
-  const roleAttrs = all(assertion, 'Attribute').filter((a) => attr(a.attrs, 'Name') === ROLE_ATTRIBUTE);
-  const values = roleAttrs.flatMap((a) => all(a.body, 'AttributeValue').map((v) => unescapeXml(v.body)));
+  const roleAttrs = elements(assertion, 'Attribute').filter((a) => attribute(a, 'Name') === ROLE_ATTRIBUTE);
+  const values = roleAttrs.flatMap((a) => elements(a, 'AttributeValue').map((v) => textOf(v) ?? ''));
   const rolePairs: RolePair[] = [];
   if (roleAttrs.length === 0) {
     problems.push(`no ${ROLE_ATTRIBUTE} attribute: the IdP must send the role(s) you may assume; add that attribute mapping in the IdP's AWS application`);
@@ -120,10 +114,10 @@ export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalys
     }
   }
 
-  const conditions = all(assertion, 'Conditions')[0];
-  const confirmations = all(assertion, 'SubjectConfirmationData');
-  const notBefore = conditions ? attr(conditions.attrs, 'NotBefore') : undefined;
-  const notOnOrAfterValues = [conditions ? attr(conditions.attrs, 'NotOnOrAfter') : undefined, ...confirmations.map((c) => attr(c.attrs, 'NotOnOrAfter'))].filter(
+  const conditions = elements(assertion, 'Conditions')[0];
+  const confirmations = elements(assertion, 'SubjectConfirmationData');
+  const notBefore = attribute(conditions, 'NotBefore');
+  const notOnOrAfterValues = [attribute(conditions, 'NotOnOrAfter'), ...confirmations.map((c) => attribute(c, 'NotOnOrAfter'))].filter(
     (v): v is string => !!v,
   );
   const notOnOrAfter = notOnOrAfterValues.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
@@ -135,8 +129,8 @@ export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalys
     problems.push(`the assertion has expired: NotOnOrAfter ${notOnOrAfter} is before this computer's time ${local}; sign in again, and check your clock`);
   }
 
-  const audiences = all(assertion, 'Audience').map((a) => unescapeXml(a.body));
-  const recipients = confirmations.map((c) => attr(c.attrs, 'Recipient')).filter((r): r is string => !!r);
+  const audiences = elements(assertion, 'Audience').map((a) => textOf(a) ?? '');
+  const recipients = confirmations.map((c) => attribute(c, 'Recipient')).filter((r): r is string => !!r);
   const signIn = new Set(options.signInUrls);
   const audienceOk = (a: string) => a.startsWith('urn:amazon:webservices') || signIn.has(a);
   if (audiences.length > 0 && !audiences.some(audienceOk)) {
@@ -146,16 +140,14 @@ export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalys
   if (badRecipient) {
     problems.push(`the Recipient ${badRecipient} is not the AWS sign-in URL (${[...signIn].join(' or ')}); fix the ACS/recipient URL of the AWS application in the IdP`);
   }
-  const hasAuthnStatement = all(assertion, 'AuthnStatement').length > 0;
+  const hasAuthnStatement = elements(assertion, 'AuthnStatement').length > 0;
   if (!hasAuthnStatement) problems.push('no AuthnStatement: the IdP must say how and when you authenticated');
-  const signed = /<(?:[\w.-]+:)?Signature\b[^>]*xmlns(?::[\w.-]+)?="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#"/.test(xml) || /<ds:Signature\b/.test(xml);
+  const signed = [root, assertion].some((e) => [...elementChildren(e)].some((c) => c.localName === 'Signature' && c.namespaceURI === XMLDSIG_NS));
   if (!signed) problems.push('the assertion is unsigned: AWS accepts only assertions signed with the key in the provider metadata');
 
-  const issuer = all(assertion, 'Issuer')[0]?.body ?? all(xml, 'Issuer')[0]?.body;
-  const subject = all(assertion, 'NameID')[0]?.body;
   return {
-    issuer: issuer !== undefined ? unescapeXml(issuer) : undefined,
-    subject: subject !== undefined ? unescapeXml(subject) : undefined,
+    issuer: textOf(elements(assertion, 'Issuer')[0] ?? elements(root, 'Issuer')[0]),
+    subject: textOf(elements(assertion, 'NameID')[0]),
     rolePairs,
     notBefore,
     notOnOrAfter,
