@@ -38,6 +38,7 @@ import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platfor
 import { OutputChannelLogger } from './platform/logger';
 import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
+import { SharedSamlCapture } from './core/saml/sharedCapture';
 import { askToLogin } from './platform/ssoLogin';
 import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
@@ -102,7 +103,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const skew = new ClockSkew({ clock, logger, notify: warn });
   const sts = new SdkStsGateway({ endpoint: stsUrl, skew });
   const signInUrls = () => process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
-  const saml = new BrowserSamlCapture({
+  // Sessions behind one IdP sign-in URL share one browser round trip while the assertion is valid.
+  const browserSaml = new BrowserSamlCapture({
     profileDir: join(storageDir, StorageFiles.samlBrowserProfile),
     browserPath: samlBrowserPath,
     signInUrls,
@@ -111,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     withProgress: withCancellableProgress,
     logger,
   });
+  const saml = new SharedSamlCapture(browserSaml, clock);
 
   // Delivery: credential_process entries name the CLI shim, whose path is fixed by the storage folder.
   const { binDir, shimPath } = cliLocations(storageDir);
@@ -212,6 +215,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       createIntegration: async (item) => void (await sso.addIntegration({ alias: item.name, startUrl: item.startUrl, ssoRegion: item.ssoRegion })),
       sso,
       access: ssoAccess,
+      sharedSaml: saml,
     }),
   );
 

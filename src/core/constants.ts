@@ -32,6 +32,7 @@ export const Commands = {
   unpin: 'awsSessions.unpinSession',
   changeProfile: 'awsSessions.changeProfile',
   applyProfileTemplate: 'awsSessions.applyProfileTemplate',
+  addSamlRoles: 'awsSessions.addSamlRoles',
   changeRegion: 'awsSessions.changeRegion',
   copyAccountId: 'awsSessions.copyAccountId',
   copyRoleArn: 'awsSessions.copyRoleArn',
