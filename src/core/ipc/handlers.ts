@@ -12,7 +12,7 @@ import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
 import type { MethodHandlers, ProcessCredentials, SessionSummary } from './methods';
 
-export function findSession(state: PersistedState, ref: string): Session {
+function findSession(state: PersistedState, ref: string): Session {
   const found = sessionByRef(state, ref);
   if (!found) throw new IpcError('notFound', `no session named or with id "${ref}" (see: aws-sessions list)`);
   return found;
