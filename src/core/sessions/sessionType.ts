@@ -96,6 +96,11 @@ export interface SessionTypeModule<S extends Session = Session> {
   toForm(session: S): FormValues;
   /** Get fresh or cached credentials for this session. */
   generate(session: S, ctx: GenerateContext): Promise<AwsCredentials>;
+  /**
+   * Checks against the other sessions, at save (e.g. a limit that depends on the assumer's type).
+   * `userCredentials(id)`: whether that session's credentials are an IAM user's (not role chaining).
+   */
+  relatedProblems?(session: S, others: { find(id: string): Session | undefined; userCredentials(id: string): boolean }): FieldProblem[];
   /** The session whose credentials this one needs (chained roles), checked for cycles and existence. */
   dependsOn?(session: S): string | undefined;
   /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
