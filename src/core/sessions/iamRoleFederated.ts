@@ -43,6 +43,8 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
   origin: 'user',
   fields,
   secretFields: [],
+  // A new SAML sign-in may show the IdP's window.
+  refreshAsksUser: () => true,
 
   crossCheck(values, _base, failed) {
     const problems = [...partitionProblem('roleArn', 'Role ARN', values, failed), ...partitionProblem('samlProviderArn', 'Identity provider ARN', values, failed)];

@@ -117,6 +117,11 @@ export interface SessionTypeModule<S extends Session = Session> {
    * The console session then lasts as long as these credentials (`durationSeconds`).
    */
   consoleCredentials?(session: S, ctx: GenerateContext, durationSeconds: number): Promise<AwsCredentials>;
+  /**
+   * Whether getting fresh credentials asks the user (an MFA code, an IdP sign-in): rotation then renews them
+   * only near their end. Absent: never asks (renewed early when delivered to files).
+   */
+  refreshAsksUser?(session: S): boolean;
   /** True when this type's credentials are an IAM user's, so a role assumed with them is not role chaining. */
   readonly userCredentials?: boolean;
 }
