@@ -42,6 +42,7 @@ import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
+import { CommandGuard } from './commandGuard';
 import { registerCommands } from './commands';
 import { consoleOpener } from './commands/console';
 import { reporter, warn } from './commands/report';
@@ -160,6 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   });
   const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn }));
   cliHost = cli;
+  own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
 
   // The views of the shared state, then the commands on them.

@@ -84,6 +84,12 @@ export const Settings = {
   terminalInjectCredentials: 'terminal.injectCredentials',
   /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
   consoleSessionDuration: 'console.sessionDurationSeconds',
+  /** Command-line patterns of long commands (terraform apply…) the terminal guard acts on. */
+  guardLongCommands: 'guard.longCommands',
+  /** A long command starting on credentials with fewer minutes left gets them refreshed. */
+  guardMinimumMinutes: 'guard.minimumMinutes',
+  /** Resource-scoped: the AWS accounts a workspace folder's terminal profile may resolve to. */
+  terminalExpectedAccountIds: 'terminal.expectedAccountIds',
   /** Fraction of their lifetime after which credentials in the credentials file are refreshed (no prompt needed). */
   rotationRefreshAfterFraction: 'rotation.refreshAfterFraction',
 } as const;
