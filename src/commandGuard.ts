@@ -6,7 +6,7 @@
  * what it read. Decisions are core/guard.ts; this file only listens and tells.
  */
 import * as vscode from 'vscode';
-import { SETTINGS_SECTION, Settings } from './core/constants';
+import { DEFAULT_PROFILE_NAME, SETTINGS_SECTION, Settings } from './core/constants';
 import { DisposableOwner } from './core/disposables';
 import { errorMessage } from './core/errors';
 import { checkAccount, DEFAULT_GUARD_MINIMUM_MINUTES, describeAccountCheck, expectedAccounts, guardDecision, longCommandPatterns, matchLongCommand } from './core/guard';
@@ -52,12 +52,9 @@ export class CommandGuard extends DisposableOwner {
     if (!match) return;
     const folder = folderOf(terminal, execution.cwd);
     const state = await this.deps.state.read();
-    const profile = match.profile ?? folderTerminalProfile(state, folder);
+    // A terminal without AWS_PROFILE from us uses the AWS CLI's default profile.
+    const profile = match.profile ?? folderTerminalProfile(state, folder) ?? DEFAULT_PROFILE_NAME;
     const command = line.length > 80 ? `${line.slice(0, 77)}…` : line;
-    if (!profile) {
-      this.deps.logger.info(`Command guard: "${command}" started in a terminal without an AWS Sessions profile; nothing to check.`);
-      return;
-    }
     this.deps.logger.info(`Command guard: "${command}" (${match.pattern}) started on profile "${profile}".`);
 
     if (folder) {

@@ -20,6 +20,8 @@ export const DEFAULT_LONG_COMMANDS: readonly string[] = [
 ];
 export const DEFAULT_GUARD_MINIMUM_MINUTES = 30;
 
+/** Shell words that open a group or a clause before a command (`{ terraform apply; }`, `if …; then terraform apply`). */
+const SHELL_KEYWORDS = new Set(['{', '}', '!', 'then', 'do', 'else', 'elif', 'if', 'while', 'until']);
 /** Commands that only run what follows them (their own options are skipped too). */
 const WRAPPERS = new Set(['sudo', 'time', 'env', 'exec', 'nohup', 'command', 'npx', 'pnpx', 'bunx', 'nice', 'caffeinate']);
 
@@ -124,7 +126,7 @@ export function matchLongCommand(commandLine: string, patterns: readonly string[
         if (assignment[1] === 'AWS_PROFILE') profile = assignment[2];
         continue;
       }
-      if (WRAPPERS.has(programName(words[i])) || (i > 0 && words[i].startsWith('-') && WRAPPERS.has(programName(words[i - 1])))) continue;
+      if (SHELL_KEYWORDS.has(words[i]) || WRAPPERS.has(programName(words[i])) || (i > 0 && words[i].startsWith('-') && WRAPPERS.has(programName(words[i - 1])))) continue;
       break;
     }
     if (i >= words.length) continue;

@@ -26,6 +26,8 @@ describe('guard: long commands', () => {
       ['cd infra && terraform apply', 'terraform apply|destroy'],
       ['make build; sudo -E terraform apply', 'terraform apply|destroy'],
       ['time terraform apply', 'terraform apply|destroy'],
+      ['{ terraform apply ; } > /tmp/out 2>&1; echo $? > /tmp/rc', 'terraform apply|destroy'],
+      ['if true; then terraform destroy; fi', 'terraform apply|destroy'],
     ];
     for (const [line, pattern] of cases) assert.equal(match(line), pattern, line);
   });
