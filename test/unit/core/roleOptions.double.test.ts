@@ -9,7 +9,9 @@ import { SessionError, ValidationError } from '../../../src/core/errors';
 import { rules } from '../../../src/core/validation';
 import { checkSession } from '../../../src/core/stateSchema';
 import { sessionType } from '../../../src/core/sessions/registry';
-import { startLocalAws, type LocalAws } from '../../double';
+import { buildSamlAssertion, signAssertion, startLocalAws, type LocalAws } from '../../double';
+import { AWS_SAML_SIGNIN_URLS } from '../../../src/core/constants';
+import type { SamlCapture } from '../../../src/core/saml/capture';
 import { MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
 import { systemClock } from '../../../src/core/ports';
 
@@ -128,6 +130,25 @@ describe('role options against the local AWS double', function () {
     assert.ok(expiry - before > 3.9 * 3600_000, `the 4-hour duration was granted (${(expiry - before) / 3600_000} h)`);
     const assumeCalls = aws.state.callLog().filter((c) => c.action === 'AssumeRole');
     assert.ok(assumeCalls.length >= 2);
+  });
+
+  it('SAML: the duration goes to AssumeRoleWithSAML, and one above the role maximum is explained', async () => {
+    const ROLE = 'arn:aws:iam::111111111111:role/SamlDev';
+    const PROVIDER = 'arn:aws:iam::111111111111:saml-provider/DoubleIdP';
+    aws.state.settings.roleMaxSessionSecondsByArn[ROLE] = 7200;
+    const saml: SamlCapture = {
+      signInUrls: AWS_SAML_SIGNIN_URLS,
+      capture: async () => buildSamlAssertion({ roles: [{ roleArn: ROLE, principalArn: PROVIDER }], subject: 'jane@example.com', sign: (x, id) => signAssertion(x, id, aws.idpKeys) }),
+    };
+    const service = new SessionService({ state: new MemoryStateStore(), secrets: new MemorySecretVault(), sts: new SdkStsGateway({ endpoint: () => aws.endpoint }), prompter: new ScriptedPrompter([]), clock: systemClock, logger: new RecordingLogger(), delivery: new MemoryDelivery(), saml });
+    const form = { alias: 'fed', profile: 'fed', region: 'eu-west-1', roleArn: ROLE, idpUrl: 'https://idp.example.com/sso', samlProviderArn: PROVIDER };
+    const long = await service.editor.save('iamRoleFederated', { ...form, durationSeconds: '10800' });
+    await assert.rejects(service.lifecycle.start(long.id), (e: unknown) => e instanceof SessionError && e.code === 'DurationTooLong' && /^Session "fed": AWS refused a session duration of 10800 seconds \(3 hours\): it is longer than the maximum session duration of arn:aws:iam::111111111111:role\/SamlDev/.test(e.message));
+    const fits = await service.editor.save('iamRoleFederated', { ...form, durationSeconds: '7200' }, long.id);
+    const before = Date.now();
+    await service.lifecycle.start(fits.id);
+    const expiry = Date.parse((await service.state.read()).active[fits.id]?.expiration ?? '');
+    assert.ok(expiry - before > 1.9 * 3600_000, `2 hours granted (${(expiry - before) / 3600_000} h)`);
   });
 
   it('role chaining: above 1 hour is refused at save naming the assumer, and explained when AWS refuses it', async () => {
