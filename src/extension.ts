@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AWS_SAML_SIGNIN_URLS, EnvOverrides, StorageFiles } from './core/constants';
+import { AWS_SAML_SIGNIN_URLS, DEFAULT_REFRESH_AFTER_FRACTION, EnvOverrides, StorageFiles } from './core/constants';
 import { errorMessage } from './core/errors';
 import { SessionService } from './core/sessionService';
 import { SdkStsGateway } from './core/aws/sts';
@@ -36,7 +36,7 @@ import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
+import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
 import { SharedSamlCapture } from './core/saml/sharedCapture';
 import { askToLogin } from './platform/ssoLogin';
@@ -44,6 +44,7 @@ import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
+import { CommandGuard } from './commandGuard';
 import { registerCommands } from './commands';
 import { consoleOpener } from './commands/console';
 import { reporter, warn } from './commands/report';
@@ -184,7 +185,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   });
   const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn }));
   cliHost = cli;
-  const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn }));
+  own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
+  const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
 
   // The views of the shared state, then the commands on them.
   const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir }));

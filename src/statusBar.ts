@@ -1,10 +1,15 @@
-/** One status bar item: the terminal's profile, its session alias and time left. */
+/**
+ * One status bar item: the terminal's profile, its session alias and time left; the error colour with
+ * the reason when a workspace folder's terminal profile is in an account the folder does not expect.
+ */
 import * as vscode from 'vscode';
-import { Commands } from './core/constants';
+import { Commands, SETTINGS_SECTION, Settings } from './core/constants';
+import { checkAccount, describeAccountCheck, expectedAccounts, type AccountCheck } from './core/guard';
 import type { PersistedState } from './core/model';
 import { formatRemaining } from './core/time';
 import { displayStatus } from './core/treeModel';
 import { activeSessionOfProfile } from './core/sessionLookup';
+import { folderTerminalProfile } from './terminal';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -53,8 +58,25 @@ export class StatusBar implements vscode.Disposable {
       if (status === 'expired' || status === 'error') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       else if (status === 'expiring') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     }
+    this.showAccountChecks(state);
     this.item.show();
     this.visible = true;
+  }
+
+  /** Folders with awsSessions.terminal.expectedAccountIds whose terminal profile resolves elsewhere: error colour and why. */
+  private showAccountChecks(state: PersistedState): void {
+    const problems: Array<{ check: AccountCheck; reason: string }> = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const expected = expectedAccounts(vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).get<unknown>(Settings.terminalExpectedAccountIds));
+      const profile = expected.length > 0 ? folderTerminalProfile(state, folder) : undefined;
+      const check = profile ? checkAccount(state, profile, expected) : undefined;
+      if (check && check.verdict !== 'ok') problems.push({ check, reason: describeAccountCheck(check, folder.name) });
+    }
+    if (problems.length === 0) return;
+    const wrong = problems.some((p) => p.check.verdict === 'wrong');
+    this.item.text = `${wrong ? '$(error)' : '$(warning)'} ${this.item.text.replace(/^\$\([^)]*\) /, '')} · ${wrong ? 'wrong account' : 'account unknown'}`;
+    this.item.tooltip = `${problems.map((p) => p.reason).join('\n')}\n\n${String(this.item.tooltip ?? '')}`;
+    this.item.backgroundColor = new vscode.ThemeColor(wrong ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
   }
 
   dispose(): void {

@@ -9,6 +9,18 @@ import { activeSessionOfProfile } from './core/sessionLookup';
 import { SETTINGS_SECTION, Settings } from './core/constants';
 import { DisposableOwner } from './core/disposables';
 
+/** The profile a folder pins for its terminals (its folder or workspace value), undefined when none. */
+export function pinnedProfile(folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  if (!folder) return undefined;
+  const pinned = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>(Settings.terminalProfile);
+  return pinned?.workspaceFolderValue ?? pinned?.workspaceValue;
+}
+
+/** The profile a folder's terminals use: the one it pins, else the window's terminal profile. */
+export function folderTerminalProfile(state: PersistedState, folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  return pinnedProfile(folder) ?? state.terminalProfile;
+}
+
 type Env = Record<string, string>;
 
 export interface TerminalEnvironmentOptions {
@@ -73,8 +85,7 @@ export class TerminalEnvironment extends DisposableOwner implements vscode.Dispo
     const global = await this.envFor(state, state.terminalProfile, inject);
     wanted.push({ key: 'global', target: this.collection, ...global });
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const pinned = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>(Settings.terminalProfile);
-      const profile = pinned?.workspaceFolderValue ?? pinned?.workspaceValue;
+      const profile = pinnedProfile(folder);
       const scoped = this.collection.getScoped({ workspaceFolder: folder });
       // A folder that pins a profile gets exactly that profile, active or not: no silent fallback to another account.
       const result = profile ? await this.envFor(state, profile, inject) : { env: {} };

@@ -92,6 +92,14 @@ export const Settings = {
   terminalInjectCredentials: 'terminal.injectCredentials',
   /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
   consoleSessionDuration: 'console.sessionDurationSeconds',
+  /** Command-line patterns of long commands (terraform apply…) the terminal guard acts on. */
+  guardLongCommands: 'guard.longCommands',
+  /** A long command starting on credentials with fewer minutes left gets them refreshed. */
+  guardMinimumMinutes: 'guard.minimumMinutes',
+  /** Resource-scoped: the AWS accounts a workspace folder's terminal profile may resolve to. */
+  terminalExpectedAccountIds: 'terminal.expectedAccountIds',
+  /** Fraction of their lifetime after which credentials in the credentials file are refreshed (no prompt needed). */
+  rotationRefreshAfterFraction: 'rotation.refreshAfterFraction',
 } as const;
 
 /** Test hooks read from the environment (never needed by users). */
@@ -172,8 +180,11 @@ export const CLI_GENERATE = 'generate';
 export const ENV_IPC_DIR = 'AWS_SESSIONS_IPC_DIR';
 /** Overrides how long the CLI waits for a reply (seconds), e.g. while an MFA prompt is open. */
 export const ENV_CLI_TIMEOUT = 'AWS_SESSIONS_TIMEOUT';
-/** Credentials valid for longer than this are served from the serving window's memory. */
-export const MEMORY_CACHE_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * credential_process and the CLI get credentials valid at least this long: what the serving window holds is
+ * served while it has more left, else fresh ones are made (the SDKs refresh by themselves 5–15 min before expiry).
+ */
+export const MEMORY_CACHE_MARGIN_MS = 20 * 60 * 1000;
 
 export const DEFAULT_PROFILE_NAME = 'default';
 export const DEFAULT_REGION = 'us-east-1';
@@ -189,6 +200,8 @@ export const AWS_SAML_SIGNIN_URLS = [
 ] as const;
 /** Rotation: refresh this long before expiry at least, or 10 % of the lifetime when that is longer. */
 export const ROTATION_MIN_MARGIN_MS = 5 * 60 * 1000;
+/** Rotation: credentials in files are refreshed once this much of their lifetime has passed (1 h: after 19.8 min, ≥ 40 min left). */
+export const DEFAULT_REFRESH_AFTER_FRACTION = 0.33;
 /** Web console sign-in: the console session lasts 15 min to 12 h (federation endpoint limits). */
 export const CONSOLE_SESSION_MIN_SECONDS = 900;
 export const CONSOLE_SESSION_MAX_SECONDS = 43200;

@@ -188,6 +188,13 @@ export class SessionEditor {
     const result = sessionFromForm(type, values, { id, profileId: existing?.profileId ?? '' }, existing, stored, taken);
     const chainProblem = assumerChainProblem(state.sessions, result.session);
     if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    const find = (sessionId: string) => state.sessions.find((s) => s.id === sessionId);
+    const userCredentials = (sessionId: string) => {
+      const other = find(sessionId);
+      return !!other && !!sessionType(other.kind).userCredentials;
+    };
+    const related = type.relatedProblems?.(result.session, { find, userCredentials });
+    if (related?.length) throw new ValidationError(related);
     return { type, existing, result };
   }
 

@@ -168,6 +168,7 @@ export class SessionLifecycle {
         if (a?.inFlight?.token !== mine.token) return;
         s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined, inFlight: undefined };
       });
+      this.deps.credentials.rememberDelivered(id, credentials);
       this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
       return credentials;
     } finally {

@@ -61,6 +61,9 @@ const iamRoleChained = v.looseObject({
   roleArn: text,
   roleSessionName: optionalText,
   assumerSessionId: text,
+  externalId: optionalText,
+  durationSeconds: v.optional(v.number()),
+  sourceIdentity: optionalText,
 });
 const iamRoleFederated = v.looseObject({
   ...sessionBase,
@@ -68,6 +71,7 @@ const iamRoleFederated = v.looseObject({
   roleArn: text,
   idpUrl: text,
   samlProviderArn: text,
+  durationSeconds: v.optional(v.number()),
 });
 const awsSso = v.looseObject({
   ...sessionBase,

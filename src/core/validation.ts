@@ -17,6 +17,11 @@ function unsafeCharProblem(what: string, v: string): string | undefined {
 
 export type Rule = (value: string) => string | undefined;
 
+/** AWS's limits on a role session's DurationSeconds: 15 minutes, a role's largest MaxSessionDuration, role chaining's cap. */
+export const MIN_ROLE_DURATION_SECONDS = 900;
+export const MAX_ROLE_DURATION_SECONDS = 43200;
+export const ROLE_CHAINING_MAX_SECONDS = 3600;
+
 export const rules = {
   alias: (v: string) =>
     v.trim().length === 0
@@ -92,6 +97,31 @@ export const rules = {
       : v.length < 2 || v.length > 64
         ? '2 to 64 characters (leave empty for the default)'
         : 'only letters, digits and + = , . @ _ - (no spaces)',
+  /** AWS: 2–1224 characters of letters, digits and + = , . @ : / _ - (the trust policy's sts:ExternalId). */
+  externalId: (v: string) =>
+    v === '' || /^[\w+=,.@:/-]{2,1224}$/.test(v)
+      ? undefined
+      : v.length < 2 || v.length > 1224
+        ? '2 to 1224 characters, exactly as the role owner gave it (leave empty when the role does not require one)'
+        : 'only letters, digits and + = , . @ : / _ - (no spaces), exactly as the role owner gave it',
+  /** AWS: 900 s up to the role's MaxSessionDuration (at most 43200); the 1-hour cap of role chaining is checked with the assumer. */
+  durationSeconds: (v: string) =>
+    v === ''
+      ? undefined
+      : !/^\d+$/.test(v)
+        ? 'a whole number of seconds, e.g. 3600 for 1 hour or 43200 for 12 hours (leave empty for 1 hour)'
+        : Number(v) < MIN_ROLE_DURATION_SECONDS
+          ? `at least ${MIN_ROLE_DURATION_SECONDS} seconds (15 minutes): AWS refuses shorter role sessions`
+          : Number(v) > MAX_ROLE_DURATION_SECONDS
+            ? `at most ${MAX_ROLE_DURATION_SECONDS} seconds (12 hours), the longest maximum a role can have`
+            : undefined,
+  /** AWS: 2–64 characters of letters, digits and + = , . @ _ - (so never the reserved `aws:` prefix). */
+  sourceIdentity: (v: string) =>
+    v === '' || /^[\w+=,.@-]{2,64}$/.test(v)
+      ? undefined
+      : v.length < 2 || v.length > 64
+        ? '2 to 64 characters, e.g. your user name or e-mail (leave empty to send none)'
+        : 'only letters, digits and + = , . @ _ - (no spaces or colons)',
   samlUrl: (v: string) => {
     if (v === '') return 'required: the SAML 2.0 sign-in URL of your identity provider (https://…)';
     let url: URL;

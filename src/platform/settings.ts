@@ -56,6 +56,11 @@ export function consoleSessionDuration(): number | undefined {
   return config().get<number>(Settings.consoleSessionDuration);
 }
 
+/** The fraction of their lifetime after which credentials in files are refreshed (awsSessions.rotation.refreshAfterFraction). */
+export function refreshAfterFraction(): number | undefined {
+  return config().get<number>(Settings.rotationRefreshAfterFraction);
+}
+
 /** The IAM Identity Center login: the setting, else 'pkce' where the browser can reach this machine's loopback (a local desktop window), else 'device'. */
 export function loginFlow(): LoginFlowKind {
   const setting = config().get<string>(Settings.ssoLoginFlow) ?? 'auto';

@@ -16,11 +16,20 @@ interface Signed {
   region: string;
 }
 
+export interface AssumeRoleRequest extends Signed {
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds?: number;
+  serialNumber?: string;
+  tokenCode?: string;
+  /** The trust policy's sts:ExternalId; not a secret, but never logged. */
+  externalId?: string;
+  sourceIdentity?: string;
+}
+
 export interface StsGateway {
   getSessionToken(request: Signed & { durationSeconds: number; serialNumber?: string; tokenCode?: string }): Promise<AwsCredentials>;
-  assumeRole(
-    request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
-  ): Promise<AwsCredentials>;
+  assumeRole(request: AssumeRoleRequest): Promise<AwsCredentials>;
   getCallerIdentity(request: Signed): Promise<CallerIdentity>;
   /**
    * Signed with an IAM user's long-term keys: credentials of a federated user that can sign in to the
@@ -134,9 +143,7 @@ export class SdkStsGateway implements StsGateway {
     });
   }
 
-  assumeRole(
-    request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
-  ): Promise<AwsCredentials> {
+  assumeRole(request: AssumeRoleRequest): Promise<AwsCredentials> {
     return this.call('AssumeRole', request, async (sdk, client) => {
       const out = await client.send(
         new sdk.AssumeRoleCommand({
@@ -145,6 +152,8 @@ export class SdkStsGateway implements StsGateway {
           DurationSeconds: request.durationSeconds,
           SerialNumber: request.serialNumber,
           TokenCode: request.tokenCode,
+          ExternalId: request.externalId,
+          SourceIdentity: request.sourceIdentity,
         }),
       );
       return toCredentials(out.Credentials, this.skew);

@@ -60,7 +60,17 @@ export async function applyImport(plan: ImportPlan, deps: ImportDeps, options: {
       } else if (item.kind === 'iamRoleChained') {
         const assumer = sessionByProfile.get(item.sourceProfile);
         if (!assumer) throw new Error(`no session was made for its source_profile "${item.sourceProfile}"`);
-        const session = await deps.editor.save('iamRoleChained', { alias: item.alias, profile: item.profile, region: item.region, roleArn: item.roleArn, roleSessionName: item.roleSessionName ?? '', assumerSessionId: assumer });
+        const session = await deps.editor.save('iamRoleChained', {
+          alias: item.alias,
+          profile: item.profile,
+          region: item.region,
+          roleArn: item.roleArn,
+          roleSessionName: item.roleSessionName ?? '',
+          assumerSessionId: assumer,
+          externalId: item.externalId ?? '',
+          durationSeconds: item.durationSeconds ?? '',
+          sourceIdentity: item.sourceIdentity ?? '',
+        });
         sessionByProfile.set(item.profile, session.id);
         result.created.push({ profile: item.profile, alias: session.alias, sessionId: session.id, kind: 'iamRoleChained' });
       } else if (item.kind === 'ssoIntegration') {

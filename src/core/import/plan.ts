@@ -35,6 +35,10 @@ export interface ImportChained {
   sourceProfile: string;
   /** mfa_serial of the role profile: moved to the IAM User session at the root of the chain. */
   mfaSerial?: string;
+  /** external_id, duration_seconds, source_identity as the file has them (the session's save checks them). */
+  externalId?: string;
+  durationSeconds?: string;
+  sourceIdentity?: string;
 }
 
 export interface ImportSso {
@@ -151,7 +155,21 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
     } else if (v.role_arn) {
       if (!v.source_profile) items.push({ kind: 'skip', profile: p.name, reason: v.credential_source ? `credential_source ${v.credential_source}: only on AWS compute` : 'role_arn without source_profile' });
       else if (rules.roleArn(v.role_arn)) items.push({ kind: 'skip', profile: p.name, reason: `role_arn is not a role ARN: ${rules.roleArn(v.role_arn)}` });
-      else chained.push({ kind: 'iamRoleChained', profile: p.name, alias: '', region: regionOf(v), roleArn: v.role_arn, roleSessionName: v.role_session_name || undefined, sourceProfile: v.source_profile, mfaSerial: v.mfa_serial || undefined });
+      else {
+        chained.push({
+          kind: 'iamRoleChained',
+          profile: p.name,
+          alias: '',
+          region: regionOf(v),
+          roleArn: v.role_arn,
+          roleSessionName: v.role_session_name || undefined,
+          sourceProfile: v.source_profile,
+          mfaSerial: v.mfa_serial || undefined,
+          externalId: v.external_id || undefined,
+          durationSeconds: v.duration_seconds || undefined,
+          sourceIdentity: v.source_identity || undefined,
+        });
+      }
     } else if (v.aws_access_key_id) {
       const keyFile = p.credentials?.values.aws_access_key_id ? 'credentials' : 'config';
       if (v.aws_session_token || v.aws_security_token || v.aws_access_key_id.startsWith('ASIA')) {

@@ -13,8 +13,16 @@ export function importPreview(plan: ImportPlan, opts: { backupSuffix: string }):
     out.push('');
   }
   if (chained.length) {
-    out.push('## Chained role sessions', '', '| profile | session | role | assumed with | region |', '|---|---|---|---|---|');
-    for (const c of chained) out.push(`| ${c.profile} | ${c.alias} | ${c.roleArn} | profile ${c.sourceProfile}${c.mfaSerial ? ` (MFA ${c.mfaSerial}, asked by the IAM User session)` : ''} | ${c.region} |`);
+    out.push('## Chained role sessions', '', '| profile | session | role | assumed with | region | options |', '|---|---|---|---|---|---|');
+    for (const c of chained) {
+      const options = [
+        c.roleSessionName && `session name ${c.roleSessionName}`,
+        c.durationSeconds && `${c.durationSeconds} s`,
+        c.sourceIdentity && `source identity ${c.sourceIdentity}`,
+        c.externalId && 'External ID',
+      ].filter(Boolean);
+      out.push(`| ${c.profile} | ${c.alias} | ${c.roleArn} | profile ${c.sourceProfile}${c.mfaSerial ? ` (MFA ${c.mfaSerial}, asked by the IAM User session)` : ''} | ${c.region} | ${options.join(', ') || '—'} |`);
+    }
     out.push('', 'Their `[profile …]` sections in the config file stay as they are.', '');
   }
   if (sso.length) {

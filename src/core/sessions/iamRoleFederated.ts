@@ -7,7 +7,7 @@ import type { AwsCredentials, IamRoleFederatedSession } from '../model';
 import { analyzeSamlResponse } from '../saml/assertion';
 import { arnAccount } from '../validation';
 import { reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
-import { asSession, partitionProblem } from './roleCommon';
+import { asSession, durationField, durationFromForm, DURATION_LIMITS_HELP, explainDuration, partitionProblem } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
 
 const fields: readonly FieldSpec[] = [
@@ -32,6 +32,8 @@ const fields: readonly FieldSpec[] = [
     placeholder: 'arn:aws:iam::123456789012:saml-provider/MyIdP',
     rule: 'samlProviderArn',
   },
+  // AssumeRoleWithSAML takes no ExternalId or SourceIdentity (the IdP's assertion carries the latter).
+  durationField(`${DURATION_LIMITS_HELP} The assertion's SessionNotOnOrAfter can end it earlier.`),
 ];
 
 export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = {
@@ -41,6 +43,8 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
   origin: 'user',
   fields,
   secretFields: [],
+  // A new SAML sign-in may show the IdP's window.
+  refreshAsksUser: () => true,
 
   crossCheck(values, _base, failed) {
     const problems = [...partitionProblem('roleArn', 'Role ARN', values, failed), ...partitionProblem('samlProviderArn', 'Identity provider ARN', values, failed)];
@@ -53,19 +57,26 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
   },
 
   fromForm(values, base): IamRoleFederatedSession {
-    const { alias, region, roleArn, idpUrl, samlProviderArn } = values;
-    return { id: base.id, kind: 'iamRoleFederated', alias, profileId: base.profileId, region, roleArn, idpUrl, samlProviderArn };
+    const { alias, region, roleArn, idpUrl, samlProviderArn, durationSeconds } = values;
+    return { id: base.id, kind: 'iamRoleFederated', alias, profileId: base.profileId, region, roleArn, idpUrl, samlProviderArn, durationSeconds: durationFromForm(durationSeconds) };
   },
 
   toForm(session) {
-    return { alias: session.alias, region: session.region, roleArn: session.roleArn, idpUrl: session.idpUrl, samlProviderArn: session.samlProviderArn };
+    return {
+      alias: session.alias,
+      region: session.region,
+      roleArn: session.roleArn,
+      idpUrl: session.idpUrl,
+      samlProviderArn: session.samlProviderArn,
+      durationSeconds: session.durationSeconds === undefined ? '' : String(session.durationSeconds),
+    };
   },
 
   describe(session) {
     return {
       accountId: arnAccount(session.roleArn),
       roleArn: session.roleArn,
-      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`],
+      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`, ...(session.durationSeconds ? [`Duration: ${session.durationSeconds} s`] : [])],
     };
   },
 
@@ -96,8 +107,16 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
       );
     }
     const credentials = await asSession(session.alias, () =>
-      ctx.sts.assumeRoleWithSaml({ region: session.region, roleArn: session.roleArn, principalArn: session.samlProviderArn, samlAssertion: assertion.replace(/\s+/g, '') }),
-    );
+      ctx.sts.assumeRoleWithSaml({
+        region: session.region,
+        roleArn: session.roleArn,
+        principalArn: session.samlProviderArn,
+        samlAssertion: assertion.replace(/\s+/g, ''),
+        durationSeconds: session.durationSeconds,
+      }),
+    ).catch((error: unknown) => {
+      throw explainDuration(error, session.alias, session.roleArn, session.durationSeconds);
+    });
     await storeCachedCredentials(ctx.secrets, session.id, credentials);
     ctx.logger.info(`Session "${session.alias}": AssumeRoleWithSAML ${session.roleArn} until ${credentials.expiration?.toISOString()}`);
     return credentials;

@@ -53,6 +53,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
   fields,
   secretFields: ['accessKeyId', 'secretAccessKey'],
   userCredentials: true,
+  refreshAsksUser: (session) => !!session.mfaSerial,
 
   fromForm(values, base): IamUserSession {
     return { id: base.id, kind: 'iamUser', alias: values.alias, profileId: base.profileId, region: values.region, mfaSerial: values.mfaSerial || undefined };

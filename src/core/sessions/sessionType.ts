@@ -96,6 +96,11 @@ export interface SessionTypeModule<S extends Session = Session> {
   toForm(session: S): FormValues;
   /** Get fresh or cached credentials for this session. */
   generate(session: S, ctx: GenerateContext): Promise<AwsCredentials>;
+  /**
+   * Checks against the other sessions, at save (e.g. a limit that depends on the assumer's type).
+   * `userCredentials(id)`: whether that session's credentials are an IAM user's (not role chaining).
+   */
+  relatedProblems?(session: S, others: { find(id: string): Session | undefined; userCredentials(id: string): boolean }): FieldProblem[];
   /** The session whose credentials this one needs (chained roles), checked for cycles and existence. */
   dependsOn?(session: S): string | undefined;
   /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
@@ -112,6 +117,11 @@ export interface SessionTypeModule<S extends Session = Session> {
    * The console session then lasts as long as these credentials (`durationSeconds`).
    */
   consoleCredentials?(session: S, ctx: GenerateContext, durationSeconds: number): Promise<AwsCredentials>;
+  /**
+   * Whether getting fresh credentials asks the user (an MFA code, an IdP sign-in): rotation then renews them
+   * only near their end. Absent: never asks (renewed early when delivered to files).
+   */
+  refreshAsksUser?(session: S): boolean;
   /** True when this type's credentials are an IAM user's, so a role assumed with them is not role chaining. */
   readonly userCredentials?: boolean;
 }
