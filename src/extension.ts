@@ -42,7 +42,6 @@ import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
-import { setViewLoadFailed } from './tree/viewContext';
 import { registerCommands } from './commands';
 import { consoleOpener } from './commands/console';
 import { reporter, warn } from './commands/report';
