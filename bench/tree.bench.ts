@@ -7,27 +7,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { buildTreeModel, type ModelNode, type TreeModel } from '../src/core/treeModel';
-import type { PersistedState, Session } from '../src/core/model';
-import { REGIONS } from '../src/core/regions';
+import { makeState as makeStateOf } from './stateFixture';
 
 const RUNS = Number(process.argv[2] ?? 40);
 const SESSIONS = 3000;
 const NOW = Date.now();
-
-export function makeState(count = SESSIONS): PersistedState {
-  const profiles = Array.from({ length: 50 }, (_, i) => ({ id: `p${i}`, name: i === 0 ? 'default' : `team-${i}` }));
-  const sessions: Session[] = Array.from({ length: count }, (_, i) => ({
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    kind: 'iamUser',
-    alias: `account-${String(i).padStart(4, '0')}-${['admin', 'reader', 'deploy'][i % 3]}`,
-    profileId: profiles[i % profiles.length].id,
-    region: REGIONS[i % REGIONS.length].code,
-    mfaSerial: i % 2 ? `arn:aws:iam::${String(100000000000 + i)}:mfa/user${i}` : undefined,
-  }));
-  const active: PersistedState['active'] = {};
-  for (let i = 0; i < count; i += 100) active[sessions[i].id] = { sessionId: sessions[i].id, status: 'active', expiration: new Date(NOW + 3600_000).toISOString() };
-  return { version: 1, profiles, sessions, active, pinned: sessions.slice(0, 10).map((s) => s.id), lastUsed: {} };
-}
 
 function walk(model: TreeModel, nodes: readonly ModelNode[] = model.roots): number {
   let n = 0;
@@ -52,7 +36,7 @@ function time(fn: () => unknown): number[] {
   return out;
 }
 
-const state = makeState();
+const state = makeStateOf(SESSIONS, NOW);
 let nodes = 0;
 const floor = stats(time(() => structuredClone(state)));
 const expanded = stats(time(() => (nodes = walk(buildTreeModel(state, { mode: 'grouped', now: NOW })))));
