@@ -16,7 +16,8 @@ import type { SessionLifecycle } from './sessionLifecycle';
 
 /** The shared state and the lifecycle's refresh and expiry (a SessionService has both). */
 export interface RotationTarget {
-  state: Pick<StateStore, 'read'>;
+  /** With onDidChange, the loop sleeps (no timer) while no session is active and wakes on a change. */
+  state: Pick<StateStore, 'read'> & Partial<Pick<StateStore, 'onDidChange'>>;
   /** `refresh` resolves to the new credentials, or undefined when there was nothing to refresh. */
   lifecycle: Pick<SessionLifecycle, 'refresh' | 'markExpired'>;
 }
@@ -64,6 +65,9 @@ export class RotationScheduler implements Disposable {
   private readonly failures = new Map<string, Failure>();
   private readonly running = new Map<string, Promise<void>>();
   private timer: Disposable | undefined;
+  private watch: Disposable | undefined;
+  /** Nothing to rotate: no timer until the state changes. */
+  private idle = false;
   private disposed = false;
   private readonly timers: Timers;
 
@@ -72,12 +76,19 @@ export class RotationScheduler implements Disposable {
   }
 
   start(): void {
+    this.watch = this.deps.service.state.onDidChange?.(() => {
+      if (this.idle) this.schedule(0);
+    });
     this.schedule(0);
   }
 
   private schedule(ms: number): void {
     if (this.disposed) return;
     this.timer?.dispose();
+    this.timer = undefined;
+    this.idle = ms === Infinity && !!this.watch;
+    if (this.idle) return;
+    if (ms === Infinity) ms = this.deps.checkIntervalMs ?? 30_000; // no change events to wake it: look again later
     this.timer = this.timers.setTimeout(() => {
       void this.tick()
         .catch((error) => this.deps.logger.error(`Rotation: ${errorMessage(error)}`))
@@ -85,17 +96,19 @@ export class RotationScheduler implements Disposable {
     }, ms);
   }
 
-  /** Do what is due now; returns how long to sleep before the next check. */
+  /** Do what is due now; returns how long to sleep before the next check (Infinity: nothing to watch). */
   async tick(): Promise<number> {
     const state = await this.deps.service.state.read();
     const now = this.deps.clock.now();
     const interval = this.deps.checkIntervalMs ?? 30_000;
     let next = now + interval;
+    let watching = this.failures.size > 0;
     for (const [id, failure] of this.failures) {
       if (!state.active[id] || state.active[id].expiration !== failure.expiration) this.failures.delete(id); // stopped or restarted
     }
     for (const [id, active] of Object.entries(state.active)) {
       if ((active.status !== 'active' && active.status !== 'expired') || !active.expiration || this.running.has(id)) continue;
+      watching = true;
       const expiry = Date.parse(active.expiration);
       const issued = Date.parse(active.issuedAt ?? active.startedAt ?? '') || expiry - 3600_000;
       const due = expiry - refreshMargin(Math.max(1000, expiry - issued));
@@ -109,6 +122,7 @@ export class RotationScheduler implements Disposable {
       else next = Math.min(next, at, active.status === 'active' ? expiry : Infinity);
     }
     await Promise.all(this.running.values());
+    if (!watching && this.running.size === 0) return Infinity; // nothing active: sleep until the state changes
     return Math.max(1000, Math.min(interval, next - this.deps.clock.now()));
   }
 
@@ -156,5 +170,6 @@ export class RotationScheduler implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.timer?.dispose();
+    this.watch?.dispose();
   }
 }

@@ -60,6 +60,17 @@ export function displayStatus(active: ActiveSession | undefined, now: number): D
   return left < EXPIRING_MS ? 'expiring' : 'active';
 }
 
+/** When the next session's display status changes with time alone (to expiring, to expired); undefined: never. */
+export function nextStatusChange(state: PersistedState, now: number): number | undefined {
+  let next: number | undefined;
+  for (const active of Object.values(state.active)) {
+    if (active.status !== 'active' || !active.expiration) continue;
+    const expiry = Date.parse(active.expiration);
+    for (const at of [expiry - EXPIRING_MS, expiry]) if (at > now && (next === undefined || at < next)) next = at;
+  }
+  return next;
+}
+
 /** Lower-cased text a filter matches: alias, account name and id, role, profile, region. */
 function searchText(session: Session, profile: string, facts: SessionDescription, typeLabel: string): string {
   return [session.alias, profile, session.region, facts.accountId, facts.accountName, facts.roleArn, typeLabel, ...(facts.treePath ?? []).map((p) => p.label)]
