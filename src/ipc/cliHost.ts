@@ -3,8 +3,8 @@
  * window at a time (the holder of the lease; the others stand by and take over when it goes away).
  */
 import type * as vscode from 'vscode';
-import { basename, dirname, join } from 'node:path';
-import { IpcFiles, StorageFiles } from '../core/constants';
+import { join } from 'node:path';
+import { StorageFiles } from '../core/constants';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import { IpcServer } from '../core/ipc/server';
 import { ServingLease, type ServingStatus } from '../core/ipc/lease';
@@ -47,8 +47,6 @@ export class CliHost implements vscode.Disposable {
       onAcquire: () => this.server.listen(),
       onRelease: () => this.server.close(),
       whileServing: () => this.server.check(),
-      // Beside the IPC socket, where a name of that length fits: `liv-<same random>.sock`, or a pipe on Windows.
-      livenessSocket: () => (process.platform === 'win32' ? `${this.server.socket}-live` : join(dirname(this.server.socket), `${IpcFiles.livePrefix}${basename(this.server.socket).slice(IpcFiles.socketPrefix.length)}`)),
       onLog: (m) => opts.logger.info(m),
       onCannotServe: (problem) => {
         opts.logger.error(`The command line (aws-sessions, credential_process) cannot be served from this window: ${problem.reason} (${problem.path}).`);

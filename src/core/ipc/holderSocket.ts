@@ -8,6 +8,14 @@
  */
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
+import { basename, dirname, join } from 'node:path';
+import { IpcFiles } from '../constants';
+
+/** The liveness socket that goes with an IPC socket: `liv-<its random>.sock` beside it (a name of the same length fits), or a pipe. */
+export function livenessPathFor(ipcSocket: string): string {
+  if (process.platform === 'win32') return `${ipcSocket}-live`;
+  return join(dirname(ipcSocket), `${IpcFiles.livePrefix}${basename(ipcSocket).slice(IpcFiles.socketPrefix.length)}`);
+}
 
 /** The holder's side: accepts connections and echoes a byte per chunk; closing it ends every connection. */
 export class LivenessServer {

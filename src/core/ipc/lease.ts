@@ -14,11 +14,11 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { IpcFiles } from '../constants';
-import { HolderWatch, LivenessServer } from './holderSocket';
+import { HolderWatch, LivenessServer, livenessPathFor } from './holderSocket';
 import { withLock } from '../fileLock';
-import { ensurePrivateDir, IpcSetupError, type IpcPaths } from './paths';
+import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { PROTOCOL_VERSION } from './protocol';
 import { pidAlive, pruneWindows, removeWindow, touchWindow, WINDOW_TOUCH_MS, writeWindow, type ServeProblem } from './presence';
 
@@ -40,8 +40,6 @@ export interface ServingLeaseOptions {
   onRelease: () => Promise<void>;
   /** Every poll while serving: keep the endpoint whole (IpcServer.check); a failure gives the lease back. */
   whileServing?: () => Promise<void>;
-  /** Where the holder's liveness socket goes (default: `liv-<random>.sock` in the IPC folder); called after onAcquire. */
-  livenessSocket?: () => string;
   /** A poll as well as the watch (default none). */
   pollMs?: number;
   staleMs?: number;
@@ -171,13 +169,17 @@ export class ServingLease {
     if (c && (c.v ?? 1) < PROTOCOL_VERSION) return true;
     if (c && c.host === os.hostname() && c.pid !== process.pid && !pidAlive(c.pid)) return true;
     if (!c?.live) return Date.now() - lease.mtimeMs > staleMs; // an earlier version's holder touches its lease
+    // Its folder and socket must be ours and private (as the CLI checks the IPC socket): an echo from a stand-in means nothing.
+    if (!trustProblem(dirname(c.live), 'folder').ok || !trustProblem(c.live, 'socket').ok) return true;
     return !(await this.holder.answers(c.live, staleMs));
   }
 
   /** The holder's liveness socket: listen, then name it in the lease. */
   private async startLive(): Promise<void> {
     const { paths } = this.opts;
-    const path = this.opts.livenessSocket?.() ?? join(paths.dir, `${IpcFiles.livePrefix}${randomUUID().slice(0, 6)}.sock`);
+    // Beside the socket onAcquire just published (a folder where such a name fits), else in the IPC folder.
+    const socket = readEndpoint(paths)?.socket;
+    const path = socket ? livenessPathFor(socket) : join(paths.dir, `${IpcFiles.livePrefix}${randomUUID().slice(0, 6)}.sock`);
     const live = new LivenessServer(path);
     await live.listen();
     this.live = live;
