@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Commands, SETTINGS_SECTION, Settings } from './core/constants';
 import { checkAccount, describeAccountCheck, expectedAccounts, type AccountCheck } from './core/guard';
 import type { PersistedState } from './core/model';
-import { formatRemaining } from './core/time';
+import { formatRemaining, untilRemainingChanges } from './core/time';
 import { displayStatus } from './core/treeModel';
 import { activeSessionOfProfile } from './core/sessionLookup';
 import { folderTerminalProfile } from './terminal';
@@ -14,13 +14,13 @@ import { folderTerminalProfile } from './terminal';
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private state: PersistedState | undefined;
-  private readonly timer: NodeJS.Timeout;
+  /** Only while the item shows a countdown: when its text changes next. */
+  private timer?: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
     this.item = vscode.window.createStatusBarItem('awsSessions.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'AWS Sessions';
     this.item.command = Commands.statusBarClick;
-    this.timer = setInterval(() => this.render(), 15_000);
   }
 
   /** What the item shows now (for tests): undefined while hidden. */
@@ -37,6 +37,8 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private render(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     const state = this.state;
     if (!state || state.sessions.length === 0) {
       this.item.hide();
@@ -51,12 +53,15 @@ export class StatusBar implements vscode.Disposable {
     } else {
       const { session, active, profile } = found;
       const status = displayStatus(active, this.now());
-      const left = active.expiration ? formatRemaining(Date.parse(active.expiration) - this.now()) : '';
+      const ms = active.expiration ? Date.parse(active.expiration) - this.now() : 0;
+      const left = active.expiration ? formatRemaining(ms) : '';
       const icon = status === 'starting' ? '$(loading~spin)' : status === 'error' || status === 'expired' ? '$(warning)' : '$(cloud)';
       this.item.text = `${icon} ${profile} · ${session.alias}${left && status !== 'starting' ? ` · ${left}` : ''}`;
       this.item.tooltip = `AWS Sessions: terminals use profile "${profile}" from session "${session.alias}" (${session.region}), ${status}${active.error ? `: ${active.error}` : ''}. Click to switch, start or stop.`;
       if (status === 'expired' || status === 'error') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       else if (status === 'expiring') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      const wait = status === 'starting' ? undefined : untilRemainingChanges(ms);
+      if (wait !== undefined) this.timer = setTimeout(() => this.render(), wait);
     }
     this.showAccountChecks(state);
     this.item.show();
@@ -80,7 +85,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.item.dispose();
   }
 }

@@ -172,6 +172,10 @@ export const IpcFiles = {
   windows: 'windows',
   /** Socket files are `cli-<random>.sock`, a new name per listening server. */
   socketPrefix: 'cli-',
+  /** The lease holder's liveness socket, beside its IPC socket: standby windows stay connected and learn of its end. */
+  livePrefix: 'liv-',
+  /** Touched by a CLI that gets no answer: the windows look at the lease holder at once (is it hung?). */
+  wake: 'wake',
 } as const;
 
 /** The CLI's executable name, its generate subcommand, and the variable the shim uses to pass the IPC folder. */

@@ -30,7 +30,7 @@ export interface SessionEditorDeps {
   sts: StsGateway;
   logger: Logger;
   newId: () => string;
-  credentials: Pick<CredentialResolver, 'generateContext' | 'forgetAll' | 'forgetGenerated'>;
+  credentials: Pick<CredentialResolver, 'generateContext' | 'forgetAll'>;
   lifecycle: Pick<SessionLifecycle, 'start' | 'stop' | 'deliveryModeOf'>;
 }
 
@@ -91,7 +91,6 @@ export class SessionEditor {
       if (s.pinned) s.pinned = s.pinned.filter((x) => x !== id);
       if (s.lastUsed) delete s.lastUsed[id];
     });
-    this.deps.credentials.forgetGenerated(id);
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
     if (orphaned.length) this.deps.logger.warn(`Chained sessions that needed "${session.alias}" cannot start until they get another assumer: ${orphaned.map((s) => `"${s.alias}"`).join(', ')}.`);

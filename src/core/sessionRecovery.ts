@@ -49,6 +49,14 @@ export function isAbandoned(f: InFlight, now: number): boolean {
   return now - Date.parse(f.since) > OTHER_HOST_ABANDONED_MS;
 }
 
+/** The session's record changed between reading it and marking it in flight: nothing was written. */
+export class ClaimConflict extends Error {
+  constructor(id: string) {
+    super(`Session ${id} changed while its operation began.`);
+    this.name = 'ClaimConflict';
+  }
+}
+
 const owns = (a: ActiveSession | undefined, flight: InFlight): a is ActiveSession & { inFlight: InFlight } => a?.inFlight?.token === flight.token;
 
 export class SessionRecovery {
@@ -61,7 +69,29 @@ export class SessionRecovery {
         const a = s.active[id];
         if (!owns(a, flight)) throw new SessionError(alias, 'was stopped or started elsewhere while its credentials were being written; nothing more was written', 'Start it again if you need it.');
         a.inFlight.pending = pending;
+        a.inFlight.expiration = flight.expiration;
       });
+    };
+  }
+
+  /**
+   * A journal whose first entry also marks the session in flight (one write for both): the session's record
+   * must still be `seen` (nobody else's operation in it, the same delivery), else it throws {@link ClaimConflict}
+   * before anything is written, and the caller takes the session over the slow way. `record` gives the record
+   * the entry goes into. Later entries are those of {@link journal}.
+   */
+  claimingJournal(id: string, flight: InFlight, alias: string, seen: ActiveSession | undefined, record: (a: ActiveSession | undefined) => ActiveSession, onClaim: () => void): DeliveryJournal {
+    let claimed = false;
+    const later = this.journal(id, flight, alias);
+    return async (pending) => {
+      if (claimed) return later(pending);
+      await this.deps.state.update((s) => {
+        const a = s.active[id];
+        if (a?.inFlight || JSON.stringify(a?.delivery) !== JSON.stringify(seen?.delivery)) throw new ClaimConflict(id);
+        s.active[id] = { ...record(a), inFlight: { ...flight, pending } };
+      });
+      claimed = true;
+      onClaim();
     };
   }
 

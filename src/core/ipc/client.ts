@@ -9,7 +9,7 @@ import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 import { proofOf, randomToken, sameProof, sealOf } from './handshake';
 import { readEndpoint, trustProblem, type IpcPaths } from './paths';
-import { handOverState } from './presence';
+import { handOverState, pokeWindows } from './presence';
 import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseChallenge, parseReply, parseSealed, PROTOCOL_VERSION, type EndpointRecord, type Reply } from './protocol';
 import type { Method, Params } from './methods';
 
@@ -157,6 +157,7 @@ export async function callEditor<M extends Method>(paths: IpcPaths, method: M, p
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   let impostorToken: string | undefined;
   let impostors = 0;
+  let poked = 0;
   for (let i = 0; ; i++) {
     const result = await attempt(paths, method, params, replyTimeoutMs, handshakeTimeoutMs);
     switch (result.kind) {
@@ -197,6 +198,11 @@ export async function callEditor<M extends Method>(paths: IpcPaths, method: M, p
         if (state.problem) throw new IpcClientError('noServer', `the AWS Sessions window cannot serve the command line: ${state.problem.reason} (${state.problem.path})`);
         throw new IpcClientError('noServer', `no AWS Sessions editor window is running (${why}); ${ADVICE}`);
       }
+    }
+    // No window polls the serving one: tell them an answer is missing (is it hung?), once a second at most.
+    if (result.kind !== 'untrusted' && Date.now() - poked >= 1000) {
+      poked = Date.now();
+      pokeWindows(paths);
     }
     await sleep(Math.min(25 * 2 ** Math.min(i, 3), 200));
   }

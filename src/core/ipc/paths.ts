@@ -17,6 +17,8 @@ export interface IpcPaths {
   dir: string;
   endpoint: string;
   legacyToken: string;
+  /** Touched by a CLI that waits for an answer (IpcFiles.wake). */
+  wake: string;
   lease: string;
   leaseLock: string;
   windows: string;
@@ -28,6 +30,7 @@ export function ipcPaths(dir: string): IpcPaths {
     dir: abs,
     endpoint: join(abs, IpcFiles.endpoint),
     legacyToken: join(abs, IpcFiles.legacyToken),
+    wake: join(abs, IpcFiles.wake),
     lease: join(abs, IpcFiles.lease),
     leaseLock: join(abs, IpcFiles.leaseLock),
     windows: join(abs, IpcFiles.windows),

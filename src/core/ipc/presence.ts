@@ -5,7 +5,7 @@
  * lives that has not said it cannot serve, a hand-over is under way and it keeps waiting; otherwise no window
  * will answer and it stops at once (with the reason a window gave, if one did).
  */
-import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, futimesSync, openSync, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { IpcPaths } from './paths';
@@ -128,4 +128,20 @@ export function handOverState(paths: IpcPaths, now = Date.now()): HandOverState 
     }
   }
   return { waiting: false, problem };
+}
+
+/** The CLI got no answer: touch the wake file, so the windows look at the serving one now (best effort). */
+export function pokeWindows(paths: IpcPaths): void {
+  try {
+    // Never through a link, never truncating: created 0600 if missing, else only its times change.
+    const fd = openSync(paths.wake, constants.O_WRONLY | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
+    try {
+      const now = new Date();
+      futimesSync(fd, now, now);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* no IPC folder (no window ever ran) or not ours: nothing to wake */
+  }
 }

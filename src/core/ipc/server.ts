@@ -120,7 +120,7 @@ export class IpcServer {
   }
 
   /**
-   * While serving (every lease poll): heal what others removed — the socket file (a temp cleaner, the
+   * While serving (on a change in the IPC folder, or a waiting CLI's wake): heal what others removed — the socket file (a temp cleaner, the
    * runtime folder at logout) by listening again, the endpoint record (a window that lost the lease just
    * before us, a hand edit) by writing it again.
    */
