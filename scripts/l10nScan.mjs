@@ -38,10 +38,12 @@ function notWords(s) {
   return false;
 }
 /** Reads as words anywhere (outside a text sink): two words of letters, or a capitalised sentence. */
-function readsAsWords(s) {
+function readsAsWords(raw) {
+  // HTML: only the text between tags reads; CSS rules do not.
+  const s = /<\/?[a-z!][^>]*>/i.test(raw) ? raw.replace(/<[^>]*>/g, ' ') : /\{[^}]*[:;][^}]*\}/.test(raw) ? raw.replace(/\{[^}]*\}/g, ' ') : raw;
   if (notWords(s)) return false;
   if (/^[a-z-]+(\s*[:;]\s*[^;]*;?)+$/i.test(s.trim()) && /;/.test(s)) return false; // CSS / CSP
-  return /\p{L}{2,}[,;:]?\s+\p{L}{2,}/u.test(s) || /^[A-Z]\p{L}+.*[.!?…]$/u.test(s.trim());
+  return /\p{L}{2,}[,;:]?\s+\p{L}{2,}/u.test(s) || /^\p{Lu}\p{Ll}+:\s/u.test(s) || /^[A-Z]\p{L}+.*[.!?…]$/u.test(s.trim());
 }
 
 function calleeName(expr) {
