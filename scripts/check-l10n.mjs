@@ -5,7 +5,9 @@
 //   - l10n/bundle.l10n.json (English) holds exactly the texts of those t() calls (`--write` rewrites it from src);
 //   - every language's l10n/bundle.l10n.<lang>.json has every English key, no other, the same placeholders;
 //   - package.json: every manifest text shown to users is a %key%, every %key% is in package.nls.json, and every
-//     package.nls.<lang>.json has every key of package.nls.json with the same placeholders.
+//     package.nls.<lang>.json has every key of package.nls.json with the same placeholders;
+//   - l10n/pending.json names the files whose texts are not all translated yet, with how many are left: a file may have
+//     at most that many findings, and exactly that many (the list only shrinks); every other file none.
 // Usage: node scripts/check-l10n.mjs [--write] [--root <dir>] [--summary <file>]
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -28,12 +30,20 @@ export function checkL10n(root, { write = false } = {}) {
   const keys = new Map(); // English text -> first place
   const perArea = new Map(); // area -> number of t() calls
   let ignored = 0;
+  let pendingTotal = 0;
   const srcDir = join(root, 'src');
+  const pendingFile = join(root, 'l10n', 'pending.json');
+  const pending = existsSync(pendingFile) ? readJson(pendingFile) : {};
+  const seen = new Set();
   for (const file of sourceFiles(srcDir)) {
     const where = relative(root, file);
     const scan = scanSource(where, readFileSync(file, 'utf8'));
     ignored += scan.ignored;
-    for (const f of scan.findings) problems.push(`${where}:${f.line}: not translated (${f.why}): ${f.text}`);
+    seen.add(where);
+    const allowed = pending[where] ?? 0;
+    if (scan.findings.length > allowed) for (const f of scan.findings) problems.push(`${where}:${f.line}: not translated (${f.why}): ${f.text}`);
+    else if (scan.findings.length < allowed) problems.push(`l10n/pending.json: ${where} has ${scan.findings.length} texts left, not ${allowed}: lower its count${scan.findings.length ? '' : ' (remove it)'}`);
+    else pendingTotal += allowed;
     const area = relative(srcDir, file).split('/').length > 1 ? relative(srcDir, file).split('/')[0] : relative(srcDir, file).replace(/\.ts$/, '');
     perArea.set(area, (perArea.get(area) ?? 0) + scan.keys.length);
     for (const k of scan.keys) if (!keys.has(k.key)) keys.set(k.key, `${where}:${k.line}`);
@@ -45,6 +55,7 @@ export function checkL10n(root, { write = false } = {}) {
   if (write) writeFileSync(englishFile, `${JSON.stringify(fromSource, null, 2)}\n`);
   const english = existsSync(englishFile) ? readJson(englishFile) : {};
   for (const [key, at] of keys) if (!(key in english)) problems.push(`l10n/bundle.l10n.json: missing "${key}" (${at}); run node scripts/check-l10n.mjs --write`);
+  for (const where of Object.keys(pending)) if (!seen.has(where)) problems.push(`l10n/pending.json: ${where} is not a source file`);
   for (const key of Object.keys(english)) if (!keys.has(key)) problems.push(`l10n/bundle.l10n.json: "${key}" is no longer used in src; run node scripts/check-l10n.mjs --write`);
   const languages = existsSync(l10nDir) ? readdirSync(l10nDir).map((n) => /^bundle\.l10n\.(.+)\.json$/.exec(n)?.[1]).filter(Boolean) : [];
   for (const lang of languages) problems.push(...compareBundles(fromSource, readJson(join(l10nDir, `bundle.l10n.${lang}.json`)), `l10n/bundle.l10n.${lang}.json`));
@@ -64,7 +75,7 @@ export function checkL10n(root, { write = false } = {}) {
   if (nlsLanguages.length === 0) problems.push('no package.nls.<lang>.json');
   for (const lang of languages) if (!nlsLanguages.includes(lang)) problems.push(`l10n/bundle.l10n.${lang}.json has no package.nls.${lang}.json`);
 
-  return { problems, stats: { keys: keys.size, perArea: Object.fromEntries(perArea), manifestKeys: Object.keys(nls).length, languages, nlsLanguages, ignored } };
+  return { problems, stats: { keys: keys.size, pending: pendingTotal, pendingFiles: Object.keys(pending).length, perArea: Object.fromEntries(perArea), manifestKeys: Object.keys(nls).length, languages, nlsLanguages, ignored } };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
@@ -73,7 +84,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const { problems, stats } = checkL10n(root, { write: argv.includes('--write') });
   if (problems.length) console.error(red(`l10n check failed (${problems.length}):\n  ${problems.join('\n  ')}`));
   const areas = Object.entries(stats.perArea).filter(([, n]) => n).map(([a, n]) => `${a} ${n}`).join(', ');
-  console.log(`l10n: ${stats.keys} texts through t() (${areas}), ${stats.manifestKeys} manifest texts; translated to ${stats.languages.join(', ') || 'nothing'} (package.nls: ${stats.nlsLanguages.join(', ') || 'none'}); ${stats.ignored} lines marked l10n-ignore`);
+  console.log(`l10n: ${stats.keys} texts through t() (${areas}), ${stats.manifestKeys} manifest texts; translated to ${stats.languages.join(', ') || 'nothing'} (package.nls: ${stats.nlsLanguages.join(', ') || 'none'}); ${stats.ignored} lines marked l10n-ignore; ${stats.pending} texts in ${stats.pendingFiles} files not translated yet (l10n/pending.json)`);
   writeSummary(argValue(argv, '--summary'), {
     passed: problems.length ? 0 : 1,
     failed: problems.length ? 1 : 0,

@@ -24,7 +24,9 @@ export const TEXT_CALLS = new Map([
   ['setStatusBarMessage', [0]], ['out', [0]], ['writeOut', [1]], ['confirm', [0]], ['setStatus', [0]], ['el', [2]],
   ['log', undefined], ['write', [0]],
 ]);
-const TRANSLATE = new Set(['t']);
+const TRANSLATE = new Set(['t', 'l10nText']);
+/** Translates a text already marked (l10nText): its argument is a variable, not flagged. */
+const TRANSLATED = 'translated';
 const LOG_METHODS = new Set(['debug', 'info', 'warn', 'error', 'trace', 'appendLine', 'append']);
 const NOT_TEXT_CALLS = new Set(['require', 'import', 'createHash', 'getConfiguration', 'get', 'has', 'executeCommand', 'registerCommand', 'setContext', 'fire', 'startsWith', 'endsWith', 'includes', 'split', 'replace', 'test', 'match', 'padEnd', 'padStart', 'join', 'on', 'once', 'addEventListener', 'querySelector', 'getElementById', 'setAttribute', 'getAttribute', 'createElement', 'createOutputChannel', 'createStatusBarItem', 'createTreeView', 'createWebviewPanel', 'registerWebviewViewProvider', 'ThemeIcon', 'ThemeColor', 'Uri', 'joinPath', 'file', 'parse', 'stringify', 'postMessage', 'send', 'call', 'request', 'digest', 'update', 'env', 'assert', 'isInstance', 'spawn', 'execFile', 'exec', 'fork']);
 
@@ -85,6 +87,7 @@ function isErrorNew(node) {
  * findings are texts shown to users that are not translated; keys are the first arguments of t() calls.
  */
 export function scanSource(fileName, sourceText) {
+  if (/^\s*(\/\/|\/\*\*?|\*).*l10n-ignore-file/m.test(sourceText.split('\n').slice(0, 5).join('\n'))) return { findings: [], keys: [], ignored: 1 };
   const sf = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const lines = sourceText.split('\n');
   const findings = [];
@@ -104,7 +107,7 @@ export function scanSource(fileName, sourceText) {
     reported.add(node.pos);
     const line = lineOf(node);
     if (ignoredAt(line)) return void ignored++;
-    findings.push({ line: line + 1, text: node.getText(sf).slice(0, 100), why });
+    findings.push({ line: line + 1, text: node.getText(sf).slice(0, 100), why, start: node.getStart(sf), end: node.getEnd() });
   };
 
   /** Flags the literal parts of an expression whose value is shown. */
@@ -146,16 +149,20 @@ export function scanSource(fileName, sourceText) {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isImportTypeNode?.(node) || ts.isLiteralTypeNode(node)) return;
     if (isTranslateCall(node)) {
       const [first, ...rest] = node.arguments;
+      let inFunction = false;
+      for (let p = node.parent; p && !inFunction; p = p.parent) inFunction = ts.isFunctionLike(p) || ts.isClassStaticBlockDeclaration?.(p) || ts.isPropertyDeclaration(p);
+      if (!inFunction && calleeName(node.expression) === 't') flag(node, 't() at module level runs before the language is set: call it inside a function');
       if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) keys.push({ key: first.text, line: lineOf(first) + 1 });
       else if (first) flag(first, 't() needs a literal text (the bundles are checked against it)');
       for (const a of rest) sink(a, 'an argument of t()');
       return;
     }
     if (isLogCall(node)) return; // the log stays English
+    if (ts.isCallExpression(node) && calleeName(node.expression) === TRANSLATED) return node.arguments.forEach(visit);
     if (ts.isCallExpression(node)) {
       const indexes = textArgIndexes(node);
       visit(node.expression);
-      node.arguments.forEach((a, i) => (indexes !== null && (indexes === undefined || indexes.includes(i)) ? sink(a, `shown by ${calleeName(node.expression)}()`) : NOT_TEXT_CALLS.has(calleeName(node.expression) ?? '') ? undefined : visit(a)));
+      node.arguments.forEach((a, i) => (indexes !== null && (indexes === undefined || indexes.includes(i)) ? sink(a, `shown by ${calleeName(node.expression)}()`) : NOT_TEXT_CALLS.has(calleeName(node.expression) ?? '') && !ts.isArrowFunction(a) && !ts.isFunctionExpression(a) ? undefined : visit(a)));
       return;
     }
     if (isErrorNew(node)) {

@@ -1,5 +1,6 @@
 /** Quick picks shared by commands: sessions (grouped by type, showing profile, region, state), profiles, regions. */
 import * as vscode from 'vscode';
+import { translated } from '../core/l10n';
 import type { PersistedState, Session } from '../core/model';
 import { REGIONS } from '../core/regions';
 import { displayStatus } from '../core/treeModel';
@@ -26,7 +27,7 @@ export function sessionPickItems(state: PersistedState, candidates: readonly Ses
   for (const type of sessionTypes()) {
     const ofType = candidates.filter((s) => s.kind === type.kind).sort((a, b) => a.alias.localeCompare(b.alias));
     if (ofType.length === 0) continue;
-    items.push({ label: type.label, kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: translated(type.label), kind: vscode.QuickPickItemKind.Separator });
     for (const s of ofType) {
       const status = displayStatus(state.active[s.id], now);
       const facts = type.describe?.(s, state) ?? {};

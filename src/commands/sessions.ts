@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../core/constants';
 import type { DeliveryMode, Session, SessionKind } from '../core/model';
 import type { SessionService } from '../core/sessionService';
+import { translated } from '../core/l10n';
 import { profileOf } from '../core/sessionLookup';
 import { dependentsOf } from '../core/sessionGraph';
 import { sessionType, sessionTypes } from '../core/sessions/registry';
@@ -52,7 +53,7 @@ export function sessionCommands(deps: SessionCommandDeps) {
         chosen =
           types.length === 1
             ? types[0].kind
-            : (await vscode.window.showQuickPick(types.map((t) => ({ label: t.label, sessionKind: t.kind })), { placeHolder: t('Type of session to add') }))?.sessionKind;
+            : (await vscode.window.showQuickPick(types.map((type) => ({ label: translated(type.label), sessionKind: type.kind })), { placeHolder: t('Type of session to add') }))?.sessionKind;
       }
       if (chosen) SessionFormPanel.show(deps.form, chosen);
     },

@@ -10,7 +10,7 @@
 /** English text → translation. A bundle entry may also be `{ message, comment }` as VS Code allows. */
 export type L10nBundle = Readonly<Record<string, string | { message: string; comment?: string[] }>>;
 
-type Arg = string | number | boolean;
+type Arg = string | number | boolean | null | undefined;
 
 let bundle: L10nBundle | undefined;
 
@@ -31,8 +31,23 @@ export function l10nBundle(): L10nBundle | undefined {
 export function t(message: string, ...args: Arg[] | [Record<string, Arg>]): string {
   const entry = bundle?.[message];
   const text = typeof entry === 'string' ? entry : (entry?.message ?? message);
-  const values: Record<string, Arg> = args.length === 1 && typeof args[0] === 'object' ? args[0] : (args as Arg[]).reduce<Record<string, Arg>>((all, v, i) => ((all[i] = v), all), {});
+  const values: Record<string, Arg> = args.length === 1 && typeof args[0] === 'object' && args[0] !== null ? args[0] : (args as Arg[]).reduce<Record<string, Arg>>((all, v, i) => ((all[i] = v), all), {});
   return text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+}
+
+/**
+ * Marks an English text of data made when a module loads (a field's label, a session type's name) for the
+ * bundles, unchanged: that is before the language is set. Where the text is shown, `translated` gives it
+ * in the language in use.
+ */
+export function l10nText(message: string): string {
+  return message;
+}
+
+/** The translation of a text marked with `l10nText`, in the language in use (unknown texts as they are). */
+export function translated(message: string): string {
+  // l10n-ignore: translates a text marked with l10nText
+  return t(message);
 }
 
 /**

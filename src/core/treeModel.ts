@@ -3,6 +3,7 @@
  * recent use), filtering, parents for reveal. Built once per state change or filter keystroke;
  * the VS Code TreeDataProvider only maps these nodes to TreeItems.
  */
+import { translated } from './l10n';
 import type { ActiveSession, PersistedState, Session, SessionKind, SessionStatus } from './model';
 import { sessionTypes } from './sessions/registry';
 import type { SessionDescription, TreeFolder } from './sessions/sessionType';
@@ -89,7 +90,7 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
   const sessionNodes: SessionNode[] = [];
   for (const session of state.sessions) {
     const type = types.get(session.kind);
-    const typeLabel = type?.label ?? session.kind;
+    const typeLabel = type ? translated(type.label) : session.kind;
     const facts = type?.describe?.(session, state) ?? {};
     const profile = profileNames.get(session.profileId) ?? defaultName;
     if (tokens.length > 0) {

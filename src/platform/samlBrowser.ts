@@ -135,8 +135,8 @@ export class BrowserSamlCapture implements SamlCapture {
           clearTimeout(timer);
           fn();
         };
-        signal.addEventListener('abort', () => finish(() => reject(new CancelledError(`The SAML sign-in for "${request.sessionAlias}"`))), { once: true });
-        context.on('close', () => finish(() => reject(new CancelledError(`The SAML sign-in for "${request.sessionAlias}" (browser window closed)`))));
+        signal.addEventListener('abort', () => finish(() => reject(new CancelledError(t('The SAML sign-in for "{0}"', request.sessionAlias)))), { once: true });
+        context.on('close', () => finish(() => reject(new CancelledError(t('The SAML sign-in for "{0}" (browser window closed)', request.sessionAlias)))));
         const handler = async (route: Route) => {
           const posted = route.request().method() === 'POST' ? samlResponseFromPost(route.request().postData()) : undefined;
           await route.fulfill({ status: 200, contentType: 'text/html', body: donePage() }).catch(() => undefined);

@@ -4,6 +4,7 @@ import type { AwsCredentials, IamRoleChainedSession } from '../model';
 import { arnAccount, defaultRoleSessionName } from '../validation';
 import { asSession, partitionProblem } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
+import { l10nText, t } from '../l10n';
 
 const fields: readonly FieldSpec[] = [
   aliasField('dev-admin-chained'),
@@ -12,20 +13,20 @@ const fields: readonly FieldSpec[] = [
   ROLE_ARN_FIELD,
   {
     name: 'roleSessionName',
-    label: 'Role session name (optional)',
-    problemLabel: 'Role session name',
+    label: l10nText('Role session name (optional)'),
+    problemLabel: l10nText('Role session name'),
     kind: 'text',
     required: false,
     placeholder: 'aws-sessions-<alias>',
-    help: 'Shown in CloudTrail. 2–64 letters, digits and + = , . @ _ -. Empty: aws-sessions-<alias>.',
+    help: l10nText('Shown in CloudTrail. 2–64 letters, digits and + = , . @ _ -. Empty: aws-sessions-<alias>.'),
     rule: 'roleSessionName',
   },
   {
     name: 'assumerSessionId',
-    label: 'Assumer session',
+    label: l10nText('Assumer session'),
     kind: 'session',
     required: true,
-    help: 'The session whose credentials assume the role: any other session, even another chained one.',
+    help: l10nText('The session whose credentials assume the role: any other session, even another chained one.'),
     rule: 'sessionRef',
   },
 ];
@@ -35,7 +36,7 @@ const REFUSED_CREDENTIALS = new Set(['InvalidClientTokenId', 'ExpiredToken', 'Ex
 
 export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   kind: 'iamRoleChained',
-  label: 'IAM Role Chained',
+  label: l10nText('IAM Role Chained'),
   icon: 'link',
   origin: 'user',
   fields,
@@ -44,8 +45,8 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   crossCheck(values, base, failed) {
     const own = values.assumerSessionId && values.assumerSessionId === base.id;
     return [
-      ...(own ? [{ field: 'assumerSessionId', label: 'Assumer session', message: 'a session cannot assume a role with its own credentials' }] : []),
-      ...partitionProblem('roleArn', 'Role ARN', values, failed),
+      ...(own ? [{ field: 'assumerSessionId', label: t('Assumer session'), message: t('a session cannot assume a role with its own credentials') }] : []),
+      ...partitionProblem('roleArn', t('Role ARN'), values, failed),
     ];
   },
 
@@ -65,7 +66,7 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
     return {
       accountId: arnAccount(session.roleArn),
       roleArn: session.roleArn,
-      details: [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, `Role session name: ${session.roleSessionName ?? defaultRoleSessionName(session.alias)}`],
+      details: [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, t('Role session name: {0}', session.roleSessionName ?? defaultRoleSessionName(session.alias))],
     };
   },
 

@@ -2,19 +2,20 @@
 import { ValidationError } from '../errors';
 import type { PersistedState } from '../model';
 import { validateForm, type FieldSpec } from '../validation';
+import { l10nText, t } from '../l10n';
 
 export const INTEGRATION_FIELDS: readonly FieldSpec[] = [
-  { name: 'alias', label: 'Integration alias', kind: 'text', required: true, placeholder: 'acme-sso', rule: 'alias' },
+  { name: 'alias', label: l10nText('Integration alias'), kind: 'text', required: true, placeholder: 'acme-sso', rule: 'alias' },
   {
     name: 'startUrl',
-    label: 'AWS access portal URL',
+    label: l10nText('AWS access portal URL'),
     kind: 'text',
     required: true,
     placeholder: 'https://d-1234567890.awsapps.com/start',
-    help: 'The start URL of your IAM Identity Center, as in the invitation e-mail or the AWS CLI sso_start_url.',
+    help: l10nText('The start URL of your IAM Identity Center, as in the invitation e-mail or the AWS CLI sso_start_url.'),
     rule: 'ssoStartUrl',
   },
-  { name: 'ssoRegion', label: 'SSO region', kind: 'region', required: true, rule: 'region', help: 'The region of your IAM Identity Center instance (sso_region).' },
+  { name: 'ssoRegion', label: l10nText('SSO region'), kind: 'region', required: true, rule: 'region', help: l10nText('The region of your IAM Identity Center instance (sso_region).') },
 ];
 
 export interface IntegrationValues {
@@ -28,7 +29,7 @@ export function validateIntegration(values: IntegrationValues, state: PersistedS
   const form = validateForm(INTEGRATION_FIELDS, { ...values });
   const { alias, startUrl, ssoRegion } = form.values;
   if ((state.integrations ?? []).some((i) => i.id !== existingId && i.alias.toLowerCase() === alias.toLowerCase())) {
-    form.problems.push({ field: 'alias', label: 'Integration alias', message: `"${alias}" is already used by another integration` });
+    form.problems.push({ field: 'alias', label: t('Integration alias'), message: t('"{0}" is already used by another integration', alias) });
   }
   if (form.problems.length) throw new ValidationError(form.problems);
   return { alias, startUrl, ssoRegion };

@@ -13,6 +13,7 @@ import type { SsoPortal } from './portal';
 import { readOrganisation, type SyncOptions } from './sync';
 import { isSsoSessionOf, mergeBatch, roleKey, vanished } from './merge';
 import { newId } from '../ids';
+import { t } from '../l10n';
 
 export type { LoginState } from './ssoAccess';
 
@@ -77,7 +78,7 @@ export class SsoService {
     const integration = await this.integration(id);
     const region = integration.ssoRegion;
     let added = 0;
-    const accounts = await this.deps.access.withToken(integration, options.interactive ?? false, 'Log in to sync its accounts.', (token) =>
+    const accounts = await this.deps.access.withToken(integration, options.interactive ?? false, t('Log in to sync its accounts.'), (token) =>
       readOrganisation(this.deps.portal, region, token, {
         signal: options.signal,
         batchMs: options.batchMs,

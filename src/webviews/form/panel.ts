@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import { CancelledError, errorMessage, ValidationError } from '../../core/errors';
 import { l10nBundle, t } from '../../core/l10n';
+import { translatedField } from '../../core/validation';
 import type { Logger } from '../../core/ports';
 import type { FormValues } from '../../core/sessions/sessionType';
 import { HostedPanel, revealPanel, type PageSpec } from '../host';
@@ -49,7 +50,8 @@ export class FormPanel<In extends FormPageToHost> extends HostedPanel<In, FormHo
     const message: FormPageToHost = received;
     switch (message.type) {
       case 'ready':
-        this.post({ ...(await this.controller.init()), l10n: l10nBundle() });
+        const init = await this.controller.init();
+        this.post({ ...init, fields: init.fields.map(translatedField), l10n: l10nBundle() });
         return;
       case 'cancel':
         this.close();

@@ -1,7 +1,7 @@
 /** The session form: one panel per session (or per new session and prefill), run by the field-spec form. */
 import * as vscode from 'vscode';
 import { DEFAULT_PROFILE_NAME } from '../../core/constants';
-import { t } from '../../core/l10n';
+import { t, translated } from '../../core/l10n';
 import type { Session, SessionKind } from '../../core/model';
 import { REGIONS } from '../../core/regions';
 import type { SessionService } from '../../core/sessionService';
@@ -27,7 +27,7 @@ export class SessionFormPanel implements FormController {
   /** `prefill`: initial values of a new session (e.g. "Create chained session" from a session). */
   static show(ctx: FormContext, kind: SessionKind, sessionId?: string, prefill?: Record<string, string>): void {
     const key = `sessionForm:${sessionId ?? `new:${kind}${prefill ? `:${JSON.stringify(prefill)}` : ''}`}`;
-    const title = sessionId ? t('Edit session') : t('New {0} session', sessionType(kind).label);
+    const title = sessionId ? t('Edit session') : t('New {0} session', translated(sessionType(kind).label));
     FormPanel.show(SPEC, { key, title, extensionUri: ctx.extensionUri, logger: ctx.logger }, () => new SessionFormPanel(ctx, kind, sessionId, prefill));
   }
 
@@ -66,7 +66,7 @@ export class SessionFormPanel implements FormController {
       type: 'init',
       mode: session ? 'edit' : 'create',
       kind: this.kind,
-      title: session ? t('Edit {0} session "{1}"', type.label, session.alias) : t('New {0} session', type.label),
+      title: session ? t('Edit {0} session "{1}"', translated(type.label), session.alias) : t('New {0} session', translated(type.label)),
       fields: [...type.fields, DELIVERY_FIELD],
       values,
       storedSecrets: stored,
@@ -74,7 +74,7 @@ export class SessionFormPanel implements FormController {
       regions: REGIONS.map((r) => ({ code: r.code, name: r.name })),
       sessions: state.sessions
         .filter((s) => s.id !== this.sessionId)
-        .map((s) => ({ id: s.id, label: `${s.alias} (${sessionType(s.kind).label}, ${profileOf(state, s).name})` })),
+        .map((s) => ({ id: s.id, label: `${s.alias} (${translated(sessionType(s.kind).label)}, ${profileOf(state, s).name})` })),
     };
   }
 }
