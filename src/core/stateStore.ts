@@ -163,7 +163,7 @@ export class FileStateStore implements StateStore, Disposable {
     const n = checked.rejected.length;
     const listed = checked.rejected.slice(0, 5).map(describeEntry).join('; ');
     this.setAsideReport =
-      t('{0} entr{1} of the AWS Sessions state file {2} could not be used and {3} moved to {4}: ', n, n > 1 ? 'ies' : 'y', this.filePath, n > 1 ? 'were' : 'was', backup) +
+      (n > 1 ? t('{0} entries of the AWS Sessions state file {1} could not be used and were moved to {2}: ', n, this.filePath, backup) : t('1 entry of the AWS Sessions state file {0} could not be used and was moved to {1}: ', this.filePath, backup)) +
       t('{0}{1}. Everything else is kept. Add those sessions again, or fix the entries in that file and put them back.', listed, n > 5 ? t('; and {0} more', n - 5) : '');
     return checked.state;
   }

@@ -183,7 +183,7 @@ export function analyzeSamlResponse(base64: string, options: AnalyzeOptions): Sa
 /** The analysis as lines for people (the "Inspect SAML assertion" report and the log). */
 export function formatSamlAnalysis(a: SamlAnalysis): string {
   const lines = [
-    a.problems.length === 0 ? t('The assertion looks valid for AWS.') : t('Response did not contain a valid SAML assertion ({0} problem{1}):', a.problems.length, a.problems.length > 1 ? 's' : ''),
+    a.problems.length === 0 ? t('The assertion looks valid for AWS.') : a.problems.length > 1 ? t('Response did not contain a valid SAML assertion ({0} problems):', a.problems.length) : t('Response did not contain a valid SAML assertion (1 problem):'),
     ...a.problems.map((p) => `  ✗ ${p}`),
     '',
     `Issuer: ${a.issuer ?? '(none)'}`,

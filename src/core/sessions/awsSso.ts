@@ -16,7 +16,7 @@ export function integrationFolder(integration: Pick<SsoIntegration, 'id' | 'alia
   return {
     id: `sso-integration:${integration.id}`,
     label: integration.alias,
-    description: integration.accountCount === undefined ? t('not synced') : `${integration.accountCount} accounts`,
+    description: integration.accountCount === undefined ? t('not synced') : t('{0} accounts', integration.accountCount),
     role: SSO_INTEGRATION_FOLDER,
     icon: 'organization',
   };

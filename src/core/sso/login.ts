@@ -104,7 +104,8 @@ export class LoopbackRedirect {
         return;
       }
       const error = url.searchParams.get('error') ?? undefined;
-      res.writeHead(200, { 'content-type': t('text/html; charset=utf-8'), 'cache-control': 'no-store' });
+      // l10n-ignore: an HTTP header
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(
         t('<!DOCTYPE html><html><head><title>AWS Sessions</title></head><body><p>{0}</p></body></html>', error ? t('Login failed. Return to VS Code for details.') : t('Logged in. You can close this tab and return to VS Code.')),
       );
