@@ -35,7 +35,7 @@ import { SsoService } from './core/sso/ssoService';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, samlBrowserPath } from './platform/settings';
+import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, samlBrowserPath, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
 import { askToLogin } from './platform/ssoLogin';
 import { CliHost, cliLocations } from './ipc/cliHost';
@@ -47,6 +47,7 @@ import { setL10nBundle } from './core/l10n';
 import { consoleOpener } from './commands/console';
 import { reporter, warn } from './commands/report';
 import { seedDemoSessions } from './demoSeed';
+import { t } from './core/l10n';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
@@ -147,7 +148,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     }),
   );
   // Integrations stop the sessions a sync, logout or delete takes away.
-  const sso = new SsoService({ state, secrets, portal, clock, logger, access: ssoAccess, stopSession: (id) => service.lifecycle.stop(id) });
+  const sso = new SsoService({
+    state,
+    secrets,
+    portal,
+    clock,
+    logger,
+    access: ssoAccess,
+    stopSession: (id) => service.lifecycle.stop(id),
+    moveToProfile: (id, profileName) => service.editor.relocate(id, { profileName }),
+    naming: async () => ({ template: ssoProfileNameTemplate(), defaultRegion: defaultRegion(), namesInFiles: await files.listProfiles() }),
+  });
   const profiles = new ProfileService({ state, lifecycle: service.lifecycle, logger });
   const signIn = new ConsoleSignIn({
     state,

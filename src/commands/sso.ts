@@ -118,6 +118,26 @@ export function ssoCommands(deps: SsoCommandDeps) {
       await sso.logout(integration.id);
       inform(t('logged out of "{0}". Its sessions are kept, inactive.', integration.alias));
     }),
+    [Commands.applyProfileTemplate]: onIntegration(t('Apply profile names'), async (integration, options?: { confirmed?: boolean }) => {
+      const plan = await sso.planProfileNames(integration.id);
+      if (plan.length === 0) {
+        inform(t('every role of "{0}" already has its template profile name.', integration.alias));
+        return;
+      }
+      if (!options?.confirmed) {
+        const shown = plan.slice(0, 12).map((p) => `${p.alias}: ${p.from} → ${p.to}${p.active ? t(' (active: restarts)') : ''}`);
+        const more = plan.length > shown.length ? [t('… and {0} more', plan.length - shown.length)] : [];
+        const ok = await vscode.window.showInformationMessage(
+          t('Give {0} role session(s) of "{1}" the profile the name template makes?', plan.length, integration.alias),
+          { modal: true, detail: [...shown, ...more, '', t('The template is the setting awsSessions.sso.profileNameTemplate. Names taken in your AWS files or by other sessions get the account id appended.')].join('\n') },
+          t('Apply'),
+        );
+        if (ok !== t('Apply')) return;
+      }
+      const result = await withReportingProgress(t('AWS Sessions: profile names of "{0}"', integration.alias), t('The profile names of "{0}"', integration.alias), () => sso.applyProfileNames(plan));
+      if (result.failed.length) warn(t('{0} session(s) moved; not moved: {1}.', result.moved, result.failed.map((f) => `"${f.alias}" (${f.reason})`).join('; ')));
+      else inform(t('{0} role session(s) of "{1}" moved to their template profile names.', result.moved, integration.alias));
+    }),
     [Commands.deleteIntegration]: onIntegration(t('Delete IAM Identity Center integration'), async (integration, options?: { confirmed?: boolean }) => {
       if (!options?.confirmed) {
         const ok = await vscode.window.showWarningMessage(

@@ -31,6 +31,7 @@ export const Commands = {
   pin: 'awsSessions.pinSession',
   unpin: 'awsSessions.unpinSession',
   changeProfile: 'awsSessions.changeProfile',
+  applyProfileTemplate: 'awsSessions.applyProfileTemplate',
   changeRegion: 'awsSessions.changeRegion',
   copyAccountId: 'awsSessions.copyAccountId',
   copyRoleArn: 'awsSessions.copyRoleArn',
@@ -68,6 +69,8 @@ export const ContextKeys = {
 export const SETTINGS_SECTION = 'awsSessions';
 export const Settings = {
   defaultRegion: 'defaultRegion',
+  /** Profile name of each synced IAM Identity Center role, e.g. `{accountName}-{roleName}`. */
+  ssoProfileNameTemplate: 'sso.profileNameTemplate',
   endpointUrl: 'endpointUrl',
   stsEndpointUrl: 'stsEndpointUrl',
   ssoEndpointUrl: 'ssoEndpointUrl',

@@ -66,6 +66,8 @@ export interface SsoIntegration {
   startUrl: string;
   /** Region of the IAM Identity Center instance (OIDC and portal endpoints). */
   ssoRegion: string;
+  /** Region of the role sessions a sync creates; unset: the default region setting (else ssoRegion). */
+  sessionRegion?: string;
   /** ISO 8601 end of the last complete sync. */
   lastSyncAt?: string;
   /** Accounts seen by the last complete sync. */

@@ -88,6 +88,7 @@ export const integrationSchema = v.looseObject({
   alias: text,
   startUrl: text,
   ssoRegion: text,
+  sessionRegion: v.optional(text),
   lastSyncAt: isoTime,
   accountCount: v.optional(v.number()),
 });

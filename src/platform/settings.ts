@@ -3,6 +3,9 @@ import { DEFAULT_REGION, SETTINGS_SECTION, Settings } from '../core/constants';
 import type { EndpointSettings } from '../core/aws/endpoints';
 import { isDeliveryMode, type DeliveryMode } from '../core/model';
 import type { LoginFlowKind } from '../core/sso/oidc';
+import { UserFacingError } from '../core/errors';
+import { DEFAULT_PROFILE_TEMPLATE, templateProblem } from '../core/sso/profileNames';
+import { t } from '../core/l10n';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -20,6 +23,16 @@ export function endpointSettings(): EndpointSettings {
 
 export function defaultRegion(): string {
   return config().get<string>(Settings.defaultRegion) || DEFAULT_REGION;
+}
+
+/** The profile name template of synced roles; a template that cannot be used stops the sync with the reason and the setting to fix. */
+export function ssoProfileNameTemplate(): string {
+  const template = config().get<string>(Settings.ssoProfileNameTemplate)?.trim() || DEFAULT_PROFILE_TEMPLATE;
+  const problem = templateProblem(template);
+  if (problem) {
+    throw new UserFacingError(t('The setting {0}.{1} ("{2}") cannot be used: {3}.', SETTINGS_SECTION, Settings.ssoProfileNameTemplate, template, problem), t('Fix it in the settings (the default is "{0}"), then sync again.', DEFAULT_PROFILE_TEMPLATE));
+  }
+  return template;
 }
 
 /** The awsSessions.samlBrowserPath setting (empty: look on the usual paths). */

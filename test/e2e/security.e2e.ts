@@ -150,7 +150,7 @@ describe('no plaintext secrets after an end-to-end run (browser end to end)', fu
     await account.waitFor({ state: 'visible', timeout: 30_000 });
     await account.click();
     await startFromTree(editor.treeItem('ReadOnlyAccess').first());
-    await waitFor(() => /\[default\]\naws_access_key_id = ASIA/.test(editor.readAwsFiles().credentials ?? ''), { what: 'the role delivered', timeoutMs: 30_000 });
+    await waitFor(() => /\[account-0002-ReadOnlyAccess\]\naws_access_key_id = ASIA/.test(editor.readAwsFiles().credentials ?? ''), { what: 'the role delivered', timeoutMs: 30_000 });
 
     // 6. The terminal: what its environment holds, and the AWS CLI with every profile; cp through
     // credential_process, i.e. the shim's `generate` (run once by hand too, to know its key).

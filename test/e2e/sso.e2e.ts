@@ -64,7 +64,8 @@ describe('IAM Identity Center integration (browser end to end)', function () {
     await account.click();
     const role = editor.treeItem('ReadOnlyAccess');
     await role.first().waitFor({ state: 'visible', timeout: 15_000 });
-    assert.match(await role.first().innerText(), /default · eu-west-1/);
+    // Each role on a profile of its own (the name template), in the default region (us-east-1 here).
+    assert.match(await role.first().innerText(), /account-0002-ReadOnlyAccess · us-east-1/);
     await editor.screenshot('sso-accounts-tree');
 
     // Start the role from the tree: its credentials reach the AWS CLI in the terminal.
@@ -73,8 +74,8 @@ describe('IAM Identity Center integration (browser end to end)', function () {
       const c = editor.readAwsFiles().credentials ?? '';
       return /aws_session_token/.test(c) ? c : '';
     }, { what: 'role credentials in the credentials file', timeoutMs: 30_000 });
-    assert.match(credentials, /\[default\]/);
-    const { output, exitCode } = await editor.runInTerminal(editor.aws('sts get-caller-identity --query Arn --output text'));
+    assert.match(credentials, /\[account-0002-ReadOnlyAccess\]/);
+    const { output, exitCode } = await editor.runInTerminal(editor.aws('sts get-caller-identity --profile account-0002-ReadOnlyAccess --query Arn --output text'));
     assert.equal(exitCode, 0, output);
     assert.match(output, /arn:aws:sts::200000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_/);
   });

@@ -81,7 +81,7 @@ describe('IAM Identity Center integration in VS Code', function () {
     await vscode.commands.executeCommand(Commands.startSession, role.session.id);
     assert.equal((await api.service.state.read()).active[role.session.id]?.status, 'active');
     const { stdout } = await run('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', aws.endpoint, '--output', 'json'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SHARED_CREDENTIALS_FILE: api.credentialsFile, AWS_CONFIG_FILE: api.configFile, AWS_PROFILE: 'default' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SHARED_CREDENTIALS_FILE: api.credentialsFile, AWS_CONFIG_FILE: api.configFile, AWS_PROFILE: 'account-0002-ReadOnlyAccess' },
     });
     assert.match(JSON.parse(stdout).Arn, /^arn:aws:sts::200000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_/);
 

@@ -12,6 +12,7 @@ import { requireIntegration, type SsoAccess } from './ssoAccess';
 import type { SsoPortal } from './portal';
 import { readOrganisation, type SyncOptions } from './sync';
 import { isSsoSessionOf, mergeBatch, roleKey, vanished } from './merge';
+import { DEFAULT_PROFILE_TEMPLATE, ProfileNamer, profileIdFor, renderProfileName, takenProfileNames } from './profileNames';
 import { newId } from '../ids';
 import { t } from '../l10n';
 
@@ -27,7 +28,27 @@ export interface SsoServiceDeps {
   access: SsoAccess;
   /** Stops a session (withdrawing its delivered credentials). */
   stopSession: (sessionId: string) => Promise<void>;
+  /** Moves a session to another profile (an active one restarts there). */
+  moveToProfile?: (sessionId: string, profileName: string) => Promise<void>;
+  /** How new role sessions are named and placed: the template and default region settings, the names in the user's AWS files. */
+  naming?: () => Promise<SyncNaming>;
   newId?: () => string;
+}
+
+export interface SyncNaming {
+  template: string;
+  /** `awsSessions.defaultRegion`; the SSO region when unset. */
+  defaultRegion?: string;
+  namesInFiles: readonly string[];
+}
+
+/** One synced role whose profile the template would change. */
+export interface ProfileRename {
+  sessionId: string;
+  alias: string;
+  from: string;
+  to: string;
+  active: boolean;
 }
 
 export interface SyncReport {
@@ -68,7 +89,9 @@ export class SsoService {
     if (clean.startUrl !== before.startUrl || clean.ssoRegion !== before.ssoRegion) await this.logout(id, { remote: true });
     await this.deps.state.update((s) => {
       const i = s.integrations?.find((x) => x.id === id);
-      if (i) Object.assign(i, clean);
+      if (!i) return;
+      if (!clean.sessionRegion) delete i.sessionRegion;
+      Object.assign(i, clean);
     });
     return this.integration(id);
   }
@@ -77,6 +100,8 @@ export class SsoService {
   async sync(id: string, options: { interactive?: boolean; signal?: AbortSignal; onProgress?: (p: { done: number; listed: number }) => void } & Pick<SyncOptions, 'batchMs' | 'batchSize'> = {}): Promise<SyncReport> {
     const integration = await this.integration(id);
     const region = integration.ssoRegion;
+    const naming = await this.deps.naming?.();
+    const mergeOptions = { template: naming?.template, namesInFiles: naming?.namesInFiles, region: naming?.defaultRegion };
     let added = 0;
     const accounts = await this.deps.access.withToken(integration, options.interactive ?? false, t('Log in to sync its accounts.'), (token) =>
       readOrganisation(this.deps.portal, region, token, {
@@ -86,7 +111,7 @@ export class SsoService {
         onBatch: async (batch, progress) => {
           await this.deps.state.update((s) => {
             const current = s.integrations?.find((i) => i.id === id);
-            if (current) added += mergeBatch(s, current, batch, this.newId);
+            if (current) added += mergeBatch(s, current, batch, this.newId, mergeOptions);
           });
           options.onProgress?.({ done: progress.done, listed: progress.listed });
         },
@@ -117,6 +142,54 @@ export class SsoService {
         (orphaned.length ? ` Sessions that lost their assumer: ${orphaned.join(', ')}.` : ''),
     );
     return report;
+  }
+
+  /**
+   * What re-applying the profile name template to every role of the integration would change (a
+   * preview: nothing is written). Names stay unique against the user's files and the other sessions.
+   */
+  async planProfileNames(id: string): Promise<ProfileRename[]> {
+    const integration = await this.integration(id);
+    const naming = await this.deps.naming?.();
+    const state = await this.deps.state.read();
+    const own = state.sessions.filter((s) => isSsoSessionOf(s, id)).sort((a, b) => roleKey(a.accountId, a.roleName).localeCompare(roleKey(b.accountId, b.roleName)));
+    const namer = new ProfileNamer(takenProfileNames(state, naming?.namesInFiles ?? [], new Set(own.map((s) => s.id))));
+    const names = new Map(state.profiles.map((p) => [p.id, p.name]));
+    const template = naming?.template ?? DEFAULT_PROFILE_TEMPLATE;
+    const plan: ProfileRename[] = [];
+    for (const s of own) {
+      const values = { accountName: s.accountName ?? s.accountId, accountId: s.accountId, roleName: s.roleName, integration: integration.alias, region: s.region };
+      const to = namer.claim(renderProfileName(template, values), s.accountId);
+      const from = names.get(s.profileId) ?? '';
+      if (to !== from) plan.push({ sessionId: s.id, alias: s.alias, from, to, active: state.active[s.id]?.status === 'active' });
+    }
+    return plan;
+  }
+
+  /** Applies a plan of `planProfileNames`: inactive sessions in one update, active ones moved (and restarted) one by one. */
+  async applyProfileNames(plan: readonly ProfileRename[]): Promise<{ moved: number; failed: Array<{ alias: string; reason: string }> }> {
+    const inactive = new Map(plan.filter((p) => !p.active).map((p) => [p.sessionId, p.to]));
+    let moved = 0;
+    await this.deps.state.update((s) => {
+      for (const session of s.sessions) {
+        const to = inactive.get(session.id);
+        if (to === undefined || s.active[session.id]?.status === 'active') continue;
+        session.profileId = profileIdFor(s, to, this.newId);
+        moved += 1;
+      }
+    });
+    const failed: Array<{ alias: string; reason: string }> = [];
+    for (const p of plan.filter((x) => x.active)) {
+      try {
+        if (!this.deps.moveToProfile) throw new Error(t('moving an active session is not available here'));
+        await this.deps.moveToProfile(p.sessionId, p.to);
+        moved += 1;
+      } catch (error) {
+        failed.push({ alias: p.alias, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    this.deps.logger.info(`Profile names: ${moved} session(s) moved to their template name${failed.length ? `, ${failed.length} not: ${failed.map((f) => `"${f.alias}" (${f.reason})`).join('; ')}` : ''}.`);
+    return { moved, failed };
   }
 
   /** Portal Logout, tokens deleted, the integration's sessions stopped and their cached credentials dropped. */

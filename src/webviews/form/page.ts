@@ -56,6 +56,7 @@ function render(message: FormInit): void {
       input = select;
     } else if (field.kind === 'region') {
       const select = el('select', { id, name: field.name });
+      if (!field.required) select.append(el('option', { value: '' }, field.placeholder ?? '—'));
       for (const r of message.regions) {
         const option = el('option', { value: r.code }, `${r.code} — ${r.name}`);
         select.append(option);

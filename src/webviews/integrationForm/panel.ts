@@ -39,7 +39,7 @@ export class IntegrationFormPanel implements FormController {
   ) {}
 
   async submit(form: FormValues, close: () => void): Promise<void> {
-    const values = { alias: form.alias ?? '', startUrl: form.startUrl ?? '', ssoRegion: form.ssoRegion ?? '' };
+    const values = { alias: form.alias ?? '', startUrl: form.startUrl ?? '', ssoRegion: form.ssoRegion ?? '', sessionRegion: form.sessionRegion ?? '' };
     if (this.integrationId) {
       await this.ctx.sso.editIntegration(this.integrationId, values);
       close();
@@ -57,7 +57,7 @@ export class IntegrationFormPanel implements FormController {
       mode: existing ? 'edit' : 'create',
       title: existing ? t('Edit IAM Identity Center integration "{0}"', existing.alias) : t('New IAM Identity Center integration'),
       fields: [...INTEGRATION_FIELDS],
-      values: existing ? { alias: existing.alias, startUrl: existing.startUrl, ssoRegion: existing.ssoRegion } : { ssoRegion: this.ctx.defaultRegion() },
+      values: existing ? { alias: existing.alias, startUrl: existing.startUrl, ssoRegion: existing.ssoRegion, sessionRegion: existing.sessionRegion ?? '' } : { ssoRegion: this.ctx.defaultRegion(), sessionRegion: '' },
       storedSecrets: [],
       profiles: [],
       regions: REGIONS.map((r) => ({ code: r.code, name: r.name })),

@@ -2,7 +2,7 @@
 import { SessionService } from '../../../src/core/sessionService';
 import { SdkOidcGateway } from '../../../src/core/sso/oidc';
 import { SsoPortal } from '../../../src/core/sso/portal';
-import { SsoService } from '../../../src/core/sso/ssoService';
+import { SsoService, type SsoServiceDeps } from '../../../src/core/sso/ssoService';
 import { SsoAccess, type SsoAccessDeps } from '../../../src/core/sso/ssoAccess';
 import type { LoginUi } from '../../../src/core/sso/login';
 import type { DeviceAuthorization } from '../../../src/core/sso/oidc';
@@ -31,7 +31,7 @@ export interface SsoHarness {
   close(): Promise<void>;
 }
 
-export async function ssoHarness(settings: Partial<SsoSettings> = {}, accessDeps: Partial<SsoAccessDeps> = {}): Promise<SsoHarness> {
+export async function ssoHarness(settings: Partial<SsoSettings> = {}, accessDeps: Partial<SsoAccessDeps> = {}, serviceDeps: Partial<SsoServiceDeps> = {}): Promise<SsoHarness> {
   const aws = await startLocalAws({ sso: { pollIntervalSeconds: 1, ...settings } });
   const secrets = new MemorySecretVault();
   const state = new MemoryStateStore();
@@ -89,7 +89,17 @@ export async function ssoHarness(settings: Partial<SsoSettings> = {}, accessDeps
     delivery,
     sso: access,
   });
-  const sso = new SsoService({ state, secrets, portal, clock: systemClock, logger, access, stopSession: (id) => sessions.lifecycle.stop(id) });
+  const sso = new SsoService({
+    state,
+    secrets,
+    portal,
+    clock: systemClock,
+    logger,
+    access,
+    stopSession: (id) => sessions.lifecycle.stop(id),
+    moveToProfile: (id, profileName) => sessions.editor.relocate(id, { profileName }),
+    ...serviceDeps,
+  });
   return {
     aws,
     secrets,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { IntegrationSecretKeys, SecretKeys } from '../../../../src/core/constants';
 import { UserFacingError, ValidationError } from '../../../../src/core/errors';
-import type { AwsSsoSession } from '../../../../src/core/model';
+import type { AwsSsoSession, PersistedState, Session } from '../../../../src/core/model';
 import { ssoHarness, type SsoHarness } from '../../support/ssoHarness';
 
 const START_URL = 'https://d-local.awsapps.com/start';
@@ -13,6 +13,7 @@ async function loggedIn(h: SsoHarness, flow: 'device' | 'pkce' = 'device') {
 }
 
 const calls = (h: SsoHarness, action: string) => h.aws.state.callLog().filter((c) => c.action === action);
+const profileOf = (state: PersistedState, session: Session) => state.profiles.find((p) => p.id === session.profileId)?.name;
 const ssoSessions = async (h: SsoHarness) => (await h.state.read()).sessions.filter((s): s is AwsSsoSession => s.kind === 'awsSso');
 
 describe('IAM Identity Center: login, tokens, sync, start, logout (against the local double)', function () {
@@ -141,7 +142,7 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     assert.equal(sessions.length, 5);
     assert.ok(!sessions.some((s) => s.accountId === doomed.accountId));
     assert.equal(state.active[doomed.id], undefined);
-    assert.deepEqual(h.delivery.log.slice(-1), ['withdraw default'], 'the vanished active session was stopped first');
+    assert.deepEqual(h.delivery.log.slice(-1), [`withdraw ${profileOf(state, doomed)}`], 'the vanished active session was stopped first');
     const kept = state.sessions.find((s) => s.id === keep.id)!;
     assert.equal(kept.region, 'ap-southeast-2');
     assert.equal(state.profiles.find((p) => p.id === kept.profileId)?.name, 'work');
@@ -153,7 +154,7 @@ describe('IAM Identity Center: login, tokens, sync, start, logout (against the l
     await h.sso.sync(integration.id);
     const [session] = await ssoSessions(h);
     await h.sessions.lifecycle.start(session.id);
-    const delivered = h.delivery.profiles.get('default')!;
+    const delivered = h.delivery.profiles.get(profileOf(await h.state.read(), session))!;
     assert.match(delivered.credentials.accessKeyId, /^ASIA/);
     assert.equal(delivered.region, 'eu-west-1');
     assert.ok(h.aws.state.issuedByAccessKey(delivered.credentials.accessKeyId), 'issued by the portal');
