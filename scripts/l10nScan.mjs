@@ -9,7 +9,7 @@
 //     tooltip, message, fix, help, text, textContent, validationMessage, submitLabel, altText, contents;
 //   - anywhere else, a literal that reads as words (two words of letters, or a capitalised word ending a sentence).
 // Not shown (never flagged): arguments of logger calls (.debug/.info/.warn/.error/.trace on a *log*/*logger*,
-// appendLine: the output channel stays English for bug reports), import paths, property names, comparisons,
+// appendLine, onLog and note callbacks: the output channel stays English for bug reports), import paths, property names, comparisons,
 // `case` labels, element access, regular expressions, texts without letters, codicons `$(name)`, identifiers,
 // AWS names (AWS_PROFILE, credential_process), and any line marked `l10n-ignore` (or the line before it).
 import ts from 'typescript';
@@ -59,7 +59,10 @@ function isTranslateCall(node) {
   if (ts.isIdentifier(e)) return TRANSLATE.has(e.text);
   return ts.isPropertyAccessExpression(e) && e.name.text === 't' && (/l10n$/.test(e.expression.getText()) || e.expression.getText() === 'vscode.l10n');
 }
+/** Callbacks that write to the log (the IPC server's and lease's onLog, the socket folder's note). */
+const LOG_CALLBACKS = new Set(['onLog', 'note']);
 function isLogCall(node) {
+  if (ts.isCallExpression(node) && LOG_CALLBACKS.has(calleeName(node.expression) ?? '')) return true;
   if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return false;
   const method = node.expression.name.text;
   const receiver = node.expression.expression.getText();

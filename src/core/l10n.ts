@@ -12,15 +12,19 @@ export type L10nBundle = Readonly<Record<string, string | { message: string; com
 
 type Arg = string | number | boolean | null | undefined;
 
-let bundle: L10nBundle | undefined;
+let bundle: L10nBundle | (() => L10nBundle | undefined) | undefined;
 
-/** Translations used from now on (undefined: English). */
-export function setL10nBundle(next: L10nBundle | undefined): void {
+/**
+ * Translations used from now on (undefined: English). A function is called on the first text shown, so a
+ * process that shows none (the CLI's `generate`, which prints JSON) never reads a bundle file.
+ */
+export function setL10nBundle(next: L10nBundle | (() => L10nBundle | undefined) | undefined): void {
   bundle = next;
 }
 
 /** The bundle in use (for a page's init message); undefined in English. */
 export function l10nBundle(): L10nBundle | undefined {
+  if (typeof bundle === 'function') bundle = bundle();
   return bundle;
 }
 
@@ -29,7 +33,7 @@ export function l10nBundle(): L10nBundle | undefined {
  * `t('{count} sessions', { count })`. A placeholder without a value stays as written.
  */
 export function t(message: string, ...args: Arg[] | [Record<string, Arg>]): string {
-  const entry = bundle?.[message];
+  const entry = l10nBundle()?.[message];
   const text = typeof entry === 'string' ? entry : (entry?.message ?? message);
   const values: Record<string, Arg> = args.length === 1 && typeof args[0] === 'object' && args[0] !== null ? args[0] : (args as Arg[]).reduce<Record<string, Arg>>((all, v, i) => ((all[i] = v), all), {});
   return text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
