@@ -147,7 +147,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
         const name = need(positionals, 1, t('profile name'));
         if (sub === 'create') await ctx.call('profileCreate', { name });
         else await ctx.call('profileDelete', { name }, { retryAfterSend: false });
-        return ctx.out(t('Profile "{0}" {1}.', name, sub === 'create' ? 'created' : 'deleted'));
+        return ctx.out(sub === 'create' ? t('Profile "{0}" created.', name) : t('Profile "{0}" deleted.', name));
       }
       throw new UsageError(t('unknown profile subcommand "{0}" (list, create, rename, delete)', sub));
     },
