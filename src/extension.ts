@@ -46,9 +46,11 @@ import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
 import { CommandGuard } from './commandGuard';
 import { registerCommands } from './commands';
+import { setL10nBundle } from './core/l10n';
 import { consoleOpener } from './commands/console';
 import { reporter, warn } from './commands/report';
 import { seedDemoSessions } from './demoSeed';
+import { t } from './core/l10n';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
@@ -76,6 +78,8 @@ let cliHost: CliHost | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
   const activateStart = performance.now();
+  // The core, the CLI host and the pages translate with the bundle VS Code loaded for the editor's language.
+  setL10nBundle(vscode.l10n.bundle);
   const own = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   const channel = own(vscode.window.createOutputChannel('AWS Sessions', { log: true }));
   const logger = new OutputChannelLogger(channel);
@@ -230,7 +234,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const firstRender = views.refresh().catch((error: unknown) => {
     void setViewLoadFailed();
     logger.error(`Could not read the sessions: ${errorMessage(error)}`);
-    void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${errorMessage(error)}). Nothing was changed.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('AWS Sessions: could not read the saved sessions ({0}). Nothing was changed.', errorMessage(error)));
   });
   const demoSeed = process.env[EnvOverrides.demoSeed];
   if (demoSeed) void firstRender.then(() => seedDemoSessions(demoSeed, service, logger));

@@ -10,6 +10,7 @@ import { formatRemaining, untilRemainingChanges } from './core/time';
 import { displayStatus } from './core/treeModel';
 import { activeSessionOfProfile } from './core/sessionLookup';
 import { folderTerminalProfile } from './terminal';
+import { statusWords } from './tree/sessionTree';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -19,7 +20,7 @@ export class StatusBar implements vscode.Disposable {
 
   constructor(private readonly now: () => number = Date.now) {
     this.item = vscode.window.createStatusBarItem('awsSessions.status', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'AWS Sessions';
+    this.item.name = vscode.l10n.t('AWS Sessions');
     this.item.command = Commands.statusBarClick;
   }
 
@@ -48,8 +49,8 @@ export class StatusBar implements vscode.Disposable {
     const found = activeSessionOfProfile(state, state.terminalProfile) ?? activeSessionOfProfile(state, state.terminalProfile, true);
     this.item.backgroundColor = undefined;
     if (!found) {
-      this.item.text = '$(cloud) AWS: no session';
-      this.item.tooltip = 'AWS Sessions: no active session for the terminal. Click to start one.';
+      this.item.text = `$(cloud) ${vscode.l10n.t('AWS: no session')}`;
+      this.item.tooltip = vscode.l10n.t('AWS Sessions: no active session for the terminal. Click to start one.');
     } else {
       const { session, active, profile } = found;
       const status = displayStatus(active, this.now());
@@ -57,7 +58,7 @@ export class StatusBar implements vscode.Disposable {
       const left = active.expiration ? formatRemaining(ms) : '';
       const icon = status === 'starting' ? '$(loading~spin)' : status === 'error' || status === 'expired' ? '$(warning)' : '$(cloud)';
       this.item.text = `${icon} ${profile} · ${session.alias}${left && status !== 'starting' ? ` · ${left}` : ''}`;
-      this.item.tooltip = `AWS Sessions: terminals use profile "${profile}" from session "${session.alias}" (${session.region}), ${status}${active.error ? `: ${active.error}` : ''}. Click to switch, start or stop.`;
+      this.item.tooltip = vscode.l10n.t('AWS Sessions: terminals use profile "{0}" from session "{1}" ({2}), {3}. Click to switch, start or stop.', profile, session.alias, session.region, active.error ? `${statusWords(status)}: ${active.error}` : statusWords(status));
       if (status === 'expired' || status === 'error') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       else if (status === 'expiring') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       const wait = status === 'starting' ? undefined : untilRemainingChanges(ms);

@@ -72,7 +72,7 @@ export class TerminalEnvironment extends DisposableOwner implements vscode.Dispo
         if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
       }
     }
-    return { env, description: `AWS Sessions: profile "${found.profile}" (session "${found.session.alias}", ${found.session.region})` };
+    return { env, description: vscode.l10n.t('AWS Sessions: profile "{0}" (session "{1}", {2})', found.profile, found.session.alias, found.session.region) };
   }
 
   private async render(): Promise<void> {
@@ -90,7 +90,7 @@ export class TerminalEnvironment extends DisposableOwner implements vscode.Dispo
       // A folder that pins a profile gets exactly that profile, active or not: no silent fallback to another account.
       const result = profile ? await this.envFor(state, profile, inject) : { env: {} };
       if (profile && !result.env.AWS_PROFILE) result.env = { AWS_PROFILE: profile };
-      wanted.push({ key: `folder:${folder.uri.toString()}`, target: scoped, ...result, description: result.description ?? (profile ? `AWS Sessions: folder profile "${profile}"` : undefined) });
+      wanted.push({ key: `folder:${folder.uri.toString()}`, target: scoped, ...result, description: result.description ?? (profile ? vscode.l10n.t('AWS Sessions: folder profile "{0}"', profile) : undefined) });
     }
     if (generation !== this.generation) return; // a newer render is on its way
     const signatures = wanted.map(({ key, env, description }) => [key, JSON.stringify([env, description ?? ''])] as const);

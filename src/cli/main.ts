@@ -10,6 +10,9 @@ import { EXIT, UsageError } from './args';
 import { reportFailure, request } from './call';
 import { runCli, type CliContext } from './commands';
 import { confirm, readSecrets, writeOut } from './io';
+import { useLocaleOf } from './locale';
+
+useLocaleOf(process.env);
 
 /** Standard output; names from older state may hold characters that reorder or break a terminal line: escaped. */
 const out = (text: string): void => writeOut(1, escapeUnsafe(text.endsWith('\n') ? text : `${text}\n`, '\n'));

@@ -18,6 +18,7 @@ import type { GenerateContext, SsoCredentialsSource } from './sessions/sessionTy
 import { clearCachedCredentials, readCachedCredentials } from './credentialCache';
 import { assumerChainProblem } from './sessionGraph';
 import { requireSession } from './sessionLookup';
+import { t } from './l10n';
 
 export interface CredentialOptions {
   /** Cached credentials must stay valid this much longer (rotation). */
@@ -64,7 +65,7 @@ export class CredentialResolver extends DisposableOwner {
         const state = await this.deps.state.read();
         const session = requireSession(state, id);
         const problem = assumerChainProblem(state.sessions, session);
-        if (problem) throw new SessionError(session.alias, problem, 'Edit the session and choose another assumer session.', { code: 'BrokenChain' });
+        if (problem) throw new SessionError(session.alias, problem, t('Edit the session and choose another assumer session.'), { code: 'BrokenChain' });
         return sessionType(session.kind).generate(session, this.generateContext(options));
       };
       return this.deps.generationLock ? this.deps.generationLock(id, generate) : generate();

@@ -17,6 +17,7 @@ import type { DeliveryRecord, PersistedState } from './model';
 import type { Clock, Disposable, Logger, StateStore } from './ports';
 import type { SessionLifecycle } from './sessionLifecycle';
 import { sessionType } from './sessions/registry';
+import { t } from './l10n';
 
 /** The shared state and the lifecycle's refresh and expiry (a SessionService has both). */
 export interface RotationTarget {
@@ -140,7 +141,7 @@ export class RotationScheduler implements Disposable {
       const due = refreshDueAt(issued, expiry, this.refreshesEarly(state, id, active.delivery), fraction);
       const failure = this.failures.get(id);
       if (active.status === 'active' && now >= expiry && failure) {
-        await this.deps.service.lifecycle.markExpired(id, `credentials expired at ${active.expiration}: ${failure.gaveUp ? 'the refresh was cancelled' : 'refresh failed'}`);
+        await this.deps.service.lifecycle.markExpired(id, t('credentials expired at {0}: {1}', active.expiration, failure.gaveUp ? t('the refresh was cancelled') : t('refresh failed')));
       }
       if (failure?.gaveUp) continue;
       const at = failure ? failure.nextAttemptAt : due;
@@ -162,7 +163,7 @@ export class RotationScheduler implements Disposable {
         expiration = fresh.expiration.toISOString();
         // Expiry times are converted to this machine's time when AWS's clock is measured; a source that was
         // not measured must not make every wake refresh again: back off as after a failure.
-        throw new Error(`AWS issued credentials that expire at ${fresh.expiration.toISOString()}, already past by this machine's clock (${new Date(this.deps.clock.now()).toISOString()}); check the clock`);
+        throw new Error(t('AWS issued credentials that expire at {0}, already past by this machine\'s clock ({1}); check the clock', fresh.expiration.toISOString(), new Date(this.deps.clock.now()).toISOString()));
       }
       const failure = this.failures.get(id);
       if (failure) this.deps.logger.info(`Session "${alias}": refreshed after ${failure.count} failed tr${failure.count > 1 ? 'ies' : 'y'}.`);
@@ -185,8 +186,8 @@ export class RotationScheduler implements Disposable {
         const until = new Date(expiration).toLocaleTimeString();
         this.deps.notify(
           failure.gaveUp
-            ? `Session "${alias}": the refresh was cancelled; its credentials expire at ${until}. Start it again to renew them.`
-            : `Session "${alias}": could not refresh its credentials (${message}). Retrying in the background; they expire at ${until}.`,
+            ? t('Session "{0}": the refresh was cancelled; its credentials expire at {1}. Start it again to renew them.', alias, until)
+            : t('Session "{0}": could not refresh its credentials ({1}). Retrying in the background; they expire at {2}.', alias, message, until),
         );
       }
     }

@@ -11,6 +11,7 @@ import type { CredentialsDelivery } from './delivery';
 import type { CredentialResolver } from './credentialResolver';
 import { profileOf, requireSession } from './sessionLookup';
 import { ClaimConflict, endFlight, newFlight, SessionRecovery } from './sessionRecovery';
+import { t } from './l10n';
 
 export interface SessionLifecycleDeps {
   state: StateStore;
@@ -140,8 +141,8 @@ export class SessionLifecycle {
         // Left marked: the next start, stop or activation tries again.
         const cause = error instanceof Error ? error.message : String(error);
         await this.recovery.endFailed(id, flight, (a) => ({ ...a, error: cause }));
-        const fix = error instanceof UserFacingError && error.fix ? `${error.fix} Then stop the session again.` : 'Fix the file named above, then stop the session again.';
-        throw new SessionError(alias, `could not remove its credentials: ${cause}`, fix, { cause: error });
+        const fix = error instanceof UserFacingError && error.fix ? t('{0} Then stop the session again.', error.fix) : t('Fix the file named above, then stop the session again.');
+        throw new SessionError(alias, t('could not remove its credentials: {0}', cause), fix, { cause: error });
       }
       await this.deps.state.update((s) => {
         if (s.active[id]?.inFlight?.token === flight.token) delete s.active[id]; // else started again meanwhile: theirs now

@@ -26,10 +26,11 @@ import { emptyState, PersistedState } from './model';
 import type { Disposable, StateStore } from './ports';
 import { checkState, describeEntry, type CheckedState, type RejectedEntry } from './stateCheck';
 import { migrateDocument } from './stateSchema';
+import { t } from './l10n';
 
 export class StateFileError extends Error {
   constructor(readonly filePath: string, reason: string, options?: { cause?: unknown }) {
-    super(`The AWS Sessions state file ${filePath} cannot be used: ${reason}. It was left as it is; fix or remove it, then reload the window.`, options);
+    super(t('The AWS Sessions state file {0} cannot be used: {1}. It was left as it is; fix or remove it, then reload the window.', filePath, reason), options);
     this.name = 'StateFileError';
   }
 }
@@ -88,14 +89,14 @@ export function parseStateEntries(raw: string, filePath: string, newId: () => st
   try {
     data = JSON.parse(raw);
   } catch (err) {
-    throw new StateFileError(filePath, 'it is not valid JSON', { cause: err });
+    throw new StateFileError(filePath, t('it is not valid JSON'), { cause: err });
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new StateFileError(filePath, 'it is not a JSON object');
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new StateFileError(filePath, t('it is not a JSON object'));
   const migrated = migrateDocument(data as Record<string, unknown>);
   if (!migrated.ok) throw new StateFileError(filePath, migrated.reason);
   const s = migrated.document as Partial<PersistedState>;
   if (!Array.isArray(s.profiles) || !Array.isArray(s.sessions) || !s.active || typeof s.active !== 'object' || Array.isArray(s.active)) {
-    throw new StateFileError(filePath, 'profiles, sessions or active is missing or malformed');
+    throw new StateFileError(filePath, t('profiles, sessions or active is missing or malformed'));
   }
   return checkState(s as PersistedState, newId);
 }
@@ -104,7 +105,7 @@ export function parseStateEntries(raw: string, filePath: string, newId: () => st
 async function writeSetAside(filePath: string, rejected: readonly RejectedEntry[], now: Date): Promise<string> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const body = {
-    note: `Entries of ${path.basename(filePath)} that AWS Sessions could not use, taken out on ${now.toISOString()}. To restore one, fix it and put it back in the same list of ${path.basename(filePath)} while no VS Code window runs, or add the session again.`,
+    note: t('Entries of {0} that AWS Sessions could not use, taken out on {1}. To restore one, fix it and put it back in the same list of {2} while no VS Code window runs, or add the session again.', path.basename(filePath), now.toISOString(), path.basename(filePath)),
     file: filePath,
     entries: rejected,
   };
@@ -192,8 +193,8 @@ export class FileStateStore implements StateStore, Disposable {
     const n = checked.rejected.length;
     const listed = checked.rejected.slice(0, 5).map(describeEntry).join('; ');
     this.setAsideReport =
-      `${n} entr${n > 1 ? 'ies' : 'y'} of the AWS Sessions state file ${this.filePath} could not be used and ${n > 1 ? 'were' : 'was'} moved to ${backup}: ` +
-      `${listed}${n > 5 ? `; and ${n - 5} more` : ''}. Everything else is kept. Add those sessions again, or fix the entries in that file and put them back.`;
+      (n > 1 ? t('{0} entries of the AWS Sessions state file {1} could not be used and were moved to {2}: ', n, this.filePath, backup) : t('1 entry of the AWS Sessions state file {0} could not be used and was moved to {1}: ', this.filePath, backup)) +
+      t('{0}{1}. Everything else is kept. Add those sessions again, or fix the entries in that file and put them back.', listed, n > 5 ? t('; and {0} more', n - 5) : '');
     return checked.state;
   }
 

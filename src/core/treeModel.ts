@@ -3,6 +3,7 @@
  * recent use), filtering, parents for reveal. Built once per state change or filter keystroke;
  * the VS Code TreeDataProvider only maps these nodes to TreeItems.
  */
+import { translated } from './l10n';
 import type { ActiveSession, PersistedState, Session, SessionKind, SessionStatus } from './model';
 import { sessionTypes } from './sessions/registry';
 import type { SessionDescription, TreeFolder } from './sessions/sessionType';
@@ -121,7 +122,7 @@ function prepare(state: PersistedState, types: ReadonlyMap<string, ReturnType<ty
   const profileNames = new Map(state.profiles.map((p) => [p.id, p.name]));
   const entries = state.sessions.map((session): Entry => {
     const type = types.get(session.kind);
-    const typeLabel = type?.label ?? session.kind;
+    const typeLabel = type ? translated(type.label) : session.kind;
     const facts = type?.describe?.(session, state) ?? {};
     const profile = profileNames.get(session.profileId) ?? 'default';
     return { session, profile, facts, typeLabel, deletable: !type?.deleteRefusal };

@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
 import { StorageFiles } from '../core/constants';
+import { t } from '../core/l10n';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import { IpcServer } from '../core/ipc/server';
 import { ServingLease, type ServingStatus } from '../core/ipc/lease';
@@ -50,7 +51,7 @@ export class CliHost implements vscode.Disposable {
       onLog: (m) => opts.logger.info(m),
       onCannotServe: (problem) => {
         opts.logger.error(`The command line (aws-sessions, credential_process) cannot be served from this window: ${problem.reason} (${problem.path}).`);
-        opts.notify?.(`The command line and credential_process profiles cannot be served: ${problem.reason} (${problem.path}).`);
+        opts.notify?.(t('The command line and credential_process profiles cannot be served: {0} ({1}).', problem.reason, problem.path));
       },
     });
   }

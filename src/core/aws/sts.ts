@@ -3,6 +3,7 @@ import { ClockSkew } from '../clockSkew';
 import type { AwsCredentials } from '../model';
 import { systemClock } from '../ports';
 import { describeAwsError } from './awsErrors';
+import { t } from '../l10n';
 
 export interface CallerIdentity {
   arn: string;
@@ -79,7 +80,7 @@ interface RawAnswer {
  */
 function toCredentials(c: StsCredentialsShape | undefined, skew: ClockSkew): AwsCredentials {
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-    throw new Error('STS answered without complete credentials');
+    throw new Error(t('STS answered without complete credentials'));
   }
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: skew.toLocal(c.Expiration) };
 }
@@ -100,7 +101,7 @@ export class SdkStsGateway implements StsGateway {
       // AssumeRoleWithSAML is unsigned: the SDK never asks for credentials for it.
       credentials: credentials
         ? { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }
-        : () => Promise.reject(new Error('this STS call is unsigned')),
+        : () => Promise.reject(new Error(t('this STS call is unsigned'))),
       maxAttempts: 3,
       // throwOnRequestTimeout: without it this SDK only logs a warning and waits forever for a hung endpoint.
       requestHandler: { connectionTimeout: 5000, requestTimeout: this.options.requestTimeoutMs ?? 20000, throwOnRequestTimeout: true },

@@ -11,10 +11,11 @@ import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
 import type { MethodHandlers, ProcessCredentials, SessionSummary } from './methods';
+import { t } from '../l10n';
 
 function findSession(state: PersistedState, ref: string): Session {
   const found = sessionByRef(state, ref);
-  if (!found) throw new IpcError('notFound', `no session named or with id "${ref}" (see: aws-sessions list)`);
+  if (!found) throw new IpcError('notFound', t('no session named or with id "{0}" (see: aws-sessions list)', ref));
   return found;
 }
 
@@ -53,7 +54,7 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
   const summaryAfter = async (id: string): Promise<SessionSummary> => {
     const state = await service.state.read();
     const session = state.sessions.find((s) => s.id === id);
-    if (!session) throw new IpcError('notFound', `the session ${id} was deleted meanwhile (in another window?)`);
+    if (!session) throw new IpcError('notFound', t('the session {0} was deleted meanwhile (in another window?)', id));
     return summary(service, state, session);
   };
   return {
@@ -83,14 +84,14 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
     current: async (p) => {
       const state = await service.state.read();
       const found = activeSessionOfProfile(state, p.profile);
-      if (!found) throw new IpcError('notFound', `no active session on profile "${p.profile}"`);
+      if (!found) throw new IpcError('notFound', t('no active session on profile "{0}"', p.profile));
       return summary(service, state, found.session);
     },
     types: async () => sessionTypes().map((t) => ({ kind: t.kind, label: t.label, fields: t.fields.map((f) => ({ name: f.name, label: f.label, kind: f.kind, required: f.required })) })),
     add: async (p) => {
       const { type } = p;
       const values = { ...p.fields };
-      if (!isSessionKind(type)) throw new IpcError('badRequest', `--type must be one of: ${sessionTypes().map((t) => t.kind).join(', ')}`);
+      if (!isSessionKind(type)) throw new IpcError('badRequest', t('--type must be one of: {0}', sessionTypes().map((t) => t.kind).join(', ')));
       // Names work wherever ids do: a session field (the assumer) may name its session by alias.
       const current = await service.state.read();
       for (const field of sessionType(type).fields) {
@@ -131,7 +132,7 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
     },
     consoleSignIn: async (p) => {
       const session = findSession(await service.state.read(), p.session);
-      if (!openConsole) throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
+      if (!openConsole) throw new IpcError('unsupported', t('the web console sign-in is not available in this version of AWS Sessions'));
       return openConsole(session.id, p.openBrowser);
     },
   };

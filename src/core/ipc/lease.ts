@@ -290,6 +290,7 @@ export class ServingLease {
       await this.keepRecord().catch(() => undefined);
     } catch (error) {
       // Once per distinct message: a poll every 300 ms must not fill the log.
+      // l10n-ignore: for the log only
       const message = `IPC lease: ${error instanceof Error ? error.message : String(error)}`;
       if (message !== this.lastError) this.opts.onLog?.(message);
       this.lastError = message;

@@ -1,4 +1,5 @@
-/**
+
+import { t } from '../l10n';/**
  * Reading a SAMLResponse the way AWS does, to say why it would be refused, in the words of the
  * troubleshooting article "Response did not contain a valid SAML assertion": Role attribute and its
  * `roleArn,providerArn` values, NotBefore/NotOnOrAfter with clock skew, Audience and Recipient,
@@ -61,10 +62,10 @@ export function decodeSamlResponse(value: string): string {
     }
   }
   compact = compact.replace(/\s+/g, '');
-  if (compact === '') throw new Error('the SAMLResponse is empty');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) throw new Error('the SAMLResponse is not base64 (copy the whole SAMLResponse value the IdP posts)');
+  if (compact === '') throw new Error(t('the SAMLResponse is empty'));
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) throw new Error(t('the SAMLResponse is not base64 (copy the whole SAMLResponse value the IdP posts)'));
   const xml = Buffer.from(compact, 'base64').toString('utf8').replace(/^\uFEFF/, '').trim();
-  if (!xml.startsWith('<') || !/<(?:[\w.-]+:)?(?:Response|Assertion)\b/.test(xml)) throw new Error('the decoded SAMLResponse is not a SAML Response or Assertion XML document');
+  if (!xml.startsWith('<') || !/<(?:[\w.-]+:)?(?:Response|Assertion)\b/.test(xml)) throw new Error(t('the decoded SAMLResponse is not a SAML Response or Assertion XML document'));
   return xml;
 }
 
@@ -97,20 +98,20 @@ export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalys
   const values = roleAttrs.flatMap((a) => elements(a, 'AttributeValue').map((v) => textOf(v) ?? ''));
   const rolePairs: RolePair[] = [];
   if (roleAttrs.length === 0) {
-    problems.push(`no ${ROLE_ATTRIBUTE} attribute: the IdP must send the role(s) you may assume; add that attribute mapping in the IdP's AWS application`);
+    problems.push(t('no {0} attribute: the IdP must send the role(s) you may assume; add that attribute mapping in the IdP\'s AWS application', ROLE_ATTRIBUTE));
   } else if (values.length === 0) {
-    problems.push(`the ${ROLE_ATTRIBUTE} attribute has no value: assign at least one role to you in the IdP`);
+    problems.push(t('the {0} attribute has no value: assign at least one role to you in the IdP', ROLE_ATTRIBUTE));
   }
   for (const value of values) {
     const pair = parseRoleValue(value);
     if (pair) rolePairs.push(pair);
-    else problems.push(`the Role attribute value "${value}" is not "roleArn,providerArn" (a role ARN and a saml-provider ARN separated by a comma, in either order)`);
+    else problems.push(t('the Role attribute value "{0}" is not "roleArn,providerArn" (a role ARN and a saml-provider ARN separated by a comma, in either order)', value));
   }
   if (options.roleArn) {
     const offered = rolePairs.some((p) => p.roleArn === options.roleArn && (!options.providerArn || p.providerArn === options.providerArn));
     if (!offered && rolePairs.length > 0) {
       const list = rolePairs.map((p) => `${p.roleArn} (via ${p.providerArn})`).join(', ');
-      problems.push(`the configured role ${options.roleArn}${options.providerArn ? ` with provider ${options.providerArn}` : ''} is not among the roles the IdP offers: ${list}`);
+      problems.push(t('the configured role {0}{1} is not among the roles the IdP offers: {2}', options.roleArn, options.providerArn ? t(' with provider {0}', options.providerArn) : '', list));
     }
   }
 
@@ -123,10 +124,10 @@ export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalys
   const notOnOrAfter = notOnOrAfterValues.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
   const local = new Date(options.nowMs).toISOString();
   if (notBefore && !Number.isNaN(Date.parse(notBefore)) && Date.parse(notBefore) > options.nowMs + skew) {
-    problems.push(`the assertion is not valid yet: NotBefore ${notBefore} is after this computer's time ${local} by more than the allowed clock skew; sync your clock (or the IdP's)`);
+    problems.push(t('the assertion is not valid yet: NotBefore {0} is after this computer\'s time {1} by more than the allowed clock skew; sync your clock (or the IdP\'s)', notBefore, local));
   }
   if (notOnOrAfter && !Number.isNaN(Date.parse(notOnOrAfter)) && Date.parse(notOnOrAfter) <= options.nowMs - skew) {
-    problems.push(`the assertion has expired: NotOnOrAfter ${notOnOrAfter} is before this computer's time ${local}; sign in again, and check your clock`);
+    problems.push(t('the assertion has expired: NotOnOrAfter {0} is before this computer\'s time {1}; sign in again, and check your clock', notOnOrAfter, local));
   }
 
   const audiences = elements(assertion, 'Audience').map((a) => textOf(a) ?? '');
@@ -134,16 +135,16 @@ export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalys
   const signIn = new Set(options.signInUrls);
   const audienceOk = (a: string) => a.startsWith('urn:amazon:webservices') || signIn.has(a);
   if (audiences.length > 0 && !audiences.some(audienceOk)) {
-    problems.push(`the Audience ${audiences.join(', ')} is not AWS: it must be urn:amazon:webservices or ${options.signInUrls[0]}; fix the AWS application's audience in the IdP`);
+    problems.push(t('the Audience {0} is not AWS: it must be urn:amazon:webservices or {1}; fix the AWS application\'s audience in the IdP', audiences.join(', '), options.signInUrls[0]));
   }
   const badRecipient = recipients.find((r) => !signIn.has(r));
   if (badRecipient) {
-    problems.push(`the Recipient ${badRecipient} is not the AWS sign-in URL (${[...signIn].join(' or ')}); fix the ACS/recipient URL of the AWS application in the IdP`);
+    problems.push(t('the Recipient {0} is not the AWS sign-in URL ({1}); fix the ACS/recipient URL of the AWS application in the IdP', badRecipient, [...signIn].join(' or ')));
   }
   const hasAuthnStatement = elements(assertion, 'AuthnStatement').length > 0;
-  if (!hasAuthnStatement) problems.push('no AuthnStatement: the IdP must say how and when you authenticated');
+  if (!hasAuthnStatement) problems.push(t('no AuthnStatement: the IdP must say how and when you authenticated'));
   const signed = [root, assertion].some((e) => [...elementChildren(e)].some((c) => c.localName === 'Signature' && c.namespaceURI === XMLDSIG_NS));
-  if (!signed) problems.push('the assertion is unsigned: AWS accepts only assertions signed with the key in the provider metadata');
+  if (!signed) problems.push(t('the assertion is unsigned: AWS accepts only assertions signed with the key in the provider metadata'));
 
   return {
     issuer: textOf(elements(assertion, 'Issuer')[0] ?? elements(root, 'Issuer')[0]),
@@ -174,17 +175,17 @@ export function analyzeSamlResponse(base64: string, options: AnalyzeOptions): Sa
 /** The analysis as lines for people (the "Inspect SAML assertion" report and the log). */
 export function formatSamlAnalysis(a: SamlAnalysis): string {
   const lines = [
-    a.problems.length === 0 ? 'The assertion looks valid for AWS.' : `Response did not contain a valid SAML assertion (${a.problems.length} problem${a.problems.length > 1 ? 's' : ''}):`,
+    a.problems.length === 0 ? t('The assertion looks valid for AWS.') : a.problems.length > 1 ? t('Response did not contain a valid SAML assertion ({0} problems):', a.problems.length) : t('Response did not contain a valid SAML assertion (1 problem):'),
     ...a.problems.map((p) => `  ✗ ${p}`),
     '',
     `Issuer: ${a.issuer ?? '(none)'}`,
     `Subject: ${a.subject ?? '(none)'}`,
-    `Valid: ${a.notBefore ?? '(no NotBefore)'} → ${a.notOnOrAfter ?? '(no NotOnOrAfter)'}`,
+    t('Valid: {0} → {1}', a.notBefore ?? t('(no NotBefore)'), a.notOnOrAfter ?? t('(no NotOnOrAfter)')),
     `Audience: ${a.audiences.join(', ') || '(none)'}`,
     `Recipient: ${a.recipients.join(', ') || '(none)'}`,
     `AuthnStatement: ${a.hasAuthnStatement ? 'present' : 'missing'}`,
-    `Signature: ${a.signed ? 'present (AWS checks it against the provider metadata)' : 'missing'}`,
-    `Roles offered (${a.rolePairs.length}):`,
+    `Signature: ${a.signed ? t('present (AWS checks it against the provider metadata)') : 'missing'}`,
+    t('Roles offered ({0}):', a.rolePairs.length),
     ...a.rolePairs.map((p) => `  • ${p.roleArn}  via ${p.providerArn}`),
   ];
   return lines.join('\n');

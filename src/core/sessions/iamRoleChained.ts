@@ -7,6 +7,7 @@ import type { AwsCredentials, IamRoleChainedSession } from '../model';
 import { arnAccount, defaultRoleSessionName, ROLE_CHAINING_MAX_SECONDS } from '../validation';
 import { asSession, durationField, durationFromForm, DURATION_LIMITS_HELP, explainDuration, EXTERNAL_ID_FIELD, partitionProblem, SOURCE_IDENTITY_FIELD } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
+import { l10nText, t } from '../l10n';
 
 const fields: readonly FieldSpec[] = [
   aliasField('dev-admin-chained'),
@@ -15,20 +16,20 @@ const fields: readonly FieldSpec[] = [
   ROLE_ARN_FIELD,
   {
     name: 'roleSessionName',
-    label: 'Role session name (optional)',
-    problemLabel: 'Role session name',
+    label: l10nText('Role session name (optional)'),
+    problemLabel: l10nText('Role session name'),
     kind: 'text',
     required: false,
     placeholder: 'aws-sessions-<alias>',
-    help: 'Shown in CloudTrail. 2–64 letters, digits and + = , . @ _ -. Empty: aws-sessions-<alias>.',
+    help: l10nText('Shown in CloudTrail. 2–64 letters, digits and + = , . @ _ -. Empty: aws-sessions-<alias>.'),
     rule: 'roleSessionName',
   },
   {
     name: 'assumerSessionId',
-    label: 'Assumer session',
+    label: l10nText('Assumer session'),
     kind: 'session',
     required: true,
-    help: 'The session whose credentials assume the role: any other session, even another chained one.',
+    help: l10nText('The session whose credentials assume the role: any other session, even another chained one.'),
     rule: 'sessionRef',
   },
   EXTERNAL_ID_FIELD,
@@ -41,7 +42,7 @@ const REFUSED_CREDENTIALS = new Set(['InvalidClientTokenId', 'ExpiredToken', 'Ex
 
 export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   kind: 'iamRoleChained',
-  label: 'IAM Role Chained',
+  label: l10nText('IAM Role Chained'),
   icon: 'link',
   origin: 'user',
   fields,
@@ -50,8 +51,8 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   crossCheck(values, base, failed) {
     const own = values.assumerSessionId && values.assumerSessionId === base.id;
     return [
-      ...(own ? [{ field: 'assumerSessionId', label: 'Assumer session', message: 'a session cannot assume a role with its own credentials' }] : []),
-      ...partitionProblem('roleArn', 'Role ARN', values, failed),
+      ...(own ? [{ field: 'assumerSessionId', label: t('Assumer session'), message: t('a session cannot assume a role with its own credentials') }] : []),
+      ...partitionProblem('roleArn', t('Role ARN'), values, failed),
     ];
   },
 
@@ -101,11 +102,11 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
 
   describe(session, state) {
     const assumer = state.sessions.find((s) => s.id === session.assumerSessionId);
-    const details = [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, `Role session name: ${session.roleSessionName ?? defaultRoleSessionName(session.alias)}`];
-    if (session.durationSeconds) details.push(`Duration: ${session.durationSeconds} s`);
-    if (session.sourceIdentity) details.push(`Source identity: ${session.sourceIdentity}`);
+    const details = [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, t('Role session name: {0}', session.roleSessionName ?? defaultRoleSessionName(session.alias))];
+    if (session.durationSeconds) details.push(t('Duration: {0} s', session.durationSeconds));
+    if (session.sourceIdentity) details.push(t('Source identity: {0}', session.sourceIdentity));
     // The ExternalId itself stays out of tooltips and logs: only that one is sent.
-    if (session.externalId) details.push('External ID: set');
+    if (session.externalId) details.push(t('External ID: set'));
     return { accountId: arnAccount(session.roleArn), roleArn: session.roleArn, details };
   },
 

@@ -3,6 +3,7 @@ import { SessionError, type FieldProblem } from '../errors';
 import { AwsCallError } from '../aws/awsErrors';
 import { partitionOfRegion } from '../regions';
 import { arnPartition, MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS, ROLE_CHAINING_MAX_SECONDS, type FieldSpec } from '../validation';
+import { t } from '../l10n';
 
 /**
  * The ARN's partition must be the region's (a China role cannot be used from us-east-1). Checked only
@@ -13,7 +14,7 @@ export function partitionProblem(field: string, label: string, values: Record<st
   const arnPart = arnPartition(values[field]);
   const regionPart = partitionOfRegion(values.region);
   return arnPart && arnPart !== regionPart
-    ? [{ field, label, message: `this ARN is in partition ${arnPart} but region ${values.region} is in ${regionPart}; choose a region of the same partition` }]
+    ? [{ field, label, message: t('this ARN is in partition {0} but region {1} is in {2}; choose a region of the same partition', arnPart, values.region, regionPart) }]
     : [];
 }
 
