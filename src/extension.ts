@@ -27,6 +27,7 @@ import { DeliveryRouter } from './core/delivery';
 import { fileLock, withLock } from './core/fileLock';
 import { ProfileService } from './core/profiles';
 import { RotationScheduler } from './core/rotation';
+import { ContainerCredentialsEndpoint } from './core/containerEndpoint';
 import { ConsoleSignIn } from './core/console/consoleSignIn';
 import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
@@ -42,7 +43,6 @@ import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
-import { setViewLoadFailed } from './tree/viewContext';
 import { registerCommands } from './commands';
 import { consoleOpener } from './commands/console';
 import { reporter, warn } from './commands/report';
@@ -68,6 +68,8 @@ export interface AwsSessionsApi {
   ssoAccess: SsoAccess;
   /** The CLI shim, its folder (on PATH in terminals) and the IPC endpoint. */
   cli: CliHost;
+  /** The container credentials endpoint (listens once something asks for a session's variables). */
+  credentialsEndpoint: ContainerCredentialsEndpoint;
 }
 
 let cliHost: CliHost | undefined;
@@ -162,9 +164,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn }));
   cliHost = cli;
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn }));
+  // The container credentials endpoint listens only once a terminal or debug session asks for it.
+  const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
 
   // The views of the shared state, then the commands on them.
-  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir }));
+  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables: (id) => credentialsEndpoint.variables(id) }));
   context.subscriptions.push(
     ...registerCommands({
       extensionUri: context.extensionUri,
@@ -222,6 +226,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     sso,
     ssoAccess,
     cli,
+    credentialsEndpoint,
   };
 }
 

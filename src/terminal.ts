@@ -1,12 +1,13 @@
 /**
  * Integrated terminal environment: AWS_PROFILE and the region of the terminal profile's active session,
- * per workspace folder where a folder pins its own profile, optionally the credentials themselves.
+ * per workspace folder where a folder pins its own profile, optionally the credentials themselves; or, with
+ * `terminal.delivery` = `endpoint`, the credentials endpoint's URL and token instead of the profile.
  * Never persisted by VS Code; changed only when what a terminal would get changes.
  */
 import * as vscode from 'vscode';
 import type { ActiveSession, AwsCredentials, PersistedState, Session } from './core/model';
 import { profileOf } from './core/sessionLookup';
-import { SETTINGS_SECTION, Settings } from './core/constants';
+import { SETTINGS_SECTION, Settings, type TerminalDelivery } from './core/constants';
 import { DisposableOwner } from './core/disposables';
 
 /** The session whose credentials a profile holds now; with `includeFailed`, also one whose start or refresh failed. */
@@ -30,6 +31,8 @@ export interface TerminalEnvironmentOptions {
   credentialsFor: (sessionId: string) => Promise<AwsCredentials | undefined>;
   /** Folder of the `aws-sessions` shim, prepended to PATH so terminals can run the CLI. */
   binDir?: string;
+  /** The credentials endpoint's variables of a session (`terminal.delivery` = `endpoint`); starts the endpoint. */
+  endpointVariables?: (sessionId: string) => Promise<Env>;
 }
 
 export class TerminalEnvironment extends DisposableOwner implements vscode.Disposable {
@@ -62,10 +65,17 @@ export class TerminalEnvironment extends DisposableOwner implements vscode.Dispo
     return this.render();
   }
 
-  private async envFor(state: PersistedState, profileName: string | undefined, inject: boolean): Promise<{ env: Env; description?: string }> {
+  private async envFor(state: PersistedState, profileName: string | undefined, inject: boolean, delivery: TerminalDelivery): Promise<{ env: Env; description?: string }> {
     const found = activeSessionOfProfile(state, profileName);
     if (!found) return { env: {} };
-    const env: Env = { AWS_PROFILE: found.profile, AWS_REGION: found.session.region, AWS_DEFAULT_REGION: found.session.region };
+    const region = { AWS_REGION: found.session.region, AWS_DEFAULT_REGION: found.session.region };
+    if (delivery === 'endpoint' && this.options.endpointVariables) {
+      // The token lives only in this non-persistent collection and the terminals' environment.
+      const variables = await this.options.endpointVariables(found.session.id).catch(() => undefined);
+      if (variables) return { env: { ...variables, ...region }, description: `AWS Sessions: credentials endpoint of session "${found.session.alias}" (profile "${found.profile}", ${found.session.region})` };
+      // The endpoint could not listen (the endpoint logged why): the profile still works.
+    }
+    const env: Env = { AWS_PROFILE: found.profile, ...region };
     if (inject) {
       const credentials = await this.options.credentialsFor(found.session.id);
       if (credentials) {
@@ -83,15 +93,16 @@ export class TerminalEnvironment extends DisposableOwner implements vscode.Dispo
     const generation = ++this.generation;
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const inject = config.get<boolean>(Settings.terminalInjectCredentials) === true;
+    const delivery: TerminalDelivery = config.get<string>(Settings.terminalDelivery) === 'endpoint' ? 'endpoint' : 'profile';
     const wanted: Array<{ key: string; target: vscode.EnvironmentVariableCollection; env: Env; description?: string }> = [];
-    const global = await this.envFor(state, state.terminalProfile, inject);
+    const global = await this.envFor(state, state.terminalProfile, inject, delivery);
     wanted.push({ key: 'global', target: this.collection, ...global });
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const pinned = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>(Settings.terminalProfile);
       const profile = pinned?.workspaceFolderValue ?? pinned?.workspaceValue;
       const scoped = this.collection.getScoped({ workspaceFolder: folder });
       // A folder that pins a profile gets exactly that profile, active or not: no silent fallback to another account.
-      const result = profile ? await this.envFor(state, profile, inject) : { env: {} };
+      const result = profile ? await this.envFor(state, profile, inject, delivery) : { env: {} };
       if (profile && !result.env.AWS_PROFILE) result.env = { AWS_PROFILE: profile };
       wanted.push({ key: `folder:${folder.uri.toString()}`, target: scoped, ...result, description: result.description ?? (profile ? `AWS Sessions: folder profile "${profile}"` : undefined) });
     }
