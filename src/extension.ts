@@ -43,6 +43,7 @@ import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
+import { DebugEnvironmentProvider } from './debugEnvironment';
 import { registerCommands } from './commands';
 import { consoleOpener } from './commands/console';
 import { reporter, warn } from './commands/report';
@@ -168,7 +169,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
 
   // The views of the shared state, then the commands on them.
-  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables: (id) => credentialsEndpoint.variables(id) }));
+  const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
+  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables }));
+  // Launch configurations get what terminals get.
+  own(DebugEnvironmentProvider.register({ state, credentialsFor: (id) => service.resolver.currentCredentials(id), endpointVariables }));
   context.subscriptions.push(
     ...registerCommands({
       extensionUri: context.extensionUri,

@@ -26,6 +26,57 @@ export function activeSessionOfProfile(
 
 type Env = Record<string, string>;
 
+/** What a process of the workspace gets: the settings that decide it, read once per render or launch. */
+export interface EnvironmentSettings {
+  inject: boolean;
+  delivery: TerminalDelivery;
+}
+
+export function environmentSettings(): EnvironmentSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return {
+    inject: config.get<boolean>(Settings.terminalInjectCredentials) === true,
+    delivery: config.get<string>(Settings.terminalDelivery) === 'endpoint' ? 'endpoint' : 'profile',
+  };
+}
+
+/** The profile a workspace folder pins in its own settings (folder or workspace level), if any. */
+export function pinnedProfile(folder: vscode.WorkspaceFolder): string | undefined {
+  const pinned = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>(Settings.terminalProfile);
+  return (pinned?.workspaceFolderValue ?? pinned?.workspaceValue) || undefined;
+}
+
+/**
+ * The AWS variables for the active session of a profile: the profile and region; or the credentials endpoint's
+ * variables (delivery `endpoint`); with `inject`, also the credentials. Empty when no session of the profile is active.
+ */
+export async function sessionEnvironment(
+  state: PersistedState,
+  profileName: string | undefined,
+  settings: EnvironmentSettings,
+  options: Pick<TerminalEnvironmentOptions, 'credentialsFor' | 'endpointVariables'>,
+): Promise<{ env: Env; description?: string }> {
+  const found = activeSessionOfProfile(state, profileName);
+  if (!found) return { env: {} };
+  const region = { AWS_REGION: found.session.region, AWS_DEFAULT_REGION: found.session.region };
+  if (settings.delivery === 'endpoint' && options.endpointVariables) {
+    // The token lives only in non-persistent places: the terminals' collection, a launched process's environment.
+    const variables = await options.endpointVariables(found.session.id).catch(() => undefined);
+    if (variables) return { env: { ...variables, ...region }, description: `AWS Sessions: credentials endpoint of session "${found.session.alias}" (profile "${found.profile}", ${found.session.region})` };
+    // The endpoint could not listen (the endpoint logged why): the profile still works.
+  }
+  const env: Env = { AWS_PROFILE: found.profile, ...region };
+  if (settings.inject) {
+    const credentials = await options.credentialsFor(found.session.id);
+    if (credentials) {
+      env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+      env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+      if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
+    }
+  }
+  return { env, description: `AWS Sessions: profile "${found.profile}" (session "${found.session.alias}", ${found.session.region})` };
+}
+
 export interface TerminalEnvironmentOptions {
   /** Credentials of an active session without prompting (undefined when not at hand). */
   credentialsFor: (sessionId: string) => Promise<AwsCredentials | undefined>;
@@ -65,45 +116,20 @@ export class TerminalEnvironment extends DisposableOwner implements vscode.Dispo
     return this.render();
   }
 
-  private async envFor(state: PersistedState, profileName: string | undefined, inject: boolean, delivery: TerminalDelivery): Promise<{ env: Env; description?: string }> {
-    const found = activeSessionOfProfile(state, profileName);
-    if (!found) return { env: {} };
-    const region = { AWS_REGION: found.session.region, AWS_DEFAULT_REGION: found.session.region };
-    if (delivery === 'endpoint' && this.options.endpointVariables) {
-      // The token lives only in this non-persistent collection and the terminals' environment.
-      const variables = await this.options.endpointVariables(found.session.id).catch(() => undefined);
-      if (variables) return { env: { ...variables, ...region }, description: `AWS Sessions: credentials endpoint of session "${found.session.alias}" (profile "${found.profile}", ${found.session.region})` };
-      // The endpoint could not listen (the endpoint logged why): the profile still works.
-    }
-    const env: Env = { AWS_PROFILE: found.profile, ...region };
-    if (inject) {
-      const credentials = await this.options.credentialsFor(found.session.id);
-      if (credentials) {
-        env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
-        env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
-        if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
-      }
-    }
-    return { env, description: `AWS Sessions: profile "${found.profile}" (session "${found.session.alias}", ${found.session.region})` };
-  }
-
   private async render(): Promise<void> {
     const state = this.state;
     if (!state) return;
     const generation = ++this.generation;
-    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const inject = config.get<boolean>(Settings.terminalInjectCredentials) === true;
-    const delivery: TerminalDelivery = config.get<string>(Settings.terminalDelivery) === 'endpoint' ? 'endpoint' : 'profile';
+    const settings = environmentSettings();
     const wanted: Array<{ key: string; target: vscode.EnvironmentVariableCollection; env: Env; description?: string }> = [];
-    const global = await this.envFor(state, state.terminalProfile, inject, delivery);
+    const global = await sessionEnvironment(state, state.terminalProfile, settings, this.options);
     wanted.push({ key: 'global', target: this.collection, ...global });
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const pinned = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<string>(Settings.terminalProfile);
-      const profile = pinned?.workspaceFolderValue ?? pinned?.workspaceValue;
+      const profile = pinnedProfile(folder);
       const scoped = this.collection.getScoped({ workspaceFolder: folder });
       // A folder that pins a profile gets exactly that profile, active or not: no silent fallback to another account.
-      const result = profile ? await this.envFor(state, profile, inject, delivery) : { env: {} };
-      if (profile && !result.env.AWS_PROFILE) result.env = { AWS_PROFILE: profile };
+      const result = profile ? await sessionEnvironment(state, profile, settings, this.options) : { env: {} };
+      if (profile && Object.keys(result.env).length === 0) result.env = { AWS_PROFILE: profile };
       wanted.push({ key: `folder:${folder.uri.toString()}`, target: scoped, ...result, description: result.description ?? (profile ? `AWS Sessions: folder profile "${profile}"` : undefined) });
     }
     if (generation !== this.generation) return; // a newer render is on its way

@@ -172,6 +172,8 @@ describe('views: tree, menus, status bar, terminal', function () {
       const deadline = Date.now() + 5000;
       while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     };
+    if (!(await api.service.state.read()).active[ids[0]]) await vscode.commands.executeCommand(Commands.startSession, ids[0]);
+    await waitFor(() => api.terminalEnvironment.get('AWS_PROFILE')?.value === 'view-dev');
     await config.update(Settings.terminalDelivery, 'endpoint', vscode.ConfigurationTarget.Global);
     try {
       await waitFor(() => api.terminalEnvironment.get('AWS_CONTAINER_CREDENTIALS_FULL_URI') !== undefined);
