@@ -99,7 +99,8 @@ export interface Editor {
   /**
    * Clicks an inline action of a tree row (aria-label starting with `label`, e.g. "Start Session"). Inline
    * actions show only while the row is hovered, and a tree refresh may re-render the row under the pointer,
-   * so this hovers and tries again until one click lands.
+   * so this hovers and tries again until one click lands (or, after a click that reported a failure, the
+   * row no longer offers the action: the click landed).
    */
   clickRowAction(row: ReturnType<Page['locator']>, label: string): Promise<void>;
   /** The document inside the visible webview (the last visible one if several). */
@@ -257,10 +258,16 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
         const target = row.first();
         const action = target.locator(`[aria-label^="${label}"]`);
         await target.waitFor({ state: 'visible', timeout: 30_000 });
+        let tried = false;
         await waitFor(
           async () => {
+            // A click can land and still report a failure (the row re-rendered while Playwright checked it):
+            // once a click was tried, a row that no longer offers the action (Start became Stop, Pin became
+            // Unpin) took it, and clicking again would act twice or wait forever.
+            if (tried && (await target.isVisible().catch(() => false)) && (await action.count().catch(() => 1)) === 0) return true;
             await target.hover({ timeout: 2_000 }).catch(() => undefined);
             if (!(await action.isVisible().catch(() => false))) return false;
+            tried = true;
             return action.click({ timeout: 2_000 }).then(
               () => true,
               () => false,
