@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { ENV_CLI_TIMEOUT, ENV_IPC_DIR, EXTENSION_ID, StorageFiles } from '../core/constants';
 import { callEditor, IpcClientError } from '../core/ipc/client';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
-import type { ErrorCode, Method, Params } from '../core/ipc/protocol';
+import type { ErrorCode } from '../core/ipc/protocol';
+import type { Method, Params } from '../core/ipc/methods';
 import { EXIT } from './exitCodes';
 import { writeOut } from './io';
 
@@ -49,7 +50,12 @@ function locateIpc(): IpcPaths {
 
 const FAILURE_EXIT = { noServer: EXIT.noEditor, untrusted: EXIT.noEditor, timeout: EXIT.timeout, protocol: EXIT.failed } as const;
 
-export async function call(method: Method, params: Params = {}, retryAfterSend = true): Promise<unknown> {
+/**
+ * The result of `method` as the editor sent it (unchecked: `generate` prints it as is and loads no schema;
+ * the other commands check it with `parseResult`). `retryAfterSend`: safe to repeat when the serving
+ * window went away after the request was sent.
+ */
+export async function request<M extends Method>(method: M, params: Params<M>, retryAfterSend = true): Promise<unknown> {
   const timeoutS = Number(process.env[ENV_CLI_TIMEOUT]);
   // One limit for both waits: for the reply (an MFA prompt may be open) and through a hand-over between windows.
   const timeoutMs = Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : undefined;

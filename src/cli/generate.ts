@@ -2,10 +2,10 @@
  * `aws-sessions generate <session>`: the credential_process output for a session, as the AWS CLI and
  * SDKs expect it (`{"Version":1,...}` on stdout). Shared by the full CLI and the lean generate entry.
  */
-import { call } from './call';
+import { request } from './call';
 import { writeOut } from './io';
 
 export async function generate(session: string): Promise<void> {
-  const result = await call('generate', { session });
+  const result = await request('generate', { session });
   writeOut(1, JSON.stringify(result) + '\n');
 }

@@ -60,7 +60,7 @@ describe('credential_process served by the extension host', function () {
     const path = api.terminalEnvironment.get('PATH');
     assert.equal(path?.type, vscode.EnvironmentVariableMutatorType.Prepend);
     assert.equal(path?.value, `${api.cli.binDir}:`);
-    const reply = await callEditor(api.cli.paths, 'ping');
+    const reply = await callEditor(api.cli.paths, 'ping', {});
     assert.deepEqual(reply, { ok: true, result: { pid: process.pid } });
   });
 

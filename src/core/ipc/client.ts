@@ -10,7 +10,8 @@ import { dirname } from 'node:path';
 import { proofOf, randomToken, sameProof, sealOf } from './handshake';
 import { readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { handOverState } from './presence';
-import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseChallenge, parseReply, parseSealed, PROTOCOL_VERSION, type EndpointRecord, type Method, type Params, type Reply } from './protocol';
+import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseChallenge, parseReply, parseSealed, PROTOCOL_VERSION, type EndpointRecord, type Reply } from './protocol';
+import type { Method, Params } from './methods';
 
 export type ClientFailure = 'noServer' | 'timeout' | 'protocol' | 'untrusted';
 
@@ -64,7 +65,7 @@ function checkPaths(paths: IpcPaths): Attempt | EndpointRecord {
   return endpoint;
 }
 
-function exchange(endpoint: EndpointRecord, method: Method, params: Params, replyTimeoutMs: number, handshakeTimeoutMs: number): Promise<Attempt> {
+function exchange<M extends Method>(endpoint: EndpointRecord, method: M, params: Params<M>, replyTimeoutMs: number, handshakeTimeoutMs: number): Promise<Attempt> {
   const { token } = endpoint;
   return new Promise((resolve) => {
     const socket = createConnection(endpoint.socket);
@@ -136,7 +137,7 @@ function exchange(endpoint: EndpointRecord, method: Method, params: Params, repl
   });
 }
 
-function attempt(paths: IpcPaths, method: Method, params: Params, replyTimeoutMs: number, handshakeTimeoutMs: number): Promise<Attempt> {
+function attempt<M extends Method>(paths: IpcPaths, method: M, params: Params<M>, replyTimeoutMs: number, handshakeTimeoutMs: number): Promise<Attempt> {
   const checked = checkPaths(paths);
   if ('kind' in checked) return Promise.resolve(checked);
   return exchange(checked, method, params, replyTimeoutMs, handshakeTimeoutMs);
@@ -144,8 +145,11 @@ function attempt(paths: IpcPaths, method: Method, params: Params, replyTimeoutMs
 
 const ADVICE = 'open VS Code with the AWS Sessions extension and try again';
 
-/** Send one request; resolves with the server's reply, rejects with IpcClientError when no trusted server answers. */
-export async function callEditor(paths: IpcPaths, method: Method, params: Params = {}, options: CallOptions = {}): Promise<Reply> {
+/**
+ * Send one request; resolves with the server's reply, rejects with IpcClientError when no trusted server answers.
+ * The result is as sent: `parseResult` (methods.ts) checks it against the method's schema where it is used.
+ */
+export async function callEditor<M extends Method>(paths: IpcPaths, method: M, params: Params<M>, options: CallOptions = {}): Promise<Reply> {
   const start = Date.now();
   const connectWindowMs = options.connectWindowMs ?? 4000;
   const waitMs = Math.max(connectWindowMs, options.handOverWaitMs ?? 300_000);

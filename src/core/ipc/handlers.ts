@@ -3,28 +3,16 @@
  * Sessions are named by id or alias everywhere; replies never carry a stored long-term secret.
  */
 import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
-import { DELIVERY_MODES, isDeliveryMode, type PersistedState, type Session } from '../model';
+import type { PersistedState, Session } from '../model';
 import { profileOf } from '../sessionLookup';
 import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
-import { IpcError, type IpcHandler } from './server';
-import type { ErrorCode, Method, Params, ProcessCredentials } from './protocol';
+import { IpcError, serveMethods, type IpcHandler } from './server';
+import type { ErrorCode } from './protocol';
+import type { MethodHandlers, ProcessCredentials, SessionSummary } from './methods';
 
-export interface SessionSummary {
-  id: string;
-  alias: string;
-  kind: string;
-  profile: string;
-  region: string;
-  status: string;
-  deliveryMode: string;
-  expiration?: string;
-  error?: string;
-}
-
-export function findSession(state: PersistedState, ref: string | undefined): Session {
-  if (!ref) throw new IpcError('badRequest', 'name a session by alias or id');
+export function findSession(state: PersistedState, ref: string): Session {
   const found = state.sessions.find((s) => s.id === ref) ?? state.sessions.find((s) => s.alias.toLowerCase() === ref.toLowerCase());
   if (!found) throw new IpcError('notFound', `no session named or with id "${ref}" (see: aws-sessions list)`);
   return found;
@@ -56,11 +44,23 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
 export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
 
 export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): IpcHandler {
-  const methods: Record<Method, (p: Params) => Promise<unknown>> = {
+  return serveMethods(sessionMethods(service, profiles, openConsole));
+}
+
+/** The typed handler of every method (`methods.ts`), on top of the SessionService. */
+export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): MethodHandlers {
+  /** The summary of the session with this id after a change. */
+  const summaryAfter = async (id: string): Promise<SessionSummary> => {
+    const state = await service.state.read();
+    const session = state.sessions.find((s) => s.id === id);
+    if (!session) throw new IpcError('notFound', `the session ${id} was deleted meanwhile (in another window?)`);
+    return summary(service, state, session);
+  };
+  return {
     ping: async () => ({ pid: process.pid }),
     generate: async (p) => {
       // credential_process names the session by id: answer from memory without reading the state file.
-      const c = (p.session && service.resolver.rememberedForProcess(p.session)) || (await service.resolver.credentialsForProcess(findSession(await service.state.read(), p.session).id));
+      const c = service.resolver.rememberedForProcess(p.session) || (await service.resolver.credentialsForProcess(findSession(await service.state.read(), p.session).id));
       const out: ProcessCredentials = { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey };
       if (c.sessionToken) out.SessionToken = c.sessionToken;
       if (c.expiration) out.Expiration = c.expiration.toISOString();
@@ -73,26 +73,25 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
     start: async (p) => {
       const session = findSession(await service.state.read(), p.session);
       await service.lifecycle.start(session.id);
-      const state = await service.state.read();
-      return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
+      return summaryAfter(session.id);
     },
     stop: async (p) => {
       const session = findSession(await service.state.read(), p.session);
       await service.lifecycle.stop(session.id);
-      const state = await service.state.read();
-      return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
+      return summaryAfter(session.id);
     },
     current: async (p) => {
       const state = await service.state.read();
-      const name = p.profile || 'default';
+      const name = p.profile;
       const found = state.sessions.find((s) => profileOf(state, s).name === name && state.active[s.id] && state.active[s.id].status !== 'error');
       if (!found) throw new IpcError('notFound', `no active session on profile "${name}"`);
       return summary(service, state, found);
     },
-    types: async () => sessionTypes().map((t) => ({ kind: t.kind, label: t.label, fields: t.fields })),
+    types: async () => sessionTypes().map((t) => ({ kind: t.kind, label: t.label, fields: t.fields.map((f) => ({ name: f.name, label: f.label, kind: f.kind, required: f.required })) })),
     add: async (p) => {
-      const { type, ...values } = p;
-      if (!type || !isSessionKind(type)) throw new IpcError('badRequest', `--type must be one of: ${sessionTypes().map((t) => t.kind).join(', ')}`);
+      const { type } = p;
+      const values = { ...p.fields };
+      if (!isSessionKind(type)) throw new IpcError('badRequest', `--type must be one of: ${sessionTypes().map((t) => t.kind).join(', ')}`);
       // Names work wherever ids do: a session field (the assumer) may name its session by alias.
       const current = await service.state.read();
       for (const field of sessionType(type).fields) {
@@ -112,33 +111,29 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
       return state.profiles.map((pr) => ({ name: pr.name, sessions: state.sessions.filter((s) => profileOf(state, s).id === pr.id).map((s) => s.alias) }));
     },
     profileCreate: async (p) => {
-      if (!p.name) throw new IpcError('badRequest', 'name the profile');
       return { name: (await profiles.create(p.name)).name };
     },
     profileDelete: async (p) => {
-      if (!p.name) throw new IpcError('badRequest', 'name the profile');
       await profiles.delete(p.name);
       return { name: p.name };
     },
     profileRename: async (p) => {
-      if (!p.name || !p.newName) throw new IpcError('badRequest', 'name the profile and its new name');
       return { name: (await profiles.rename(p.name, p.newName)).name };
     },
-    region: async (p) => {
+    setRegion: async (p) => {
       const session = findSession(await service.state.read(), p.session);
-      if (p.region) await service.editor.relocate(session.id, { region: p.region });
-      else if (p.deliveryMode) {
-        if (p.deliveryMode !== 'default' && !isDeliveryMode(p.deliveryMode)) throw new IpcError('badRequest', `delivery mode must be one of: ${DELIVERY_MODES.join(', ')}, default`);
-        await service.editor.setDeliveryMode(session.id, p.deliveryMode);
-      } else throw new IpcError('badRequest', 'give a region');
-      const state = await service.state.read();
-      return summary(service, state, state.sessions.find((s) => s.id === session.id)!);
+      await service.editor.relocate(session.id, { region: p.region });
+      return summaryAfter(session.id);
     },
-    console: async (p) => {
+    setDeliveryMode: async (p) => {
+      const session = findSession(await service.state.read(), p.session);
+      await service.editor.setDeliveryMode(session.id, p.mode);
+      return summaryAfter(session.id);
+    },
+    consoleSignIn: async (p) => {
       const session = findSession(await service.state.read(), p.session);
       if (!openConsole) throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
-      return openConsole(session.id, p.print !== 'true');
+      return openConsole(session.id, p.openBrowser);
     },
   };
-  return (method, params) => methods[method](params);
 }

@@ -98,7 +98,11 @@ export function handOverState(paths: IpcPaths, now = Date.now()): HandOverState 
   try {
     const lease = JSON.parse(readFileSync(paths.lease, 'utf8')) as { pid?: unknown; host?: unknown; v?: unknown };
     if (lease.host === host && typeof lease.pid === 'number' && pidAlive(lease.pid)) {
-      if (typeof lease.v === 'number' && lease.v >= PROTOCOL_VERSION) return { waiting: true };
+      if (lease.v === PROTOCOL_VERSION) return { waiting: true };
+      if (typeof lease.v === 'number' && lease.v > PROTOCOL_VERSION) {
+        // Newer windows keep the lease from this version's: none this CLI can talk to will serve.
+        return { waiting: false, problem: { path: paths.lease, reason: `the serving window (process ${lease.pid}) runs a newer version of AWS Sessions (protocol ${lease.v}) than this command line (protocol ${PROTOCOL_VERSION}); run the aws-sessions shim that window installs, or reload the window` } };
+      }
       // A window of this version takes the lease from it; without one, nothing this CLI can talk to will come.
       problem = { path: paths.lease, reason: `the serving window (process ${lease.pid}) runs an older version of AWS Sessions; reload it (Developer: Reload Window)` };
     }

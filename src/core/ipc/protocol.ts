@@ -4,40 +4,24 @@
  * One connection carries one handshake, one request and one reply. A frame is a 4-byte big-endian length
  * followed by that many bytes of UTF-8 JSON; frames above the limit are refused before they are buffered.
  *   CLI → Hello `{v, hello: cn}` · server → Challenge `{v, nonce: sn, proof}` · CLI → Request `{v, proof, method, params}`
+ *   (method and params as the method map in `methods.ts` types and checks them)
  *   · server → Sealed `{reply: "<Reply as JSON text>", mac}`.
  * The proofs and the seal are HMACs with the token of the endpoint record (`handshake.ts`): the token never
  * crosses the socket, a peer that does not hold it learns nothing but a nonce and is never believed.
  * A frame refused before the client's proof is checked gets a plain (unsealed) error Reply.
  * Plain TypeScript without any import, so the CLI stays small and starts fast.
  */
-export const PROTOCOL_VERSION = 2;
+/**
+ * The version of the handshake and of the request shape. 3: params carry booleans and nested maps as the
+ * method map types them (2 had flat string maps). The lease and the endpoint record carry it, so a CLI and a
+ * window of different versions refuse each other with a reason instead of misreading a request.
+ */
+export const PROTOCOL_VERSION = 3;
 /** Requests are small; replies may list thousands of sessions. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
 /** A sealed reply carries the reply as a JSON string: escaping at most doubles it. */
 export const MAX_SEALED_BYTES = 2 * MAX_REPLY_BYTES + 4096;
-
-export const METHODS = [
-  'ping',
-  'generate',
-  'list',
-  'start',
-  'stop',
-  'current',
-  'types',
-  'add',
-  'delete',
-  'profileList',
-  'profileCreate',
-  'profileDelete',
-  'profileRename',
-  'region',
-  'console',
-] as const;
-export type Method = (typeof METHODS)[number];
-
-/** Parameters are flat string maps: every CLI argument is a string and nothing nested needs checking. */
-export type Params = Record<string, string>;
 
 export interface Hello {
   v: typeof PROTOCOL_VERSION;
@@ -51,11 +35,10 @@ export interface Challenge {
   proof: string;
 }
 
+/** The envelope of a request; its method and params are typed and checked by the method map (`methods.ts`). */
 export interface Request {
   v: typeof PROTOCOL_VERSION;
   proof: string;
-  method: Method;
-  params: Params;
 }
 
 export interface Sealed {
@@ -76,15 +59,6 @@ export const ERROR_CODES = ['badRequest', 'unauthorized', 'notFound', 'cancelled
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type Reply = { ok: true; result: unknown } | { ok: false; code: ErrorCode; message: string };
-
-/** The credential_process output format (Version 1). */
-export interface ProcessCredentials {
-  Version: 1;
-  AccessKeyId: string;
-  SecretAccessKey: string;
-  SessionToken?: string;
-  Expiration?: string;
-}
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -131,17 +105,23 @@ export class FrameReader {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const MAX_PARAMS = 64;
-const MAX_PARAM_CHARS = 8192;
-
 /** Nonces, proofs and tokens: base64url, 22 to 128 characters. */
 const TOKENISH = /^[A-Za-z0-9_-]{22,128}$/;
 
 function exactRecord(value: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
   if (!isRecord(value)) throw new ProtocolError(`${what} is not a JSON object`);
   for (const key of Object.keys(value)) if (!keys.includes(key)) throw new ProtocolError(`unknown ${what} field "${key.slice(0, 32)}"`);
-  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(`unsupported protocol version (this side speaks ${PROTOCOL_VERSION})`);
+  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(versionProblem(value.v));
   return value;
+}
+
+/**
+ * Why a frame of another protocol version is refused. The two ends come from different versions of AWS
+ * Sessions: a window not reloaded since an update, or a command line run from an older extension folder.
+ */
+export function versionProblem(version: unknown): string {
+  const theirs = typeof version === 'number' ? `protocol version ${version}` : 'no protocol version';
+  return `unsupported protocol version: the other side speaks ${theirs}, this side ${PROTOCOL_VERSION}. The aws-sessions command line and the VS Code window come from different versions of AWS Sessions: reload the older window (Developer: Reload Window) and run the aws-sessions shim the current one installs`;
 }
 
 const tokenish = (v: unknown): v is string => typeof v === 'string' && TOKENISH.test(v);
@@ -161,23 +141,6 @@ export function parseChallenge(value: unknown): Challenge {
 /** The proof of a request frame, if it has a well-formed one (checked before the rest of the schema). */
 export function requestProof(value: unknown): string | undefined {
   return isRecord(value) && tokenish(value.proof) ? value.proof : undefined;
-}
-
-/** Schema check of a request frame; throws ProtocolError naming the first problem (never echoing values). */
-export function parseRequest(value: unknown): Request {
-  const r = exactRecord(value, 'request', ['v', 'proof', 'method', 'params']);
-  if (!tokenish(r.proof)) throw new ProtocolError('proof missing or malformed');
-  if (typeof r.method !== 'string' || !(METHODS as readonly string[]).includes(r.method)) throw new ProtocolError('unknown method');
-  const params = r.params ?? {};
-  if (!isRecord(params)) throw new ProtocolError('params is not an object');
-  const entries = Object.entries(params);
-  if (entries.length > MAX_PARAMS) throw new ProtocolError('too many params');
-  const clean: Params = Object.create(null) as Params;
-  for (const [k, v] of entries) {
-    if (typeof v !== 'string' || v.length > MAX_PARAM_CHARS || k.length > 64 || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(k)) throw new ProtocolError(`param "${k.slice(0, 32)}" is malformed`);
-    clean[k] = v;
-  }
-  return { v: PROTOCOL_VERSION, proof: r.proof, method: r.method as Method, params: clean };
 }
 
 export function parseSealed(value: unknown): Sealed {

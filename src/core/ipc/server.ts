@@ -9,7 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { proofOf, randomToken, sameProof, sealOf } from './handshake';
-import { encodeFrame, FrameReader, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseHello, parseRequest, PROTOCOL_VERSION, ProtocolError, requestProof, type EndpointRecord, type ErrorCode, type Method, type Params, type Reply } from './protocol';
+import { encodeFrame, FrameReader, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseHello, PROTOCOL_VERSION, ProtocolError, requestProof, type EndpointRecord, type ErrorCode, type Reply } from './protocol';
+import { parseRequest, type Method, type MethodCall, type MethodHandlers } from './methods';
 import { join } from 'node:path';
 import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { chooseSocketFolder, newSocketPath, removeOldSockets } from './socketFolder';
@@ -22,7 +23,18 @@ export class IpcError extends Error {
   }
 }
 
-export type IpcHandler = (method: Method, params: Params) => Promise<unknown>;
+/** Serves one request whose params passed its method's schema. */
+export type IpcHandler = (call: MethodCall) => Promise<unknown>;
+
+/** The handler that hands each request to the typed handler of its method. */
+export function serveMethods(handlers: MethodHandlers): IpcHandler {
+  return (call) => dispatch(handlers, call);
+}
+
+function dispatch<M extends Method>(handlers: MethodHandlers, call: MethodCall<M>): Promise<unknown> {
+  const handler: MethodHandlers[M] = handlers[call.method];
+  return handler(call.params);
+}
 
 export interface IpcServerOptions {
   paths: IpcPaths;
@@ -216,7 +228,7 @@ export class IpcServer {
       return { ok: false, code: 'badRequest', message: error instanceof ProtocolError ? error.message : 'bad request' };
     }
     try {
-      const result = await this.opts.handler(request.method, request.params);
+      const result = await this.opts.handler(request);
       return { ok: true, result: result ?? null };
     } catch (error) {
       if (error instanceof IpcError) return { ok: false, code: error.code, message: oneLine(error.message) };

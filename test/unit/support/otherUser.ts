@@ -3,6 +3,7 @@
  * (CI runs as root), else `nobody` (65534). Undefined when this process cannot act as anyone else.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { PROTOCOL_VERSION } from '../../../src/core/ipc/protocol';
 
 export interface OtherUser {
   name: string;
@@ -51,7 +52,7 @@ export async function squat(user: OtherUser, socketPath: string, fakeKeyId: stri
         if (answered) return;
         answered = true;
         c.write(frame({ ok: true, result: fake }));
-        c.write(frame({ v: 2, nonce: crypto.randomBytes(32).toString('base64url'), proof: crypto.randomBytes(32).toString('base64url') }));
+        c.write(frame({ v: ${PROTOCOL_VERSION}, nonce: crypto.randomBytes(32).toString('base64url'), proof: crypto.randomBytes(32).toString('base64url') }));
       });
       c.on('error', () => {});
     }).listen(sock, () => { fs.chmodSync(sock, 0o777); process.stdout.write('LISTENING\\n'); });`;

@@ -97,7 +97,7 @@ describe('a window that cannot serve the CLI', function () {
         fix();
         await until('serving once the folder is fixed', () => logs.some((l) => /serves the CLI again/.test(l)));
         assert.equal(lease.status.state, 'serving');
-        assert.deepEqual(await callEditor(paths, 'ping'), { ok: true, result: 'served' });
+        assert.deepEqual(await callEditor(paths, 'ping', {}), { ok: true, result: 'served' });
         assert.equal(told.length, 1);
       } finally {
         await lease.dispose();

@@ -14,7 +14,10 @@ import { join } from 'node:path';
 import { callEditor } from '../../../../src/core/ipc/client';
 import { proofOf, randomToken } from '../../../../src/core/ipc/handshake';
 import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
-import { encodeFrame, FrameReader, MAX_SEALED_BYTES, METHODS, type Challenge } from '../../../../src/core/ipc/protocol';
+import { encodeFrame, FrameReader, MAX_SEALED_BYTES, PROTOCOL_VERSION as V, type Challenge } from '../../../../src/core/ipc/protocol';
+import { METHODS as METHOD_MAP } from '../../../../src/core/ipc/methods';
+
+const METHODS = Object.keys(METHOD_MAP);
 import { IpcServer } from '../../../../src/core/ipc/server';
 import { tempDir } from '../../support/tempDirs';
 
@@ -31,7 +34,12 @@ function rng(seed: number) {
 function fuzzFrame(r: () => number, token: string, handshake?: { cn: string; challenge: Challenge }): Buffer {
   const int = (n: number) => Math.floor(r() * n);
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));
-  const nearMiss = (s: string) => s.slice(0, int(s.length)) + String.fromCharCode(33 + int(90)) + s.slice(int(s.length) + 1);
+  // One character changed, never to itself (a near miss that happened to equal the proof would be accepted, rightly).
+  const nearMiss = (s: string) => {
+    const i = int(s.length);
+    const c = String.fromCharCode(33 + int(90));
+    return s.slice(0, i) + (c === s[i] ? (c === 'A' ? 'B' : 'A') : c) + s.slice(i + 1);
+  };
   const cn = handshake?.cn ?? randomToken();
   const sn = handshake?.challenge.nonce ?? randomToken();
   const right = proofOf(token, 'client', cn, sn);
@@ -39,15 +47,15 @@ function fuzzFrame(r: () => number, token: string, handshake?: { cn: string; cha
   const request = () =>
     handshake
       ? {
-          v: [2, 2, 2, 1, '2', null][int(6)],
+          v: [V, V, V, V - 1, String(V), null][int(6)],
           proof: proofs[int(proofs.length)],
           method: [METHODS[int(METHODS.length)], 'eval', '__proto__', 'constructor', ''][int(5)],
           params: [{ session: 'a' }, { session: { $gt: '' } }, [], null, 'x', { ['a'.repeat(int(300))]: 'b'.repeat(int(300)) }][int(6)],
         }
       : [
-          { v: [1, 2][int(2)], token: [token, nearMiss(token), token + ' ', ''][int(4)], method: METHODS[int(METHODS.length)], params: { session: 'a' } },
-          { v: [2, 1, 3][int(3)], hello: [cn, '', 'x', nearMiss(cn), 5][int(5)], ...(int(4) === 0 ? { token } : {}) },
-          { v: 2, proof: proofs[int(proofs.length)], method: 'generate', params: { session: 'a' } },
+          { v: [V - 1, V][int(2)], token: [token, nearMiss(token), token + ' ', ''][int(4)], method: METHODS[int(METHODS.length)], params: { session: 'a' } },
+          { v: [V, V - 1, V + 1][int(3)], hello: [cn, '', 'x', nearMiss(cn), 5][int(5)], ...(int(4) === 0 ? { token } : {}) },
+          { v: V, proof: proofs[int(proofs.length)], method: 'generate', params: { session: 'a' } },
         ][int(3)];
   switch (int(9)) {
     case 0:
@@ -91,7 +99,7 @@ function exchange(socketPath: string, r: () => number, token: string, handshake:
     let challenge: Challenge | undefined;
     let pending = Buffer.alloc(0);
     const s = net.createConnection(socketPath, () => {
-      if (handshake) s.write(encodeFrame({ v: 2, hello: cn }));
+      if (handshake) s.write(encodeFrame({ v: V, hello: cn }));
       else {
         s.write(fuzzFrame(r, token));
         s.end();
@@ -136,7 +144,7 @@ describe('IPC endpoint hardening (another user, 10,000 fuzzed frames)', function
     server = new IpcServer({
       paths,
       requestTimeoutMs: 500,
-      handler: async (method, params) => {
+      handler: async ({ method, params }) => {
         handled.push(`${method}:${JSON.stringify(params)}`);
         return method === 'generate' ? { Version: 1, AccessKeyId: TOKEN_KEY, SecretAccessKey: SECRET, SessionToken: 'tok' } : { ok: true };
       },

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseChallenge, parseEndpoint, parseHello, parseReply, parseRequest, parseSealed, ProtocolError } from '../../../../src/core/ipc/protocol';
+import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, parseChallenge, parseEndpoint, parseHello, parseReply, parseSealed, PROTOCOL_VERSION as V, ProtocolError } from '../../../../src/core/ipc/protocol';
+import { parseRequest } from '../../../../src/core/ipc/methods';
 import { proofOf, randomToken, sameProof, sealOf } from '../../../../src/core/ipc/handshake';
 
 describe('IPC protocol', () => {
@@ -24,19 +25,19 @@ describe('IPC protocol', () => {
 
   it('accepts only well-formed hellos, challenges, requests, sealed replies and endpoint records', () => {
     const n = randomToken();
-    const ok = { v: 2, proof: n, method: 'generate', params: { session: 'dev' } };
+    const ok = { v: V, proof: n, method: 'generate', params: { session: 'dev' } };
     assert.deepEqual({ ...parseRequest(ok), params: { ...parseRequest(ok).params } }, ok);
     const bad: unknown[] = [
       null,
       [],
       'x',
-      { ...ok, v: 1 },
-      { ...ok, v: 3 },
+      { ...ok, v: V - 1 },
+      { ...ok, v: V + 1 },
       { ...ok, proof: '' },
       { ...ok, proof: 'short' },
       { ...ok, proof: n + '!' },
       { ...ok, proof: 5 },
-      { v: 2, token: n, method: 'generate', params: {} },
+      { v: V, token: n, method: 'generate', params: {} },
       { ...ok, method: 'eval' },
       { ...ok, method: '__proto__' },
       { ...ok, params: [] },
@@ -49,14 +50,14 @@ describe('IPC protocol', () => {
     for (const b of bad) assert.throws(() => parseRequest(b), ProtocolError, JSON.stringify(b)?.slice(0, 80));
     // Error messages never echo the values sent.
     assert.throws(() => parseRequest({ ...ok, params: { session: { secret: 'hunter2' } } }), (e: Error) => !e.message.includes('hunter2'));
-    assert.deepEqual(parseHello({ v: 2, hello: n }), { v: 2, hello: n });
-    for (const b of [{ v: 2 }, { v: 2, hello: 'x' }, { v: 2, hello: n, token: n }, { v: 1, hello: n }]) assert.throws(() => parseHello(b), ProtocolError);
-    assert.deepEqual(parseChallenge({ v: 2, nonce: n, proof: n }), { v: 2, nonce: n, proof: n });
-    for (const b of [{ v: 2, nonce: n }, { ok: true, result: {} }, { v: 2, nonce: n, proof: n, extra: 1 }]) assert.throws(() => parseChallenge(b), ProtocolError);
+    assert.deepEqual(parseHello({ v: V, hello: n }), { v: V, hello: n });
+    for (const b of [{ v: V }, { v: V, hello: 'x' }, { v: V, hello: n, token: n }, { v: V - 1, hello: n }]) assert.throws(() => parseHello(b), ProtocolError);
+    assert.deepEqual(parseChallenge({ v: V, nonce: n, proof: n }), { v: V, nonce: n, proof: n });
+    for (const b of [{ v: V, nonce: n }, { ok: true, result: {} }, { v: V, nonce: n, proof: n, extra: 1 }]) assert.throws(() => parseChallenge(b), ProtocolError);
     assert.deepEqual(parseSealed({ reply: '{}', mac: n }), { reply: '{}', mac: n });
     for (const b of [{ ok: true, result: 1 }, { reply: {}, mac: n }, { reply: '{}', mac: n, x: 1 }, { reply: '{}' }]) assert.throws(() => parseSealed(b), ProtocolError);
-    assert.deepEqual(parseEndpoint(JSON.stringify({ v: 2, socket: '/s', token: n })), { v: 2, socket: '/s', token: n });
-    for (const t of ['', 'tok', n, JSON.stringify({ v: 2, socket: '', token: n }), JSON.stringify({ v: 2, socket: '/s', token: 'x' })]) assert.equal(parseEndpoint(t), undefined, t);
+    assert.deepEqual(parseEndpoint(JSON.stringify({ v: V, socket: '/s', token: n })), { v: V, socket: '/s', token: n });
+    for (const t of ['', 'tok', n, JSON.stringify({ v: V, socket: '', token: n }), JSON.stringify({ v: V, socket: '/s', token: 'x' })]) assert.equal(parseEndpoint(t), undefined, t);
   });
 
   it('checks replies; proofs are bound to the token, the role and both nonces', () => {

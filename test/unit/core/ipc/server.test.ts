@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callEditor } from '../../../../src/core/ipc/client';
 import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
-import { encodeFrame, type Reply } from '../../../../src/core/ipc/protocol';
+import { encodeFrame, PROTOCOL_VERSION as V, type Reply } from '../../../../src/core/ipc/protocol';
 import { IpcError, IpcServer } from '../../../../src/core/ipc/server';
 import { ServingLease } from '../../../../src/core/ipc/lease';
 import { proofOf, sealOf } from '../../../../src/core/ipc/handshake';
@@ -24,9 +24,10 @@ describe('IPC server', function () {
     const calls: string[] = [];
     server = new IpcServer({
       paths,
-      handler: async (method, params) => {
-        calls.push(`${method}:${params.session ?? ''}`);
-        if (params.session === 'missing') throw new IpcError('notFound', 'no session "missing"\nsecond line');
+      handler: async ({ method, params }) => {
+        const session = 'session' in params ? params.session : '';
+        calls.push(`${method}:${session}`);
+        if (session === 'missing') throw new IpcError('notFound', 'no session "missing"\nsecond line');
         return { pong: true };
       },
     });
@@ -36,7 +37,7 @@ describe('IPC server', function () {
     assert.equal(statSync(server.socket).mode & 0o777, 0o600);
     assert.equal(readEndpoint(paths)?.socket, server.socket);
     assert.match(server.socket, /\/ipc\/cli-[0-9a-f]{6}\.sock$/, 'a short IPC folder holds the socket itself');
-    assert.deepEqual(await callEditor(paths, 'ping'), { ok: true, result: { pong: true } });
+    assert.deepEqual(await callEditor(paths, 'ping', {}), { ok: true, result: { pong: true } });
     assert.deepEqual(await callEditor(paths, 'generate', { session: 'missing' }), { ok: false, code: 'notFound', message: 'no session "missing" second line' });
     assert.deepEqual(calls, ['ping:', 'generate:missing']);
   });
@@ -50,17 +51,17 @@ describe('IPC server', function () {
     const code = (r: { reply?: unknown }) => (r.reply as Reply | undefined)?.ok === false ? (r.reply as { code: string }).code : JSON.stringify(r.reply);
 
     const wrong = await startHandshake(socket);
-    assert.equal(code(await wrong.send({ v: 2, proof: proofOf('guess-secret-x-guess-secret-x', 'client', wrong.clientNonce, wrong.challenge.nonce), method: 'generate', params: { session: 'a' } })), 'unauthorized');
+    assert.equal(code(await wrong.send({ v: V, proof: proofOf('guess-secret-x-guess-secret-x', 'client', wrong.clientNonce, wrong.challenge.nonce), method: 'generate', params: { session: 'a' } })), 'unauthorized');
     const reflected = await startHandshake(socket);
-    assert.equal(code(await reflected.send({ v: 2, proof: reflected.challenge.proof, method: 'generate', params: {} })), 'unauthorized', 'the server’s own proof is no client proof');
+    assert.equal(code(await reflected.send({ v: V, proof: reflected.challenge.proof, method: 'generate', params: {} })), 'unauthorized', 'the server’s own proof is no client proof');
     const good = await startHandshake(socket);
     const goodProof = proofOf(token, 'client', good.clientNonce, good.challenge.nonce);
     const replayed = await startHandshake(socket);
-    assert.equal(code(await replayed.send({ v: 2, proof: goodProof, method: 'generate', params: {} })), 'unauthorized', 'a proof is bound to its connection');
+    assert.equal(code(await replayed.send({ v: V, proof: goodProof, method: 'generate', params: {} })), 'unauthorized', 'a proof is bound to its connection');
     good.close();
-    const noHello = await rawExchange(socket, encodeFrame({ v: 2, proof: goodProof, method: 'generate', params: {} }));
+    const noHello = await rawExchange(socket, encodeFrame({ v: V, proof: goodProof, method: 'generate', params: {} }));
     assert.equal(code(noHello), 'badRequest');
-    const oldProtocol = await rawExchange(socket, encodeFrame({ v: 1, token, method: 'generate', params: { session: 'a' } }));
+    const oldProtocol = await rawExchange(socket, encodeFrame({ v: V - 1, token, method: 'generate', params: { session: 'a' } }));
     assert.equal(code(oldProtocol), 'badRequest', 'the token itself is no longer accepted');
     assert.equal(code(await rawExchange(socket, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))), 'badRequest');
     const huge = Buffer.alloc(8);
@@ -72,11 +73,11 @@ describe('IPC server', function () {
 
     // With a valid proof, a malformed request gets a sealed refusal.
     const bad = await startHandshake(socket);
-    const sealed = (await bad.send({ v: 2, proof: proofOf(token, 'client', bad.clientNonce, bad.challenge.nonce), method: 'generate', params: { session: { $gt: '' } } })).reply as { reply: string; mac: string };
+    const sealed = (await bad.send({ v: V, proof: proofOf(token, 'client', bad.clientNonce, bad.challenge.nonce), method: 'generate', params: { session: { $gt: '' } } })).reply as { reply: string; mac: string };
     assert.equal(sealed.mac, sealOf(token, bad.clientNonce, bad.challenge.nonce, sealed.reply));
     assert.equal((JSON.parse(sealed.reply) as { code: string }).code, 'badRequest');
     assert.equal(handled, 0);
-    assert.deepEqual(await callEditor(paths, 'list'), { ok: true, result: 1 }, 'still serving');
+    assert.deepEqual(await callEditor(paths, 'list', {}), { ok: true, result: 1 }, 'still serving');
   });
 
   it('a client reports no editor when nothing listens, and rides over a restart with a new token and socket', async () => {
@@ -160,7 +161,7 @@ describe('IPC server', function () {
     assert.deepEqual(leases.map((l) => l.status.state).sort(), ['serving', 'standby', 'standby']);
     const first = serving[0];
     const holder = leases[['a', 'b', 'c'].indexOf(first)];
-    assert.deepEqual(await callEditor(paths, 'ping'), { ok: true, result: first });
+    assert.deepEqual(await callEditor(paths, 'ping', {}), { ok: true, result: first });
     await holder.dispose();
     // The client's retry window (2 s) bounds the hand-over: a reply at all means another lease took over in time.
     const reply = await callEditor(paths, 'ping', {}, { connectWindowMs: 2000 });

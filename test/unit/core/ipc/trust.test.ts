@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { callEditor } from '../../../../src/core/ipc/client';
 import { proofOf, randomToken } from '../../../../src/core/ipc/handshake';
 import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
-import { encodeFrame, FrameReader, MAX_SEALED_BYTES } from '../../../../src/core/ipc/protocol';
+import { encodeFrame, FrameReader, MAX_SEALED_BYTES, PROTOCOL_VERSION as V } from '../../../../src/core/ipc/protocol';
 import { IpcServer } from '../../../../src/core/ipc/server';
 import { buildCli } from '../../support/cli';
 import { tempDir } from '../../support/tempDirs';
@@ -24,7 +24,7 @@ function ipcFolder(token: string, socketName = 'cli.sock') {
   const dir = join(tempDir('aws-sessions-trust-'), 'ipc');
   mkdirSync(dir, { mode: 0o700 });
   const socket = join(dir, socketName);
-  writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: 2, socket, token }), { mode: 0o600 });
+  writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: V, socket, token }), { mode: 0o600 });
   writeFileSync(join(dir, 'token'), token, { mode: 0o600 }); // what a crashed server of the first protocol left
   return { dir, socket, paths: ipcPaths(dir) };
 }
@@ -77,9 +77,9 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
   const behaviours: Record<string, (token: string) => Behaviour> = {
     'answers at once with made-up credentials (the first protocol’s reply)': () => (c) => c.end(encodeFrame({ ok: true, result: FAKE })),
     'answers the challenge with a made-up proof, then a made-up sealed reply': () => (c, n) =>
-      c.write(n === 0 ? encodeFrame({ v: 2, nonce: randomToken(), proof: randomToken() }) : encodeFrame({ reply: JSON.stringify({ ok: true, result: FAKE }), mac: randomToken() })),
+      c.write(n === 0 ? encodeFrame({ v: V, nonce: randomToken(), proof: randomToken() }) : encodeFrame({ reply: JSON.stringify({ ok: true, result: FAKE }), mac: randomToken() })),
     'replays a genuine proof recorded for another nonce': (token) => (c, n) => {
-      if (n === 0) c.write(encodeFrame({ v: 2, nonce: recorded.sn, proof: proofOf(token, 'server', recorded.cn, recorded.sn) }));
+      if (n === 0) c.write(encodeFrame({ v: V, nonce: recorded.sn, proof: proofOf(token, 'server', recorded.cn, recorded.sn) }));
       else c.end(encodeFrame({ reply: JSON.stringify({ ok: true, result: FAKE }), mac: randomToken() }));
     },
   };
@@ -152,7 +152,7 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
           chmodSync(folder, 0o777);
           const token = randomToken();
           const { dir } = ipcFolder(token);
-          writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: 2, socket: join(folder, 'cli.sock'), token }), { mode: 0o600 });
+          writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: V, socket: join(folder, 'cli.sock'), token }), { mode: 0o600 });
           return { dir, server: await listen(join(folder, 'cli.sock')) };
         },
         error: /can be changed by other users \(mode 777\)/,
@@ -167,7 +167,7 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
           const server = await listen(join(real, 'cli.sock'));
           const token = randomToken();
           const { dir } = ipcFolder(token);
-          writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: 2, socket: join(link, 'cli.sock'), token }), { mode: 0o600 });
+          writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: V, socket: join(link, 'cli.sock'), token }), { mode: 0o600 });
           return { dir, server };
         },
         error: /is a symbolic link/,
@@ -192,7 +192,7 @@ describe('IPC trust: the CLI believes only the holder of the token', function ()
           const { dir } = ipcFolder(token);
           const server = await listen(join(folder, 'cli.sock'));
           chownSync(folder, 65534, 65534);
-          writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: 2, socket: join(folder, 'cli.sock'), token }), { mode: 0o600 });
+          writeFileSync(join(dir, 'endpoint'), JSON.stringify({ v: V, socket: join(folder, 'cli.sock'), token }), { mode: 0o600 });
           return { dir, server };
         },
         error: /belongs to another user \(uid 65534\)/,

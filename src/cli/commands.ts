@@ -1,0 +1,250 @@
+/**
+ * The subcommands of `aws-sessions`, one table: name, synopsis and summary (the overview help), the full
+ * help text, the options (`node:util` parseArgs specs) and what it runs. Each run speaks to the editor
+ * through `ctx.call`, typed by the method map (core/ipc/methods.ts). Adding a subcommand: one entry here,
+ * one method in the map, one handler (core/ipc/handlers.ts).
+ */
+import type { Method, Params, Result, SessionSummary } from '../core/ipc/methods';
+import { camel, EXIT, EXIT_HELP, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions, UsageError, type OptionsSpec } from './args';
+import { Exit } from './call';
+import { table } from './io';
+
+/** What a subcommand may do: call the editor, print, ask. `main.ts` wires the real ones, tests fakes. */
+export interface CliContext {
+  call<M extends Method>(method: M, params: Params<M>, options?: { retryAfterSend?: boolean }): Promise<Result<M>>;
+  /** A line (or lines) on stdout. */
+  out(text: string): void;
+  /** A line on stderr, prefixed `aws-sessions: `. */
+  warn(text: string): void;
+  confirm(question: string): Promise<boolean>;
+  readSecrets(labels: readonly string[]): Promise<string[]>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+type Parsed<O extends OptionsSpec> = ReturnType<typeof parseOptions<O>>;
+
+export interface Subcommand<O extends OptionsSpec = OptionsSpec> {
+  name: string;
+  /** How the overview shows it: `start <session>`. */
+  synopsis: string;
+  summary: string;
+  help: string;
+  options: O;
+  /** false: options not in `options` are passed on to `run` in `argv` (add: the fields of the chosen type). */
+  strict?: boolean;
+  run(args: Parsed<O> & { argv: readonly string[] }, ctx: CliContext): Promise<void>;
+}
+
+const command = <const O extends OptionsSpec>(c: Subcommand<O>): Subcommand<O> => c;
+
+function need(positionals: readonly string[], index: number, what: string): string {
+  const value = positionals[index];
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+const json = { json: { type: 'boolean' } } as const;
+
+const printSummary = (ctx: CliContext, asJson: boolean | undefined, s: SessionSummary): void =>
+  ctx.out(asJson ? JSON.stringify(s) : `${s.alias}: ${s.status}${s.expiration ? ` until ${s.expiration}` : ''} (profile ${s.profile}, ${s.region}, ${s.deliveryMode})`);
+
+export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
+  command({
+    name: 'list',
+    synopsis: 'list [--json]',
+    summary: 'sessions with profile, region, delivery and status',
+    help: 'Usage: aws-sessions list [--json]\n\nLists every session: alias, profile, region, type, delivery mode, status, expiry, id.',
+    options: json,
+    async run({ values }, ctx) {
+      const sessions = await ctx.call('list', {});
+      if (values.json) return ctx.out(JSON.stringify(sessions, null, 2));
+      if (sessions.length === 0) return ctx.out('No sessions. Add one in VS Code or with: aws-sessions add --help');
+      ctx.out(table(['ALIAS', 'PROFILE', 'REGION', 'TYPE', 'DELIVERY', 'STATUS', 'EXPIRES', 'ID'], sessions.map((s) => [s.alias, s.profile, s.region, s.kind, s.deliveryMode, s.status, s.expiration ?? '', s.id])));
+    },
+  }),
+  command({
+    name: 'start',
+    synopsis: 'start <session>',
+    summary: 'start a session (alias or id)',
+    help: 'Usage: aws-sessions start <session>\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.',
+    options: json,
+    run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('start', { session: need(positionals, 0, 'session') })),
+  }),
+  command({
+    name: 'stop',
+    synopsis: 'stop <session>',
+    summary: 'stop a session',
+    help: 'Usage: aws-sessions stop <session>\n\nStops the session and removes exactly what its delivery wrote.',
+    options: json,
+    run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('stop', { session: need(positionals, 0, 'session') })),
+  }),
+  command({
+    name: 'generate',
+    synopsis: 'generate <session>',
+    summary: 'print credentials as credential_process JSON (Version 1)',
+    help: 'Usage: aws-sessions generate <session>\n\nPrints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process.\nCredentials still valid for a few minutes come from the editor\'s memory; otherwise the editor asks AWS (and VS Code prompts for MFA when needed).',
+    options: {},
+    run: async ({ positionals }, ctx) => ctx.out(JSON.stringify(await ctx.call('generate', { session: need(positionals, 0, 'session') }))),
+  }),
+  command({
+    name: 'current',
+    synopsis: 'current [profile] [--json]',
+    summary: 'which session backs a profile (default: $AWS_PROFILE or default)',
+    help: 'Usage: aws-sessions current [profile] [--json]\n\nPrints the alias of the active session on the profile (default: $AWS_PROFILE, else "default"). Exit 4 when none is active.',
+    options: json,
+    async run({ values, positionals }, ctx) {
+      const s = await ctx.call('current', { profile: positionals[0] || ctx.env.AWS_PROFILE || 'default' });
+      ctx.out(values.json ? JSON.stringify(s) : s.alias);
+    },
+  }),
+  command({
+    name: 'add',
+    synopsis: 'add --type <type> --alias ... [--json]',
+    summary: 'add a session; every field as --flag, secrets from stdin or a prompt',
+    help: 'Usage: aws-sessions add --type <type> --alias <alias> --profile <name> --region <region> [--<field> <value>...] [--delivery-mode <mode>] [--json]\n\nTypes and their fields: run `aws-sessions add --type <type> --help`. Secret fields are never taken from the command line:\nthey are read from stdin, one per line in the order listed, or prompted for (without echo) on a terminal.',
+    options: { type: { type: 'string' }, ...json },
+    strict: false,
+    run: addSession,
+  }),
+  command({
+    name: 'delete',
+    synopsis: 'delete <session> [--yes]',
+    summary: 'delete a session and its secrets',
+    help: 'Usage: aws-sessions delete <session> [--yes]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.',
+    options: { yes: { type: 'boolean', short: 'y' } },
+    async run({ values, positionals }, ctx) {
+      const session = need(positionals, 0, 'session');
+      if (!values.yes && !(await ctx.confirm(`Delete session "${session}" and its stored secrets?`))) throw new Exit(EXIT.cancelled, 'not deleted (pass --yes to skip the question)');
+      const r = await ctx.call('delete', { session }, { retryAfterSend: false });
+      ctx.out(`Deleted "${r.alias}".`);
+      if (r.orphaned.length) ctx.warn(`these chained sessions used it and cannot start until they get another assumer: ${r.orphaned.join(', ')}`);
+    },
+  }),
+  command({
+    name: 'profile',
+    synopsis: 'profile list|create <name>|rename <name> <new>|delete <name>',
+    summary: 'the named profiles sessions deliver to',
+    help: 'Usage: aws-sessions profile list [--json] | profile create <name> | profile rename <name> <new> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists and cannot be renamed or deleted; deleting a profile stops its active sessions and moves them to "default".',
+    options: json,
+    async run({ values, positionals }, ctx) {
+      const sub = need(positionals, 0, 'subcommand: list, create, rename or delete');
+      if (sub === 'list') {
+        const profiles = await ctx.call('profileList', {});
+        return ctx.out(values.json ? JSON.stringify(profiles, null, 2) : table(['PROFILE', 'SESSIONS'], profiles.map((x) => [x.name, x.sessions.join(', ')])));
+      }
+      if (sub === 'rename') {
+        const r = await ctx.call('profileRename', { name: need(positionals, 1, 'profile name'), newName: need(positionals, 2, 'new name') }, { retryAfterSend: false });
+        return ctx.out(`Profile renamed to "${r.name}".`);
+      }
+      if (sub === 'create' || sub === 'delete') {
+        const name = need(positionals, 1, 'profile name');
+        if (sub === 'create') await ctx.call('profileCreate', { name });
+        else await ctx.call('profileDelete', { name }, { retryAfterSend: false });
+        return ctx.out(`Profile "${name}" ${sub === 'create' ? 'created' : 'deleted'}.`);
+      }
+      throw new UsageError(`unknown profile subcommand "${sub}" (list, create, rename, delete)`);
+    },
+  }),
+  command({
+    name: 'region',
+    synopsis: 'region <session> <region>',
+    summary: "change a session's region (an active session restarts)",
+    help: "Usage: aws-sessions region <session> <region>\n\nChanges the session's region; an active session restarts with it.",
+    options: json,
+    run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('setRegion', { session: need(positionals, 0, 'session'), region: need(positionals, 1, 'region') })),
+  }),
+  command({
+    name: 'delivery',
+    synopsis: 'delivery <session> <mode>',
+    summary: 'credentialsFile | credentialProcess | default',
+    help: 'Usage: aws-sessions delivery <session> credentialsFile|credentialProcess|default\n\nHow the session\'s credentials reach the AWS CLI and SDKs; "default" follows the awsSessions.deliveryMode setting.',
+    options: json,
+    async run({ values, positionals }, ctx) {
+      const session = need(positionals, 0, 'session');
+      const mode = need(positionals, 1, 'mode: credentialsFile, credentialProcess or default');
+      if (mode !== 'credentialsFile' && mode !== 'credentialProcess' && mode !== 'default') throw new UsageError(`delivery mode must be one of: credentialsFile, credentialProcess, default (not "${mode}")`);
+      printSummary(ctx, values.json, await ctx.call('setDeliveryMode', { session, mode }));
+    },
+  }),
+  command({
+    name: 'console',
+    synopsis: 'console <session> [--print]',
+    summary: 'open (or print) the AWS web console sign-in URL',
+    help: 'Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.',
+    options: { print: { type: 'boolean' } },
+    async run({ values, positionals }, ctx) {
+      const print = values.print === true;
+      const result = await ctx.call('consoleSignIn', { session: need(positionals, 0, 'session'), openBrowser: !print }, { retryAfterSend: false });
+      // The URL signs in once within 15 minutes: print it only when asked, or when no browser opened.
+      ctx.out(print || !result.opened ? result.url : 'Opened the AWS console in the browser.');
+    },
+  }),
+];
+
+/** The overview: every subcommand's synopsis and summary, then the exit codes. */
+export function overviewHelp(): string {
+  const rows = SUBCOMMANDS.map((c) => `  ${c.synopsis.padEnd(38)} ${c.summary}`).join('\n');
+  return `aws-sessions — AWS Sessions from the command line, served by the running VS Code.\n\nUsage: aws-sessions <command> [options]\n\nCommands:\n${rows}\n\nEvery command takes --help. Sessions are named by alias or id.\n\n${EXIT_HELP}`;
+}
+
+async function addSession({ values, argv }: { values: { type?: string; help?: boolean }; argv: readonly string[] }, ctx: CliContext): Promise<void> {
+  const types = await ctx.call('types', {});
+  const spec = types.find((t) => t.kind === values.type);
+  const add = SUBCOMMANDS.find((c) => c.name === 'add')!;
+  if (!spec) {
+    const list = types.map((t) => `  ${t.kind.padEnd(18)} ${t.label}: ${t.fields.map((f) => `--${kebab(f.name)}${f.kind === 'secret' ? ' (secret, stdin)' : f.required ? '' : ' (optional)'}`).join(' ')}`).join('\n');
+    if (values.help) return ctx.out(`${add.help}\n\nTypes:\n${list}`);
+    throw new UsageError(`--type must be one of:\n${list}`);
+  }
+  if (values.help) return ctx.out(`${add.help}\n\n${spec.label} fields:\n${spec.fields.map((f) => `  --${kebab(f.name)}  ${f.label}${f.kind === 'secret' ? ' (secret: stdin or prompt)' : ''}`).join('\n')}`);
+  const fieldOptions: OptionsSpec = { 'delivery-mode': { type: 'string' } };
+  for (const f of spec.fields) fieldOptions[kebab(f.name)] = { type: 'string' };
+  let parsed;
+  try {
+    parsed = parseOptions(argv, { ...fieldOptions, type: { type: 'string' }, ...json }, 'add');
+  } catch (error) {
+    const unknown = error instanceof Error ? /^unknown option (--?\S+)/.exec(error.message) : null;
+    throw unknown ? new UsageError(`${spec.label} sessions have no field ${unknown[1]} (see: aws-sessions add --type ${spec.kind} --help)`) : error;
+  }
+  const fields: Record<string, string> = {};
+  for (const [flag, value] of Object.entries(parsed.values)) {
+    if (flag === 'type' || flag in json || flag in GLOBAL_OPTIONS) continue;
+    const name = camel(flag);
+    if (spec.fields.some((f) => f.name === name && f.kind === 'secret')) throw new UsageError(`--${flag} is a secret: it is read from stdin or a prompt, never from the command line (which other users and the shell history can see)`);
+    if (typeof value !== 'string') throw new UsageError(`--${flag} needs a value`);
+    fields[name] = value;
+  }
+  const secretFields = spec.fields.filter((f) => f.kind === 'secret');
+  const secrets = await ctx.readSecrets(secretFields.map((f) => f.label));
+  secretFields.forEach((f, i) => (fields[f.name] = secrets[i]));
+  printSummary(ctx, parsed.values.json === true, await ctx.call('add', { type: spec.kind, fields }, { retryAfterSend: false }));
+}
+
+/** Every option any subcommand declares: to find the subcommand's name among the arguments. */
+const ALL_OPTIONS: OptionsSpec = Object.assign({}, ...SUBCOMMANDS.map((c) => c.options));
+
+/** The arguments without the options `options` does not declare (and without the values given after `=`). */
+function withoutUndeclared(argv: readonly string[], options: OptionsSpec): string[] {
+  const undeclared = new Set<number>();
+  for (const t of parseLoose(argv, options).tokens ?? []) if (t.kind === 'option' && !(t.name in options) && !(t.name in GLOBAL_OPTIONS)) undeclared.add(t.index);
+  return argv.filter((_a, i) => !undeclared.has(i));
+}
+
+/** Run one command line: find the subcommand, parse its options, run it. Throws UsageError or Exit. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const first = parseLoose(argv, ALL_OPTIONS);
+  if (first.values.version) return ctx.out('aws-sessions 0.1.0');
+  const token = first.tokens?.find((t) => t.kind === 'positional');
+  const name = first.positionals[0] ?? '';
+  if (!name || name === 'help') {
+    const topic = SUBCOMMANDS.find((c) => c.name === first.positionals[1]);
+    return ctx.out(topic ? topic.help : overviewHelp());
+  }
+  const sub = SUBCOMMANDS.find((c) => c.name === name);
+  if (!sub) throw new UsageError(`unknown command "${name}" (see: aws-sessions --help)`);
+  const rest = token ? [...argv.slice(0, token.index), ...argv.slice(token.index + 1)] : [...argv];
+  // add: the options it does not declare depend on the type it names; it parses them itself once it knows them.
+  const parsed = parseOptions(sub.strict === false ? withoutUndeclared(rest, sub.options) : rest, sub.options, sub.name);
+  if (parsed.values.help && sub.strict !== false) return ctx.out(sub.help);
+  await sub.run({ ...parsed, argv: rest }, ctx);
+}

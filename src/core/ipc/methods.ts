@@ -1,0 +1,147 @@
+/**
+ * The methods the editor serves to the CLI: ONE map from each method's name to the schema of its params
+ * and of its result. The types of both ends come from it — `Params<M>`/`Result<M>` for the CLI's
+ * `call(method, params)`, {@link MethodHandlers} for the editor's handlers — and so do the checks: the
+ * server validates every request's params against it (`parseRequest`) before a handler runs, the CLI
+ * validates every result before it prints one. Adding a method is one entry here and one handler.
+ *
+ * Params carry real booleans and numbers; strings are bounded. The wire shape of a request is part of
+ * the protocol version (`PROTOCOL_VERSION` in protocol.ts): change it incompatibly, bump that.
+ */
+import * as v from 'valibot';
+import { DELIVERY_MODES } from '../model';
+import { ProtocolError, PROTOCOL_VERSION, requestProof, versionProblem, type Request } from './protocol';
+
+/** Longest string param; a form value is far shorter, an SSO start URL or a role ARN well below it. */
+export const MAX_PARAM_CHARS = 8192;
+/** Most keys in a map-valued param (the fields of `add`). */
+export const MAX_FIELDS = 64;
+const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+const text = v.pipe(v.string(), v.maxLength(MAX_PARAM_CHARS, 'is longer than 8192 characters'));
+const named = (what: string) => v.pipe(v.string(), v.minLength(1, `is empty: ${what}`), v.maxLength(MAX_PARAM_CHARS, 'is longer than 8192 characters'));
+/** A session named by alias or id. */
+const session = named('name a session by alias or id');
+const profile = named('name the profile');
+const noParams = v.strictObject({});
+
+const summary = v.object({
+  id: v.string(),
+  alias: v.string(),
+  kind: v.string(),
+  profile: v.string(),
+  region: v.string(),
+  status: v.string(),
+  deliveryMode: v.string(),
+  expiration: v.optional(v.string()),
+  error: v.optional(v.string()),
+});
+
+const fieldInfo = v.object({ name: v.string(), label: v.string(), kind: v.string(), required: v.boolean() });
+
+export const METHODS = {
+  ping: { params: noParams, result: v.object({ pid: v.number() }) },
+  /** credential_process output (Version 1) for the session. */
+  generate: {
+    params: v.strictObject({ session }),
+    result: v.object({ Version: v.literal(1), AccessKeyId: v.string(), SecretAccessKey: v.string(), SessionToken: v.optional(v.string()), Expiration: v.optional(v.string()) }),
+  },
+  list: { params: noParams, result: v.array(summary) },
+  start: { params: v.strictObject({ session }), result: summary },
+  stop: { params: v.strictObject({ session }), result: summary },
+  /** The active session delivering to a profile. */
+  current: { params: v.strictObject({ profile }), result: summary },
+  /** The session types and the fields `add` takes for each. */
+  types: { params: noParams, result: v.array(v.object({ kind: v.string(), label: v.string(), fields: v.array(fieldInfo) })) },
+  add: {
+    params: v.strictObject({
+      type: named('give a session type'),
+      fields: v.pipe(
+        v.record(v.pipe(v.string(), v.regex(FIELD_KEY, 'is not a field name')), text),
+        v.check((r) => Object.keys(r).length <= MAX_FIELDS, `has more than ${MAX_FIELDS} fields`),
+      ),
+    }),
+    result: summary,
+  },
+  delete: { params: v.strictObject({ session }), result: v.object({ id: v.string(), alias: v.string(), orphaned: v.array(v.string()) }) },
+  profileList: { params: noParams, result: v.array(v.object({ name: v.string(), sessions: v.array(v.string()) })) },
+  profileCreate: { params: v.strictObject({ name: profile }), result: v.object({ name: v.string() }) },
+  profileDelete: { params: v.strictObject({ name: profile }), result: v.object({ name: v.string() }) },
+  profileRename: { params: v.strictObject({ name: profile, newName: named('give the new name') }), result: v.object({ name: v.string() }) },
+  setRegion: { params: v.strictObject({ session, region: named('give a region') }), result: summary },
+  setDeliveryMode: {
+    params: v.strictObject({ session, mode: v.picklist([...DELIVERY_MODES, 'default'], `must be one of: ${DELIVERY_MODES.join(', ')}, default`) }),
+    result: summary,
+  },
+  /** The web console sign-in URL of the session; `openBrowser`: the editor also opens it. */
+  consoleSignIn: { params: v.strictObject({ session, openBrowser: v.boolean() }), result: v.object({ url: v.string(), opened: v.boolean() }) },
+} as const;
+
+type Schemas = typeof METHODS;
+export type Method = keyof Schemas;
+export type Params<M extends Method> = v.InferOutput<Schemas[M]['params']>;
+export type Result<M extends Method> = v.InferOutput<Schemas[M]['result']>;
+export type SessionSummary = Result<'start'>;
+export type SessionTypeInfo = Result<'types'>[number];
+export type ProcessCredentials = Result<'generate'>;
+
+/** What the editor does for each method: the compiler holds every handler to its params and result. */
+export type MethodHandlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
+
+/** A request whose params passed its method's schema. */
+export interface MethodCall<M extends Method = Method> {
+  method: M;
+  params: Params<M>;
+}
+
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHODS, name);
+}
+
+/** The first problem of a failed check in words, naming the param but never echoing a value sent. */
+function describe(method: Method, issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  const path = (issue.path ?? []).map((p) => String(p.key).slice(0, 32)).join('.');
+  const where = `${method}: param "${path}"`;
+  if (!path) return `${method}: params must be an object`;
+  if (issue.expected === 'never') return `${method}: unknown param "${path}"`;
+  if (issue.received === 'undefined') return `${where} is missing`;
+  // Our own messages (set on the schemas above) name the rule, never the value; valibot's would quote it.
+  if (!issue.message.startsWith('Invalid ')) return `${where} ${issue.message}`;
+  return `${where} must be ${issue.expected === 'Object' ? 'an object' : `of type ${issue.expected ?? 'unknown'}`}`;
+}
+
+/** The params of `method`, checked against its schema; throws ProtocolError naming the first problem. */
+export function parseParams<M extends Method>(method: M, params: unknown): Params<M> {
+  const schema: Schemas[M]['params'] = METHODS[method].params;
+  const checked = v.safeParse(schema, params);
+  if (!checked.success) throw new ProtocolError(describe(method, checked.issues));
+  return checked.output;
+}
+
+/** The result of `method` as the CLI receives it, checked against its schema (the reply was sealed by the editor). */
+export function parseResult<M extends Method>(method: M, result: unknown): Result<M> {
+  const schema: Schemas[M]['result'] = METHODS[method].result;
+  const checked = v.safeParse(schema, result);
+  if (!checked.success) throw new ProtocolError(`the editor's reply to ${method} is not what this version expects (${checked.issues[0].expected ?? 'a value'} at ${(checked.issues[0].path ?? []).map((p) => String(p.key)).join('.') || 'the top'}); update or reload the VS Code window`);
+  return checked.output;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export type TypedRequest = Request & MethodCall;
+
+/** Schema check of a request frame (the server side); throws ProtocolError naming the first problem (never echoing values). */
+export function parseRequest(value: unknown): TypedRequest {
+  if (!isRecord(value)) throw new ProtocolError('request is not a JSON object');
+  for (const key of Object.keys(value)) if (!['v', 'proof', 'method', 'params'].includes(key)) throw new ProtocolError(`unknown request field "${key.slice(0, 32)}"`);
+  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(versionProblem(value.v));
+  const proof = requestProof(value);
+  if (!proof) throw new ProtocolError('proof missing or malformed');
+  if (!isMethod(value.method)) throw new ProtocolError('unknown method');
+  return { v: PROTOCOL_VERSION, proof, ...call(value.method, value.params === undefined ? {} : value.params) };
+}
+
+function call<M extends Method>(method: M, params: unknown): MethodCall<M> {
+  return { method, params: parseParams(method, params) };
+}

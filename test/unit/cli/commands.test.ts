@@ -1,0 +1,111 @@
+/** The subcommand table against a recording editor: which method each command calls, with which params. */
+import * as assert from 'node:assert/strict';
+import { runCli, SUBCOMMANDS, overviewHelp, type CliContext } from '../../../src/cli/commands';
+import { UsageError } from '../../../src/cli/args';
+import type { Method, Params, Result, SessionSummary } from '../../../src/core/ipc/methods';
+
+const SUMMARY: SessionSummary = { id: 'id-1', alias: 'dev', kind: 'iamUser', profile: 'default', region: 'eu-west-1', status: 'active', deliveryMode: 'credentialProcess' };
+
+const TYPES: Result<'types'> = [
+  {
+    kind: 'iamUser',
+    label: 'IAM user',
+    fields: [
+      { name: 'alias', label: 'Alias', kind: 'text', required: true },
+      { name: 'accessKeyId', label: 'Access key ID', kind: 'text', required: true },
+      { name: 'secretAccessKey', label: 'Secret access key', kind: 'secret', required: true },
+      { name: 'mfaSerial', label: 'MFA device', kind: 'text', required: false },
+    ],
+  },
+];
+
+/** Answers of the fake editor, by method; each call is recorded with its params. */
+const ANSWERS: { [M in Method]?: Result<M> } = {
+  setDeliveryMode: SUMMARY,
+  setRegion: SUMMARY,
+  start: SUMMARY,
+  add: SUMMARY,
+  types: TYPES,
+  list: [SUMMARY],
+  consoleSignIn: { url: 'https://signin.example/federation?SigninToken=x', opened: true },
+};
+
+function fakeContext() {
+  const calls: Array<{ method: Method; params: unknown }> = [];
+  const out: string[] = [];
+  const ctx: CliContext = {
+    async call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+      calls.push({ method, params });
+      const answer: { [K in Method]?: Result<K> }[M] = ANSWERS[method];
+      if (answer === undefined) throw new Error(`unexpected call ${method}`);
+      return answer;
+    },
+    out: (text) => out.push(text),
+    warn: (text) => out.push(`warn: ${text}`),
+    confirm: async () => false,
+    readSecrets: async (labels) => labels.map((l) => `secret of ${l}`),
+    env: {},
+  };
+  return { ctx, calls, out };
+}
+
+describe('aws-sessions subcommands', () => {
+  it('delivery calls the delivery method (not the region one) with the mode', async () => {
+    const { ctx, calls } = fakeContext();
+    await runCli(['delivery', 'dev', 'credentialsFile'], ctx);
+    assert.deepEqual(calls, [{ method: 'setDeliveryMode', params: { session: 'dev', mode: 'credentialsFile' } }]);
+    await runCli(['region', 'dev', 'us-west-2'], ctx);
+    assert.deepEqual(calls[1], { method: 'setRegion', params: { session: 'dev', region: 'us-west-2' } });
+    await assert.rejects(runCli(['delivery', 'dev', 'carrierPigeon'], ctx), (e: Error) => e instanceof UsageError && /must be one of: credentialsFile, credentialProcess, default/.test(e.message));
+    assert.equal(calls.length, 2, 'a bad mode is refused before the editor is asked');
+  });
+
+  it('booleans travel as booleans: console --print asks for the URL without opening a browser', async () => {
+    const { ctx, calls, out } = fakeContext();
+    await runCli(['console', 'dev', '--print'], ctx);
+    await runCli(['console', 'dev'], ctx);
+    assert.deepEqual(calls, [
+      { method: 'consoleSignIn', params: { session: 'dev', openBrowser: false } },
+      { method: 'consoleSignIn', params: { session: 'dev', openBrowser: true } },
+    ]);
+    assert.deepEqual(out, ['https://signin.example/federation?SigninToken=x', 'Opened the AWS console in the browser.']);
+  });
+
+  it('an unknown option names itself and the subcommand’s help; a boolean given a value and a missing value too', async () => {
+    const { ctx, calls } = fakeContext();
+    await assert.rejects(runCli(['list', '--bogus'], ctx), (e: Error) => e instanceof UsageError && e.message === 'unknown option --bogus for "aws-sessions list" (see: aws-sessions list --help)');
+    await assert.rejects(runCli(['start', 'dev', '-x'], ctx), /unknown option -x for "aws-sessions start" \(see: aws-sessions start --help\)/);
+    await assert.rejects(runCli(['list', '--json=yes'], ctx), /--json takes no value/);
+    await assert.rejects(runCli(['add', '--type'], ctx), /--type needs a value/);
+    await assert.rejects(runCli(['frobnicate'], ctx), /unknown command "frobnicate"/);
+    assert.deepEqual(calls, []);
+  });
+
+  it('add: fields as flags, secrets from stdin only, unknown fields named with the type', async () => {
+    const { ctx, calls } = fakeContext();
+    await assert.rejects(runCli(['add', '--type', 'iamUser', '--alias', 'x', '--secret-access-key', 'hunter2'], ctx), /--secret-access-key is a secret: .*never from the command line/);
+    await assert.rejects(runCli(['add', '--type', 'iamUser', '--role-arn', 'arn:x'], ctx), /IAM user sessions have no field --role-arn \(see: aws-sessions add --type iamUser --help\)/);
+    await assert.rejects(runCli(['add', '--type', 'nope'], ctx), /--type must be one of:\n {2}iamUser/);
+    await runCli(['add', '--type', 'iamUser', '--alias', 'dev', '--access-key-id', 'AKIA', '--delivery-mode=credentialProcess', '--json'], ctx);
+    assert.deepEqual(calls.at(-1), { method: 'add', params: { type: 'iamUser', fields: { alias: 'dev', accessKeyId: 'AKIA', deliveryMode: 'credentialProcess', secretAccessKey: 'secret of Secret access key' } } });
+    assert.ok(!calls.some((c) => JSON.stringify(c.params).includes('hunter2')), 'the refused secret was never sent');
+  });
+
+  it('help: -h and --help per subcommand, the overview lists every subcommand, --version', async () => {
+    const { ctx, out } = fakeContext();
+    for (const c of SUBCOMMANDS.filter((s) => s.name !== 'add')) {
+      await runCli([c.name, '-h'], ctx);
+      assert.equal(out.pop(), c.help);
+      assert.match(c.help, /^Usage: aws-sessions /);
+    }
+    await runCli(['add', '--type', 'iamUser', '--help'], ctx);
+    assert.match(out.pop() ?? '', /IAM user fields:\n {2}--alias {2}Alias\n.*--secret-access-key {2}Secret access key \(secret: stdin or prompt\)/s);
+    await runCli([], ctx);
+    assert.equal(out.pop(), overviewHelp());
+    for (const c of SUBCOMMANDS) assert.ok(overviewHelp().includes(`  ${c.synopsis}`), c.name);
+    await runCli(['help', 'stop'], ctx);
+    assert.match(out.pop() ?? '', /^Usage: aws-sessions stop/);
+    await runCli(['list', '--version'], ctx);
+    assert.equal(out.pop(), 'aws-sessions 0.1.0');
+  });
+});
