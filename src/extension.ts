@@ -162,14 +162,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     hostOverrides: () => ({ federationEndpoint: process.env[EnvOverrides.federationEndpoint], consoleEndpoint: process.env[EnvOverrides.consoleEndpoint] }),
     sessionDurationSeconds: consoleSessionDuration,
   });
-  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn }));
-  cliHost = cli;
-  const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn }));
   // The container credentials endpoint listens only once a terminal or debug session asks for it.
   const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
+  const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
+  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, endpointVariables }));
+  cliHost = cli;
+  const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn }));
 
   // The views of the shared state, then the commands on them.
-  const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
   const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables }));
   // Launch configurations get what terminals get.
   own(DebugEnvironmentProvider.register({ state, credentialsFor: (id) => service.resolver.currentCredentials(id), endpointVariables }));
