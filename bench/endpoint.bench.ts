@@ -4,6 +4,7 @@
  *     static keys in the credentials file (the floor) vs the endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI + token)
  *     vs credential_process (the shim and the IPC endpoint of a process wired like the extension). Goal: the
  *     endpoint's median ≤ 1.03× the floor.
+ *  3. `aws-sessions exec <session> -- node -e 0` vs `node -e 0`: what exec adds, against the floor (goal ≤ 1.25×).
  *  2. A burst of 200 concurrent requests to the endpoint: p50/p99, failures, AWS calls made — warm (credentials in
  *     memory: 0 expected) and cold (memory and vault cache dropped, 4 sessions: 1 per session expected).
  * Every CLI run is a fresh process (async spawn, so this process's endpoint keeps serving while it runs).
@@ -38,6 +39,8 @@ function stats(samples: number[]): { p50: number; p95: number; p99: number; min:
 
 interface Cmd {
   name: string;
+  /** Default: the AWS CLI. */
+  file?: string;
   args: string[];
   env: NodeJS.ProcessEnv;
 }
@@ -45,7 +48,7 @@ interface Cmd {
 function once(c: Cmd): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) =>
-    execFile(AWS, c.args, { env: c.env }, (error, _stdout, stderr) => (error ? reject(new Error(`${c.name}: ${stderr}`)) : resolve(performance.now() - t0))),
+    execFile(c.file ?? AWS, c.args, { env: c.env }, (error, _stdout, stderr) => (error ? reject(new Error(`${c.name}: ${stderr}`)) : resolve(performance.now() - t0))),
   );
 }
 
@@ -122,6 +125,14 @@ async function main(): Promise<void> {
       AWS_RUNS,
     );
 
+    const execRuns = await measure(
+      [
+        { name: 'floor: node -e 0', file: process.execPath, args: ['-e', '0'], env },
+        { name: 'aws-sessions exec proc -- node -e 0', file: shim, args: ['exec', 'proc', '--', process.execPath, '-e', '0'], env },
+      ],
+      AWS_RUNS,
+    );
+
     const issued = () => aws.state.callLog().filter((c) => c.status === 200 && c.action === 'GetSessionToken').length;
     let before = issued();
     const warm = await burst(vars.slice(0, 1), BURST);
@@ -149,6 +160,11 @@ async function main(): Promise<void> {
     json.endpointVsStatic = { median: ratio, goal: 1.03, met: ratio <= 1.03 };
     json.processVsStatic = { median: +(viaProcess / floor).toFixed(3) };
     console.log(`endpoint / static: median ${ratio}× (goal ≤ 1.03× → ${ratio <= 1.03 ? 'met' : 'NOT met'}); credential_process / static: ${(viaProcess / floor).toFixed(3)}×`);
+    const [nodeFloor, viaExec] = [...execRuns.values()].map((x) => stats(x).p50);
+    const added = +((viaExec - nodeFloor) / nodeFloor).toFixed(3);
+    console.log(`| node -e 0 (floor) | ${nodeFloor.toFixed(1)} | | |\n| aws-sessions exec proc -- node -e 0 | ${viaExec.toFixed(1)} | | |`);
+    console.log(`exec adds ${(viaExec - nodeFloor).toFixed(1)} ms = ${added}× node -e 0 (goal ≤ 1.25× → ${added <= 1.25 ? 'met' : 'NOT met'})`);
+    json.execAddedVsNode = { ratio: added, floorMs: +nodeFloor.toFixed(2), execMs: +viaExec.toFixed(2), goal: 1.25, met: added <= 1.25 };
     for (const [label, r, calls, sessions] of [
       ['warm (in memory), 1 session', warm, warmCalls, 1],
       ['cold (nothing cached), 4 sessions', cold, coldCalls, 4],

@@ -162,7 +162,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     hostOverrides: () => ({ federationEndpoint: process.env[EnvOverrides.federationEndpoint], consoleEndpoint: process.env[EnvOverrides.consoleEndpoint] }),
     sessionDurationSeconds: consoleSessionDuration,
   });
-  // The container credentials endpoint listens only once a terminal or debug session asks for it.
+  // The container credentials endpoint listens only once a terminal, debug session or `aws-sessions exec --endpoint` asks for it.
   const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
   const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
   const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, endpointVariables }));
