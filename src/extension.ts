@@ -27,6 +27,7 @@ import { DeliveryRouter } from './core/delivery';
 import { fileLock, withLock } from './core/fileLock';
 import { ProfileService } from './core/profiles';
 import { RotationScheduler } from './core/rotation';
+import { ContainerCredentialsEndpoint } from './core/containerEndpoint';
 import { ConsoleSignIn } from './core/console/consoleSignIn';
 import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
@@ -45,6 +46,7 @@ import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
 import { CommandGuard } from './commandGuard';
+import { DebugEnvironmentProvider } from './debugEnvironment';
 import { registerCommands } from './commands';
 import { setL10nBundle } from './core/l10n';
 import { consoleOpener } from './commands/console';
@@ -72,6 +74,8 @@ export interface AwsSessionsApi {
   ssoAccess: SsoAccess;
   /** The CLI shim, its folder (on PATH in terminals) and the IPC endpoint. */
   cli: CliHost;
+  /** The container credentials endpoint (listens once something asks for a session's variables). */
+  credentialsEndpoint: ContainerCredentialsEndpoint;
 }
 
 let cliHost: CliHost | undefined;
@@ -187,13 +191,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     hostOverrides: () => ({ federationEndpoint: process.env[EnvOverrides.federationEndpoint], consoleEndpoint: process.env[EnvOverrides.consoleEndpoint] }),
     sessionDurationSeconds: consoleSessionDuration,
   });
-  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn }));
+  // The container credentials endpoint listens only once a terminal, debug session or `aws-sessions exec --endpoint` asks for it.
+  const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
+  const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
+  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, endpointVariables }));
   cliHost = cli;
   own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
 
   // The views of the shared state, then the commands on them.
-  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir }));
+  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables }));
+  // Launch configurations get what terminals get.
+  own(DebugEnvironmentProvider.register({ state, credentialsFor: (id) => service.resolver.currentCredentials(id), endpointVariables }));
   context.subscriptions.push(
     ...registerCommands({
       extensionUri: context.extensionUri,
@@ -252,6 +261,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     sso,
     ssoAccess,
     cli,
+    credentialsEndpoint,
   };
 }
 

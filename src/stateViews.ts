@@ -24,6 +24,8 @@ export interface StateViewsDeps {
   terminalCollection: vscode.GlobalEnvironmentVariableCollection;
   /** Folder of the CLI shim, put on the terminals' PATH. */
   binDir: string;
+  /** The credentials endpoint's variables of a session, for terminals with `terminal.delivery` = `endpoint`. */
+  endpointVariables?: (sessionId: string) => Promise<Record<string, string>>;
 }
 
 export class StateViews extends DisposableOwner {
@@ -39,7 +41,7 @@ export class StateViews extends DisposableOwner {
     this.tree = this.register(new SessionTreeProvider(mode));
     this.view = this.register(vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
     this.statusBar = this.register(new StatusBar());
-    this.terminal = this.register(new TerminalEnvironment(deps.terminalCollection, { credentialsFor: (id) => deps.resolver.currentCredentials(id), binDir: deps.binDir }));
+    this.terminal = this.register(new TerminalEnvironment(deps.terminalCollection, { credentialsFor: (id) => deps.resolver.currentCredentials(id), binDir: deps.binDir, endpointVariables: deps.endpointVariables }));
     // Icons turn "expiring" and "expired" with time, not only with state changes: a timer for the next such moment only.
     this.register(toDisposable(() => clearTimeout(this.ticker)));
     void vscode.commands.executeCommand('setContext', ContextKeys.viewMode, mode);

@@ -9,6 +9,8 @@ import { camel, EXIT, exitHelp, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions,
 import { Exit } from './call';
 import { table } from './io';
 import { l10nText, t, translated } from '../core/l10n';
+import { parseExecArgs } from './exec';
+import { EXPORT_FORMATS, formatExport, isExportFormat } from './exportFormat';
 
 /** What a subcommand may do: call the editor, print, ask. `main.ts` wires the real ones, tests fakes. */
 export interface CliContext {
@@ -20,6 +22,10 @@ export interface CliContext {
   confirm(question: string): Promise<boolean>;
   readSecrets(labels: readonly string[]): Promise<string[]>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Runs a command with this environment, sharing stdio and passing signals on; resolves with its exit code. */
+  exec?(command: readonly string[], env: Record<string, string | undefined>): Promise<number>;
+  /** The exit code of this run (exec: the command's). */
+  setExitCode?(code: number): void;
 }
 
 type Parsed<O extends OptionsSpec> = ReturnType<typeof parseOptions<O>>;
@@ -184,6 +190,60 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
       const result = await ctx.call('consoleSignIn', { session: need(positionals, 0, 'session'), openBrowser: !print }, { retryAfterSend: false });
       // The URL signs in once within 15 minutes: print it only when asked, or when no browser opened.
       ctx.out(print || !result.opened ? result.url : t('Opened the AWS console in the browser.'));
+    },
+  }),
+  command({
+    name: 'exec',
+    synopsis: 'exec <session> [--] <command…>',
+    summary: "run a command with the session's credentials in its environment",
+    help: `Usage: aws-sessions exec [--profile-only | --endpoint] <session> [--] <command> [args…]
+
+Runs the command with the session's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_CREDENTIAL_EXPIRATION) and region in its environment only — never on a command line — and other credential
+variables (AWS_PROFILE …) removed. stdin/stdout/stderr are the command's; signals are passed on; the exit code is
+the command's (128 + n when signal n ended it, 127 when it was not found).
+  --profile-only  AWS_PROFILE of the session's profile instead of credentials (the session must be active)
+  --endpoint      the VS Code window's credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI and its token):
+                  the command gets fresh credentials for as long as it runs (the session must be active)`,
+    options: {},
+    strict: false,
+    async run({ argv }, ctx) {
+      const args = parseExecArgs(argv);
+      if (args.help) return ctx.out(SUBCOMMANDS.find((c) => c.name === 'exec')!.help);
+      if (!args.session) throw new UsageError('missing session');
+      if (args.command.length === 0) throw new UsageError('missing command (aws-sessions exec <session> -- <command>)');
+      if (!ctx.exec) throw new Exit(EXIT.unsupported, 'exec is not available here');
+      const delivery = args.profileOnly ? 'profile' : args.endpoint ? 'endpoint' : 'credentials';
+      const { variables, clear } = await ctx.call('environment', { session: args.session, delivery });
+      const env: Record<string, string | undefined> = { ...ctx.env };
+      for (const name of clear) delete env[name];
+      ctx.setExitCode?.(await ctx.exec(args.command, { ...env, ...variables }));
+    },
+  }),
+  command({
+    name: 'export',
+    synopsis: 'export <session> [--format f]',
+    summary: 'print the variables for eval (sh, fish, powershell, json, dotenv, docker)',
+    help: `Usage: aws-sessions export <session> [--format sh|fish|powershell|json|dotenv|docker] [--profile-only | --endpoint]
+
+Prints the session's credentials, AWS_CREDENTIAL_EXPIRATION and region as variables, quoted for the format:
+  sh (default)  eval "$(aws-sessions export dev)"          fish        aws-sessions export dev --format fish | source
+  powershell    aws-sessions export dev --format powershell | Invoke-Expression
+  json, dotenv  for tools and env files (a dotenv file holds the credentials: keep it out of version control)
+  docker        -e flags naming the endpoint variables, values taken from the environment (never on the command line):
+                aws-sessions exec dev --endpoint -- docker run $(aws-sessions export dev --format docker) <image> …
+                (--network host shares the host's 127.0.0.1; on Docker Desktop enable host networking, 4.34+)
+The shell formats also unset other credential variables (AWS_PROFILE …) that would take precedence.
+  --profile-only  AWS_PROFILE instead of credentials        --endpoint  the credentials endpoint's URL and token`,
+    options: { format: { type: 'string', short: 'f' }, 'profile-only': { type: 'boolean' }, endpoint: { type: 'boolean' } },
+    async run({ values, positionals }, ctx) {
+      const session = need(positionals, 0, 'session');
+      const format = values.format ?? 'sh';
+      if (!isExportFormat(format)) throw new UsageError(`--format must be one of: ${EXPORT_FORMATS.join(', ')} (not "${format}")`);
+      if (values['profile-only'] && values.endpoint) throw new UsageError('--profile-only and --endpoint exclude each other');
+      const delivery = format === 'docker' || values.endpoint ? 'endpoint' : values['profile-only'] ? 'profile' : 'credentials';
+      const { variables, clear } = await ctx.call('environment', { session, delivery });
+      ctx.out(formatExport(format, variables, clear));
     },
   }),
 ];

@@ -90,6 +90,8 @@ export const Settings = {
   terminalProfile: 'terminal.profile',
   /** Opt-in: put the credentials themselves into terminals (never persisted). */
   terminalInjectCredentials: 'terminal.injectCredentials',
+  /** How new terminals reach the session: 'profile' (AWS_PROFILE) or 'endpoint' (the container credentials endpoint). */
+  terminalDelivery: 'terminal.delivery',
   /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
   consoleSessionDuration: 'console.sessionDurationSeconds',
   /** Command-line patterns of long commands (terraform apply…) the terminal guard acts on. */
@@ -210,3 +212,16 @@ export const DEFAULT_REFRESH_AFTER_FRACTION = 0.33;
 export const CONSOLE_SESSION_MIN_SECONDS = 900;
 export const CONSOLE_SESSION_MAX_SECONDS = 43200;
 export const CONSOLE_SESSION_DEFAULT_SECONDS = 43200;
+
+/** Values of `awsSessions.terminal.delivery`. */
+export const TERMINAL_DELIVERIES = ['profile', 'endpoint'] as const;
+export type TerminalDelivery = (typeof TERMINAL_DELIVERIES)[number];
+/** The container credentials endpoint serves credentials valid for at least this long (rotation is invisible to callers). */
+export const ENDPOINT_MIN_VALIDITY_MS = 15 * 60 * 1000;
+/** Bytes of randomness in an endpoint token (one per session and window). */
+export const ENDPOINT_TOKEN_BYTES = 32;
+/** The variables the AWS SDKs and CLI read to use a container credentials endpoint. */
+export const ContainerEnv = {
+  fullUri: 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  token: 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+} as const;

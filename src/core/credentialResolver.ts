@@ -79,18 +79,19 @@ export class CredentialResolver extends DisposableOwner {
    * or delivered) while valid for a few more minutes, with no AWS call; otherwise generated (one prompt for
    * any number of concurrent callers) and remembered.
    */
-  async credentialsForProcess(id: string): Promise<AwsCredentials> {
-    const known = this.rememberedForProcess(id);
+  async credentialsForProcess(id: string, minValidityMs = MEMORY_CACHE_MARGIN_MS): Promise<AwsCredentials> {
+    const known = this.rememberedForProcess(id, minValidityMs);
     if (known) return known;
-    const credentials = await this.credentials(id, { minValidityMs: MEMORY_CACHE_MARGIN_MS });
+    const credentials = await this.credentials(id, { minValidityMs });
     if (credentials.expiration) this.generated.set(id, credentials);
     return credentials;
   }
 
-  /** The credential_process fast path: what this process holds for the id, if still valid for a few minutes (no file read). */
-  rememberedForProcess(id: string): AwsCredentials | undefined {
-    const c = this.generated.get(id) ?? this.delivered.get(id);
-    return c?.expiration && c.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS ? c : undefined;
+  /** The credential_process fast path: what this process holds for the id, if still valid for `minValidityMs` (no file read). */
+  rememberedForProcess(id: string, minValidityMs = MEMORY_CACHE_MARGIN_MS): AwsCredentials | undefined {
+    const now = this.deps.clock.now();
+    const fresh = (c: AwsCredentials | undefined) => (c?.expiration && c.expiration.getTime() - now > minValidityMs ? c : undefined);
+    return fresh(this.generated.get(id)) ?? fresh(this.delivered.get(id));
   }
 
   /**

@@ -27,6 +27,7 @@ import { ipcPaths } from '../../src/core/ipc/paths';
 import { IpcServer } from '../../src/core/ipc/server';
 import { ServingLease } from '../../src/core/ipc/lease';
 import { describeIpcError, sessionHandler } from '../../src/core/ipc/handlers';
+import { ContainerCredentialsEndpoint } from '../../src/core/containerEndpoint';
 import { shimFileName, writeShim } from '../../src/core/shim';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { SecretVault } from '../../src/core/ports';
@@ -75,7 +76,9 @@ const service = new SessionService({
   defaultDeliveryMode: () => (isDeliveryMode(mode) ? mode : 'credentialsFile'),
   generationLock: (id, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${id}.lock`), fn, { timeoutMs: 30_000 }),
 });
-const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger })), describeError: describeIpcError });
+// The credentials endpoint, as the extension wires it (exec/export --endpoint); it listens on first use.
+const credentialsEndpoint = new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger: silentLogger });
+const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, (id) => credentialsEndpoint.variables(id)), describeError: describeIpcError });
 const lease = new ServingLease({
   paths,
   onAcquire: async () => {

@@ -5,6 +5,7 @@
 import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
 import type { PersistedState, Session } from '../model';
 import { activeSessionOfProfile, AmbiguousNameError, profileOf, sessionByRef } from '../sessionLookup';
+import { CREDENTIAL_VARIABLES } from '../launchEnv';
 import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
@@ -44,12 +45,15 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
 /** The web console sign-in, when the editor provides it: `open` opens it in the browser, else only the URL. */
 export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
 
-export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): IpcHandler {
-  return serveMethods(sessionMethods(service, profiles, openConsole));
+/** The credentials endpoint's variables of a session (URL and token), when this window serves one. */
+export type EndpointVariables = (sessionId: string) => Promise<Record<string, string>>;
+
+export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, endpointVariables?: EndpointVariables): IpcHandler {
+  return serveMethods(sessionMethods(service, profiles, openConsole, endpointVariables));
 }
 
 /** The typed handler of every method (`methods.ts`), on top of the SessionService. */
-export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): MethodHandlers {
+export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, endpointVariables?: EndpointVariables): MethodHandlers {
   /** The summary of the session with this id after a change. */
   const summaryAfter = async (id: string): Promise<SessionSummary> => {
     const state = await service.state.read();
@@ -129,6 +133,28 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
       const session = findSession(await service.state.read(), p.session);
       await service.editor.setDeliveryMode(session.id, p.mode);
       return summaryAfter(session.id);
+    },
+    environment: async (p) => {
+      const state = await service.state.read();
+      const session = findSession(state, p.session);
+      const region = { AWS_REGION: session.region, AWS_DEFAULT_REGION: session.region };
+      const clear = (variables: Record<string, string>) => [...CREDENTIAL_VARIABLES, 'AWS_CREDENTIAL_EXPIRATION'].filter((name) => !(name in variables));
+      if (p.delivery === 'credentials') {
+        const c = await service.resolver.credentialsForProcess(session.id);
+        const variables: Record<string, string> = { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, ...region };
+        if (c.sessionToken) variables.AWS_SESSION_TOKEN = c.sessionToken;
+        if (c.expiration) variables.AWS_CREDENTIAL_EXPIRATION = c.expiration.toISOString();
+        return { alias: session.alias, variables, clear: clear(variables), expiration: c.expiration?.toISOString() };
+      }
+      const active = state.active[session.id];
+      if (!active || active.status === 'error') throw new IpcError('failed', `session "${session.alias}" is not active: its ${p.delivery === 'profile' ? 'profile holds' : 'endpoint serves'} no credentials. Start it first (aws-sessions start ${session.alias}), or leave out ${p.delivery === 'profile' ? '--profile-only' : '--endpoint'} to get its credentials.`);
+      if (p.delivery === 'profile') {
+        const variables = { AWS_PROFILE: profileOf(state, session).name, ...region };
+        return { alias: session.alias, variables, clear: clear(variables), expiration: active.expiration };
+      }
+      if (!endpointVariables) throw new IpcError('unsupported', 'the credentials endpoint is not available in this window');
+      const variables = { ...(await endpointVariables(session.id)), ...region };
+      return { alias: session.alias, variables, clear: clear(variables), expiration: active.expiration };
     },
     consoleSignIn: async (p) => {
       const session = findSession(await service.state.read(), p.session);

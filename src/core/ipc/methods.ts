@@ -74,6 +74,15 @@ export const METHODS = {
     params: v.strictObject({ session, mode: v.picklist([...DELIVERY_MODES, 'default'], () => t('must be one of: {0}, default', DELIVERY_MODES.join(', '))) }),
     result: summary,
   },
+  /**
+   * What a process needs in its environment for the session (exec, export): `credentials` (the keys and
+   * AWS_CREDENTIAL_EXPIRATION), `profile` (AWS_PROFILE; the session must be active) or `endpoint` (the window's
+   * credentials endpoint URL and token; active too); always the region. `clear`: credential variables to unset.
+   */
+  environment: {
+    params: v.strictObject({ session, delivery: v.picklist(['credentials', 'profile', 'endpoint'], 'must be one of: credentials, profile, endpoint') }),
+    result: v.object({ alias: v.string(), variables: v.record(v.string(), v.string()), clear: v.array(v.string()), expiration: v.optional(v.string()) }),
+  },
   /** The web console sign-in URL of the session; `openBrowser`: the editor also opens it. */
   consoleSignIn: { params: v.strictObject({ session, openBrowser: v.boolean() }), result: v.object({ url: v.string(), opened: v.boolean() }) },
 } as const;
@@ -85,6 +94,7 @@ export type Result<M extends Method> = v.InferOutput<Schemas[M]['result']>;
 export type SessionSummary = Result<'start'>;
 export type SessionTypeInfo = Result<'types'>[number];
 export type ProcessCredentials = Result<'generate'>;
+export type SessionEnvironment = Result<'environment'>;
 
 /** What the editor does for each method: the compiler holds every handler to its params and result. */
 export type MethodHandlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
