@@ -54,7 +54,7 @@ export async function sessionEnvironment(
   if (settings.delivery === 'endpoint' && options.endpointVariables) {
     // The token lives only in non-persistent places: the terminals' collection, a launched process's environment.
     const variables = await options.endpointVariables(found.session.id).catch(() => undefined);
-    if (variables) return { env: { ...variables, ...region }, description: `AWS Sessions: credentials endpoint of session "${found.session.alias}" (profile "${found.profile}", ${found.session.region})` };
+    if (variables) return { env: { ...variables, ...region }, description: vscode.l10n.t('AWS Sessions: credentials endpoint of session "{0}" (profile "{1}", {2})', found.session.alias, found.profile, found.session.region) };
     // The endpoint could not listen (the endpoint logged why): the profile still works.
   }
   const env: Env = { AWS_PROFILE: found.profile, ...region };
@@ -66,7 +66,7 @@ export async function sessionEnvironment(
       if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
     }
   }
-  return { env, description: `AWS Sessions: profile "${found.profile}" (session "${found.session.alias}", ${found.session.region})` };
+  return { env, description: vscode.l10n.t('AWS Sessions: profile "{0}" (session "{1}", {2})', found.profile, found.session.alias, found.session.region) };
 }
 
 export interface TerminalEnvironmentOptions {
