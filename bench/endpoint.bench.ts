@@ -13,10 +13,11 @@
  */
 import { execFile } from 'node:child_process';
 import { request, Agent } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchHome } from './awsHome';
 import { ContainerCredentialsEndpoint, type ContainerVariables } from '../src/core/containerEndpoint';
 import { ContainerEnv, StorageFiles } from '../src/core/constants';
 import { clearCachedCredentials } from '../src/core/credentialCache';
@@ -79,17 +80,8 @@ async function burst(targets: ContainerVariables[], n: number): Promise<{ latenc
 }
 
 async function main(): Promise<void> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'endpoint-bench-'));
+  const { home, env } = benchHome('endpoint-bench-', { AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' });
   const aws = await startLocalAws({ sso: false });
-  mkdirSync(path.join(home, '.aws'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: path.join(home, '.aws', 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws', 'credentials'),
-    AWS_REGION: 'us-east-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
   const storage = path.join(home, 'storage');
   const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: aws.endpoint, SERVE_MODE: 'credentialProcess' });
   const state = new MemoryStateStore();

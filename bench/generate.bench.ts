@@ -13,10 +13,11 @@
  * Prints a table and one JSON line.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchHome } from './awsHome';
 import type { ReadyLine } from '../test/double';
 import { ENV_IPC_DIR, IpcFiles, StorageFiles } from '../src/core/constants';
 import { buildCli, spawnServer, stopServer } from '../test/unit/support/cli';
@@ -80,16 +81,9 @@ async function startDouble(): Promise<{ ready: ReadyLine; stop: () => void }> {
 }
 
 async function main(): Promise<void> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'generate-bench-'));
+  const { home, env } = benchHome('generate-bench-');
   const double = await startDouble();
   const storage = path.join(home, 'storage');
-  mkdirSync(path.join(home, '.aws'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: path.join(home, '.aws', 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws', 'credentials'),
-  };
   const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: double.ready.endpoint, SERVE_MODE: 'credentialProcess' });
   try {
     await server.serving;

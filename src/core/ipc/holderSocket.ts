@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { IpcFiles } from '../constants';
+import { closeSocketServer } from './closeServer';
 
 /** The liveness socket that goes with an IPC socket: `liv-<its random>.sock` beside it (a name of the same length fits), or a pipe. */
 export function livenessPathFor(ipcSocket: string): string {
@@ -47,10 +48,7 @@ export class LivenessServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (process.platform !== 'win32') await fs.unlink(this.path).catch(() => undefined);
+    if (server) await closeSocketServer(server, this.sockets, this.path);
   }
 }
 

@@ -14,6 +14,7 @@ import { parseRequest, type Method, type MethodCall, type MethodHandlers } from 
 import { join } from 'node:path';
 import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { chooseSocketFolder, newSocketPath, removeOldSockets } from './socketFolder';
+import { closeSocketServer } from './closeServer';
 import { t } from '../l10n';
 
 /** A failure the handler wants the CLI to see with a specific code. */
@@ -146,12 +147,9 @@ export class IpcServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    // The socket name is ours alone. The endpoint record stays: removing it could remove a successor's (written
-    // between our check and the unlink); a record naming a closed socket only makes the CLI wait for the next.
-    if (process.platform !== 'win32') await fs.unlink(this.socketPath).catch(() => undefined);
+    // The endpoint record stays: removing it could remove a successor's (written between our check and the
+    // unlink); a record naming a closed socket only makes the CLI wait for the next.
+    if (server) await closeSocketServer(server, this.sockets, this.socketPath);
   }
 
   private accept(socket: net.Socket): void {
