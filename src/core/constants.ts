@@ -110,7 +110,8 @@ export const EnvOverrides = {
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */
-export const SECRET_PURPOSES = ['accessKeyId', 'secretAccessKey', 'sessionCredentials'] as const;
+/** `pendingAccessKey`: a rotated key, verified, while it replaces the two key entries (JSON of both halves). */
+export const SECRET_PURPOSES = ['accessKeyId', 'secretAccessKey', 'sessionCredentials', 'pendingAccessKey'] as const;
 export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
 
 export const SecretKeys = {
@@ -118,6 +119,7 @@ export const SecretKeys = {
   accessKeyId: (sessionId: string) => SecretKeys.forSession(sessionId, 'accessKeyId'),
   secretAccessKey: (sessionId: string) => SecretKeys.forSession(sessionId, 'secretAccessKey'),
   cachedSessionCredentials: (sessionId: string) => SecretKeys.forSession(sessionId, 'sessionCredentials'),
+  pendingAccessKey: (sessionId: string) => SecretKeys.forSession(sessionId, 'pendingAccessKey'),
   allFor: (sessionId: string) => SECRET_PURPOSES.map((purpose) => SecretKeys.forSession(sessionId, purpose)),
 };
 

@@ -114,6 +114,8 @@ export interface SessionTypeModule<S extends Session = Session> {
   consoleCredentials?(session: S, ctx: GenerateContext, durationSeconds: number): Promise<AwsCredentials>;
   /** True when this type's credentials are an IAM user's, so a role assumed with them is not role chaining. */
   readonly userCredentials?: boolean;
+  /** True when the session holds an IAM user's long-term access key in the vault, which Rotate Access Key replaces. */
+  readonly longTermAccessKey?: boolean;
 }
 
 /** Facts about a session beyond alias, profile and region. */
