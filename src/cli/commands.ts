@@ -146,6 +146,23 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
       ctx.out(print || !result.opened ? result.url : 'Opened the AWS console in the browser.');
     },
   }),
+  // Access keys, SSM, integrations (one block).
+  command({
+    name: 'rotate-key', options: json, synopsis: 'rotate-key <session> [--json]', summary: "replace an IAM User session's access key with a new one",
+    help:
+      'Usage: aws-sessions rotate-key <session> [--json]\n\nCreates a new access key for the IAM user (iam:CreateAccessKey), checks it with STS, stores it in the\n' +
+      "editor's secret storage, then deletes the old key (iam:DeleteAccessKey). The old key stays until the new one\n" +
+      'works and is stored. Active sessions keep working (their session credentials stay valid); no restart needed.\n' +
+      'Needs iam:ListAccessKeys, iam:CreateAccessKey and iam:DeleteAccessKey on the user itself.',
+    async run({ values, positionals }, ctx) {
+      const r = await ctx.call('rotateKey', { session: need(positionals, 0, 'session') }, { retryAfterSend: false });
+      if (values.json) return ctx.out(JSON.stringify(r, null, 2));
+      ctx.out(r.steps.map((step, i) => `${i + 1}. ${step}`).join('\n'));
+      // The new key is in use; the old one is left to delete by hand: a failure the exit code shows.
+      if (r.warning) throw new Exit(EXIT.failed, r.warning);
+      ctx.out(`Session "${r.alias}" now uses ${r.newAccessKeyId}; ${r.oldAccessKeyId} is deleted.`);
+    },
+  }),
 ];
 
 /** The overview: every subcommand's synopsis and summary, then the exit codes. */

@@ -50,6 +50,7 @@ export const Commands = {
   /** Runs one fix of a doctor finding (command link in the report): args `{ fixId, ... }`. */
   doctorFix: 'awsSessions.doctorFix',
   importProfiles: 'awsSessions.importFromAwsFiles',
+  rotateAccessKey: 'awsSessions.rotateAccessKey',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -91,7 +92,12 @@ export const Settings = {
   terminalInjectCredentials: 'terminal.injectCredentials',
   /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
   consoleSessionDuration: 'console.sessionDurationSeconds',
+  /** Days after which an IAM User session's access key is reminded to be rotated (0: never). */
+  accessKeyMaxAgeDays: 'accessKeyMaxAgeDays',
 } as const;
+
+/** Global-state key prefix (+ session id): when the age of the session's access key was last asked (epoch ms). */
+export const ACCESS_KEY_CHECKED_PREFIX = 'awsSessions.accessKeyCheckedAt/';
 
 /** Test hooks read from the environment (never needed by users). */
 export const EnvOverrides = {

@@ -33,6 +33,8 @@ export interface SessionNode {
   readonly typeLabel: string;
   /** False when the type refuses to delete it (e.g. a sync would bring it back). */
   readonly deletable: boolean;
+  /** True when it holds an access key of its own (Rotate Access Key). */
+  readonly accessKey?: boolean;
 }
 
 export type ModelNode = GroupNode | SessionNode;
@@ -108,6 +110,7 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
       facts,
       typeLabel,
       deletable: !type?.deleteRefusal,
+      accessKey: !!type?.longTermAccessKey,
     });
   }
 

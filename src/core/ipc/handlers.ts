@@ -7,6 +7,7 @@ import type { PersistedState, Session } from '../model';
 import { activeSessionOfProfile, AmbiguousNameError, profileOf, sessionByRef } from '../sessionLookup';
 import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
+import type { AccessKeys } from '../accessKeys';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
@@ -43,12 +44,17 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
 /** The web console sign-in, when the editor provides it: `open` opens it in the browser, else only the URL. */
 export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
 
-export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): IpcHandler {
-  return serveMethods(sessionMethods(service, profiles, openConsole));
+/** What the editor adds beyond the sessions: access-key rotation. */
+export interface MoreHandlers {
+  accessKeys?: AccessKeys;
+}
+
+export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): IpcHandler {
+  return serveMethods(sessionMethods(service, profiles, openConsole, more));
 }
 
 /** The typed handler of every method (`methods.ts`), on top of the SessionService. */
-export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener): MethodHandlers {
+export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): MethodHandlers {
   /** The summary of the session with this id after a change. */
   const summaryAfter = async (id: string): Promise<SessionSummary> => {
     const state = await service.state.read();
@@ -133,6 +139,12 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
       const session = findSession(await service.state.read(), p.session);
       if (!openConsole) throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
       return openConsole(session.id, p.openBrowser);
+    },
+    rotateKey: async (p) => {
+      const session = findSession(await service.state.read(), p.session);
+      if (!more.accessKeys) throw new IpcError('unsupported', 'access-key rotation is not available in this version of AWS Sessions');
+      const { alias, oldAccessKeyId, newAccessKeyId, oldKeyDeleted, steps, warning } = await more.accessKeys.rotate(session.id);
+      return { alias, oldAccessKeyId, newAccessKeyId, oldKeyDeleted, steps, warning };
     },
   };
 }

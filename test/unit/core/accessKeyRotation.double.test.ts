@@ -185,3 +185,43 @@ describe('Rotate Access Key against the local AWS double (IAM and STS under SigV
     assert.match(error.message, /no access key of its own/);
   });
 });
+
+describe('access key age reminder (awsSessions.accessKeyMaxAgeDays)', () => {
+  let aws: LocalAws;
+  before(async () => {
+    aws = await startLocalAws({ sso: false });
+  });
+  after(() => aws.close());
+
+  it('names keys older than the setting, asks IAM at most once a day per session, and nothing when off', async () => {
+    const { AccessKeys, agedKeyMessage } = await import('../../../src/core/accessKeys');
+    const state = new MemoryStateStore();
+    const secrets = new MemorySecretVault();
+    const clock = new FakeClock(Date.now());
+    const logger = new RecordingLogger();
+    const sts = new SdkStsGateway({ endpoint: () => aws.endpoint });
+    const service = new SessionService({ state, secrets, sts, prompter: new ScriptedPrompter(), clock, logger, delivery: new MemoryDelivery() });
+    const bob = aws.user('bob');
+    const session = await service.editor.save('iamUser', { alias: 'bob', profile: 'bob', region: 'eu-west-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
+    const times = new Map<string, number>();
+    const keys = new AccessKeys({ state, secrets, sts, iam: new SdkIamGateway({ endpoint: () => aws.endpoint }), clock, logger, checks: { get: (id) => times.get(id), set: async (id, at) => void times.set(id, at) } });
+    const lists = () => aws.state.callLog().filter((c) => c.action === 'ListAccessKeys').length;
+    const DAY = 24 * 3600 * 1000;
+
+    assert.deepEqual(await keys.staleKeys(0), []);
+    assert.equal(lists(), 0, 'off: IAM is not asked');
+    aws.state.setAccessKeyCreated(bob.accessKeyId, Date.now() - 100 * DAY);
+    const stale = await keys.staleKeys(90);
+    assert.deepEqual(stale, [{ sessionId: session.id, alias: 'bob', accessKeyId: bob.accessKeyId, ageDays: 100 }]);
+    assert.match(agedKeyMessage(stale[0], 90), /Session "bob": its access key AKIA\w+ is 100 days old/);
+    assert.equal(lists(), 1);
+    clock.time += DAY - 60_000;
+    assert.deepEqual(await keys.staleKeys(90), [], 'asked less than a day ago');
+    assert.equal(lists(), 1);
+    clock.time += 120_000;
+    assert.equal((await keys.staleKeys(90)).length, 1, 'a day later it is asked again');
+    assert.equal(lists(), 2);
+    clock.time += 2 * DAY;
+    assert.deepEqual(await keys.staleKeys(200), [], 'younger than the setting');
+  });
+});
