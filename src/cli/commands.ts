@@ -146,7 +146,28 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
       ctx.out(print || !result.opened ? result.url : 'Opened the AWS console in the browser.');
     },
   }),
-  // Access keys, SSM, integrations (one block).
+  // Session settings, access keys, SSM, integrations (one block).
+  command({
+    name: 'set',
+    options: { profile: { type: 'string' }, region: { type: 'string' }, delivery: { type: 'string' }, ...json },
+    synopsis: 'set <session> [--profile p] [--region r] [--delivery d]',
+    summary: "change a session's profile, region and delivery at once",
+    help:
+      'Usage: aws-sessions set <session> [--profile <name>] [--region <region>] [--delivery credentialsFile|credentialProcess|default] [--json]\n\n' +
+      'Moves the session to another named profile (created when new) and/or region, and sets how its credentials are\ndelivered. An active session restarts once with the new profile and region.',
+    async run({ values, positionals }, ctx) {
+      const session = need(positionals, 0, 'session');
+      const { profile, region, delivery } = values;
+      if (profile === undefined && region === undefined && delivery === undefined) throw new UsageError('give at least one of --profile, --region, --delivery');
+      if (delivery !== undefined && delivery !== 'credentialsFile' && delivery !== 'credentialProcess' && delivery !== 'default') {
+        throw new UsageError(`--delivery must be one of: credentialsFile, credentialProcess, default (not "${delivery}")`);
+      }
+      let result: SessionSummary | undefined;
+      if (profile !== undefined || region !== undefined) result = await ctx.call('relocate', { session, profile, region });
+      if (delivery !== undefined) result = await ctx.call('setDeliveryMode', { session, mode: delivery });
+      if (result) printSummary(ctx, values.json, result);
+    },
+  }),
   command({
     name: 'rotate-key', options: json, synopsis: 'rotate-key <session> [--json]', summary: "replace an IAM User session's access key with a new one",
     help:

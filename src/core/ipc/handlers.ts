@@ -140,6 +140,11 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
       if (!openConsole) throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
       return openConsole(session.id, p.openBrowser);
     },
+    relocate: async (p) => {
+      const session = findSession(await service.state.read(), p.session);
+      await service.editor.relocate(session.id, { profileName: p.profile, region: p.region });
+      return summaryAfter(session.id);
+    },
     rotateKey: async (p) => {
       const session = findSession(await service.state.read(), p.session);
       if (!more.accessKeys) throw new IpcError('unsupported', 'access-key rotation is not available in this version of AWS Sessions');

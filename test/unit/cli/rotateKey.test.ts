@@ -13,7 +13,7 @@ interface Ran {
   stderr: string;
 }
 
-describe('aws-sessions rotate-key', function () {
+describe('aws-sessions rotate-key and set', function () {
   this.timeout(60_000);
   let aws: LocalAws;
   let env: Record<string, string>;
@@ -82,6 +82,18 @@ describe('aws-sessions rotate-key', function () {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /already has two access keys .*Delete AKIAOTHERKEY00000002/s);
     assert.equal(aws.state.accessKeysOf('alice').length, 2);
+  });
+
+  it('set moves a session to another profile and region and changes its delivery, through the real endpoint', async () => {
+    const r = await cli(['set', 'bob', '--profile', 'moved', '--region', 'us-west-2', '--delivery', 'credentialProcess', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { profile: string; region: string; deliveryMode: string; status: string };
+    assert.deepEqual([s.profile, s.region, s.deliveryMode, s.status], ['moved', 'us-west-2', 'credentialProcess', 'active']);
+    const who = await awsCli('moved');
+    assert.equal(who.status, 0, who.stderr);
+    assert.equal(JSON.parse(who.stdout).Arn, aws.user('bob').arn);
+    const bad = await cli(['set', 'bob', '--profile', 'bad name!']);
+    assert.equal(bad.status, 2, bad.stderr);
   });
 
   it('says what it does in --help and refuses a missing session', async () => {
