@@ -84,7 +84,18 @@ async function main(): Promise<void> {
     logger: silentLogger,
     loginFlow: () => 'device',
   });
-  const sso = new SsoService({ state, secrets, portal, clock: systemClock, logger: silentLogger, access, stopSession: async () => undefined });
+  // Profile naming as in the extension: the default template, with names taken in the user's files.
+  const namesInFiles = ['default', ...Array.from({ length: 50 }, (_, i) => `account-${String(i + 1).padStart(4, '0')}-ReadOnlyAccess`)];
+  const sso = new SsoService({
+    state,
+    secrets,
+    portal,
+    clock: systemClock,
+    logger: silentLogger,
+    access,
+    stopSession: async () => undefined,
+    naming: async () => ({ template: '{accountName}-{roleName}', defaultRegion: 'eu-west-1', namesInFiles }),
+  });
   try {
     const integration = await sso.addIntegration({ alias: 'bench', startUrl: 'https://d-bench.awsapps.com/start', ssoRegion: 'us-east-1' });
     await access.login(integration.id, {
@@ -120,6 +131,10 @@ async function main(): Promise<void> {
     const sessions = (await state.read()).sessions.filter((s): s is AwsSsoSession => s.kind === 'awsSso');
     const missingAccounts = ACCOUNTS - new Set(sessions.map((s) => s.accountId)).size;
     const missingSessions = ACCOUNTS * ROLES - sessions.length;
+    const finalState = await state.read();
+    const profileOf = new Map(finalState.profiles.map((p) => [p.id, p.name]));
+    const distinctProfiles = new Set(sessions.map((s) => profileOf.get(s.profileId))).size;
+    const clashes = sessions.filter((s) => namesInFiles.includes(profileOf.get(s.profileId) ?? '')).length;
     const calls = Math.ceil(ACCOUNTS / PAGE) + ACCOUNTS; // ListAccounts pages + one ListAccountRoles per account
     const boundMs = (calls / RPS) * 1000;
     const boundWithBurstMs = (Math.max(0, calls - BURST) / RPS) * 1000;
@@ -137,6 +152,7 @@ async function main(): Promise<void> {
       ['rate decreases (congestion events)', String(limiter.decreases)],
       ['final / peak pacing rate', `${limiter.rate.toFixed(1)} / ${limiter.peakRate.toFixed(1)} req/s`],
       ['accounts missing / sessions missing', `${missingAccounts} / ${missingSessions}`],
+      ['distinct profiles / sessions (profiles the user files hold, taken)', `${distinctProfiles} / ${sessions.length} (${clashes})`],
       ['tree/state batches', String(batches)],
       ['event-loop lag p50 / p99 / max (this process)', `${lag.p50.toFixed(1)} / ${lag.p99.toFixed(1)} / ${lag.max.toFixed(1)} ms`],
       ['RSS before sync / peak during sync (this process: core + FileStateStore)', `${(rssBefore / 2 ** 20).toFixed(0)} MiB / ${(peakRss / 2 ** 20).toFixed(0)} MiB`],

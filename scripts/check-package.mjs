@@ -92,7 +92,7 @@ await check('vsce packages it (README images inlined)', () => {
 
 await check('the .vsix holds what the extension uses and nothing else from the repository', () => {
   must(entries.length > 0, 'nothing packaged');
-  const needed = ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', `extension/${pkg.main.replace(/^\.\//, '')}`, `extension/${pkg.icon}`, 'extension/media/form.css', ...walkthroughMedia.map((m) => `extension/${m}`)];
+  const needed = ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', `extension/${pkg.main.replace(/^\.\//, '')}`, `extension/${pkg.icon}`, 'extension/media/form.css', 'extension/package.nls.json', 'extension/package.nls.de.json', 'extension/l10n/bundle.l10n.de.json', ...walkthroughMedia.map((m) => `extension/${m}`)];
   const lower = entries.map((e) => e.toLowerCase());
   const absent = needed.filter((n) => !lower.includes(n.toLowerCase()));
   must(absent.length === 0, `not packaged: ${absent.join(', ')}`);

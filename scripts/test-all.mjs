@@ -52,6 +52,7 @@ layer('typecheck (tsc --noEmit)', 'npx', ['tsc', '-p', '.', '--noEmit'], { summa
 const built = layer('build (esbuild: extension, CLI, pages, test bundles)', process.execPath, ['esbuild.config.mjs', '--tests'], { summary: false });
 layer('lint (ESLint: core imports no vscode value, no import cycle, no floating promise)', process.execPath, ['scripts/lint.mjs']);
 layer('every command contributed and registered', process.execPath, ['scripts/check-commands.mjs']);
+layer('localisation (every text shown through t(), German complete)', process.execPath, ['scripts/check-l10n.mjs']);
 if (built) layer('package (icon, manifest, .vsix contents, Open VSX dry run)', process.execPath, ['scripts/check-package.mjs']);
 layer('unit tests (mocha, plain Node)', 'npx', ['mocha']);
 if (built && !argv.includes('--skip-extension')) layer('extension-host tests (mocha inside VS Code / code-server)', process.execPath, ['scripts/run-extension-tests.mjs', '--no-build']);

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ACCESS_KEY_CHECKED_PREFIX, AWS_SAML_SIGNIN_URLS, EnvOverrides, StorageFiles } from './core/constants';
+import { ACCESS_KEY_CHECKED_PREFIX, AWS_SAML_SIGNIN_URLS, DEFAULT_REFRESH_AFTER_FRACTION, EnvOverrides, StorageFiles } from './core/constants';
 import { errorMessage } from './core/errors';
 import { SessionService } from './core/sessionService';
 import { SdkStsGateway } from './core/aws/sts';
@@ -27,6 +27,7 @@ import { DeliveryRouter } from './core/delivery';
 import { fileLock, withLock } from './core/fileLock';
 import { ProfileService } from './core/profiles';
 import { RotationScheduler } from './core/rotation';
+import { ContainerCredentialsEndpoint } from './core/containerEndpoint';
 import { ConsoleSignIn } from './core/console/consoleSignIn';
 import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
@@ -36,20 +37,25 @@ import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { accessKeyMaxAgeDays, consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
+import { accessKeyMaxAgeDays, consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
+import { SharedSamlCapture } from './core/saml/sharedCapture';
 import { askToLogin } from './platform/ssoLogin';
 import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
 import { StateViews } from './stateViews';
+import { CommandGuard } from './commandGuard';
+import { DebugEnvironmentProvider } from './debugEnvironment';
 import { registerCommands } from './commands';
+import { setL10nBundle } from './core/l10n';
 import { consoleOpener } from './commands/console';
 import { remindAgedKeys } from './commands/accessKeys';
 import { AccessKeys } from './core/accessKeys';
 import { SdkIamGateway } from './core/aws/iam';
 import { reporter, warn } from './commands/report';
 import { seedDemoSessions } from './demoSeed';
+import { t } from './core/l10n';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface AwsSessionsApi {
@@ -71,12 +77,16 @@ export interface AwsSessionsApi {
   ssoAccess: SsoAccess;
   /** The CLI shim, its folder (on PATH in terminals) and the IPC endpoint. */
   cli: CliHost;
+  /** The container credentials endpoint (listens once something asks for a session's variables). */
+  credentialsEndpoint: ContainerCredentialsEndpoint;
 }
 
 let cliHost: CliHost | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<AwsSessionsApi> {
   const activateStart = performance.now();
+  // The core, the CLI host and the pages translate with the bundle VS Code loaded for the editor's language.
+  setL10nBundle(vscode.l10n.bundle);
   const own = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   const channel = own(vscode.window.createOutputChannel('AWS Sessions', { log: true }));
   const logger = new OutputChannelLogger(channel);
@@ -105,7 +115,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const skew = new ClockSkew({ clock, logger, notify: warn });
   const sts = new SdkStsGateway({ endpoint: stsUrl, skew });
   const signInUrls = () => process.env[EnvOverrides.samlSignInUrls]?.split(',').map((u) => u.trim()).filter(Boolean) ?? [...AWS_SAML_SIGNIN_URLS];
-  const saml = new BrowserSamlCapture({
+  // Sessions behind one IdP sign-in URL share one browser round trip while the assertion is valid.
+  const browserSaml = new BrowserSamlCapture({
     profileDir: join(storageDir, StorageFiles.samlBrowserProfile),
     browserPath: samlBrowserPath,
     signInUrls,
@@ -114,6 +125,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     withProgress: withCancellableProgress,
     logger,
   });
+  const saml = new SharedSamlCapture(browserSaml, clock);
 
   // Delivery: credential_process entries name the CLI shim, whose path is fixed by the storage folder.
   const { binDir, shimPath } = cliLocations(storageDir);
@@ -191,12 +203,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     logger,
     checks: { get: (id) => context.globalState.get<number>(`${ACCESS_KEY_CHECKED_PREFIX}${id}`), set: (id, at) => Promise.resolve(context.globalState.update(`${ACCESS_KEY_CHECKED_PREFIX}${id}`, at)) },
   });
-  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys } }));
+  // The container credentials endpoint listens only once a terminal, debug session or `aws-sessions exec --endpoint` asks for it.
+  const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
+  const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
+  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys, endpointVariables } }));
   cliHost = cli;
-  const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn }));
+  own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
+  const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
 
   // The views of the shared state, then the commands on them.
-  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir }));
+  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables }));
+  // Launch configurations get what terminals get.
+  own(DebugEnvironmentProvider.register({ state, credentialsFor: (id) => service.resolver.currentCredentials(id), endpointVariables }));
   context.subscriptions.push(
     ...registerCommands({
       extensionUri: context.extensionUri,
@@ -225,6 +243,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       sso,
       access: ssoAccess,
       accessKeys,
+      sharedSaml: saml,
     }),
   );
   // Key ages: asked once per activation, at most once a day per session (never on a timer).
@@ -240,7 +259,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const firstRender = views.refresh().catch((error: unknown) => {
     void setViewLoadFailed();
     logger.error(`Could not read the sessions: ${errorMessage(error)}`);
-    void vscode.window.showErrorMessage(`AWS Sessions: could not read the saved sessions (${errorMessage(error)}). Nothing was changed.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('AWS Sessions: could not read the saved sessions ({0}). Nothing was changed.', errorMessage(error)));
   });
   const demoSeed = process.env[EnvOverrides.demoSeed];
   if (demoSeed) void firstRender.then(() => seedDemoSessions(demoSeed, service, logger));
@@ -258,6 +277,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     sso,
     ssoAccess,
     cli,
+    credentialsEndpoint,
   };
 }
 

@@ -8,6 +8,7 @@ import { ContextKeys, SESSIONS_VIEW_ID, SETTINGS_SECTION, Settings } from './cor
 import type { CredentialResolver } from './core/credentialResolver';
 import { DisposableOwner, toDisposable } from './core/disposables';
 import type { PersistedState } from './core/model';
+import { nextStatusChange } from './core/treeModel';
 import type { StateStore } from './core/ports';
 import type { SsoAccess } from './core/sso/ssoAccess';
 import { SessionTreeProvider, type TreeNode } from './tree/sessionTree';
@@ -23,6 +24,8 @@ export interface StateViewsDeps {
   terminalCollection: vscode.GlobalEnvironmentVariableCollection;
   /** Folder of the CLI shim, put on the terminals' PATH. */
   binDir: string;
+  /** The credentials endpoint's variables of a session, for terminals with `terminal.delivery` = `endpoint`. */
+  endpointVariables?: (sessionId: string) => Promise<Record<string, string>>;
 }
 
 export class StateViews extends DisposableOwner {
@@ -30,6 +33,7 @@ export class StateViews extends DisposableOwner {
   readonly view: vscode.TreeView<TreeNode>;
   private readonly statusBar: StatusBar;
   private readonly terminal: TerminalEnvironment;
+  private ticker?: NodeJS.Timeout;
 
   constructor(private readonly deps: StateViewsDeps) {
     super();
@@ -37,10 +41,9 @@ export class StateViews extends DisposableOwner {
     this.tree = this.register(new SessionTreeProvider(mode));
     this.view = this.register(vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
     this.statusBar = this.register(new StatusBar());
-    this.terminal = this.register(new TerminalEnvironment(deps.terminalCollection, { credentialsFor: (id) => deps.resolver.currentCredentials(id), binDir: deps.binDir }));
-    // Icons turn "expiring" and "expired" with time, not only with state changes.
-    const ticker = setInterval(() => this.tree.tick(), 30_000);
-    this.register(toDisposable(() => clearInterval(ticker)));
+    this.terminal = this.register(new TerminalEnvironment(deps.terminalCollection, { credentialsFor: (id) => deps.resolver.currentCredentials(id), binDir: deps.binDir, endpointVariables: deps.endpointVariables }));
+    // Icons turn "expiring" and "expired" with time, not only with state changes: a timer for the next such moment only.
+    this.register(toDisposable(() => clearTimeout(this.ticker)));
     void vscode.commands.executeCommand('setContext', ContextKeys.viewMode, mode);
 
     this.register(deps.state.onDidChange((snapshot) => this.render(snapshot)));
@@ -59,10 +62,23 @@ export class StateViews extends DisposableOwner {
 
   private render(snapshot: PersistedState): void {
     this.tree.update(snapshot);
+    this.tickAtNextChange(snapshot);
     this.statusBar.update(snapshot);
     void this.terminal.update(snapshot);
     void setViewContext(snapshot);
     void this.showLoginStates(snapshot);
+  }
+
+  /** Rebuild the tree when a session turns expiring or expired (no timer while none can). */
+  private tickAtNextChange(snapshot: PersistedState): void {
+    clearTimeout(this.ticker);
+    const at = nextStatusChange(snapshot, Date.now());
+    if (at === undefined) return void (this.ticker = undefined);
+    // setTimeout waits at most 2^31-1 ms: a longer wait wakes once on the way and waits again.
+    this.ticker = setTimeout(() => {
+      this.tree.tick();
+      this.tickAtNextChange(snapshot);
+    }, Math.min(at - Date.now() + 5, 2 ** 31 - 1));
   }
 
   private async showLoginStates(snapshot: PersistedState): Promise<void> {

@@ -3,6 +3,7 @@
  * CLI's words (the option, the subcommand, where to find its help). No other dependency: the CLI must start fast.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { t } from '../core/l10n';
 
 export { EXIT } from './exitCodes';
 
@@ -36,11 +37,11 @@ export function parseLoose(argv: readonly string[], options: OptionsSpec) {
 function usageProblem(error: unknown, command: string): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
-  const option = /'(-{1,2}[^' <=]+)/.exec(message)?.[1] ?? 'an option';
-  const help = `aws-sessions ${command} --help`;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option} for "aws-sessions ${command}" (see: ${help})`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return /does not take an argument/.test(message) ? `${option} takes no value (see: ${help})` : `${option} needs a value (see: ${help})`;
-  return `${message} (see: ${help})`;
+  const option = /'(-{1,2}[^' <=]+)/.exec(message)?.[1] ?? t('an option');
+  const help = t('aws-sessions {0} --help', command);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return t('unknown option {0} for "aws-sessions {1}" (see: {2})', option, command, help);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return /does not take an argument/.test(message) ? t('{0} takes no value (see: {1})', option, help) : t('{0} needs a value (see: {1})', option, help);
+  return t('{0} (see: {1})', message, help);
 }
 
 /** `--mfa-serial` → `mfaSerial`. */
@@ -52,12 +53,6 @@ export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-export const EXIT_HELP = `Exit codes:
-  0  success
-  1  the editor reported a failure (AWS refused, login needed, file problem); the reason is on stderr
-  2  usage error (unknown command or option, missing argument, a secret given on the command line)
-  3  no VS Code window with AWS Sessions is running, or its endpoint could not be trusted (nothing was sent)
-  4  no such session or profile
-  5  cancelled: an MFA code or login prompt was dismissed or refused
-  6  timed out waiting for the editor (an open prompt, or a hand-over between windows; AWS_SESSIONS_TIMEOUT, seconds, default 300)
-  7  not supported by this version`;
+/** The exit codes in words (the overview help ends with them). */
+export const exitHelp = (): string =>
+  t('Exit codes:\n  0  success\n  1  the editor reported a failure (AWS refused, login needed, file problem); the reason is on stderr\n  2  usage error (unknown command or option, missing argument, a secret given on the command line)\n  3  no VS Code window with AWS Sessions is running, or its endpoint could not be trusted (nothing was sent)\n  4  no such session or profile\n  5  cancelled: an MFA code or login prompt was dismissed or refused\n  6  timed out waiting for the editor (an open prompt, or a hand-over between windows; AWS_SESSIONS_TIMEOUT, seconds, default 300)\n  7  not supported by this version');

@@ -5,9 +5,12 @@
  * one method in the map, one handler (core/ipc/handlers.ts).
  */
 import type { Method, Params, Result, SessionSummary } from '../core/ipc/methods';
-import { camel, EXIT, EXIT_HELP, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions, UsageError, type OptionsSpec } from './args';
+import { camel, EXIT, exitHelp, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions, UsageError, type OptionsSpec } from './args';
 import { Exit } from './call';
 import { table } from './io';
+import { l10nText, t, translated } from '../core/l10n';
+import { parseExecArgs } from './exec';
+import { EXPORT_FORMATS, formatExport, isExportFormat } from './exportFormat';
 
 /** What a subcommand may do: call the editor, print, ask. `main.ts` wires the real ones, tests fakes. */
 export interface CliContext {
@@ -19,6 +22,10 @@ export interface CliContext {
   confirm(question: string): Promise<boolean>;
   readSecrets(labels: readonly string[]): Promise<string[]>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Runs a command with this environment, sharing stdio and passing signals on; resolves with its exit code. */
+  exec?(command: readonly string[], env: Record<string, string | undefined>): Promise<number>;
+  /** The exit code of this run (exec: the command's). */
+  setExitCode?(code: number): void;
 }
 
 type Parsed<O extends OptionsSpec> = ReturnType<typeof parseOptions<O>>;
@@ -39,111 +46,204 @@ const command = <const O extends OptionsSpec>(c: Subcommand<O>): Subcommand<O> =
 
 function need(positionals: readonly string[], index: number, what: string): string {
   const value = positionals[index];
-  if (!value) throw new UsageError(`missing ${what}`);
+  if (!value) throw new UsageError(t('missing {0}', what));
   return value;
 }
 
 const json = { json: { type: 'boolean' } } as const;
 
 const printSummary = (ctx: CliContext, asJson: boolean | undefined, s: SessionSummary): void =>
-  ctx.out(asJson ? JSON.stringify(s) : `${s.alias}: ${s.status}${s.expiration ? ` until ${s.expiration}` : ''} (profile ${s.profile}, ${s.region}, ${s.deliveryMode})`);
+  ctx.out(
+    asJson
+      ? JSON.stringify(s)
+      : s.expiration
+        ? t('{0}: {1} until {2} (profile {3}, {4}, {5})', s.alias, s.status, s.expiration, s.profile, s.region, s.deliveryMode)
+        : t('{0}: {1} (profile {2}, {3}, {4})', s.alias, s.status, s.profile, s.region, s.deliveryMode),
+  );
 
 export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   command({
-    name: 'list', options: json, synopsis: 'list [--json]', summary: 'sessions with profile, region, delivery and status',
-    help: 'Usage: aws-sessions list [--json]\n\nLists every session: alias, profile, region, type, delivery mode, status, expiry, id.',
+    name: 'list',
+    synopsis: 'list [--json]',
+    summary: l10nText('sessions with profile, region, delivery and status'),
+    help: l10nText('Usage: aws-sessions list [--json]\n\nLists every session: alias, profile, region, type, delivery mode, status, expiry, id.'),
+    options: json,
     async run({ values }, ctx) {
       const sessions = await ctx.call('list', {});
       if (values.json) return ctx.out(JSON.stringify(sessions, null, 2));
-      if (sessions.length === 0) return ctx.out('No sessions. Add one in VS Code or with: aws-sessions add --help');
+      if (sessions.length === 0) return ctx.out(t('No sessions. Add one in VS Code or with: aws-sessions add --help'));
       ctx.out(table(['ALIAS', 'PROFILE', 'REGION', 'TYPE', 'DELIVERY', 'STATUS', 'EXPIRES', 'ID'], sessions.map((s) => [s.alias, s.profile, s.region, s.kind, s.deliveryMode, s.status, s.expiration ?? '', s.id])));
     },
   }),
   command({
-    name: 'start', options: json, synopsis: 'start <session>', summary: 'start a session (alias or id)',
-    help: 'Usage: aws-sessions start <session>\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.',
+    name: 'start',
+    synopsis: 'start <session>',
+    summary: l10nText('start a session (alias or id)'),
+    help: l10nText('Usage: aws-sessions start <session>\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.'),
+    options: json,
     run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('start', { session: need(positionals, 0, 'session') })),
   }),
   command({
-    name: 'stop', options: json, synopsis: 'stop <session>', summary: 'stop a session',
-    help: 'Usage: aws-sessions stop <session>\n\nStops the session and removes exactly what its delivery wrote.',
+    name: 'stop',
+    synopsis: 'stop <session>',
+    summary: 'stop a session',
+    help: l10nText('Usage: aws-sessions stop <session>\n\nStops the session and removes exactly what its delivery wrote.'),
+    options: json,
     run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('stop', { session: need(positionals, 0, 'session') })),
   }),
   command({
-    name: 'generate', options: {}, synopsis: 'generate <session>', summary: 'print credentials as credential_process JSON (Version 1)',
-    help: 'Usage: aws-sessions generate <session>\n\nPrints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process.\nCredentials still valid for a few minutes come from the editor\'s memory; otherwise the editor asks AWS (and VS Code prompts for MFA when needed).',
+    name: 'generate',
+    synopsis: 'generate <session>',
+    summary: l10nText('print credentials as credential_process JSON (Version 1)'),
+    help: l10nText('Usage: aws-sessions generate <session>\n\nPrints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process.\nCredentials still valid for a few minutes come from the editor\'s memory; otherwise the editor asks AWS (and VS Code prompts for MFA when needed).'),
+    options: {},
     run: async ({ positionals }, ctx) => ctx.out(JSON.stringify(await ctx.call('generate', { session: need(positionals, 0, 'session') }))),
   }),
   command({
-    name: 'current', options: json, synopsis: 'current [profile] [--json]', summary: 'which session backs a profile (default: $AWS_PROFILE or default)',
-    help: 'Usage: aws-sessions current [profile] [--json]\n\nPrints the alias of the active session on the profile (default: $AWS_PROFILE, else "default"). Exit 4 when none is active.',
+    name: 'current',
+    synopsis: 'current [profile] [--json]',
+    summary: l10nText('which session backs a profile (default: $AWS_PROFILE or default)'),
+    help: l10nText('Usage: aws-sessions current [profile] [--json]\n\nPrints the alias of the active session on the profile (default: $AWS_PROFILE, else "default"). Exit 4 when none is active.'),
+    options: json,
     async run({ values, positionals }, ctx) {
       const s = await ctx.call('current', { profile: positionals[0] || ctx.env.AWS_PROFILE || 'default' });
       ctx.out(values.json ? JSON.stringify(s) : s.alias);
     },
   }),
   command({
-    name: 'add', options: { type: { type: 'string' }, ...json }, synopsis: 'add --type <type> --alias ... [--json]', summary: 'add a session; every field as --flag, secrets from stdin or a prompt',
-    help: 'Usage: aws-sessions add --type <type> --alias <alias> --profile <name> --region <region> [--<field> <value>...] [--delivery-mode <mode>] [--json]\n\nTypes and their fields: run `aws-sessions add --type <type> --help`. Secret fields are never taken from the command line:\nthey are read from stdin, one per line in the order listed, or prompted for (without echo) on a terminal.',
+    name: 'add',
+    synopsis: 'add --type <type> --alias ... [--json]',
+    summary: l10nText('add a session; every field as --flag, secrets from stdin or a prompt'),
+    help: l10nText('Usage: aws-sessions add --type <type> --alias <alias> --profile <name> --region <region> [--<field> <value>...] [--delivery-mode <mode>] [--json]\n\nTypes and their fields: run `aws-sessions add --type <type> --help`. Secret fields are never taken from the command line:\nthey are read from stdin, one per line in the order listed, or prompted for (without echo) on a terminal.'),
+    options: { type: { type: 'string' }, ...json },
     strict: false,
     run: addSession,
   }),
   command({
-    name: 'delete', options: { yes: { type: 'boolean', short: 'y' } }, synopsis: 'delete <session> [--yes]', summary: 'delete a session and its secrets',
-    help: 'Usage: aws-sessions delete <session> [--yes]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.',
+    name: 'delete',
+    synopsis: 'delete <session> [--yes]',
+    summary: l10nText('delete a session and its secrets'),
+    help: l10nText('Usage: aws-sessions delete <session> [--yes]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.'),
+    options: { yes: { type: 'boolean', short: 'y' } },
     async run({ values, positionals }, ctx) {
       const session = need(positionals, 0, 'session');
-      if (!values.yes && !(await ctx.confirm(`Delete session "${session}" and its stored secrets?`))) throw new Exit(EXIT.cancelled, 'not deleted (pass --yes to skip the question)');
+      if (!values.yes && !(await ctx.confirm(t('Delete session "{0}" and its stored secrets?', session)))) throw new Exit(EXIT.cancelled, t('not deleted (pass --yes to skip the question)'));
       const r = await ctx.call('delete', { session }, { retryAfterSend: false });
-      ctx.out(`Deleted "${r.alias}".`);
-      if (r.orphaned.length) ctx.warn(`these chained sessions used it and cannot start until they get another assumer: ${r.orphaned.join(', ')}`);
+      ctx.out(t('Deleted "{0}".', r.alias));
+      if (r.orphaned.length) ctx.warn(t('these chained sessions used it and cannot start until they get another assumer: {0}', r.orphaned.join(', ')));
     },
   }),
   command({
-    name: 'profile', options: json, synopsis: 'profile list|create <name>|rename <name> <new>|delete <name>', summary: 'the named profiles sessions deliver to',
-    help: 'Usage: aws-sessions profile list [--json] | profile create <name> | profile rename <name> <new> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists and cannot be renamed or deleted; deleting a profile stops its active sessions and moves them to "default".',
+    name: 'profile',
+    synopsis: 'profile list|create <name>|rename <name> <new>|delete <name>', // l10n-ignore: command syntax
+    summary: l10nText('the named profiles sessions deliver to'),
+    help: l10nText('Usage: aws-sessions profile list [--json] | profile create <name> | profile rename <name> <new> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists and cannot be renamed or deleted; deleting a profile stops its active sessions and moves them to "default".'),
+    options: json,
     async run({ values, positionals }, ctx) {
-      const sub = need(positionals, 0, 'subcommand: list, create, rename or delete');
+      const sub = need(positionals, 0, t('subcommand: list, create, rename or delete'));
       if (sub === 'list') {
         const profiles = await ctx.call('profileList', {});
         return ctx.out(values.json ? JSON.stringify(profiles, null, 2) : table(['PROFILE', 'SESSIONS'], profiles.map((x) => [x.name, x.sessions.join(', ')])));
       }
       if (sub === 'rename') {
         const r = await ctx.call('profileRename', { name: need(positionals, 1, 'profile name'), newName: need(positionals, 2, 'new name') }, { retryAfterSend: false });
-        return ctx.out(`Profile renamed to "${r.name}".`);
+        return ctx.out(t('Profile renamed to "{0}".', r.name));
       }
       if (sub === 'create' || sub === 'delete') {
-        const name = need(positionals, 1, 'profile name');
+        const name = need(positionals, 1, t('profile name'));
         if (sub === 'create') await ctx.call('profileCreate', { name });
         else await ctx.call('profileDelete', { name }, { retryAfterSend: false });
-        return ctx.out(`Profile "${name}" ${sub === 'create' ? 'created' : 'deleted'}.`);
+        return ctx.out(sub === 'create' ? t('Profile "{0}" created.', name) : t('Profile "{0}" deleted.', name));
       }
-      throw new UsageError(`unknown profile subcommand "${sub}" (list, create, rename, delete)`);
+      throw new UsageError(t('unknown profile subcommand "{0}" (list, create, rename, delete)', sub));
     },
   }),
   command({
-    name: 'region', options: json, synopsis: 'region <session> <region>', summary: "change a session's region (an active session restarts)",
-    help: "Usage: aws-sessions region <session> <region>\n\nChanges the session's region; an active session restarts with it.",
+    name: 'region',
+    synopsis: 'region <session> <region>',
+    summary: l10nText('change a session\'s region (an active session restarts)'),
+    help: l10nText('Usage: aws-sessions region <session> <region>\n\nChanges the session\'s region; an active session restarts with it.'),
+    options: json,
     run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('setRegion', { session: need(positionals, 0, 'session'), region: need(positionals, 1, 'region') })),
   }),
   command({
-    name: 'delivery', options: json, synopsis: 'delivery <session> <mode>', summary: 'credentialsFile | credentialProcess | default',
-    help: 'Usage: aws-sessions delivery <session> credentialsFile|credentialProcess|default\n\nHow the session\'s credentials reach the AWS CLI and SDKs; "default" follows the awsSessions.deliveryMode setting.',
+    name: 'delivery',
+    synopsis: 'delivery <session> <mode>',
+    summary: 'credentialsFile | credentialProcess | default',
+    help: l10nText('Usage: aws-sessions delivery <session> credentialsFile|credentialProcess|default\n\nHow the session\'s credentials reach the AWS CLI and SDKs; "default" follows the awsSessions.deliveryMode setting.'),
+    options: json,
     async run({ values, positionals }, ctx) {
       const session = need(positionals, 0, 'session');
-      const mode = need(positionals, 1, 'mode: credentialsFile, credentialProcess or default');
-      if (mode !== 'credentialsFile' && mode !== 'credentialProcess' && mode !== 'default') throw new UsageError(`delivery mode must be one of: credentialsFile, credentialProcess, default (not "${mode}")`);
+      const mode = need(positionals, 1, t('mode: credentialsFile, credentialProcess or default'));
+      if (mode !== 'credentialsFile' && mode !== 'credentialProcess' && mode !== 'default') throw new UsageError(t('delivery mode must be one of: credentialsFile, credentialProcess, default (not "{0}")', mode));
       printSummary(ctx, values.json, await ctx.call('setDeliveryMode', { session, mode }));
     },
   }),
   command({
-    name: 'console', options: { print: { type: 'boolean' } }, synopsis: 'console <session> [--print]', summary: 'open (or print) the AWS web console sign-in URL',
-    help: 'Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.',
+    name: 'console',
+    synopsis: 'console <session> [--print]',
+    summary: l10nText('open (or print) the AWS web console sign-in URL'),
+    help: l10nText('Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.'),
+    options: { print: { type: 'boolean' } },
     async run({ values, positionals }, ctx) {
       const print = values.print === true;
       const result = await ctx.call('consoleSignIn', { session: need(positionals, 0, 'session'), openBrowser: !print }, { retryAfterSend: false });
       // The URL signs in once within 15 minutes: print it only when asked, or when no browser opened.
-      ctx.out(print || !result.opened ? result.url : 'Opened the AWS console in the browser.');
+      ctx.out(print || !result.opened ? result.url : t('Opened the AWS console in the browser.'));
+    },
+  }),
+  command({
+    name: 'exec',
+    synopsis: 'exec <session> [--] <command…>',
+    summary: "run a command with the session's credentials in its environment",
+    help: `Usage: aws-sessions exec [--profile-only | --endpoint] <session> [--] <command> [args…]
+
+Runs the command with the session's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_CREDENTIAL_EXPIRATION) and region in its environment only — never on a command line — and other credential
+variables (AWS_PROFILE …) removed. stdin/stdout/stderr are the command's; signals are passed on; the exit code is
+the command's (128 + n when signal n ended it, 127 when it was not found).
+  --profile-only  AWS_PROFILE of the session's profile instead of credentials (the session must be active)
+  --endpoint      the VS Code window's credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI and its token):
+                  the command gets fresh credentials for as long as it runs (the session must be active)`,
+    options: {},
+    strict: false,
+    async run({ argv }, ctx) {
+      const args = parseExecArgs(argv);
+      if (args.help) return ctx.out(SUBCOMMANDS.find((c) => c.name === 'exec')!.help);
+      if (!args.session) throw new UsageError('missing session');
+      if (args.command.length === 0) throw new UsageError('missing command (aws-sessions exec <session> -- <command>)');
+      if (!ctx.exec) throw new Exit(EXIT.unsupported, 'exec is not available here');
+      const delivery = args.profileOnly ? 'profile' : args.endpoint ? 'endpoint' : 'credentials';
+      const { variables, clear } = await ctx.call('environment', { session: args.session, delivery });
+      const env: Record<string, string | undefined> = { ...ctx.env };
+      for (const name of clear) delete env[name];
+      ctx.setExitCode?.(await ctx.exec(args.command, { ...env, ...variables }));
+    },
+  }),
+  command({
+    name: 'export',
+    synopsis: 'export <session> [--format f]',
+    summary: 'print the variables for eval (sh, fish, powershell, json, dotenv, docker)',
+    help: `Usage: aws-sessions export <session> [--format sh|fish|powershell|json|dotenv|docker] [--profile-only | --endpoint]
+
+Prints the session's credentials, AWS_CREDENTIAL_EXPIRATION and region as variables, quoted for the format:
+  sh (default)  eval "$(aws-sessions export dev)"          fish        aws-sessions export dev --format fish | source
+  powershell    aws-sessions export dev --format powershell | Invoke-Expression
+  json, dotenv  for tools and env files (a dotenv file holds the credentials: keep it out of version control)
+  docker        -e flags naming the endpoint variables, values taken from the environment (never on the command line):
+                aws-sessions exec dev --endpoint -- docker run $(aws-sessions export dev --format docker) <image> …
+                (--network host shares the host's 127.0.0.1; on Docker Desktop enable host networking, 4.34+)
+The shell formats also unset other credential variables (AWS_PROFILE …) that would take precedence.
+  --profile-only  AWS_PROFILE instead of credentials        --endpoint  the credentials endpoint's URL and token`,
+    options: { format: { type: 'string', short: 'f' }, 'profile-only': { type: 'boolean' }, endpoint: { type: 'boolean' } },
+    async run({ values, positionals }, ctx) {
+      const session = need(positionals, 0, 'session');
+      const format = values.format ?? 'sh';
+      if (!isExportFormat(format)) throw new UsageError(`--format must be one of: ${EXPORT_FORMATS.join(', ')} (not "${format}")`);
+      if (values['profile-only'] && values.endpoint) throw new UsageError('--profile-only and --endpoint exclude each other');
+      const delivery = format === 'docker' || values.endpoint ? 'endpoint' : values['profile-only'] ? 'profile' : 'credentials';
+      const { variables, clear } = await ctx.call('environment', { session, delivery });
+      ctx.out(formatExport(format, variables, clear));
     },
   }),
   // Session settings, access keys, SSM, integrations (one block).
@@ -188,8 +288,8 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
 
 /** The overview: every subcommand's synopsis and summary, then the exit codes. */
 export function overviewHelp(): string {
-  const rows = SUBCOMMANDS.map((c) => `  ${c.synopsis.padEnd(38)} ${c.summary}`).join('\n');
-  return `aws-sessions — AWS Sessions from the command line, served by the running VS Code.\n\nUsage: aws-sessions <command> [options]\n\nCommands:\n${rows}\n\nEvery command takes --help. Sessions are named by alias or id.\n\n${EXIT_HELP}`;
+  const rows = SUBCOMMANDS.map((c) => `  ${c.synopsis.padEnd(38)} ${translated(c.summary)}`).join('\n');
+  return t('aws-sessions — AWS Sessions from the command line, served by the running VS Code.\n\nUsage: aws-sessions <command> [options]\n\nCommands:\n{0}\n\nEvery command takes --help. Sessions are named by alias or id.\n\n{1}', rows, exitHelp());
 }
 
 async function addSession({ values, argv }: { values: { type?: string; help?: boolean }; argv: readonly string[] }, ctx: CliContext): Promise<void> {
@@ -197,11 +297,11 @@ async function addSession({ values, argv }: { values: { type?: string; help?: bo
   const spec = types.find((t) => t.kind === values.type);
   const add = SUBCOMMANDS.find((c) => c.name === 'add')!;
   if (!spec) {
-    const list = types.map((t) => `  ${t.kind.padEnd(18)} ${t.label}: ${t.fields.map((f) => `--${kebab(f.name)}${f.kind === 'secret' ? ' (secret, stdin)' : f.required ? '' : ' (optional)'}`).join(' ')}`).join('\n');
-    if (values.help) return ctx.out(`${add.help}\n\nTypes:\n${list}`);
-    throw new UsageError(`--type must be one of:\n${list}`);
+    const list = types.map((type) => `  ${type.kind.padEnd(18)} ${type.label}: ${type.fields.map((f) => `--${kebab(f.name)}${f.kind === 'secret' ? t(' (secret, stdin)') : f.required ? '' : t(' (optional)')}`).join(' ')}`).join('\n');
+    if (values.help) return ctx.out(t('{0}\n\nTypes:\n{1}', translated(add.help), list));
+    throw new UsageError(t('--type must be one of:\n{0}', list));
   }
-  if (values.help) return ctx.out(`${add.help}\n\n${spec.label} fields:\n${spec.fields.map((f) => `  --${kebab(f.name)}  ${f.label}${f.kind === 'secret' ? ' (secret: stdin or prompt)' : ''}`).join('\n')}`);
+  if (values.help) return ctx.out(t('{0}\n\n{1} fields:\n{2}', translated(add.help), spec.label, spec.fields.map((f) => `  --${kebab(f.name)}  ${f.label}${f.kind === 'secret' ? t(' (secret: stdin or prompt)') : ''}`).join('\n')));
   const fieldOptions: OptionsSpec = { 'delivery-mode': { type: 'string' } };
   for (const f of spec.fields) fieldOptions[kebab(f.name)] = { type: 'string' };
   let parsed;
@@ -209,14 +309,14 @@ async function addSession({ values, argv }: { values: { type?: string; help?: bo
     parsed = parseOptions(argv, { ...fieldOptions, type: { type: 'string' }, ...json }, 'add');
   } catch (error) {
     const unknown = error instanceof Error ? /^unknown option (--?\S+)/.exec(error.message) : null;
-    throw unknown ? new UsageError(`${spec.label} sessions have no field ${unknown[1]} (see: aws-sessions add --type ${spec.kind} --help)`) : error;
+    throw unknown ? new UsageError(t('{0} sessions have no field {1} (see: aws-sessions add --type {2} --help)', spec.label, unknown[1], spec.kind)) : error;
   }
   const fields: Record<string, string> = {};
   for (const [flag, value] of Object.entries(parsed.values)) {
     if (flag === 'type' || flag in json || flag in GLOBAL_OPTIONS) continue;
     const name = camel(flag);
-    if (spec.fields.some((f) => f.name === name && f.kind === 'secret')) throw new UsageError(`--${flag} is a secret: it is read from stdin or a prompt, never from the command line (which other users and the shell history can see)`);
-    if (typeof value !== 'string') throw new UsageError(`--${flag} needs a value`);
+    if (spec.fields.some((f) => f.name === name && f.kind === 'secret')) throw new UsageError(t('--{0} is a secret: it is read from stdin or a prompt, never from the command line (which other users and the shell history can see)', flag));
+    if (typeof value !== 'string') throw new UsageError(t('--{0} needs a value', flag));
     fields[name] = value;
   }
   const secretFields = spec.fields.filter((f) => f.kind === 'secret');
@@ -238,18 +338,18 @@ function withoutUndeclared(argv: readonly string[], options: OptionsSpec): strin
 /** Run one command line: find the subcommand, parse its options, run it. Throws UsageError or Exit. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<void> {
   const first = parseLoose(argv, ALL_OPTIONS);
-  if (first.values.version) return ctx.out('aws-sessions 0.1.0');
+  if (first.values.version) return ctx.out(t('aws-sessions 0.1.0'));
   const token = first.tokens?.find((t) => t.kind === 'positional');
   const name = first.positionals[0] ?? '';
   if (!name || name === 'help') {
     const topic = SUBCOMMANDS.find((c) => c.name === first.positionals[1]);
-    return ctx.out(topic ? topic.help : overviewHelp());
+    return ctx.out(topic ? translated(topic.help) : overviewHelp());
   }
   const sub = SUBCOMMANDS.find((c) => c.name === name);
-  if (!sub) throw new UsageError(`unknown command "${name}" (see: aws-sessions --help)`);
+  if (!sub) throw new UsageError(t('unknown command "{0}" (see: aws-sessions --help)', name));
   const rest = token ? [...argv.slice(0, token.index), ...argv.slice(token.index + 1)] : [...argv];
   // add: the options it does not declare depend on the type it names; it parses them itself once it knows them.
   const parsed = parseOptions(sub.strict === false ? withoutUndeclared(rest, sub.options) : rest, sub.options, sub.name);
-  if (parsed.values.help && sub.strict !== false) return ctx.out(sub.help);
+  if (parsed.values.help && sub.strict !== false) return ctx.out(translated(sub.help));
   await sub.run({ ...parsed, argv: rest }, ctx);
 }

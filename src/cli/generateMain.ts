@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { reportFailure } from './call';
 import { EXIT } from './exitCodes';
 import { generate } from './generate';
+import { useLocaleOf } from './locale';
 
 const args = process.argv.slice(2);
 if (args.length === 2 && args[0] === 'generate' && !args[1].startsWith('-')) {
+  useLocaleOf(process.env);
   generate(args[1]).catch((error: unknown) => reportFailure(error, EXIT.failed));
 } else {
   require(join(__dirname, 'cli.js'));

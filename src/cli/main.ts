@@ -10,6 +10,10 @@ import { EXIT, UsageError } from './args';
 import { reportFailure, request } from './call';
 import { runCli, type CliContext } from './commands';
 import { confirm, readSecrets, writeOut } from './io';
+import { useLocaleOf } from './locale';
+
+useLocaleOf(process.env);
+import { runCommand } from './exec';
 
 /** Standard output; names from older state may hold characters that reorder or break a terminal line: escaped. */
 const out = (text: string): void => writeOut(1, escapeUnsafe(text.endsWith('\n') ? text : `${text}\n`, '\n'));
@@ -21,6 +25,8 @@ const context: CliContext = {
   confirm,
   readSecrets,
   env: process.env,
+  exec: (command, env) => runCommand(command, env),
+  setExitCode: (code) => void (process.exitCode = code),
 };
 
 runCli(process.argv.slice(2), context).then(

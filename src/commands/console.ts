@@ -9,6 +9,8 @@ import { inform, warn, type Report } from './report';
 import { sessionHandler } from './sessionArg';
 import type { CommandTable } from './table';
 
+const { t } = vscode.l10n;
+
 export interface ConsoleCommandDeps {
   state: Pick<StateStore, 'read'>;
   signIn: ConsoleSignIn;
@@ -26,24 +28,24 @@ export function openConsoleUrl(url: string): Thenable<boolean> {
 
 export function consoleCommands(deps: ConsoleCommandDeps) {
   const ctx = { state: deps.state, report: deps.report };
-  const link = (session: Session, action: string): Promise<ConsoleLink> =>
+  const link = (session: Session, action: (alias: string) => string): Promise<ConsoleLink> =>
     Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AWS Sessions: ${action} for "${session.alias}"…` }, () => deps.signIn.link(session.id)),
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: action(session.alias) }, () => deps.signIn.link(session.id)),
     );
 
   return {
     /** Returns the URL opened (signs out of the console first, then in), for tests. */
-    [Commands.openConsole]: sessionHandler(ctx, 'Open AWS console', 'Session to open the AWS console with', async (session) => {
-      const result = await link(session, 'signing in to the AWS console');
+    [Commands.openConsole]: sessionHandler(ctx, t('Open AWS console'), t('Session to open the AWS console with'), async (session) => {
+      const result = await link(session, (alias) => t('AWS Sessions: signing in to the AWS console for "{0}"…', alias));
       const opened = await openConsoleUrl(result.openUrl);
-      if (!opened) warn(`the browser did not open. Use "Copy Console URL" for "${session.alias}" instead.`);
+      if (!opened) warn(t('the browser did not open. Use "Copy Console URL" for "{0}" instead.', session.alias));
       return result.openUrl;
     }),
     /** Copies the sign-in URL (no sign-out step: for a browser profile of its own). Returns it, for tests. */
-    [Commands.copyConsoleUrl]: sessionHandler(ctx, 'Copy console URL', 'Session whose console sign-in URL to copy', async (session) => {
-      const result = await link(session, 'making a console sign-in URL');
+    [Commands.copyConsoleUrl]: sessionHandler(ctx, t('Copy console URL'), t('Session whose console sign-in URL to copy'), async (session) => {
+      const result = await link(session, (alias) => t('AWS Sessions: making a console sign-in URL for "{0}"…', alias));
       await vscode.env.clipboard.writeText(result.url);
-      inform(`console sign-in URL for "${session.alias}" copied. It signs in once, until ${time(result.tokenExpiresAt)}; treat it like a password.`);
+      inform(t('console sign-in URL for "{0}" copied. It signs in once, until {1}; treat it like a password.', session.alias, time(result.tokenExpiresAt)));
       return result.url;
     }),
   } satisfies CommandTable;

@@ -50,11 +50,11 @@ function terminalEnv(collection: vscode.EnvironmentVariableCollection): { env: E
 
 function runProcess(commandLine: string, env: Env): Promise<ProcessResult> {
   const argv = shlexSplit(commandLine);
-  if (!argv || argv.length === 0) return Promise.resolve({ exitCode: null, stdout: '', stderr: '', error: 'the command line cannot be split into words' });
+  if (!argv || argv.length === 0) return Promise.resolve({ exitCode: null, stdout: '', stderr: '', error: vscode.l10n.t('the command line cannot be split into words') });
   return new Promise((resolve) => {
     execFile(argv[0], argv.slice(1), { env: env as NodeJS.ProcessEnv, timeout: 15_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error && typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : error ? null : 0;
-      const failure = error && code === null ? (error.killed ? 'timed out after 15 s' : error.message) : undefined;
+      const failure = error && code === null ? (error.killed ? vscode.l10n.t('timed out after 15 s') : error.message) : undefined;
       resolve({ exitCode: code, stdout: String(stdout), stderr: String(stderr), error: failure });
     });
   });
@@ -126,13 +126,13 @@ export function doctorCommands(deps: DoctorCommandDeps) {
 
   return {
     /** Returns the findings (worst first), for tests. */
-    [Commands.diagnose]: guarded(deps.report, 'Diagnose credentials', async (options?: { show?: boolean }): Promise<Finding[]> => {
-      const findings = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'AWS Sessions: diagnosing credentials' }, run);
+    [Commands.diagnose]: guarded(deps.report, vscode.l10n.t('Diagnose credentials'), async (options?: { show?: boolean }): Promise<Finding[]> => {
+      const findings = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('AWS Sessions: diagnosing credentials') }, run);
       if (options?.show !== false) DoctorPanel.show({ logger: deps.logger, diagnose: run, runFix }, findings);
       return findings;
     }),
-    [Commands.doctorFix]: guarded(deps.report, 'Doctor fix', async (fix?: Fix) => {
-      if (!fix || !(FIX_IDS as readonly string[]).includes(fix.id)) throw new Error('Unknown doctor fix.');
+    [Commands.doctorFix]: guarded(deps.report, vscode.l10n.t('Doctor fix'), async (fix?: Fix) => {
+      if (!fix || !(FIX_IDS as readonly string[]).includes(fix.id)) throw new Error(vscode.l10n.t('Unknown doctor fix.'));
       await runFix(fix);
     }),
     /** Returns the analysis shown, for tests. */
@@ -140,8 +140,8 @@ export function doctorCommands(deps: DoctorCommandDeps) {
       const value =
         pasted ??
         (await vscode.window.showInputBox({
-          title: 'AWS Sessions: inspect a SAML assertion',
-          prompt: 'Paste the base64 SAMLResponse (from the browser developer tools, the POST to signin.aws.amazon.com/saml)',
+          title: vscode.l10n.t('AWS Sessions: inspect a SAML assertion'),
+          prompt: vscode.l10n.t('Paste the base64 SAMLResponse (from the browser developer tools, the POST to signin.aws.amazon.com/saml)'),
           ignoreFocusOut: true,
           password: true,
         }));

@@ -9,13 +9,14 @@ import { consoleCommands, type ConsoleCommandDeps } from './console';
 import { doctorCommands, type DoctorCommandDeps } from './doctor';
 import { importCommands, type ImportCommandDeps } from './import';
 import { profileCommands, type ProfileCommandDeps } from './profiles';
+import { samlCommands, type SamlCommandDeps } from './saml';
 import { sessionCommands, type SessionCommandDeps } from './sessions';
 import { ssoCommands, type SsoCommandDeps } from './sso';
 import { registerCommandTable, type CommandHandlers } from './table';
 import { viewCommands, type ViewCommandDeps } from './view';
 
 /** What the command modules need, together (each takes its part). */
-export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps;
+export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps;
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const handlers: CommandHandlers = {
@@ -27,6 +28,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...importCommands(ctx),
     ...ssoCommands(ctx),
     ...accessKeyCommands(ctx),
+    ...samlCommands(ctx),
   };
   return registerCommandTable(handlers);
 }

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { CancelledError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/ports';
 
+const { t } = vscode.l10n;
+
 /** Reports a failure of `what` (e.g. "Start session"): never throws, never waits for the user. */
 export type Report = (what: string, error: unknown) => void;
 
@@ -19,18 +21,19 @@ export function reporter(logger: Logger, showLog: () => void): Report {
     const message = errorMessage(error);
     logger.error(`${what}: ${message}`);
     // Not awaited: the command settles now; the button works whenever the user presses it.
-    void vscode.window.showErrorMessage(`AWS Sessions: ${message}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') showLog();
+    const showLogButton = t('Show Log');
+    void vscode.window.showErrorMessage(t('AWS Sessions: {0}', message), showLogButton).then((choice) => {
+      if (choice === showLogButton) showLog();
     });
   };
 }
 
 /** An information notification, not awaited. */
 export function inform(message: string): void {
-  void vscode.window.showInformationMessage(`AWS Sessions: ${message}`);
+  void vscode.window.showInformationMessage(t('AWS Sessions: {0}', message));
 }
 
 /** A warning notification, not awaited. */
 export function warn(message: string): void {
-  void vscode.window.showWarningMessage(`AWS Sessions: ${message}`);
+  void vscode.window.showWarningMessage(t('AWS Sessions: {0}', message));
 }

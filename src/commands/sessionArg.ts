@@ -3,7 +3,7 @@
  * alias (tests, the status bar, links), else the single session selected in the tree (where the module
  * passes the view), else a quick pick of the sessions that fit.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { PersistedState, Session } from '../core/model';
 import type { StateStore } from '../core/ports';
 import { sessionByRef } from '../core/sessionLookup';
@@ -26,7 +26,7 @@ export async function resolveSession(ctx: SessionArgContext, arg: SessionArg, pl
   if (arg && typeof arg === 'object' && arg.type === 'session') return state.sessions.find((s) => s.id === arg.session.id) ?? arg.session;
   if (typeof arg === 'string') {
     const found = sessionByRef(state, arg);
-    if (!found) throw new Error(`No session named or with id "${arg}".`);
+    if (!found) throw new Error(vscode.l10n.t('No session named or with id "{0}".', arg));
     return found;
   }
   const selected = ctx.view?.visible ? ctx.view.selection.filter((n) => n.type === 'session') : [];

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../core/constants';
 import type { DeliveryMode, Session, SessionKind } from '../core/model';
 import type { SessionService } from '../core/sessionService';
+import { translated } from '../core/l10n';
 import { profileOf } from '../core/sessionLookup';
 import { dependentsOf } from '../core/sessionGraph';
 import { sessionType, sessionTypes } from '../core/sessions/registry';
@@ -12,6 +13,8 @@ import { pickProfile, pickRegion, sessionPickItems } from './pickers';
 import type { Report } from './report';
 import { sessionHandler, type SessionArg, type SessionFilter } from './sessionArg';
 import { guarded, type CommandTable } from './table';
+
+const { t } = vscode.l10n;
 
 export interface SessionCommandDeps {
   service: SessionService;
@@ -34,10 +37,10 @@ export function sessionCommands(deps: SessionCommandDeps) {
   };
 
   /** Copies a fact of the session (its type describes it) to the clipboard. */
-  const copyFact = (what: string, noun: string, fact: 'accountId' | 'roleArn', missing: string, copied: (value: string) => string) =>
-    onSession(what, `Session whose ${noun} to copy`, async (session) => {
+  const copyFact = (what: string, placeHolder: string, fact: 'accountId' | 'roleArn', missing: (alias: string) => string, copied: (value: string) => string) =>
+    onSession(what, placeHolder, async (session) => {
       const value = sessionType(session.kind).describe?.(session, await service.state.read())?.[fact];
-      if (!value) throw new Error(`Session "${session.alias}" has ${missing}.`);
+      if (!value) throw new Error(missing(session.alias));
       await vscode.env.clipboard.writeText(value);
       void vscode.window.setStatusBarMessage(copied(value), 3000);
     });
@@ -50,47 +53,53 @@ export function sessionCommands(deps: SessionCommandDeps) {
         chosen =
           types.length === 1
             ? types[0].kind
-            : (await vscode.window.showQuickPick(types.map((t) => ({ label: t.label, sessionKind: t.kind })), { placeHolder: 'Type of session to add' }))?.sessionKind;
+            : (await vscode.window.showQuickPick(types.map((type) => ({ label: translated(type.label), sessionKind: type.kind })), { placeHolder: t('Type of session to add') }))?.sessionKind;
       }
       if (chosen) SessionFormPanel.show(deps.form, chosen);
     },
-    [Commands.editSession]: onSession('Edit session', 'Session to edit', (session) => SessionFormPanel.show(deps.form, session.kind, session.id)),
-    [Commands.createChainedSession]: onSession('Create chained session', 'Session whose credentials assume the role', (assumer) =>
+    [Commands.editSession]: onSession(t('Edit session'), t('Session to edit'), (session) => SessionFormPanel.show(deps.form, session.kind, session.id)),
+    [Commands.createChainedSession]: onSession(t('Create chained session'), t('Session whose credentials assume the role'), (assumer) =>
       SessionFormPanel.show(deps.form, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` }),
     ),
-    [Commands.deleteSession]: onSession('Delete session', 'Session to delete', async (session, options?: { confirmed?: boolean }) => {
+    [Commands.deleteSession]: onSession(t('Delete session'), t('Session to delete'), async (session, options?: { confirmed?: boolean }) => {
       const refusal = sessionType(session.kind).deleteRefusal?.(session);
       if (refusal) throw new Error(refusal);
       if (!options?.confirmed) {
         const dependents = dependentsOf((await service.state.read()).sessions, session.id);
+        const names = dependents.map((d) => `"${d.alias}"`).join(', ');
         const chains = dependents.length
-          ? `\n\n${dependents.length === 1 ? 'The chained session' : `${dependents.length} chained sessions`} ${dependents.map((d) => `"${d.alias}"`).join(', ')} ${dependents.length === 1 ? 'uses' : 'use'} it to assume ${dependents.length === 1 ? 'its role and' : 'their roles and'} will not start until given another assumer (Edit).`
+          ? `\n\n${
+              dependents.length === 1
+                ? t('The chained session {0} uses it to assume its role and will not start until given another assumer (Edit).', names)
+                : t('{0} chained sessions {1} use it to assume their roles and will not start until given another assumer (Edit).', dependents.length, names)
+            }`
           : '';
+        const del = t('Delete');
         const ok = await vscode.window.showWarningMessage(
-          `Delete session "${session.alias}"?`,
-          { modal: true, detail: `Its stored secrets are deleted too, and it is stopped first if active. This cannot be undone.${chains}` },
-          'Delete',
+          t('Delete session "{0}"?', session.alias),
+          { modal: true, detail: t('Its stored secrets are deleted too, and it is stopped first if active. This cannot be undone.') + chains },
+          del,
         );
-        if (ok !== 'Delete') return;
+        if (ok !== del) return;
       }
       const { orphaned } = await service.editor.delete(session.id);
       if (orphaned.length && options?.confirmed) {
-        void vscode.window.showWarningMessage(`Deleted "${session.alias}". ${orphaned.map((d) => `"${d.alias}"`).join(', ')} cannot start until given another assumer session.`);
+        void vscode.window.showWarningMessage(t('Deleted "{0}". {1} cannot start until given another assumer session.', session.alias, orphaned.map((d) => `"${d.alias}"`).join(', ')));
       }
     }),
     [Commands.startSession]: onSession(
-      'Start session',
-      'Session to start',
-      (session) => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Starting AWS session "${session.alias}"` }, () => service.lifecycle.start(session.id)),
+      t('Start session'),
+      t('Session to start'),
+      (session) => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Starting AWS session "{0}"', session.alias) }, () => service.lifecycle.start(session.id)),
       canStart,
     ),
-    [Commands.stopSession]: onSession('Stop session', 'Session to stop', (session) => service.lifecycle.stop(session.id), isActive),
-    [Commands.statusBarClick]: guarded(deps.report, 'Status bar', async () => {
+    [Commands.stopSession]: onSession(t('Stop session'), t('Session to stop'), (session) => service.lifecycle.stop(session.id), isActive),
+    [Commands.statusBarClick]: guarded(deps.report, t('Status bar'), async () => {
       const state = await service.state.read();
       const items = sessionPickItems(state, state.sessions);
       const picked = await vscode.window.showQuickPick(items, {
-        title: 'AWS Sessions',
-        placeHolder: `Terminals use profile "${state.terminalProfile ?? 'default'}". Pick a session to start, stop or use in terminals.`,
+        title: t('AWS Sessions'),
+        placeHolder: t('Terminals use profile "{0}". Pick a session to start, stop or use in terminals.', state.terminalProfile ?? 'default'),
         matchOnDescription: true,
         matchOnDetail: true,
       });
@@ -100,46 +109,46 @@ export function sessionCommands(deps: SessionCommandDeps) {
       const active = state.active[session.id]?.status === 'active';
       const actions = active
         ? [
-            ...(state.terminalProfile !== profile ? [{ label: '$(terminal) Use in terminals', id: 'switch' }] : []),
-            { label: '$(debug-stop) Stop', id: 'stop' },
-            { label: '$(terminal) Open terminal with this session', id: 'terminal' },
+            ...(state.terminalProfile !== profile ? [{ label: `$(terminal) ${t('Use in terminals')}`, id: 'switch' }] : []),
+            { label: `$(debug-stop) ${t('Stop')}`, id: 'stop' },
+            { label: `$(terminal) ${t('Open terminal with this session')}`, id: 'terminal' },
           ]
-        : [{ label: '$(play) Start and use in terminals', id: 'start' }];
+        : [{ label: `$(play) ${t('Start and use in terminals')}`, id: 'start' }];
       const action = actions.length === 1 ? actions[0] : await vscode.window.showQuickPick(actions, { placeHolder: `"${session.alias}" (${profile})` });
       if (action?.id === 'start') await vscode.commands.executeCommand(Commands.startSession, session.id);
       if (action?.id === 'stop') await vscode.commands.executeCommand(Commands.stopSession, session.id);
       if (action?.id === 'switch') await service.editor.setTerminalProfile(profile);
       if (action?.id === 'terminal') await vscode.commands.executeCommand(Commands.openTerminal, session.id);
     }),
-    [Commands.pin]: onSession('Pin session', 'Session to pin', (session) => service.editor.setPinned(session.id, true)),
-    [Commands.unpin]: onSession('Unpin session', 'Session to unpin', (session) => service.editor.setPinned(session.id, false)),
-    [Commands.changeProfile]: onSession('Change profile', 'Session whose named profile to change', async (session) => {
+    [Commands.pin]: onSession(t('Pin session'), t('Session to pin'), (session) => service.editor.setPinned(session.id, true)),
+    [Commands.unpin]: onSession(t('Unpin session'), t('Session to unpin'), (session) => service.editor.setPinned(session.id, false)),
+    [Commands.changeProfile]: onSession(t('Change profile'), t('Session whose named profile to change'), async (session) => {
       const state = await service.state.read();
-      const name = await pickProfile(state, `Named profile for "${session.alias}"`, profileOf(state, session).name);
+      const name = await pickProfile(state, t('Named profile for "{0}"', session.alias), profileOf(state, session).name);
       if (name) await service.editor.relocate(session.id, { profileName: name });
     }),
-    [Commands.setDeliveryMode]: onSession('Change delivery', 'Session whose credential delivery to change', async (session, mode?: DeliveryMode | 'default') => {
+    [Commands.setDeliveryMode]: onSession(t('Change delivery'), t('Session whose credential delivery to change'), async (session, mode?: DeliveryMode | 'default') => {
       const current = service.lifecycle.deliveryModeOf(session);
       const items = [
-        { label: 'credential_process', detail: 'The AWS CLI and SDKs ask the editor for credentials when they need them; no credentials in any file.', mode: 'credentialProcess' as const },
-        { label: 'Credentials file', detail: 'Short-lived keys written to the profile in the shared credentials file.', mode: 'credentialsFile' as const },
-        { label: 'Default', detail: 'Follow the awsSessions.deliveryMode setting.', mode: 'default' as const },
-      ].map((i) => ({ ...i, description: i.mode === (session.deliveryMode ?? 'default') ? `current (${current})` : undefined }));
-      const chosen = mode ?? (await vscode.window.showQuickPick(items, { placeHolder: `How "${session.alias}" delivers credentials` }))?.mode;
+        { label: 'credential_process', detail: t('The AWS CLI and SDKs ask the editor for credentials when they need them; no credentials in any file.'), mode: 'credentialProcess' as const },
+        { label: t('Credentials file'), detail: t('Short-lived keys written to the profile in the shared credentials file.'), mode: 'credentialsFile' as const },
+        { label: t('Default'), detail: t('Follow the awsSessions.deliveryMode setting.'), mode: 'default' as const },
+      ].map((i) => ({ ...i, description: i.mode === (session.deliveryMode ?? 'default') ? t('current ({0})', current) : undefined }));
+      const chosen = mode ?? (await vscode.window.showQuickPick(items, { placeHolder: t('How "{0}" delivers credentials', session.alias) }))?.mode;
       if (chosen) await service.editor.setDeliveryMode(session.id, chosen);
     }),
-    [Commands.changeRegion]: onSession('Change region', 'Session whose region to change', async (session) => {
-      const region = await pickRegion(`Region for "${session.alias}"`, session.region);
+    [Commands.changeRegion]: onSession(t('Change region'), t('Session whose region to change'), async (session) => {
+      const region = await pickRegion(t('Region for "{0}"', session.alias), session.region);
       if (region) await service.editor.relocate(session.id, { region });
     }),
-    [Commands.copyAccountId]: copyFact('Copy account id', 'account id', 'accountId', 'no known account id', (id) => `Copied account id ${id}`),
-    [Commands.copyRoleArn]: copyFact('Copy role ARN', 'role ARN', 'roleArn', 'no role ARN', (arn) => `Copied ${arn}`),
-    [Commands.switchTerminalProfile]: guarded(deps.report, 'Switch terminal profile', async (profileName?: string) => {
+    [Commands.copyAccountId]: copyFact(t('Copy account id'), t('Session whose account id to copy'), 'accountId', (alias) => t('Session "{0}" has no known account id.', alias), (id) => t('Copied account id {0}', id)),
+    [Commands.copyRoleArn]: copyFact(t('Copy role ARN'), t('Session whose role ARN to copy'), 'roleArn', (alias) => t('Session "{0}" has no role ARN.', alias), (arn) => t('Copied {0}', arn)),
+    [Commands.switchTerminalProfile]: guarded(deps.report, t('Switch terminal profile'), async (profileName?: string) => {
       const state = await service.state.read();
-      const name = typeof profileName === 'string' ? profileName : await pickProfile(state, 'Profile new terminals use (AWS_PROFILE)', state.terminalProfile);
+      const name = typeof profileName === 'string' ? profileName : await pickProfile(state, t('Profile new terminals use (AWS_PROFILE)'), state.terminalProfile);
       if (name) await service.editor.setTerminalProfile(name);
     }),
-    [Commands.openTerminal]: onSession('Open terminal', 'Session for the new terminal', async (session) => {
+    [Commands.openTerminal]: onSession(t('Open terminal'), t('Session for the new terminal'), async (session) => {
       let state = await service.state.read();
       if (state.active[session.id]?.status !== 'active') {
         await service.lifecycle.start(session.id);

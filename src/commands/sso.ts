@@ -20,6 +20,8 @@ import { IntegrationFormPanel } from '../webviews/integrationForm/panel';
 import { inform, warn, type Report } from './report';
 import type { CommandTable } from './table';
 
+const { t } = vscode.l10n;
+
 export interface SsoCommandDeps {
   extensionUri: vscode.Uri;
   state: Pick<StateStore, 'read'>;
@@ -47,11 +49,11 @@ export function ssoCommands(deps: SsoCommandDeps) {
     }
     if (typeof arg === 'string') {
       const found = integrationByRef(state, arg);
-      if (!found) throw new Error(`No IAM Identity Center integration named or with id "${arg}".`);
+      if (!found) throw new Error(t('No IAM Identity Center integration named or with id "{0}".', arg));
       return found;
     }
     if (all.length === 0) {
-      inform('no IAM Identity Center integration yet. Add one with "AWS Sessions: Add IAM Identity Center Integration".');
+      inform(t('no IAM Identity Center integration yet. Add one with "AWS Sessions: Add IAM Identity Center Integration".'));
       return undefined;
     }
     if (all.length === 1) return all[0];
@@ -63,23 +65,23 @@ export function ssoCommands(deps: SsoCommandDeps) {
   }
 
   async function sync(integration: SsoIntegration): Promise<SyncReport> {
-    deps.decorations.setSyncing(integration.id, 'syncing…');
+    deps.decorations.setSyncing(integration.id, t('syncing…'));
     deps.refreshTree();
     try {
-      const report = await withReportingProgress(`AWS Sessions: syncing "${integration.alias}"`, `The sync of "${integration.alias}"`, (progress, signal) =>
+      const report = await withReportingProgress(t('AWS Sessions: syncing "{0}"', integration.alias), t('The sync of "{0}"', integration.alias), (progress, signal) =>
         sso.sync(integration.id, {
           interactive: true,
           signal,
           onProgress: ({ done, listed }) => {
-            const text = `${done} of ${listed}${done < listed ? '+' : ''} accounts`;
+            const text = t('{0} of {1} accounts', done, `${listed}${done < listed ? '+' : ''}`);
             progress(text);
-            deps.decorations.setSyncing(integration.id, `syncing: ${text}`);
+            deps.decorations.setSyncing(integration.id, t('syncing: {0}', text));
           },
         }),
       );
-      const summary = `synced ${report.accounts} accounts: ${report.added} sessions added, ${report.removed} removed.`;
+      const summary = t('synced {0} accounts: {1} sessions added, {2} removed.', report.accounts, report.added, report.removed);
       if (report.orphaned.length > 0) {
-        warn(`"${integration.alias}" ${summary} These sessions lost their assumer and cannot start until you edit them: ${report.orphaned.join(', ')}.`);
+        warn(t('"{0}" {1} These sessions lost their assumer and cannot start until you edit them: {2}.', integration.alias, summary, report.orphaned.join(', ')));
       } else {
         inform(`"${integration.alias}" ${summary}`);
       }
@@ -91,7 +93,7 @@ export function ssoCommands(deps: SsoCommandDeps) {
   }
 
   const onIntegration =
-    <Rest extends unknown[]>(what: string, act: (integration: SsoIntegration, ...rest: Rest) => Promise<unknown>, placeHolder = 'IAM Identity Center integration') =>
+    <Rest extends unknown[]>(what: string, act: (integration: SsoIntegration, ...rest: Rest) => Promise<unknown>, placeHolder = t('IAM Identity Center integration')) =>
     async (arg?: IntegrationArg, ...rest: Rest): Promise<void> => {
       try {
         const integration = await resolve(arg, placeHolder);
@@ -105,49 +107,49 @@ export function ssoCommands(deps: SsoCommandDeps) {
 
   return {
     [Commands.addIntegration]: () => IntegrationFormPanel.show(form((integration) => void vscode.commands.executeCommand(Commands.loginIntegration, integration.id))),
-    [Commands.editIntegration]: onIntegration('Edit IAM Identity Center integration', async (integration) => {
+    [Commands.editIntegration]: onIntegration(t('Edit IAM Identity Center integration'), async (integration) => {
       IntegrationFormPanel.show(form(() => undefined), integration.id);
     }),
-    [Commands.loginIntegration]: onIntegration('Log in to IAM Identity Center', async (integration) => {
+    [Commands.loginIntegration]: onIntegration(t('Log in to IAM Identity Center'), async (integration) => {
       await runLogin(deps.logger, integration, (ui) => access.login(integration.id, ui));
       await sync(integration);
     }),
-    [Commands.syncIntegration]: onIntegration('Sync IAM Identity Center', sync),
-    [Commands.logoutIntegration]: onIntegration('Log out of IAM Identity Center', async (integration) => {
+    [Commands.syncIntegration]: onIntegration(t('Sync IAM Identity Center'), sync),
+    [Commands.logoutIntegration]: onIntegration(t('Log out of IAM Identity Center'), async (integration) => {
       await sso.logout(integration.id);
-      inform(`logged out of "${integration.alias}". Its sessions are kept, inactive.`);
+      inform(t('logged out of "{0}". Its sessions are kept, inactive.', integration.alias));
     }),
-    [Commands.applyProfileTemplate]: onIntegration('Apply profile names', async (integration, options?: { confirmed?: boolean }) => {
+    [Commands.applyProfileTemplate]: onIntegration(t('Apply profile names'), async (integration, options?: { confirmed?: boolean }) => {
       const plan = await sso.planProfileNames(integration.id);
       if (plan.length === 0) {
-        inform(`every role of "${integration.alias}" already has its template profile name.`);
+        inform(t('every role of "{0}" already has its template profile name.', integration.alias));
         return;
       }
       if (!options?.confirmed) {
-        const shown = plan.slice(0, 12).map((p) => `${p.alias}: ${p.from} → ${p.to}${p.active ? ' (active: restarts)' : ''}`);
-        const more = plan.length > shown.length ? [`… and ${plan.length - shown.length} more`] : [];
+        const shown = plan.slice(0, 12).map((p) => `${p.alias}: ${p.from} → ${p.to}${p.active ? t(' (active: restarts)') : ''}`);
+        const more = plan.length > shown.length ? [t('… and {0} more', plan.length - shown.length)] : [];
         const ok = await vscode.window.showInformationMessage(
-          `Give ${plan.length} role session(s) of "${integration.alias}" the profile the name template makes?`,
-          { modal: true, detail: [...shown, ...more, '', 'The template is the setting awsSessions.sso.profileNameTemplate. Names taken in your AWS files or by other sessions get the account id appended.'].join('\n') },
-          'Apply',
+          t('Give {0} role session(s) of "{1}" the profile the name template makes?', plan.length, integration.alias),
+          { modal: true, detail: [...shown, ...more, '', t('The template is the setting awsSessions.sso.profileNameTemplate. Names taken in your AWS files or by other sessions get the account id appended.')].join('\n') },
+          t('Apply'),
         );
-        if (ok !== 'Apply') return;
+        if (ok !== t('Apply')) return;
       }
-      const result = await withReportingProgress(`AWS Sessions: profile names of "${integration.alias}"`, `The profile names of "${integration.alias}"`, () => sso.applyProfileNames(plan));
-      if (result.failed.length) warn(`${result.moved} session(s) moved; not moved: ${result.failed.map((f) => `"${f.alias}" (${f.reason})`).join('; ')}.`);
-      else inform(`${result.moved} role session(s) of "${integration.alias}" moved to their template profile names.`);
+      const result = await withReportingProgress(t('AWS Sessions: profile names of "{0}"', integration.alias), t('The profile names of "{0}"', integration.alias), () => sso.applyProfileNames(plan));
+      if (result.failed.length) warn(t('{0} session(s) moved; not moved: {1}.', result.moved, result.failed.map((f) => `"${f.alias}" (${f.reason})`).join('; ')));
+      else inform(t('{0} role session(s) of "{1}" moved to their template profile names.', result.moved, integration.alias));
     }),
-    [Commands.deleteIntegration]: onIntegration('Delete IAM Identity Center integration', async (integration, options?: { confirmed?: boolean }) => {
+    [Commands.deleteIntegration]: onIntegration(t('Delete IAM Identity Center integration'), async (integration, options?: { confirmed?: boolean }) => {
       if (!options?.confirmed) {
         const ok = await vscode.window.showWarningMessage(
-          `Delete integration "${integration.alias}"?`,
-          { modal: true, detail: 'You are logged out, and every session of its accounts and roles is stopped and deleted. This cannot be undone.' },
-          'Delete',
+          t('Delete integration "{0}"?', integration.alias),
+          { modal: true, detail: t('You are logged out, and every session of its accounts and roles is stopped and deleted. This cannot be undone.') },
+          t('Delete'),
         );
-        if (ok !== 'Delete') return;
+        if (ok !== t('Delete')) return;
       }
       const result = await sso.deleteIntegration(integration.id);
-      if (result.orphaned.length) warn(`these sessions lost their assumer: ${result.orphaned.join(', ')}.`);
+      if (result.orphaned.length) warn(t('these sessions lost their assumer: {0}.', result.orphaned.join(', ')));
     }),
   } satisfies CommandTable;
 }

@@ -26,7 +26,7 @@ export function viewCommands(deps: ViewCommandDeps) {
 
   function describeFilter(): void {
     const model = deps.tree.current;
-    deps.view.message = deps.tree.filter && model ? `Filter "${deps.tree.filter}": ${model.shown} of ${model.total} sessions` : undefined;
+    deps.view.message = deps.tree.filter && model ? vscode.l10n.t('Filter "{0}": {1} of {2} sessions', deps.tree.filter, model.shown, model.total) : undefined;
     void vscode.commands.executeCommand('setContext', ContextKeys.filterActive, !!deps.tree.filter);
   }
 
@@ -35,8 +35,8 @@ export function viewCommands(deps: ViewCommandDeps) {
     [Commands.showLog]: () => deps.showLog(),
     [Commands.filter]: async () => {
       const box = vscode.window.createInputBox();
-      box.title = 'AWS Sessions: filter';
-      box.placeholder = 'alias, account name or id, role, profile or region (all words must match)';
+      box.title = vscode.l10n.t('AWS Sessions: filter');
+      box.placeholder = vscode.l10n.t('alias, account name or id, role, profile or region (all words must match)');
       box.value = deps.tree.filter;
       const before = deps.tree.filter;
       let accepted = false;
@@ -66,7 +66,7 @@ export function viewCommands(deps: ViewCommandDeps) {
       const found = activeSessionOfProfile(state, state.terminalProfile) ?? Object.values(state.active).map((a) => ({ session: state.sessions.find((s) => s.id === a.sessionId)! }))[0];
       const node = found?.session && deps.tree.nodeFor(found.session.id);
       if (!node) {
-        inform('no active session to show.');
+        inform(vscode.l10n.t('no active session to show.'));
         return;
       }
       await deps.view.reveal(node, { select: true, focus: true, expand: true });

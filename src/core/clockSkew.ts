@@ -5,6 +5,7 @@
  * credential_process follow the lifetime AWS sees even when the local clock is hours off.
  */
 import type { Clock, Logger } from './ports';
+import { t } from './l10n';
 
 /** Beyond this the doctor warns that the clock drifts. */
 export const SKEW_WARN_MS = 60_000;
@@ -30,7 +31,8 @@ export function describeSkew(skewMs: number): string {
   const seconds = Math.round(Math.abs(skewMs) / 1000);
   const minutes = Math.floor(seconds / 60);
   const human = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-  return `This machine's clock is ${seconds} s ${skewMs >= 0 ? 'ahead of' : 'behind'} STS${seconds >= 120 ? ` (${human})` : ''}.`;
+  const extra = seconds >= 120 ? ` (${human})` : '';
+  return skewMs >= 0 ? t('This machine\'s clock is {0} s ahead of STS{1}.', seconds, extra) : t('This machine\'s clock is {0} s behind STS{1}.', seconds, extra);
 }
 
 export interface ClockSkewDeps {
@@ -74,7 +76,7 @@ export class ClockSkew {
     const severity = skewSeverity(skew);
     if (severity === 'error' && !this.told) {
       this.told = true;
-      const message = `${describeSkew(skew)} Refreshes follow AWS's time, but the AWS CLI and other tools may fail with "Signature expired" and show wrong expiry times. Sync this machine's clock (NTP).`;
+      const message = t('{0} Refreshes follow AWS\'s time, but the AWS CLI and other tools may fail with "Signature expired" and show wrong expiry times. Sync this machine\'s clock (NTP).', describeSkew(skew));
       this.deps.logger?.warn(`Clock: ${message}`);
       this.deps.notify?.(message);
     } else if (severity === 'ok' && this.told) {

@@ -32,6 +32,7 @@ export const Commands = {
   unpin: 'awsSessions.unpinSession',
   changeProfile: 'awsSessions.changeProfile',
   applyProfileTemplate: 'awsSessions.applyProfileTemplate',
+  addSamlRoles: 'awsSessions.addSamlRoles',
   changeRegion: 'awsSessions.changeRegion',
   copyAccountId: 'awsSessions.copyAccountId',
   copyRoleArn: 'awsSessions.copyRoleArn',
@@ -90,10 +91,20 @@ export const Settings = {
   terminalProfile: 'terminal.profile',
   /** Opt-in: put the credentials themselves into terminals (never persisted). */
   terminalInjectCredentials: 'terminal.injectCredentials',
+  /** How new terminals reach the session: 'profile' (AWS_PROFILE) or 'endpoint' (the container credentials endpoint). */
+  terminalDelivery: 'terminal.delivery',
   /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
   consoleSessionDuration: 'console.sessionDurationSeconds',
   /** Days after which an IAM User session's access key is reminded to be rotated (0: never). */
   accessKeyMaxAgeDays: 'accessKeyMaxAgeDays',
+  /** Command-line patterns of long commands (terraform apply…) the terminal guard acts on. */
+  guardLongCommands: 'guard.longCommands',
+  /** A long command starting on credentials with fewer minutes left gets them refreshed. */
+  guardMinimumMinutes: 'guard.minimumMinutes',
+  /** Resource-scoped: the AWS accounts a workspace folder's terminal profile may resolve to. */
+  terminalExpectedAccountIds: 'terminal.expectedAccountIds',
+  /** Fraction of their lifetime after which credentials in the credentials file are refreshed (no prompt needed). */
+  rotationRefreshAfterFraction: 'rotation.refreshAfterFraction',
 } as const;
 
 /** Global-state key prefix (+ session id): when the age of the session's access key was last asked (epoch ms). */
@@ -171,6 +182,10 @@ export const IpcFiles = {
   windows: 'windows',
   /** Socket files are `cli-<random>.sock`, a new name per listening server. */
   socketPrefix: 'cli-',
+  /** The lease holder's liveness socket, beside its IPC socket: standby windows stay connected and learn of its end. */
+  livePrefix: 'liv-',
+  /** Touched by a CLI that gets no answer: the windows look at the lease holder at once (is it hung?). */
+  wake: 'wake',
 } as const;
 
 /** The CLI's executable name, its generate subcommand, and the variable the shim uses to pass the IPC folder. */
@@ -179,8 +194,11 @@ export const CLI_GENERATE = 'generate';
 export const ENV_IPC_DIR = 'AWS_SESSIONS_IPC_DIR';
 /** Overrides how long the CLI waits for a reply (seconds), e.g. while an MFA prompt is open. */
 export const ENV_CLI_TIMEOUT = 'AWS_SESSIONS_TIMEOUT';
-/** Credentials valid for longer than this are served from the serving window's memory. */
-export const MEMORY_CACHE_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * credential_process and the CLI get credentials valid at least this long: what the serving window holds is
+ * served while it has more left, else fresh ones are made (the SDKs refresh by themselves 5–15 min before expiry).
+ */
+export const MEMORY_CACHE_MARGIN_MS = 20 * 60 * 1000;
 
 export const DEFAULT_PROFILE_NAME = 'default';
 export const DEFAULT_REGION = 'us-east-1';
@@ -196,7 +214,22 @@ export const AWS_SAML_SIGNIN_URLS = [
 ] as const;
 /** Rotation: refresh this long before expiry at least, or 10 % of the lifetime when that is longer. */
 export const ROTATION_MIN_MARGIN_MS = 5 * 60 * 1000;
+/** Rotation: credentials in files are refreshed once this much of their lifetime has passed (1 h: after 19.8 min, ≥ 40 min left). */
+export const DEFAULT_REFRESH_AFTER_FRACTION = 0.33;
 /** Web console sign-in: the console session lasts 15 min to 12 h (federation endpoint limits). */
 export const CONSOLE_SESSION_MIN_SECONDS = 900;
 export const CONSOLE_SESSION_MAX_SECONDS = 43200;
 export const CONSOLE_SESSION_DEFAULT_SECONDS = 43200;
+
+/** Values of `awsSessions.terminal.delivery`. */
+export const TERMINAL_DELIVERIES = ['profile', 'endpoint'] as const;
+export type TerminalDelivery = (typeof TERMINAL_DELIVERIES)[number];
+/** The container credentials endpoint serves credentials valid for at least this long (rotation is invisible to callers). */
+export const ENDPOINT_MIN_VALIDITY_MS = 15 * 60 * 1000;
+/** Bytes of randomness in an endpoint token (one per session and window). */
+export const ENDPOINT_TOKEN_BYTES = 32;
+/** The variables the AWS SDKs and CLI read to use a container credentials endpoint. */
+export const ContainerEnv = {
+  fullUri: 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  token: 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+} as const;

@@ -18,6 +18,7 @@ import type { GenerateContext, SsoCredentialsSource } from './sessions/sessionTy
 import { clearCachedCredentials, readCachedCredentials } from './credentialCache';
 import { assumerChainProblem } from './sessionGraph';
 import { requireSession } from './sessionLookup';
+import { t } from './l10n';
 
 export interface CredentialOptions {
   /** Cached credentials must stay valid this much longer (rotation). */
@@ -64,7 +65,7 @@ export class CredentialResolver extends DisposableOwner {
         const state = await this.deps.state.read();
         const session = requireSession(state, id);
         const problem = assumerChainProblem(state.sessions, session);
-        if (problem) throw new SessionError(session.alias, problem, 'Edit the session and choose another assumer session.', { code: 'BrokenChain' });
+        if (problem) throw new SessionError(session.alias, problem, t('Edit the session and choose another assumer session.'), { code: 'BrokenChain' });
         return sessionType(session.kind).generate(session, this.generateContext(options));
       };
       return this.deps.generationLock ? this.deps.generationLock(id, generate) : generate();
@@ -78,18 +79,19 @@ export class CredentialResolver extends DisposableOwner {
    * or delivered) while valid for a few more minutes, with no AWS call; otherwise generated (one prompt for
    * any number of concurrent callers) and remembered.
    */
-  async credentialsForProcess(id: string): Promise<AwsCredentials> {
-    const known = this.rememberedForProcess(id);
+  async credentialsForProcess(id: string, minValidityMs = MEMORY_CACHE_MARGIN_MS): Promise<AwsCredentials> {
+    const known = this.rememberedForProcess(id, minValidityMs);
     if (known) return known;
-    const credentials = await this.credentials(id, { minValidityMs: MEMORY_CACHE_MARGIN_MS });
+    const credentials = await this.credentials(id, { minValidityMs });
     if (credentials.expiration) this.generated.set(id, credentials);
     return credentials;
   }
 
-  /** The credential_process fast path: what this process holds for the id, if still valid for a few minutes (no file read). */
-  rememberedForProcess(id: string): AwsCredentials | undefined {
-    const c = this.generated.get(id) ?? this.delivered.get(id);
-    return c?.expiration && c.expiration.getTime() - this.deps.clock.now() > MEMORY_CACHE_MARGIN_MS ? c : undefined;
+  /** The credential_process fast path: what this process holds for the id, if still valid for `minValidityMs` (no file read). */
+  rememberedForProcess(id: string, minValidityMs = MEMORY_CACHE_MARGIN_MS): AwsCredentials | undefined {
+    const now = this.deps.clock.now();
+    const fresh = (c: AwsCredentials | undefined) => (c?.expiration && c.expiration.getTime() - now > minValidityMs ? c : undefined);
+    return fresh(this.generated.get(id)) ?? fresh(this.delivered.get(id));
   }
 
   /**

@@ -4,6 +4,7 @@
  * Plain TypeScript: the core and the editor side both use it.
  */
 import type { Disposable } from './ports';
+import { t } from './l10n';
 
 export function toDisposable(dispose: () => void): Disposable {
   return { dispose };
@@ -20,7 +21,7 @@ export function disposeAll(items: Disposable[]): void {
     }
   }
   if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} disposables failed to dispose`);
+  if (errors.length > 1) throw new AggregateError(errors, t('{0} disposables failed to dispose', errors.length));
 }
 
 /** A base class whose `dispose()` disposes what it registered. */

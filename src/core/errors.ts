@@ -1,4 +1,5 @@
-/**
+
+import { t } from './l10n';/**
  * Errors the user reads. Each names the session (when there is one), says what failed and what to do.
  * Messages never contain a secret.
  */
@@ -51,7 +52,7 @@ export class SessionError extends UserFacingError {
 /** The user dismissed a prompt (MFA code, confirmation). Not an error to report loudly. */
 export class CancelledError extends Error {
   constructor(what: string) {
-    super(`${what} was cancelled`);
+    super(t('{0} was cancelled', what));
     this.name = 'CancelledError';
   }
 }

@@ -4,6 +4,7 @@
  * `EISDIR: illegal operation on a directory` or `ENOSPC` reaches a notification.
  */
 import { UserFacingError } from './errors';
+import { t } from './l10n';
 
 /** What was being done, as it reads in "Could not <action> <file>". */
 export type FileAction = 'read' | 'write' | 'remove' | 'create the lock';
@@ -28,31 +29,41 @@ export class ReadOnlyFileError extends FileAccessError {
     super(
       file,
       'READONLY',
-      `${file} is read-only for you (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): AWS Sessions does not overwrite a write-protected file, and changed nothing.`,
-      `If AWS Sessions may change it, make it writable (chmod u+w "${file}"), or point AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE at files it may change; then try again.`,
+      t('{0} is read-only for you (mode {1}): AWS Sessions does not overwrite a write-protected file, and changed nothing.', file, (mode & 0o777).toString(8).padStart(4, '0')),
+      t('If AWS Sessions may change it, make it writable (chmod u+w "{0}"), or point AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE at files it may change; then try again.', file),
     );
     this.name = 'ReadOnlyFileError';
   }
 }
 
-const CAUSES: Record<string, { cause: string; fix: string }> = {
-  EISDIR: { cause: 'a folder is where the file should be', fix: 'Rename or remove that folder (the file is created again when needed), then try again.' },
-  ENOTDIR: { cause: 'a part of its path is a file, not a folder', fix: 'Fix the path (or the environment variable that sets it), then try again.' },
-  ENOSPC: { cause: 'the disk is full', fix: 'Free some space on that disk, then try again; the file was left as it was.' },
-  EDQUOT: { cause: 'your disk quota is used up', fix: 'Free some space in your quota, then try again; the file was left as it was.' },
-  EACCES: { cause: 'permission denied', fix: 'Give your user access to the file and its folder (check with ls -l), then try again.' },
-  EPERM: { cause: 'the operation is not permitted', fix: 'Check the file and its folder: owner, permissions, and attributes such as immutable (lsattr); then try again.' },
-  EROFS: { cause: 'it is on a read-only file system', fix: 'Remount it writable, or point AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE at a writable place; then try again.' },
-  ENOENT: { cause: 'its folder does not exist', fix: 'Create the folder (or fix the path that names it), then try again.' },
-  ELOOP: { cause: 'its symbolic links form a loop', fix: 'Fix the symbolic link (ls -l shows where it points), then try again.' },
-  ENAMETOOLONG: { cause: 'the path is too long', fix: 'Use a shorter path, then try again.' },
-  EMFILE: { cause: 'this process has too many files open', fix: 'Close some editors or windows, then try again.' },
-  ENFILE: { cause: 'the system has too many files open', fix: 'Close some programs, then try again.' },
-  EIO: { cause: 'the disk reported an input/output error', fix: 'Check the disk (system logs, fsck); the file was left as it was.' },
-  EBUSY: { cause: 'it is in use by another program', fix: 'Close the program that holds it, then try again.' },
-  ETXTBSY: { cause: 'it is in use by another program', fix: 'Close the program that holds it, then try again.' },
-  EXDEV: { cause: 'it cannot be replaced across file systems', fix: 'Keep the file and its folder on one file system, then try again.' },
-};
+/** The causes of system errors in words, in the language in use. */
+const causes = (): Record<string, { cause: string; fix: string }> => ({
+  EISDIR: { cause: t('a folder is where the file should be'), fix: t('Rename or remove that folder (the file is created again when needed), then try again.') },
+  ENOTDIR: { cause: t('a part of its path is a file, not a folder'), fix: t('Fix the path (or the environment variable that sets it), then try again.') },
+  ENOSPC: { cause: t('the disk is full'), fix: t('Free some space on that disk, then try again; the file was left as it was.') },
+  EDQUOT: { cause: t('your disk quota is used up'), fix: t('Free some space in your quota, then try again; the file was left as it was.') },
+  EACCES: { cause: t('permission denied'), fix: t('Give your user access to the file and its folder (check with ls -l), then try again.') },
+  EPERM: { cause: t('the operation is not permitted'), fix: t('Check the file and its folder: owner, permissions, and attributes such as immutable (lsattr); then try again.') },
+  EROFS: { cause: t('it is on a read-only file system'), fix: t('Remount it writable, or point AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE at a writable place; then try again.') },
+  ENOENT: { cause: t('its folder does not exist'), fix: t('Create the folder (or fix the path that names it), then try again.') },
+  ELOOP: { cause: t('its symbolic links form a loop'), fix: t('Fix the symbolic link (ls -l shows where it points), then try again.') },
+  ENAMETOOLONG: { cause: t('the path is too long'), fix: t('Use a shorter path, then try again.') },
+  EMFILE: { cause: t('this process has too many files open'), fix: t('Close some editors or windows, then try again.') },
+  ENFILE: { cause: t('the system has too many files open'), fix: t('Close some programs, then try again.') },
+  EIO: { cause: t('the disk reported an input/output error'), fix: t('Check the disk (system logs, fsck); the file was left as it was.') },
+  EBUSY: { cause: t('it is in use by another program'), fix: t('Close the program that holds it, then try again.') },
+  ETXTBSY: { cause: t('it is in use by another program'), fix: t('Close the program that holds it, then try again.') },
+  EXDEV: { cause: t('it cannot be replaced across file systems'), fix: t('Keep the file and its folder on one file system, then try again.') },
+});
+
+/** "Could not read <file>: <cause> (<code>)." for each action. */
+const couldNot = (action: FileAction, file: string, cause: string, code: string): string =>
+  ({
+    read: () => t('Could not read {0}: {1} ({2}).', file, cause, code),
+    write: () => t('Could not write {0}: {1} ({2}).', file, cause, code),
+    remove: () => t('Could not remove {0}: {1} ({2}).', file, cause, code),
+    'create the lock': () => t('Could not create the lock {0}: {1} ({2}).', file, cause, code),
+  })[action]();
 
 /**
  * The error to report for a failed file operation: a {@link FileAccessError} naming `file`, the cause in
@@ -62,8 +73,8 @@ export function fileError(error: unknown, file: string, action: FileAction): unk
   if (error instanceof FileAccessError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!(error instanceof Error) || typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return error;
-  const known = CAUSES[code] ?? { cause: 'the system refused it', fix: 'Check the file and its folder, then try again.' };
-  return new FileAccessError(file, code, `Could not ${action} ${file}: ${known.cause} (${code}).`, known.fix, { cause: error });
+  const known = causes()[code] ?? { cause: t('the system refused it'), fix: t('Check the file and its folder, then try again.') };
+  return new FileAccessError(file, code, couldNot(action, file, known.cause, code), known.fix, { cause: error });
 }
 
 /** Run a file operation; a failure becomes the error {@link fileError} describes. */

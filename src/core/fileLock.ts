@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { removeStaleTemps, tempPathFor } from './awsFiles/atomicFile';
 import { fileError } from './fileErrors';
 import { pidAlive } from './liveness';
+import { t } from './l10n';
 
 export interface LockOptions {
   /** Give up waiting after this long (default 10 s). */
@@ -32,7 +33,7 @@ export type LockRunner = <T>(fn: () => Promise<T>) => Promise<T>;
 
 export class LockTimeoutError extends Error {
   constructor(readonly lockPath: string, readonly holder: string | undefined, waitedMs: number) {
-    super(`Timed out after ${waitedMs} ms waiting for the lock ${lockPath}${holder ? ` (held by ${holder})` : ''}. If no other AWS Sessions window or CLI is busy, delete that file.`);
+    super(t('Timed out after {0} ms waiting for the lock {1}{2}. If no other AWS Sessions window or CLI is busy, delete that file.', waitedMs, lockPath, holder ? t(' (held by {0})', holder) : ''));
     this.name = 'LockTimeoutError';
   }
 }
@@ -88,10 +89,12 @@ async function acquireAndRun<T>(lockPath: string, fn: () => Promise<T> | T, opti
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
         await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+          // l10n-ignore: a FileAction id (fileErrors.ts words it)
           throw fileError(e, lockPath, 'create the lock');
         });
         continue;
       }
+      // l10n-ignore: a FileAction id (fileErrors.ts words it)
       if (code !== 'EEXIST') throw fileError(err, lockPath, 'create the lock');
       if (await breakIfStale(lockPath, staleMs)) continue;
       if (Date.now() - started > timeoutMs) throw new LockTimeoutError(lockPath, await describeHolder(lockPath), Date.now() - started);
@@ -174,6 +177,7 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean>
   try {
     await createWithContent(guard, JSON.stringify({ pid: process.pid, host: os.hostname(), token: randomUUID(), acquiredAt: Date.now() }), lockPath);
   } catch (err) {
+    // l10n-ignore: a FileAction id (fileErrors.ts words it)
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(err, guard, 'create the lock');
     const g = await readLock(guard).catch(() => undefined);
     if (g && isStale(g, staleMs)) await fs.unlink(guard).catch(() => undefined);
@@ -199,5 +203,5 @@ async function releaseLock(lockPath: string, token: string): Promise<void> {
 async function describeHolder(lockPath: string): Promise<string | undefined> {
   const info = await readLock(lockPath).catch(() => undefined);
   const c = info?.content;
-  return c ? `process ${c.pid} on ${c.host} since ${new Date(c.acquiredAt).toISOString()}` : undefined;
+  return c ? t('process {0} on {1} since {2}', c.pid, c.host, new Date(c.acquiredAt).toISOString()) : undefined;
 }

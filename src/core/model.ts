@@ -36,6 +36,12 @@ export interface IamRoleChainedSession extends SessionBase {
   roleSessionName?: string;
   /** Id of the session whose credentials call AssumeRole (any type, any depth). */
   assumerSessionId: string;
+  /** Sent as ExternalId when the role's trust policy requires one. Not a secret, but never logged. */
+  externalId?: string;
+  /** Requested lifetime (900–43200 s, within the role's maximum; 3600 when assumed with a role's credentials). Undefined: 1 hour. */
+  durationSeconds?: number;
+  /** Sent as SourceIdentity: who is behind the session, kept by AWS along the chain and in CloudTrail. */
+  sourceIdentity?: string;
 }
 
 export interface IamRoleFederatedSession extends SessionBase {
@@ -45,6 +51,8 @@ export interface IamRoleFederatedSession extends SessionBase {
   idpUrl: string;
   /** The IAM SAML provider ARN (arn:aws:iam::<account>:saml-provider/<name>). */
   samlProviderArn: string;
+  /** Requested lifetime (900 s up to the role's maximum, ≤ 43200). Undefined: 1 hour. */
+  durationSeconds?: number;
 }
 
 export type Session = IamUserSession | IamRoleChainedSession | IamRoleFederatedSession | AwsSsoSession;

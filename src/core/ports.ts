@@ -15,7 +15,10 @@ export interface SecretVault {
   delete(key: string): Promise<void>;
 }
 
-/** Non-secret persisted state, shared by every window. */
+/**
+ * Non-secret persisted state, shared by every window. The states it gives (read, update, onDidChange) are
+ * read-only snapshots, frozen and shared by every reader: change the state only inside `update`.
+ */
 export interface StateStore {
   read(): Promise<PersistedState>;
   /** Read-modify-write under a lock shared by every window and the CLI. */

@@ -9,6 +9,7 @@ import type { CredentialsDelivery, DeliveryJournal, DeliveryTarget, Reconciled }
 import type { AwsFiles } from './awsFiles/awsFiles';
 import { isOwnedKeys, type OwnedKeys } from './awsFiles/ownership';
 import { CLI_GENERATE } from './constants';
+import { t } from './l10n';
 
 interface ProcessRecord {
   kind: 'credentialProcess';
@@ -22,12 +23,12 @@ function isProcessRecord(record: DeliveryRecord | undefined): record is Delivery
 /** Quote a path for botocore's command split (shlex on POSIX, a double-quote aware split on Windows). */
 export function quoteCommandPath(p: string): string {
   if (/^[A-Za-z0-9_./:\\@%+=,-]+$/.test(p)) return p;
-  if (p.includes('"')) throw new Error(`The path ${p} contains a double quote; credential_process cannot name it. Move the extension's storage folder.`);
+  if (p.includes('"')) throw new Error(t('The path {0} contains a double quote; credential_process cannot name it. Move the extension\'s storage folder.', p));
   return `"${p}"`;
 }
 
 export function credentialProcessCommand(shimPath: string, sessionId: string): string {
-  if (!/^[A-Za-z0-9-]+$/.test(sessionId)) throw new Error(`Session id ${JSON.stringify(sessionId)} cannot appear in a command line.`);
+  if (!/^[A-Za-z0-9-]+$/.test(sessionId)) throw new Error(t('Session id {0} cannot appear in a command line.', JSON.stringify(sessionId)));
   return `${quoteCommandPath(shimPath)} ${CLI_GENERATE} ${sessionId}`;
 }
 

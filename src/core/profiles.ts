@@ -10,6 +10,7 @@ import type { Logger, StateStore } from './ports';
 import type { SessionLifecycle } from './sessionLifecycle';
 import { rules } from './validation';
 import { newId } from './ids';
+import { t } from './l10n';
 
 export interface ProfileDeps {
   state: StateStore;
@@ -22,18 +23,18 @@ export interface ProfileDeps {
 function checkName(state: PersistedState, name: string, exceptId?: string): void {
   const problem =
     rules.profileName(name) ??
-    (state.profiles.some((p) => p.id !== exceptId && p.name === name) ? `a profile named "${name}" already exists; names are unique` : undefined);
-  if (problem) throw new ValidationError([{ field: 'profile', label: 'Profile name', message: problem }]);
+    (state.profiles.some((p) => p.id !== exceptId && p.name === name) ? t('a profile named "{0}" already exists; names are unique', name) : undefined);
+  if (problem) throw new ValidationError([{ field: 'profile', label: t('Profile name'), message: problem }]);
 }
 
 function find(state: PersistedState, id: string): NamedProfile {
   const profile = state.profiles.find((p) => p.id === id || p.name === id);
-  if (!profile) throw new UserFacingError(`No profile "${id}".`, 'It may have been deleted in another window.');
+  if (!profile) throw new UserFacingError(t('No profile "{0}".', id), t('It may have been deleted in another window.'));
   return profile;
 }
 
 function refuseDefault(profile: NamedProfile, what: string): void {
-  if (profile.name === DEFAULT_PROFILE_NAME) throw new UserFacingError(`The "default" profile cannot be ${what}.`, 'It always exists: the AWS CLI and SDKs use it when no profile is named.');
+  if (profile.name === DEFAULT_PROFILE_NAME) throw new UserFacingError(t('The "default" profile cannot be {0}.', what), t('It always exists: the AWS CLI and SDKs use it when no profile is named.'));
 }
 
 export class ProfileService {

@@ -1,6 +1,9 @@
 /**
  * Expiry-aware rotation: each active session is refreshed a margin before its credentials expire
- * (5 minutes or 10 % of the lifetime, whichever is larger, at most half the lifetime). A failed refresh
+ * (5 minutes or 10 % of the lifetime, whichever is larger, at most half the lifetime). Credentials
+ * delivered to files are refreshed earlier, once a fraction of their lifetime has passed (a third by
+ * default), so a tool that reads the file once at its start gets most of a lifetime — unless the refresh
+ * would ask the user (an MFA code, an IdP sign-in): those renew only near their end. A failed refresh
  * retries with exponential backoff and jitter, tells the user once, and marks the session expired when
  * the credentials run out. The loop never sleeps longer than `checkIntervalMs` and compares wall-clock
  * times on every wake, so a laptop that slept through a due time refreshes as soon as it wakes. Expiry
@@ -8,15 +11,18 @@
  * a clock hours off neither refreshes on every wake nor keeps expired credentials "active"; fresh
  * credentials that are already past by this clock count as a failed refresh (backoff, not a loop).
  */
-import { ROTATION_MIN_MARGIN_MS } from './constants';
+import { DEFAULT_REFRESH_AFTER_FRACTION, ROTATION_MIN_MARGIN_MS } from './constants';
 import { CancelledError, errorMessage } from './errors';
-import type { PersistedState } from './model';
+import type { DeliveryRecord, PersistedState } from './model';
 import type { Clock, Disposable, Logger, StateStore } from './ports';
 import type { SessionLifecycle } from './sessionLifecycle';
+import { sessionType } from './sessions/registry';
+import { t } from './l10n';
 
 /** The shared state and the lifecycle's refresh and expiry (a SessionService has both). */
 export interface RotationTarget {
-  state: Pick<StateStore, 'read'>;
+  /** `onDidChange`, when there: an idle scheduler (no active session, no timer) wakes on a change. */
+  state: Pick<StateStore, 'read'> & Partial<Pick<StateStore, 'onDidChange'>>;
   /** `refresh` resolves to the new credentials, or undefined when there was nothing to refresh. */
   lifecycle: Pick<SessionLifecycle, 'refresh' | 'markExpired'>;
 }
@@ -44,11 +50,27 @@ export interface RotationDeps {
   checkIntervalMs?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /**
+   * Read at every wake (a setting): the fraction of a lifetime after which credentials delivered to files
+   * are refreshed, when that needs no user. Default a third; 1 (or more) leaves only the margin before expiry.
+   */
+  refreshAfterFraction?: () => number;
 }
 
 /** How long before expiry a session with this credential lifetime is refreshed. */
 export function refreshMargin(lifetimeMs: number): number {
   return Math.min(Math.max(ROTATION_MIN_MARGIN_MS, lifetimeMs * 0.1), lifetimeMs / 2);
+}
+
+/**
+ * When credentials issued at `issuedMs` and expiring at `expiryMs` are due: the margin before expiry, or,
+ * when `early` (file delivery, no prompt), once `fraction` of the lifetime has passed if that is sooner.
+ */
+export function refreshDueAt(issuedMs: number, expiryMs: number, early: boolean, fraction: number): number {
+  const lifetime = Math.max(1000, expiryMs - issuedMs);
+  const late = expiryMs - refreshMargin(lifetime);
+  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0.05, fraction)) : DEFAULT_REFRESH_AFTER_FRACTION;
+  return early ? Math.min(late, issuedMs + lifetime * f) : late;
 }
 
 interface Failure {
@@ -66,12 +88,23 @@ export class RotationScheduler implements Disposable {
   private timer: Disposable | undefined;
   private disposed = false;
   private readonly timers: Timers;
+  /** Whether the last wake found an active session (else no timer runs until the state changes). */
+  private busy = true;
+  private started = false;
+  private readonly subscription: Disposable | undefined;
 
   constructor(private readonly deps: RotationDeps) {
     this.timers = deps.timers ?? systemTimers;
+    this.subscription = deps.service.state.onDidChange?.((state) => {
+      if (this.started && !this.busy && !this.disposed && hasActive(state)) {
+        this.busy = true;
+        this.schedule(0);
+      }
+    });
   }
 
   start(): void {
+    this.started = true;
     this.schedule(0);
   }
 
@@ -79,17 +112,24 @@ export class RotationScheduler implements Disposable {
     if (this.disposed) return;
     this.timer?.dispose();
     this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
       void this.tick()
         .catch((error) => this.deps.logger.error(`Rotation: ${errorMessage(error)}`))
-        .then((next) => this.schedule(next ?? this.deps.checkIntervalMs ?? 30_000));
+        .then((next) => {
+          // Nothing active and a state to watch: sleep without a timer until a session starts.
+          if (!this.busy && this.subscription) return;
+          this.schedule(next ?? this.deps.checkIntervalMs ?? 30_000);
+        });
     }, ms);
   }
 
   /** Do what is due now; returns how long to sleep before the next check. */
   async tick(): Promise<number> {
     const state = await this.deps.service.state.read();
+    this.busy = hasActive(state);
     const now = this.deps.clock.now();
     const interval = this.deps.checkIntervalMs ?? 30_000;
+    const fraction = this.deps.refreshAfterFraction?.() ?? DEFAULT_REFRESH_AFTER_FRACTION;
     let next = now + interval;
     for (const [id, failure] of this.failures) {
       if (!state.active[id] || state.active[id].expiration !== failure.expiration) this.failures.delete(id); // stopped or restarted
@@ -98,10 +138,10 @@ export class RotationScheduler implements Disposable {
       if ((active.status !== 'active' && active.status !== 'expired') || !active.expiration || this.running.has(id)) continue;
       const expiry = Date.parse(active.expiration);
       const issued = Date.parse(active.issuedAt ?? active.startedAt ?? '') || expiry - 3600_000;
-      const due = expiry - refreshMargin(Math.max(1000, expiry - issued));
+      const due = refreshDueAt(issued, expiry, this.refreshesEarly(state, id, active.delivery), fraction);
       const failure = this.failures.get(id);
       if (active.status === 'active' && now >= expiry && failure) {
-        await this.deps.service.lifecycle.markExpired(id, `credentials expired at ${active.expiration}: ${failure.gaveUp ? 'the refresh was cancelled' : 'refresh failed'}`);
+        await this.deps.service.lifecycle.markExpired(id, t('credentials expired at {0}: {1}', active.expiration, failure.gaveUp ? t('the refresh was cancelled') : t('refresh failed')));
       }
       if (failure?.gaveUp) continue;
       const at = failure ? failure.nextAttemptAt : due;
@@ -123,7 +163,7 @@ export class RotationScheduler implements Disposable {
         expiration = fresh.expiration.toISOString();
         // Expiry times are converted to this machine's time when AWS's clock is measured; a source that was
         // not measured must not make every wake refresh again: back off as after a failure.
-        throw new Error(`AWS issued credentials that expire at ${fresh.expiration.toISOString()}, already past by this machine's clock (${new Date(this.deps.clock.now()).toISOString()}); check the clock`);
+        throw new Error(t('AWS issued credentials that expire at {0}, already past by this machine\'s clock ({1}); check the clock', fresh.expiration.toISOString(), new Date(this.deps.clock.now()).toISOString()));
       }
       const failure = this.failures.get(id);
       if (failure) this.deps.logger.info(`Session "${alias}": refreshed after ${failure.count} failed tr${failure.count > 1 ? 'ies' : 'y'}.`);
@@ -146,15 +186,28 @@ export class RotationScheduler implements Disposable {
         const until = new Date(expiration).toLocaleTimeString();
         this.deps.notify(
           failure.gaveUp
-            ? `Session "${alias}": the refresh was cancelled; its credentials expire at ${until}. Start it again to renew them.`
-            : `Session "${alias}": could not refresh its credentials (${message}). Retrying in the background; they expire at ${until}.`,
+            ? t('Session "{0}": the refresh was cancelled; its credentials expire at {1}. Start it again to renew them.', alias, until)
+            : t('Session "{0}": could not refresh its credentials ({1}). Retrying in the background; they expire at {2}.', alias, message, until),
         );
       }
     }
   }
 
+  /** Early refresh: credentials in a file (not served by credential_process), renewed without asking the user. */
+  private refreshesEarly(state: PersistedState, id: string, delivery: DeliveryRecord | undefined): boolean {
+    const session = state.sessions.find((s) => s.id === id);
+    if (!session || delivery?.kind === 'credentialProcess') return false;
+    return !sessionType(session.kind).refreshAsksUser?.(session);
+  }
+
   dispose(): void {
     this.disposed = true;
     this.timer?.dispose();
+    this.subscription?.dispose();
   }
+}
+
+/** Whether a session holds credentials rotation looks after. */
+function hasActive(state: PersistedState): boolean {
+  return Object.values(state.active).some((a) => a.status === 'active' || a.status === 'expired');
 }

@@ -18,6 +18,7 @@ import { validateForm } from './validation';
 import type { CredentialResolver } from './credentialResolver';
 import type { SessionLifecycle } from './sessionLifecycle';
 import { findOrAddProfile, requireSession } from './sessionLookup';
+import { t } from './l10n';
 
 /** What "Test credentials" reports: who the fresh credentials are, and until when. */
 export interface TestResult extends CallerIdentity {
@@ -30,7 +31,7 @@ export interface SessionEditorDeps {
   sts: StsGateway;
   logger: Logger;
   newId: () => string;
-  credentials: Pick<CredentialResolver, 'generateContext' | 'forgetAll' | 'forgetGenerated'>;
+  credentials: Pick<CredentialResolver, 'generateContext' | 'forgetAll'>;
   lifecycle: Pick<SessionLifecycle, 'start' | 'stop' | 'deliveryModeOf'>;
 }
 
@@ -91,7 +92,6 @@ export class SessionEditor {
       if (s.pinned) s.pinned = s.pinned.filter((x) => x !== id);
       if (s.lastUsed) delete s.lastUsed[id];
     });
-    this.deps.credentials.forgetGenerated(id);
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
     if (orphaned.length) this.deps.logger.warn(`Chained sessions that needed "${session.alias}" cannot start until they get another assumer: ${orphaned.map((s) => `"${s.alias}"`).join(', ')}.`);
@@ -111,7 +111,7 @@ export class SessionEditor {
     try {
       identity = await this.deps.sts.getCallerIdentity({ credentials, region: session.region });
     } catch (error) {
-      throw new SessionError(session.alias || 'new session', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+      throw new SessionError(session.alias || t('new session'), error instanceof Error ? error.message : String(error), undefined, { cause: error });
     }
     this.deps.logger.info(`Session "${session.alias}": test credentials OK as ${identity.arn}.`);
     return { ...identity, expiration: credentials.expiration?.toISOString() };
@@ -180,14 +180,21 @@ export class SessionEditor {
     const type = sessionType(kind);
     const state = await this.deps.state.read();
     const existing = existingId ? state.sessions.find((s) => s.id === existingId) : undefined;
-    if (purpose === 'save' && existingId && !existing) throw new UserFacingError(`The session being edited no longer exists.`, 'It was deleted, perhaps in another window.');
-    if (purpose === 'save' && existing && existing.kind !== kind) throw new UserFacingError(`A ${existing.kind} session cannot become ${kind}.`);
+    if (purpose === 'save' && existingId && !existing) throw new UserFacingError(t('The session being edited no longer exists.'), t('It was deleted, perhaps in another window.'));
+    if (purpose === 'save' && existing && existing.kind !== kind) throw new UserFacingError(t('A {0} session cannot become {1}.', existing.kind, kind));
     const id = existing?.id ?? (purpose === 'save' ? this.deps.newId() : `dry-run-${this.deps.newId()}`);
     const stored = existing ? await this.storedSecrets(id, type.secretFields) : new Set<SecretPurpose>();
     const taken = purpose === 'save' ? aliasTaken(values, state.sessions, existingId) : [];
     const result = sessionFromForm(type, values, { id, profileId: existing?.profileId ?? '' }, existing, stored, taken);
     const chainProblem = assumerChainProblem(state.sessions, result.session);
-    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: 'Assumer session', message: chainProblem }]);
+    if (chainProblem) throw new ValidationError([{ field: 'assumerSessionId', label: t('Assumer session'), message: chainProblem }]);
+    const find = (sessionId: string) => state.sessions.find((s) => s.id === sessionId);
+    const userCredentials = (sessionId: string) => {
+      const other = find(sessionId);
+      return !!other && !!sessionType(other.kind).userCredentials;
+    };
+    const related = type.relatedProblems?.(result.session, { find, userCredentials });
+    if (related?.length) throw new ValidationError(related);
     return { type, existing, result };
   }
 
@@ -201,7 +208,7 @@ export class SessionEditor {
 function aliasTaken(values: FormValues, sessions: readonly Session[], existingId: string | undefined): FieldProblem[] {
   const alias = (values.alias ?? '').trim();
   return sessions.some((s) => s.id !== existingId && s.alias.toLowerCase() === alias.toLowerCase())
-    ? [{ field: 'alias', label: 'Session alias', message: `"${alias}" is already used by another session; aliases are unique so the CLI can name them` }]
+    ? [{ field: 'alias', label: t('Session alias'), message: t('"{0}" is already used by another session; aliases are unique so the CLI can name them', alias) }]
     : [];
 }
 

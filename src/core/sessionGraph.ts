@@ -1,6 +1,7 @@
 /** The assumer graph of chained sessions: every chain must end at a session that exists, without a cycle. */
 import type { Session } from './model';
 import { sessionType } from './sessions/registry';
+import { t } from './l10n';
 
 /**
  * What is wrong with `candidate`'s chain of assumers among `sessions` (the candidate replaces the
@@ -17,12 +18,12 @@ export function assumerChainProblem(sessions: readonly Session[], candidate: Ses
     const found = byId.get(next);
     if (!found) {
       return current.id === candidate.id
-        ? 'its assumer session no longer exists (it was deleted)'
-        : `its chain is broken: "${current.alias}" needs an assumer session that no longer exists`;
+        ? t('its assumer session no longer exists (it was deleted)')
+        : t('its chain is broken: "{0}" needs an assumer session that no longer exists', current.alias);
     }
     if (path.some((s) => s.id === found.id)) {
       const names = [...path, found].map((s) => `"${s.alias}"`).join(' → ');
-      return `its assumer sessions form a cycle (${names}); a chain must end at a session with its own credentials`;
+      return t('its assumer sessions form a cycle ({0}); a chain must end at a session with its own credentials', names);
     }
     path.push(found);
     current = found;

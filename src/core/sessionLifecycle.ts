@@ -5,12 +5,13 @@
  * its writes, and first finishes or undoes what a crashed process left (sessionRecovery.ts).
  */
 import { CancelledError, SessionError, UserFacingError } from './errors';
-import type { AwsCredentials, DeliveryMode, InFlight, Session } from './model';
+import type { ActiveSession, AwsCredentials, DeliveryMode, DeliveryRecord, InFlight, Session } from './model';
 import type { Clock, Logger, StateStore } from './ports';
 import type { CredentialsDelivery } from './delivery';
 import type { CredentialResolver } from './credentialResolver';
 import { profileOf, requireSession } from './sessionLookup';
-import { endFlight, newFlight, SessionRecovery } from './sessionRecovery';
+import { ClaimConflict, endFlight, newFlight, SessionRecovery } from './sessionRecovery';
+import { t } from './l10n';
 
 export interface SessionLifecycleDeps {
   state: StateStore;
@@ -19,7 +20,8 @@ export interface SessionLifecycleDeps {
   delivery: CredentialsDelivery;
   /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
   defaultDeliveryMode?: () => DeliveryMode;
-  credentials: Pick<CredentialResolver, 'credentials' | 'rememberDelivered' | 'forgetDelivered'>;
+  /** What it remembers of a session no longer active goes by itself, on the state's change. */
+  credentials: Pick<CredentialResolver, 'credentials' | 'rememberDelivered'>;
 }
 
 export class SessionLifecycle {
@@ -52,24 +54,51 @@ export class SessionLifecycle {
       }
     }
     const flight = newFlight('start', this.deps.clock.now());
-    const before = await this.recovery.takeOver(id, flight, (a) => ({ sessionId: id, status: 'starting', delivery: a?.delivery }));
-    const previous = before?.delivery;
-    const inherited = before?.inFlight?.pending;
-    const settle = (status: 'error' | 'cancelled', message?: string) =>
-      this.recovery.endFailed(id, flight, (a) => {
-        if (status === 'error') return { sessionId: id, status: 'error', error: message, delivery: a.delivery };
-        return a.delivery ? { ...before, ...a, status: 'active' } : undefined;
+    // Marked in flight with the delivery's first journal entry, in the same write, before any AWS file changes.
+    let claimed = false;
+    let before: ActiveSession | undefined;
+    const settle = async (status: 'error' | 'cancelled', message?: string) => {
+      if (claimed) {
+        return this.recovery.endFailed(id, flight, (a) => {
+          if (status === 'error') return { sessionId: id, status: 'error', error: message, delivery: a.delivery };
+          return a.delivery ? { ...before, ...a, status: 'active' } : undefined;
+        });
+      }
+      if (status === 'cancelled') return; // nothing was written
+      await this.deps.state.update((s) => {
+        const a = s.active[id];
+        if (!a?.inFlight) s.active[id] = { sessionId: id, status: 'error', error: message, delivery: a?.delivery };
       });
+    };
     try {
-      if (inherited) await this.deps.delivery.withdraw(inherited);
       const credentials = await this.deps.credentials.credentials(id);
       this.deps.credentials.rememberDelivered(id, credentials);
       const target = { profileName: profile.name, region: session.region, sessionAlias: session.alias, sessionId: id, mode: this.deliveryModeOf(session) };
       flight.expiration = credentials.expiration?.toISOString();
-      const delivery = await this.deps.delivery.deliver(target, credentials, previous, this.recovery.journal(id, flight, session.alias));
+      const starting = (a: ActiveSession | undefined): ActiveSession => ({ sessionId: id, status: 'starting', delivery: a?.delivery });
+      const seen = (await this.deps.state.read()).active[id];
+      let delivery: DeliveryRecord | undefined;
+      if (!seen?.delivery) {
+        const journal = this.recovery.claimingJournal(id, flight, session.alias, seen, starting, () => {
+          claimed = true;
+          before = seen;
+        });
+        delivery = await this.deps.delivery.deliver(target, credentials, undefined, journal).catch((error: unknown) => {
+          if (error instanceof ClaimConflict) return undefined; // changed meanwhile: the slow way below
+          throw error;
+        });
+      }
+      if (!delivery) {
+        // Delivered before (or changed meanwhile): take the record over first, withdrawing what another operation left pending.
+        before = await this.recovery.takeOver(id, flight, starting);
+        claimed = true;
+        if (before?.inFlight?.pending) await this.deps.delivery.withdraw(before.inFlight.pending);
+        delivery = await this.deps.delivery.deliver(target, credentials, before?.delivery, this.recovery.journal(id, flight, session.alias));
+      }
       let stillOurs = false;
       await this.deps.state.update((s) => {
-        if (s.active[id]?.inFlight?.token !== flight.token) return; // taken over (stopped meanwhile): the taker withdraws our writes
+        const a = s.active[id];
+        if (claimed ? a?.inFlight?.token !== flight.token : a?.inFlight) return; // taken over (stopped meanwhile): the taker withdraws our writes
         stillOurs = true;
         s.active[id] = {
           sessionId: id,
@@ -112,13 +141,12 @@ export class SessionLifecycle {
         // Left marked: the next start, stop or activation tries again.
         const cause = error instanceof Error ? error.message : String(error);
         await this.recovery.endFailed(id, flight, (a) => ({ ...a, error: cause }));
-        const fix = error instanceof UserFacingError && error.fix ? `${error.fix} Then stop the session again.` : 'Fix the file named above, then stop the session again.';
-        throw new SessionError(alias, `could not remove its credentials: ${cause}`, fix, { cause: error });
+        const fix = error instanceof UserFacingError && error.fix ? t('{0} Then stop the session again.', error.fix) : t('Fix the file named above, then stop the session again.');
+        throw new SessionError(alias, t('could not remove its credentials: {0}', cause), fix, { cause: error });
       }
       await this.deps.state.update((s) => {
         if (s.active[id]?.inFlight?.token === flight.token) delete s.active[id]; // else started again meanwhile: theirs now
       });
-      this.deps.credentials.forgetDelivered(id);
       this.deps.logger.info(`Session "${alias}" stopped.`);
     } finally {
       endFlight(flight);
@@ -129,52 +157,49 @@ export class SessionLifecycle {
    * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones.
    * Returns undefined when the session is no longer active, or another window holds the refresh claim.
    */
-  async refresh(id: string, claimMs = 120_000): Promise<AwsCredentials | undefined> {
+  async refresh(id: string): Promise<AwsCredentials | undefined> {
     await this.recovery.recover(id);
     const now = this.deps.clock.now();
-    let claimed = false;
+    // The claim is the in-flight mark itself (one write): other windows leave the session alone while its owner
+    // lives, and a crash before the delivery's first journal entry is recovered by keeping the previous record.
+    const mine = newFlight('refresh', now);
+    let current: ActiveSession | undefined;
     const before = await this.deps.state.update((s) => {
       const active = s.active[id];
       if (!active || (active.status !== 'active' && active.status !== 'expired') || active.inFlight) return;
-      if (active.refreshClaimUntil && Date.parse(active.refreshClaimUntil) > now) return;
-      active.refreshClaimUntil = new Date(now + claimMs).toISOString();
-      claimed = true;
+      if (active.refreshClaimUntil && Date.parse(active.refreshClaimUntil) > now) return; // claimed by an earlier version
+      current = { ...active };
+      s.active[id] = { ...active, refreshClaimUntil: undefined, inFlight: { ...mine } };
     });
-    if (!claimed) return undefined;
-    const session = before.sessions.find((s) => s.id === id);
-    const current = before.active[id];
-    let flight: InFlight | undefined;
+    if (!current) {
+      endFlight(mine);
+      return undefined;
+    }
+    let done = false;
     try {
+      const session = before.sessions.find((s) => s.id === id);
       if (!session) return undefined;
       const left = current.expiration ? Math.max(0, Date.parse(current.expiration) - now) : 0;
       const credentials = await this.deps.credentials.credentials(id, { minValidityMs: left + 1000, background: true });
       const state = await this.deps.state.read();
       const still = state.sessions.find((s) => s.id === id);
-      if (!still) return undefined;
+      if (!still || state.active[id]?.inFlight?.token !== mine.token) return undefined;
       const profile = profileOf(state, still);
-      const mine = newFlight('refresh', this.deps.clock.now(), credentials.expiration);
-      flight = mine;
-      const active = await this.recovery.takeOver(id, mine, (a) => (a && (a.status === 'active' || a.status === 'expired') && !a.inFlight ? a : undefined));
-      if (!active || active.inFlight || (active.status !== 'active' && active.status !== 'expired')) return undefined;
-      let delivery;
-      try {
-        delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, active.delivery, this.recovery.journal(id, mine, still.alias));
-      } catch (error) {
-        await this.recovery.endFailed(id, mine, (a) => a);
-        throw error;
-      }
+      mine.expiration = credentials.expiration?.toISOString();
+      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, current.delivery, this.recovery.journal(id, mine, still.alias));
       await this.deps.state.update((s) => {
         const a = s.active[id];
         if (a?.inFlight?.token !== mine.token) return;
         s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined, inFlight: undefined };
       });
+      this.deps.credentials.rememberDelivered(id, credentials);
+      done = true;
       this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
       return credentials;
     } finally {
-      if (flight) endFlight(flight);
-      await this.deps.state.update((s) => {
-        if (s.active[id]?.refreshClaimUntil) s.active[id].refreshClaimUntil = undefined;
-      });
+      // Not refreshed: withdraw what was written for it, keep the previous record (one write).
+      if (!done) await this.recovery.endFailed(id, mine, (a) => a);
+      endFlight(mine);
     }
   }
 

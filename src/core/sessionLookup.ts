@@ -5,11 +5,12 @@
 import { DEFAULT_PROFILE_NAME } from './constants';
 import { UserFacingError } from './errors';
 import type { ActiveSession, NamedProfile, PersistedState, Session, SsoIntegration } from './model';
+import { t } from './l10n';
 
 /** The session with this id, or a user-facing error (it may have been deleted in another window). */
 export function requireSession(state: PersistedState, id: string): Session {
   const session = state.sessions.find((s) => s.id === id);
-  if (!session) throw new UserFacingError(`No session with id ${id}.`, 'It may have been deleted in another window.');
+  if (!session) throw new UserFacingError(t('No session with id {0}.', id), t('It may have been deleted in another window.'));
   return session;
 }
 

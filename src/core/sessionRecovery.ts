@@ -17,6 +17,7 @@ import { errorMessage, SessionError } from './errors';
 import { deadOnThisHost, hostName } from './liveness';
 import type { ActiveSession, InFlight } from './model';
 import type { Clock, Logger, StateStore } from './ports';
+import { t } from './l10n';
 
 /** An entry of another host is judged by age only: older than this, its owner is taken as gone. */
 const OTHER_HOST_ABANDONED_MS = 15 * 60_000;
@@ -49,6 +50,14 @@ export function isAbandoned(f: InFlight, now: number): boolean {
   return now - Date.parse(f.since) > OTHER_HOST_ABANDONED_MS;
 }
 
+/** The session's record changed between reading it and marking it in flight: nothing was written. */
+export class ClaimConflict extends Error {
+  constructor(id: string) {
+    super(`Session ${id} changed while its operation began.`);
+    this.name = 'ClaimConflict';
+  }
+}
+
 const owns = (a: ActiveSession | undefined, flight: InFlight): a is ActiveSession & { inFlight: InFlight } => a?.inFlight?.token === flight.token;
 
 export class SessionRecovery {
@@ -59,9 +68,31 @@ export class SessionRecovery {
     return async (pending) => {
       await this.deps.state.update((s) => {
         const a = s.active[id];
-        if (!owns(a, flight)) throw new SessionError(alias, 'was stopped or started elsewhere while its credentials were being written; nothing more was written', 'Start it again if you need it.');
+        if (!owns(a, flight)) throw new SessionError(alias, t('was stopped or started elsewhere while its credentials were being written; nothing more was written'), t('Start it again if you need it.'));
         a.inFlight.pending = pending;
+        a.inFlight.expiration = flight.expiration;
       });
+    };
+  }
+
+  /**
+   * A journal whose first entry also marks the session in flight (one write for both): the session's record
+   * must still be `seen` (nobody else's operation in it, the same delivery), else it throws {@link ClaimConflict}
+   * before anything is written, and the caller takes the session over the slow way. `record` gives the record
+   * the entry goes into. Later entries are those of {@link journal}.
+   */
+  claimingJournal(id: string, flight: InFlight, alias: string, seen: ActiveSession | undefined, record: (a: ActiveSession | undefined) => ActiveSession, onClaim: () => void): DeliveryJournal {
+    let claimed = false;
+    const later = this.journal(id, flight, alias);
+    return async (pending) => {
+      if (claimed) return later(pending);
+      await this.deps.state.update((s) => {
+        const a = s.active[id];
+        if (a?.inFlight || JSON.stringify(a?.delivery) !== JSON.stringify(seen?.delivery)) throw new ClaimConflict(id);
+        s.active[id] = { ...record(a), inFlight: { ...flight, pending } };
+      });
+      claimed = true;
+      onClaim();
     };
   }
 
@@ -126,7 +157,7 @@ export class SessionRecovery {
       } catch (error) {
         const message = errorMessage(error);
         this.deps.logger.warn(`Session "${alias}": could not finish an interrupted ${state.active[id]?.inFlight?.op ?? 'operation'}: ${message}`);
-        if (id === sessionId) throw new SessionError(alias, `could not finish an operation a crash interrupted: ${message}`, undefined, { cause: error });
+        if (id === sessionId) throw new SessionError(alias, t('could not finish an operation a crash interrupted: {0}', message), undefined, { cause: error });
       }
     }
     return done;
@@ -149,7 +180,7 @@ export class SessionRecovery {
     }
     const f = taken.inFlight;
     const claim: InFlight = { ...f, token: mine.token };
-    const who = f.failed ? 'an error' : `the end of process ${f.pid}`;
+    const who = f.failed ? t('an error') : t('the end of process {0}', f.pid);
     try {
       if (f.op === 'refresh' && taken.delivery) {
         const settled = f.pending ? await this.deps.delivery.reconcile(taken.delivery, f.pending) : { record: taken.delivery, landed: false };

@@ -1,3 +1,4 @@
+// l10n-ignore-file: the shim's script text is for machines (a shebang, require), not shown.
 /**
  * The `aws-sessions` shim: a tiny script at a stable path (`<globalStorage>/bin`) that survives
  * extension updates. Activation rewrites it to run the current bundle's CLI with the Node that VS Code

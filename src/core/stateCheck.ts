@@ -7,6 +7,7 @@
 import { DEFAULT_PROFILE_NAME } from './constants';
 import type { ActiveSession, NamedProfile, PersistedState, Session, SsoIntegration } from './model';
 import { checkActive, checkIntegration, checkProfile, checkSession, type EntryCheck } from './stateSchema';
+import { t } from './l10n';
 
 export interface RejectedEntry {
   /** Where it was in the file: `sessions[2]`, `profiles[0]`, `active["<id>"]`, `pinned[1]`, `terminalProfile`. */
@@ -48,7 +49,7 @@ export function checkState(s: PersistedState, newId: () => string): CheckedState
       const where = `${name}[${i}]`;
       const result = check(value, where);
       if (!result.ok) rejected.push({ where, reason: result.reason, value });
-      else if (seen.has(result.value.id)) rejected.push({ where, reason: `${where}: another entry before it has the id ${JSON.stringify(result.value.id)}`, value });
+      else if (seen.has(result.value.id)) rejected.push({ where, reason: t('{0}: another entry before it has the id {1}', where, JSON.stringify(result.value.id)), value });
       else {
         seen.add(result.value.id);
         kept.push(value as T);
@@ -72,7 +73,7 @@ export function checkState(s: PersistedState, newId: () => string): CheckedState
   if (s.integrations !== undefined) {
     if (Array.isArray(s.integrations)) state.integrations = keep<SsoIntegration>(s.integrations, 'integrations', checkIntegration);
     else {
-      rejected.push({ where: 'integrations', reason: 'integrations: not a list', value: s.integrations });
+      rejected.push({ where: 'integrations', reason: t('integrations: not a list'), value: s.integrations });
       delete state.integrations;
     }
   }
@@ -81,10 +82,10 @@ export function checkState(s: PersistedState, newId: () => string): CheckedState
       state.pinned = [];
       s.pinned.forEach((id: unknown, i) => {
         if (typeof id === 'string') state.pinned!.push(id);
-        else rejected.push({ where: `pinned[${i}]`, reason: `pinned[${i}]: not a session id`, value: id });
+        else rejected.push({ where: `pinned[${i}]`, reason: t('pinned[{0}]: not a session id', i), value: id });
       });
     } else {
-      rejected.push({ where: 'pinned', reason: 'pinned: not a list', value: s.pinned });
+      rejected.push({ where: 'pinned', reason: t('pinned: not a list'), value: s.pinned });
       delete state.pinned;
     }
   }
@@ -96,12 +97,12 @@ export function checkState(s: PersistedState, newId: () => string): CheckedState
         else rejected.push({ where: `lastUsed[${JSON.stringify(id)}]`, reason: `lastUsed[${JSON.stringify(id)}]: not a time`, value: at });
       }
     } else {
-      rejected.push({ where: 'lastUsed', reason: 'lastUsed: not an object', value: s.lastUsed });
+      rejected.push({ where: 'lastUsed', reason: t('lastUsed: not an object'), value: s.lastUsed });
       delete state.lastUsed;
     }
   }
   if (s.terminalProfile !== undefined && typeof s.terminalProfile !== 'string') {
-    rejected.push({ where: 'terminalProfile', reason: 'terminalProfile: not a profile name', value: s.terminalProfile });
+    rejected.push({ where: 'terminalProfile', reason: t('terminalProfile: not a profile name'), value: s.terminalProfile });
     delete state.terminalProfile;
   }
   return { state, rejected, changed: addDefault || rejected.length > 0 };

@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { DELIVERY_MODES } from './model';
 import type { ActiveSession, NamedProfile, Session, SsoIntegration } from './model';
+import { t } from './l10n';
 
 /** The format version this code writes. Files with a higher version are refused, never rewritten. */
 export const STATE_VERSION = 1;
@@ -31,12 +32,12 @@ export function migrateDocument(
   current: number = STATE_VERSION,
 ): { ok: true; document: Record<string, unknown> } | { ok: false; reason: string } {
   const version = document.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return { ok: false, reason: `unsupported version ${JSON.stringify(version)}` };
-  if (version > current) return { ok: false, reason: `unsupported version ${version} (a newer AWS Sessions may have written it; this one reads up to ${current})` };
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return { ok: false, reason: t('unsupported version {0}', JSON.stringify(version)) };
+  if (version > current) return { ok: false, reason: t('unsupported version {0} (a newer AWS Sessions may have written it; this one reads up to {1})', version, current) };
   let upgraded = document;
   for (let from = version; from < current; from++) {
     const step = migrations[from];
-    if (!step) return { ok: false, reason: `no upgrade from version ${from} to ${from + 1}` };
+    if (!step) return { ok: false, reason: t('no upgrade from version {0} to {1}', from, from + 1) };
     upgraded = { ...step(upgraded), version: from + 1 };
   }
   return { ok: true, document: upgraded };
@@ -61,6 +62,9 @@ const iamRoleChained = v.looseObject({
   roleArn: text,
   roleSessionName: optionalText,
   assumerSessionId: text,
+  externalId: optionalText,
+  durationSeconds: v.optional(v.number()),
+  sourceIdentity: optionalText,
 });
 const iamRoleFederated = v.looseObject({
   ...sessionBase,
@@ -68,6 +72,7 @@ const iamRoleFederated = v.looseObject({
   roleArn: text,
   idpUrl: text,
   samlProviderArn: text,
+  durationSeconds: v.optional(v.number()),
 });
 const awsSso = v.looseObject({
   ...sessionBase,

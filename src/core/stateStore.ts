@@ -6,24 +6,31 @@
  *   is not valid state throws {@link StateFileError} and is never overwritten. Entries that cannot be
  *   used (`stateCheck.ts`) are moved to a backup next to the file, which is named to the user; the good
  *   ones are kept.
- * - `update()`: re-reads inside the inter-process lock, writes atomically (temp + rename, 0600).
+ * - `update()`: re-reads inside the inter-process lock, writes atomically (temp + rename, 0600), as
+ *   compact JSON.
+ * - The file is read and checked only when it is not what this store last read or wrote: each read and
+ *   write keeps the file's identity (device, inode, size, mtime and ctime in ns), and a file with the same
+ *   identity is not read again. Snapshots (what `read`, `update` and `onDidChange` give) are frozen and
+ *   shared: nobody copies 10,000 sessions to look at them.
  * - `onDidChange`: fired for this process's updates at once, and for other processes' writes
- *   through `fs.watch` on the folder (debounced) backed by a cheap stat poll; only when the
- *   content actually changed.
+ *   through `fs.watch` on the folder (debounced); only when the content actually changed. No timer runs:
+ *   the optional stat poll (`pollMs`) is off unless asked for.
  */
-import { watch, promises as fs, FSWatcher } from 'node:fs';
+import { watch, promises as fs, FSWatcher, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { newId } from './ids';
-import { readIfExists, writeFileAtomic } from './awsFiles/atomicFile';
+import { writeFileAtomic } from './awsFiles/atomicFile';
+import { fileError } from './fileErrors';
 import { LockOptions, withLock } from './fileLock';
 import { emptyState, PersistedState } from './model';
 import type { Disposable, StateStore } from './ports';
 import { checkState, describeEntry, type CheckedState, type RejectedEntry } from './stateCheck';
 import { migrateDocument } from './stateSchema';
+import { t } from './l10n';
 
 export class StateFileError extends Error {
   constructor(readonly filePath: string, reason: string, options?: { cause?: unknown }) {
-    super(`The AWS Sessions state file ${filePath} cannot be used: ${reason}. It was left as it is; fix or remove it, then reload the window.`, options);
+    super(t('The AWS Sessions state file {0} cannot be used: {1}. It was left as it is; fix or remove it, then reload the window.', filePath, reason), options);
     this.name = 'StateFileError';
   }
 }
@@ -36,7 +43,7 @@ export interface FileStateStoreOptions {
   lock?: LockOptions;
   /** Id generator for the default profile of an empty state (default a v4 UUID, ids.ts). */
   newId?: () => string;
-  /** Fallback stat poll for other processes' writes (default 500 ms; 0 disables). */
+  /** A stat poll for other processes' writes, for file systems whose changes fs.watch misses (default 0: none). */
   pollMs?: number;
   /** Debounce of fs.watch events (default 50 ms). */
   debounceMs?: number;
@@ -45,6 +52,32 @@ export interface FileStateStoreOptions {
 }
 
 type Listener = (state: PersistedState) => void;
+
+/** What this store last saw of the file: its identity and the usable state it held. */
+interface Seen {
+  /** `dev:ino:size:mtimeNs:ctimeNs`, or 'missing'. */
+  key: string;
+  raw?: string;
+  state: PersistedState;
+}
+
+/** Counts of the store's file work, for tests and benchmarks. */
+export interface StateStoreIo {
+  reads: number;
+  parses: number;
+  writes: number;
+}
+
+const identity = (st: BigIntStats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+
+/** Freeze a snapshot all the way down (it is shared by every reader). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
 
 export function parseState(raw: string, filePath: string): PersistedState {
   return parseStateEntries(raw, filePath, newId).state;
@@ -56,14 +89,14 @@ export function parseStateEntries(raw: string, filePath: string, newId: () => st
   try {
     data = JSON.parse(raw);
   } catch (err) {
-    throw new StateFileError(filePath, 'it is not valid JSON', { cause: err });
+    throw new StateFileError(filePath, t('it is not valid JSON'), { cause: err });
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new StateFileError(filePath, 'it is not a JSON object');
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new StateFileError(filePath, t('it is not a JSON object'));
   const migrated = migrateDocument(data as Record<string, unknown>);
   if (!migrated.ok) throw new StateFileError(filePath, migrated.reason);
   const s = migrated.document as Partial<PersistedState>;
   if (!Array.isArray(s.profiles) || !Array.isArray(s.sessions) || !s.active || typeof s.active !== 'object' || Array.isArray(s.active)) {
-    throw new StateFileError(filePath, 'profiles, sessions or active is missing or malformed');
+    throw new StateFileError(filePath, t('profiles, sessions or active is missing or malformed'));
   }
   return checkState(s as PersistedState, newId);
 }
@@ -72,7 +105,7 @@ export function parseStateEntries(raw: string, filePath: string, newId: () => st
 async function writeSetAside(filePath: string, rejected: readonly RejectedEntry[], now: Date): Promise<string> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const body = {
-    note: `Entries of ${path.basename(filePath)} that AWS Sessions could not use, taken out on ${now.toISOString()}. To restore one, fix it and put it back in the same list of ${path.basename(filePath)} while no VS Code window runs, or add the session again.`,
+    note: t('Entries of {0} that AWS Sessions could not use, taken out on {1}. To restore one, fix it and put it back in the same list of {2} while no VS Code window runs, or add the session again.', path.basename(filePath), now.toISOString(), path.basename(filePath)),
     file: filePath,
     entries: rejected,
   };
@@ -101,16 +134,16 @@ export class FileStateStore implements StateStore, Disposable {
   private readonly newId: () => string;
   private readonly listeners = new Set<Listener>();
   private empty?: PersistedState;
-  /** Last content seen (read, written or observed); undefined = file missing. */
-  private lastRaw?: string;
+  /** Last content seen (read, written or observed). */
+  private seen?: Seen;
   private watcher?: FSWatcher;
   private poll?: NodeJS.Timeout;
   private debounce?: NodeJS.Timeout;
-  private lastStat = '';
   private checking = false;
   private disposed = false;
   /** What was set aside inside the lock, told once the lock is released. */
   private setAsideReport?: string;
+  readonly io: StateStoreIo = { reads: 0, parses: 0, writes: 0 };
 
   constructor(private readonly opts: FileStateStoreOptions) {
     this.filePath = path.resolve(opts.filePath);
@@ -119,52 +152,61 @@ export class FileStateStore implements StateStore, Disposable {
   }
 
   async read(): Promise<PersistedState> {
-    const raw = await this.readRaw();
-    if (raw === undefined) return structuredClone(this.emptyState());
-    const checked = parseStateEntries(raw, this.filePath, this.newId);
-    if (!checked.changed) return checked.state;
+    const file = await this.load();
+    if (file.seen) return file.seen.state;
+    if (file.raw === undefined) return this.remember(file.key, undefined, structuredClone(this.emptyState()));
+    const checked = this.parse(file.raw);
+    if (!checked.changed) return this.remember(file.key, file.raw, checked.state);
     // Move the unusable entries aside and write the rest back, under the lock (another process may be at it too).
-    return this.update(() => undefined).catch(() => checked.state);
+    return this.update(() => undefined).catch(() => deepFreeze(checked.state));
   }
 
   async update(mutate: (state: PersistedState) => PersistedState | void): Promise<PersistedState> {
     const { state, changed } = await withLock(
       this.lockPath,
       async () => {
-        const raw = await this.readRaw();
-        const current = raw === undefined ? structuredClone(this.emptyState()) : await this.parseInLock(raw);
+        const file = await this.load();
+        let current: PersistedState;
+        if (file.seen) current = file.seen.raw === undefined ? structuredClone(file.seen.state) : (JSON.parse(file.seen.raw) as PersistedState);
+        else current = file.raw === undefined ? structuredClone(this.emptyState()) : await this.parseInLock(file.raw);
+        const raw = file.seen ? file.seen.raw : file.raw;
         const next = mutate(current) ?? current;
-        const text = JSON.stringify(next, null, 2) + '\n';
-        if (text === raw) return { state: next, changed: false };
-        const before = this.lastRaw;
-        this.lastRaw = text; // set first so our own watcher never reports our write
-        try {
-          await writeFileAtomic(this.filePath, text, { newMode: 0o600 });
-        } catch (err) {
-          this.lastRaw = before;
-          throw err;
-        }
-        this.lastStat = await this.statKey();
-        return { state: next, changed: true };
+        const text = JSON.stringify(next) + '\n';
+        if (text === raw) return { state: file.seen?.state ?? this.remember(file.key, raw, next), changed: false };
+        await writeFileAtomic(this.filePath, text, { newMode: 0o600 });
+        this.io.writes++;
+        // Inside the lock nobody else writes: what is there now is what we wrote.
+        return { state: this.remember(await this.statKey(), text, next), changed: true };
       },
       this.opts.lock,
     );
     this.tellSetAside();
     if (changed) this.emit(state);
-    return structuredClone(state);
+    return state;
   }
 
   /** Inside the lock: the usable state; unusable entries are first written to a backup (kept even if the update then fails). */
   private async parseInLock(raw: string): Promise<PersistedState> {
-    const checked = parseStateEntries(raw, this.filePath, this.newId);
+    const checked = this.parse(raw);
     if (checked.rejected.length === 0) return checked.state;
     const backup = await writeSetAside(this.filePath, checked.rejected, new Date());
     const n = checked.rejected.length;
     const listed = checked.rejected.slice(0, 5).map(describeEntry).join('; ');
     this.setAsideReport =
-      `${n} entr${n > 1 ? 'ies' : 'y'} of the AWS Sessions state file ${this.filePath} could not be used and ${n > 1 ? 'were' : 'was'} moved to ${backup}: ` +
-      `${listed}${n > 5 ? `; and ${n - 5} more` : ''}. Everything else is kept. Add those sessions again, or fix the entries in that file and put them back.`;
+      (n > 1 ? t('{0} entries of the AWS Sessions state file {1} could not be used and were moved to {2}: ', n, this.filePath, backup) : t('1 entry of the AWS Sessions state file {0} could not be used and was moved to {1}: ', this.filePath, backup)) +
+      t('{0}{1}. Everything else is kept. Add those sessions again, or fix the entries in that file and put them back.', listed, n > 5 ? t('; and {0} more', n - 5) : '');
     return checked.state;
+  }
+
+  private parse(raw: string): CheckedState {
+    this.io.parses++;
+    return parseStateEntries(raw, this.filePath, this.newId);
+  }
+
+  /** Keep `state` (frozen) as what the file with identity `key` holds. */
+  private remember(key: string, raw: string | undefined, state: PersistedState): PersistedState {
+    this.seen = { key, raw, state: deepFreeze(state) };
+    return this.seen.state;
   }
 
   private tellSetAside(): void {
@@ -195,15 +237,34 @@ export class FileStateStore implements StateStore, Disposable {
     return this.empty;
   }
 
-  private async readRaw(): Promise<string | undefined> {
-    const bytes = await readIfExists(this.filePath);
-    return bytes?.toString('utf8');
+  /**
+   * The file as it is now: `seen` when it is still what this store last saw (not read again), else its
+   * text (undefined: missing) and identity, read through one handle so that both belong to the same file.
+   */
+  private async load(): Promise<{ key: string; seen?: Seen; raw?: string }> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.filePath, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(err, this.filePath, 'read');
+      return this.seen?.key === 'missing' ? { key: 'missing', seen: this.seen } : { key: 'missing' };
+    }
+    try {
+      const key = identity(await handle.stat({ bigint: true }));
+      if (this.seen?.key === key) return { key, seen: this.seen };
+      this.io.reads++;
+      return { key, raw: (await handle.readFile()).toString('utf8') };
+    } catch (err) {
+      throw fileError(err, this.filePath, 'read');
+    } finally {
+      await handle.close();
+    }
   }
 
   private emit(state: PersistedState): void {
     for (const l of [...this.listeners]) {
       try {
-        l(structuredClone(state));
+        l(state);
       } catch {
         /* a listener's failure must not break the store or other listeners */
       }
@@ -213,10 +274,7 @@ export class FileStateStore implements StateStore, Disposable {
   private startWatching(): void {
     if (this.watcher || this.poll || this.disposed) return;
     // Baseline: what this process considers current, so only real changes fire.
-    void (async () => {
-      this.lastRaw ??= await this.readRaw();
-      this.lastStat = await this.statKey();
-    })();
+    if (!this.seen) void this.check(false);
     const dir = path.dirname(this.filePath);
     const base = path.basename(this.filePath);
     try {
@@ -226,13 +284,13 @@ export class FileStateStore implements StateStore, Disposable {
       });
       this.watcher.on('error', () => this.stopWatcherOnly());
     } catch {
-      this.watcher = undefined; // folder missing or watching unsupported: the poll still works
+      this.watcher = undefined; // folder missing or watching unsupported: only the poll, if asked for, sees changes
     }
-    const pollMs = this.opts.pollMs ?? 500;
+    const pollMs = this.opts.pollMs ?? 0;
     if (pollMs > 0) {
       this.poll = setInterval(() => {
         void this.statKey().then((k) => {
-          if (k !== this.lastStat) this.schedule();
+          if (k !== this.seen?.key) this.schedule();
         });
       }, pollMs);
       this.poll.unref();
@@ -258,23 +316,31 @@ export class FileStateStore implements StateStore, Disposable {
     this.debounce.unref();
   }
 
-  private async check(): Promise<void> {
+  /** Another process may have written the file: read it if it is not what we saw, and tell the listeners. */
+  private async check(tell = true): Promise<void> {
     if (this.checking) return this.schedule();
     this.checking = true;
     try {
-      this.lastStat = await this.statKey();
-      const raw = await this.readRaw();
-      if (raw === this.lastRaw || raw === undefined || this.disposed) return;
-      let state: PersistedState;
+      const file = await this.load().catch(() => undefined);
+      if (!file || file.seen || file.raw === undefined || this.disposed) return;
+      if (file.raw === this.seen?.raw) {
+        this.seen = { ...this.seen, key: file.key }; // the same content (touched, or copied back)
+        return;
+      }
+      let checked: CheckedState;
       try {
-        const checked = parseStateEntries(raw, this.filePath, this.newId);
-        state = checked.state;
-        if (checked.changed) void this.update(() => undefined).catch(() => undefined); // set the bad entries aside
+        checked = this.parse(file.raw);
       } catch {
         return; // a partial or broken file: read()/update() report it; wait for a valid write
       }
-      this.lastRaw = raw;
-      this.emit(state);
+      if (checked.changed) {
+        // Not remembered: the update reads the file again and moves the bad entries to a backup.
+        void this.update(() => undefined).catch(() => undefined);
+        if (tell) this.emit(deepFreeze(checked.state));
+        return;
+      }
+      const state = this.remember(file.key, file.raw, checked.state);
+      if (tell) this.emit(state);
     } finally {
       this.checking = false;
     }
@@ -282,8 +348,7 @@ export class FileStateStore implements StateStore, Disposable {
 
   private async statKey(): Promise<string> {
     try {
-      const st = await fs.stat(this.filePath);
-      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      return identity(await fs.stat(this.filePath, { bigint: true }));
     } catch {
       return 'missing';
     }

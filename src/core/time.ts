@@ -7,3 +7,10 @@ export function formatRemaining(ms: number): string {
   const minutes = totalMinutes % 60;
   return hours > 0 ? `${hours}h ${minutes}m` : `${minutes}m`;
 }
+
+/** How long until formatRemaining(ms) shows another text (undefined once expired): a minute tick, the last minute by the second. */
+export function untilRemainingChanges(ms: number): number | undefined {
+  if (ms <= 0) return undefined;
+  const step = ms < 60000 ? 1000 : 60000;
+  return (ms % step || step) + 5;
+}

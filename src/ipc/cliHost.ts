@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { join } from 'node:path';
 import { StorageFiles } from '../core/constants';
+import { t } from '../core/l10n';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import { IpcServer } from '../core/ipc/server';
 import { ServingLease, type ServingStatus } from '../core/ipc/lease';
@@ -21,7 +22,7 @@ export interface CliHostOptions {
   profiles: ProfileService;
   logger: Logger;
   openConsole?: ConsoleOpener;
-  /** What the editor adds beyond the sessions (access-key rotation). */
+  /** What the editor adds beyond the sessions (the credentials endpoint's variables, access-key rotation). */
   more?: MoreHandlers;
   /** Shows a message to the user (once per problem that keeps this window from serving the CLI). */
   notify?: (message: string) => void;
@@ -52,7 +53,7 @@ export class CliHost implements vscode.Disposable {
       onLog: (m) => opts.logger.info(m),
       onCannotServe: (problem) => {
         opts.logger.error(`The command line (aws-sessions, credential_process) cannot be served from this window: ${problem.reason} (${problem.path}).`);
-        opts.notify?.(`The command line and credential_process profiles cannot be served: ${problem.reason} (${problem.path}).`);
+        opts.notify?.(t('The command line and credential_process profiles cannot be served: {0} ({1}).', problem.reason, problem.path));
       },
     });
   }

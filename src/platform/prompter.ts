@@ -7,8 +7,8 @@ import { rules } from '../core/validation';
 export class VsCodePrompter implements Prompter {
   async askMfaCode(request: { sessionAlias: string; mfaSerial: string }): Promise<string | undefined> {
     const code = await vscode.window.showInputBox({
-      title: `AWS Sessions: MFA code for "${request.sessionAlias}"`,
-      prompt: `Enter the 6-digit code of MFA device ${request.mfaSerial}`,
+      title: vscode.l10n.t('AWS Sessions: MFA code for "{0}"', request.sessionAlias),
+      prompt: vscode.l10n.t('Enter the 6-digit code of MFA device {0}', request.mfaSerial),
       placeHolder: '123456',
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() === '' ? undefined : rules.mfaCode(value.trim())),
@@ -21,8 +21,8 @@ export class VsCodePrompter implements Prompter {
 /** Fallback of the SAML sign-in: the user pastes the base64 SAMLResponse. */
 export async function askSamlPaste(request: { sessionAlias: string }, reason: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
-    title: `AWS Sessions: SAML sign-in for "${request.sessionAlias}"`,
-    prompt: `The browser sign-in is not available: ${reason}. Paste the base64 SAMLResponse your IdP posts to AWS instead.`,
+    title: vscode.l10n.t('AWS Sessions: SAML sign-in for "{0}"', request.sessionAlias),
+    prompt: vscode.l10n.t('The browser sign-in is not available: {0}. Paste the base64 SAMLResponse your IdP posts to AWS instead.', reason),
     ignoreFocusOut: true,
     password: true,
   });

@@ -9,12 +9,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Route } from 'playwright-core';
 import { CancelledError, UserFacingError } from '../core/errors';
+import { t } from '../core/l10n';
 import type { Logger } from '../core/ports';
 import type { SamlCapture, SamlCaptureRequest } from '../core/saml/capture';
 
 /** Where Chrome, Chromium and Edge usually live, per platform. */
 export function browserCandidates(platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
   if (platform === 'darwin') {
+    // l10n-ignore: application names in paths
     return ['Google Chrome', 'Chromium', 'Microsoft Edge'].map((name) => `/Applications/${name}.app/Contents/MacOS/${name}`);
   }
   if (platform === 'win32') {
@@ -67,7 +69,7 @@ export function loadPlaywright(): Playwright {
   return playwright;
 }
 
-const DONE_PAGE = '<!DOCTYPE html><title>AWS Sessions</title><p>AWS Sessions received your sign-in. You can close this window.</p>';
+const donePage = (): string => `<!DOCTYPE html><title>${t('AWS Sessions')}</title><p>${t('AWS Sessions received your sign-in. You can close this window.')}</p>`;
 
 export class BrowserSamlCapture implements SamlCapture {
   private queue: Promise<unknown> = Promise.resolve();
@@ -87,9 +89,9 @@ export class BrowserSamlCapture implements SamlCapture {
   private async captureNow(request: SamlCaptureRequest): Promise<string> {
     const executablePath = findBrowser(this.options.browserPath());
     if (!executablePath || !existsSync(executablePath)) {
-      return this.paste(request, executablePath ? `the browser ${executablePath} (awsSessions.samlBrowserPath) does not exist` : 'no Chrome, Chromium or Edge was found (set awsSessions.samlBrowserPath)');
+      return this.paste(request, executablePath ? t('the browser {0} (awsSessions.samlBrowserPath) does not exist', executablePath) : t('no Chrome, Chromium or Edge was found (set awsSessions.samlBrowserPath)'));
     }
-    const title = `AWS Sessions: signing in to "${request.sessionAlias}" in the browser window…`;
+    const title = t('AWS Sessions: signing in to "{0}" in the browser window…', request.sessionAlias);
     try {
       return await this.options.withProgress(title, async (signal) => {
         if (request.background || this.options.headless()) {
@@ -106,13 +108,13 @@ export class BrowserSamlCapture implements SamlCapture {
       if (error instanceof CancelledError || error instanceof UserFacingError) throw error;
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       this.options.logger.warn(`Session "${request.sessionAlias}": the browser sign-in failed: ${reason}`);
-      return this.paste(request, `the browser could not be used (${reason})`);
+      return this.paste(request, t('the browser could not be used ({0})', reason));
     }
   }
 
   private async paste(request: SamlCaptureRequest, reason: string): Promise<string> {
     const value = await this.options.askPaste(request, reason);
-    if (!value) throw new CancelledError(`The SAML sign-in for "${request.sessionAlias}"`);
+    if (!value) throw new CancelledError(t('The SAML sign-in for "{0}"', request.sessionAlias));
     return value.trim();
   }
 
@@ -128,16 +130,16 @@ export class BrowserSamlCapture implements SamlCapture {
     const targets = new Set(this.options.signInUrls().map((u) => u.replace(/\/+$/, '')));
     try {
       return await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no SAMLResponse within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+        const timer = setTimeout(() => reject(new Error(t('no SAMLResponse within {0} s', Math.round(timeoutMs / 1000)))), timeoutMs);
         const finish = (fn: () => void) => {
           clearTimeout(timer);
           fn();
         };
-        signal.addEventListener('abort', () => finish(() => reject(new CancelledError(`The SAML sign-in for "${request.sessionAlias}"`))), { once: true });
-        context.on('close', () => finish(() => reject(new CancelledError(`The SAML sign-in for "${request.sessionAlias}" (browser window closed)`))));
+        signal.addEventListener('abort', () => finish(() => reject(new CancelledError(t('The SAML sign-in for "{0}"', request.sessionAlias)))), { once: true });
+        context.on('close', () => finish(() => reject(new CancelledError(t('The SAML sign-in for "{0}" (browser window closed)', request.sessionAlias)))));
         const handler = async (route: Route) => {
           const posted = route.request().method() === 'POST' ? samlResponseFromPost(route.request().postData()) : undefined;
-          await route.fulfill({ status: 200, contentType: 'text/html', body: DONE_PAGE }).catch(() => undefined);
+          await route.fulfill({ status: 200, contentType: 'text/html', body: donePage() }).catch(() => undefined);
           if (posted) finish(() => resolve(posted));
         };
         void context

@@ -5,6 +5,7 @@ import { isDeliveryMode, type DeliveryMode } from '../core/model';
 import type { LoginFlowKind } from '../core/sso/oidc';
 import { UserFacingError } from '../core/errors';
 import { DEFAULT_PROFILE_TEMPLATE, templateProblem } from '../core/sso/profileNames';
+import { t } from '../core/l10n';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -29,7 +30,7 @@ export function ssoProfileNameTemplate(): string {
   const template = config().get<string>(Settings.ssoProfileNameTemplate)?.trim() || DEFAULT_PROFILE_TEMPLATE;
   const problem = templateProblem(template);
   if (problem) {
-    throw new UserFacingError(`The setting ${SETTINGS_SECTION}.${Settings.ssoProfileNameTemplate} ("${template}") cannot be used: ${problem}.`, `Fix it in the settings (the default is "${DEFAULT_PROFILE_TEMPLATE}"), then sync again.`);
+    throw new UserFacingError(t('The setting {0}.{1} ("{2}") cannot be used: {3}.', SETTINGS_SECTION, Settings.ssoProfileNameTemplate, template, problem), t('Fix it in the settings (the default is "{0}"), then sync again.', DEFAULT_PROFILE_TEMPLATE));
   }
   return template;
 }
@@ -54,6 +55,11 @@ export function defaultDeliveryMode(): DeliveryMode {
 /** awsSessions.console.sessionDurationSeconds (clamped by the core). */
 export function consoleSessionDuration(): number | undefined {
   return config().get<number>(Settings.consoleSessionDuration);
+}
+
+/** The fraction of their lifetime after which credentials in files are refreshed (awsSessions.rotation.refreshAfterFraction). */
+export function refreshAfterFraction(): number | undefined {
+  return config().get<number>(Settings.rotationRefreshAfterFraction);
 }
 
 /** The IAM Identity Center login: the setting, else 'pkce' where the browser can reach this machine's loopback (a local desktop window), else 'device'. */

@@ -7,12 +7,12 @@ import { withReportingProgress } from './prompter';
 
 /** Runs `login` under a cancellable notification. */
 export function runLogin(logger: Logger, integration: SsoIntegration, login: (ui: LoginUi) => Promise<void>): Promise<void> {
-  return withReportingProgress(`AWS Sessions: logging in to "${integration.alias}"`, `The login to "${integration.alias}"`, (report, signal) =>
+  return withReportingProgress(vscode.l10n.t('AWS Sessions: logging in to "{0}"', integration.alias), vscode.l10n.t('The login to "{0}"', integration.alias), (report, signal) =>
     login({
       signal,
       report,
       showDeviceCode: (auth) => {
-        report(`confirm the code ${auth.userCode} in your browser (${auth.verificationUri})`);
+        report(vscode.l10n.t('confirm the code {0} in your browser ({1})', auth.userCode, auth.verificationUri));
         logger.info(`Integration "${integration.alias}": confirm the code ${auth.userCode} at ${auth.verificationUri}.`);
       },
       openUrl: async (url) => vscode.env.openExternal(vscode.Uri.parse(url, true)),
@@ -22,8 +22,9 @@ export function runLogin(logger: Logger, integration: SsoIntegration, login: (ui
 
 /** The SsoAccess hook: a notification offering to log in, then the login under progress. */
 export async function askToLogin(logger: Logger, integration: SsoIntegration, reason: string, login: (ui: LoginUi) => Promise<void>): Promise<boolean> {
-  const choice = await vscode.window.showWarningMessage(`AWS Sessions: integration "${integration.alias}": ${reason}`, 'Log In');
-  if (choice !== 'Log In') return false;
+  const logIn = vscode.l10n.t('Log In');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('AWS Sessions: integration "{0}": {1}', integration.alias, reason), logIn);
+  if (choice !== logIn) return false;
   await runLogin(logger, integration, login);
   return true;
 }

@@ -9,6 +9,8 @@ import { buildTreeModel, type DisplayStatus, type ModelNode, type SessionNode, t
 import { formatRemaining } from '../core/time';
 import { SsoTreeDecorations } from './ssoNodes';
 
+const { t } = vscode.l10n;
+
 export type TreeNode = ModelNode;
 
 const statusIcons: Record<DisplayStatus, vscode.ThemeIcon> = {
@@ -20,14 +22,16 @@ const statusIcons: Record<DisplayStatus, vscode.ThemeIcon> = {
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
 };
 
-const statusWords: Record<DisplayStatus, string> = {
-  inactive: 'inactive',
-  starting: 'starting…',
-  active: 'active',
-  expiring: 'expiring soon',
-  expired: 'expired',
-  error: 'failed',
-};
+/** A session's status in words (also the status bar's). */
+export const statusWords = (status: DisplayStatus): string =>
+  ({
+    inactive: t('inactive'),
+    starting: t('starting…'),
+    active: t('active'),
+    expiring: t('expiring soon'),
+    expired: t('expired'),
+    error: t('failed'),
+  })[status];
 
 /** Codicon ids (a type's, a folder's) → ThemeIcons, made once each. */
 const themeIcons = new Map<string, vscode.ThemeIcon>();
@@ -143,15 +147,15 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     item.description = `${profile} · ${session.region}`;
     item.iconPath = statusIcons[status];
     item.contextValue = sessionContextValue(element);
-    const lines = [`**${escape(session.alias)}** — ${element.typeLabel} — ${statusWords[status]}`, ''];
-    if (facts.accountId) lines.push(`Account: ${facts.accountName ? `${escape(facts.accountName)} ` : ''}\`${facts.accountId}\``);
-    if (facts.roleArn) lines.push(`Role: \`${facts.roleArn}\``);
-    lines.push(`Profile: \`${profile}\``, `Region: \`${session.region}\``, `Delivery: ${deliveryLabel(active?.delivery?.kind)}`);
+    const lines = [`**${escape(session.alias)}** — ${element.typeLabel} — ${statusWords(status)}`, ''];
+    if (facts.accountId) lines.push(t('Account: {0}', `${facts.accountName ? `${escape(facts.accountName)} ` : ''}\`${facts.accountId}\``));
+    if (facts.roleArn) lines.push(t('Role: {0}', `\`${facts.roleArn}\``));
+    lines.push(t('Profile: {0}', `\`${profile}\``), t('Region: {0}', `\`${session.region}\``), t('Delivery: {0}', deliveryLabel(active?.delivery?.kind)));
     for (const detail of facts.details ?? []) lines.push(escape(detail));
-    if (active?.expiration) lines.push(`Expires: ${new Date(active.expiration).toLocaleString()} (${formatRemaining(Date.parse(active.expiration) - this.now())})`);
+    if (active?.expiration) lines.push(t('Expires: {0} ({1})', new Date(active.expiration).toLocaleString(), formatRemaining(Date.parse(active.expiration) - this.now())));
     if (active?.error) lines.push('', `$(error) ${escape(active.error)}`);
     item.tooltip = new vscode.MarkdownString(lines.join('  \n'), true);
-    item.accessibilityInformation = { label: `${session.alias}, ${element.typeLabel}, profile ${profile}, ${session.region}, ${statusWords[status]}` };
+    item.accessibilityInformation = { label: t('{0}, {1}, profile {2}, {3}, {4}', session.alias, element.typeLabel, profile, session.region, statusWords(status)) };
     return item;
   }
 
@@ -161,9 +165,9 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 }
 
 function deliveryLabel(kind: unknown): string {
-  if (kind === 'credentialsFile') return 'credentials file';
+  if (kind === 'credentialsFile') return t('credentials file');
   if (kind === 'credentialProcess') return 'credential_process';
-  return typeof kind === 'string' ? kind : 'not started';
+  return typeof kind === 'string' ? kind : t('not started');
 }
 
 function escape(text: string): string {

@@ -9,7 +9,7 @@ import type { PersistedState } from '../core/model';
 import type { LoginState, SsoAccess } from '../core/sso/ssoAccess';
 import { integrationIdOfFolder, SSO_ACCOUNT_FOLDER, SSO_INTEGRATION_FOLDER } from '../core/sessions/awsSso';
 
-const loginWords: Record<LoginState, string> = { loggedIn: 'logged in', expired: 'login expired', loggedOut: 'logged out' };
+const loginWords = (state: LoginState): string => ({ loggedIn: vscode.l10n.t('logged in'), expired: vscode.l10n.t('login expired'), loggedOut: vscode.l10n.t('logged out') })[state];
 
 export class SsoTreeDecorations {
   private readonly states = new Map<string, LoginState>();
@@ -61,8 +61,8 @@ export class SsoTreeDecorations {
     const state = this.loginState(id);
     const syncing = this.syncing.get(id);
     item.iconPath = new vscode.ThemeIcon(syncing ? 'sync~spin' : 'organization', state === 'loggedIn' ? undefined : new vscode.ThemeColor('disabledForeground'));
-    item.description = [node.description, syncing ?? loginWords[state]].filter(Boolean).join(' · ');
+    item.description = [node.description, syncing ?? loginWords(state)].filter(Boolean).join(' · ');
     item.contextValue = `ssoIntegration:${state}${syncing ? ':syncing' : ''}`;
-    item.tooltip = `IAM Identity Center integration "${node.label}" — ${loginWords[state]}`;
+    item.tooltip = vscode.l10n.t('IAM Identity Center integration "{0}" — {1}', String(node.label), loginWords(state));
   }
 }

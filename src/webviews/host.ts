@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../core/errors';
+import { t } from '../core/l10n';
 import type { Logger } from '../core/ports';
 import { describeRefused } from './protocol';
 
@@ -163,9 +164,9 @@ function inlineScript(page: string): string {
     try {
       code = readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n');
     } catch (error) {
-      throw new Error(`The page script ${path} could not be read (${errorMessage(error)}): rebuild the extension (npm run build).`);
+      throw new Error(t('The page script {0} could not be read ({1}): rebuild the extension (npm run build).', path, errorMessage(error)));
     }
-    if (/<\/script/i.test(code)) throw new Error(`The page script ${path} contains "</script" and cannot be inlined.`);
+    if (/<\/script/i.test(code)) throw new Error(t('The page script {0} contains "</script" and cannot be inlined.', path));
     scripts.set(path, code);
   }
   return code;

@@ -31,7 +31,9 @@ export function typeOf(raw: unknown): unknown {
 
 /** A refused message in words for the log: its kind and type, never its content (it may hold a secret). */
 export function describeRefused(raw: unknown): string {
+  // l10n-ignore: for the log only
   if (!isRecord(raw)) return `a message that is ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : `a ${typeof raw}`}`;
   const type = raw.type;
+  // l10n-ignore: for the log only
   return typeof type === 'string' && /^[A-Za-z]{1,32}$/.test(type) ? `a "${type}" message` : 'a message with no known type';
 }

@@ -161,6 +161,13 @@ export function createControl(
         }
         state.settings.roleExternalIds = { ...(ids as Record<string, string>) };
       }
+      if (body.roleMaxSessionSecondsByArn !== undefined) {
+        const byArn = body.roleMaxSessionSecondsByArn;
+        if (!byArn || typeof byArn !== 'object' || Array.isArray(byArn) || Object.values(byArn).some((v) => typeof v !== 'number' || v < 3600 || v > 43200)) {
+          return json(400, { error: 'roleMaxSessionSecondsByArn must map role ARNs to 3600–43200' });
+        }
+        state.settings.roleMaxSessionSecondsByArn = { ...(byArn as Record<string, number>) };
+      }
       return json(200, state.settings);
     },
     'GET calls': (req) => {

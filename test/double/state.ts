@@ -37,8 +37,10 @@ export interface DoubleSettings {
   latencyMs: number;
   /** When set, the lifetime of every issued credential, overriding DurationSeconds. */
   credentialSeconds: number | null;
-  /** MaxSessionDuration of every role (AWS allows 3600–43200). */
+  /** MaxSessionDuration of every role (AWS allows 3600–43200)… */
   roleMaxSessionSeconds: number;
+  /** …except these: role ARN → its own MaxSessionDuration. */
+  roleMaxSessionSecondsByArn: Record<string, number>;
   /** AssumeRoleWithSAML refuses unsigned assertions (a present signature is always checked). */
   samlSignatureRequired: boolean;
   /**
@@ -91,12 +93,22 @@ export class DoubleState {
       roleMaxSessionSeconds: settings.roleMaxSessionSeconds ?? 43200,
       samlSignatureRequired: settings.samlSignatureRequired ?? false,
       roleExternalIds: { ...settings.roleExternalIds },
+      roleMaxSessionSecondsByArn: { ...settings.roleMaxSessionSecondsByArn },
     };
-    this.settings = { ...this.initialSettings, roleExternalIds: { ...this.initialSettings.roleExternalIds } };
+    this.settings = { ...this.initialSettings, ...this.copiedMaps() };
     const created = this.baseClock();
     for (const u of this.users) {
       this.accessKeys.set(u.name, [{ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, status: 'Active', createdMs: created }]);
     }
+  }
+
+  private copiedMaps(): Pick<DoubleSettings, 'roleExternalIds' | 'roleMaxSessionSecondsByArn'> {
+    return { roleExternalIds: { ...this.initialSettings.roleExternalIds }, roleMaxSessionSecondsByArn: { ...this.initialSettings.roleMaxSessionSecondsByArn } };
+  }
+
+  /** A role's MaxSessionDuration. */
+  roleMaxSessionSeconds(roleArn: string): number {
+    return this.settings.roleMaxSessionSecondsByArn[roleArn] ?? this.settings.roleMaxSessionSeconds;
   }
 
   /** The double's notion of now (epoch ms), including clock skew. */
@@ -187,7 +199,7 @@ export class DoubleState {
     this.faults = [];
     this.calls = [];
     this.skewMs = 0;
-    Object.assign(this.settings, this.initialSettings, { roleExternalIds: { ...this.initialSettings.roleExternalIds } });
+    Object.assign(this.settings, this.initialSettings, this.copiedMaps());
     if (options.credentials) {
       this.issued.clear();
     }

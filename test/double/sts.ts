@@ -165,7 +165,7 @@ export function createStsModule(state: DoubleState, options: StsOptions = {}): S
         if (chaining && requested !== undefined && requested > ROLE_CHAINING_LIMIT) {
           throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.', 400);
         }
-        if (requested !== undefined && requested > state.settings.roleMaxSessionSeconds) {
+        if (requested !== undefined && requested > state.roleMaxSessionSeconds(role.arn)) {
           throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400);
         }
         const packed = packedPolicySize(policy);
@@ -208,7 +208,7 @@ export function createStsModule(state: DoubleState, options: StsOptions = {}): S
           options.samlChecks,
         );
         const duration = requested ?? claims.sessionDurationSeconds ?? 3600;
-        if (duration > state.settings.roleMaxSessionSeconds) {
+        if (duration > state.roleMaxSessionSeconds(role.arn)) {
           throw new AwsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400);
         }
         const packed = packedPolicySize(policy);

@@ -166,6 +166,36 @@ describe('views: tree, menus, status bar, terminal', function () {
     assert.equal(api.terminalEnvironment.get('AWS_PROFILE')?.value, 'view-dev');
   });
 
+  it('terminal.delivery = endpoint: terminals get the endpoint variables instead of AWS_PROFILE, and the endpoint serves them', async () => {
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const waitFor = async (done: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    };
+    if (!(await api.service.state.read()).active[ids[0]]) await vscode.commands.executeCommand(Commands.startSession, ids[0]);
+    await waitFor(() => api.terminalEnvironment.get('AWS_PROFILE')?.value === 'view-dev');
+    await config.update(Settings.terminalDelivery, 'endpoint', vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(() => api.terminalEnvironment.get('AWS_CONTAINER_CREDENTIALS_FULL_URI') !== undefined);
+      const url = api.terminalEnvironment.get('AWS_CONTAINER_CREDENTIALS_FULL_URI')?.value ?? '';
+      const token = api.terminalEnvironment.get('AWS_CONTAINER_AUTHORIZATION_TOKEN')?.value ?? '';
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\//);
+      assert.ok(token.length >= 43);
+      assert.equal(api.terminalEnvironment.get('AWS_PROFILE'), undefined);
+      assert.equal(api.terminalEnvironment.get('AWS_REGION')?.value, 'eu-west-1');
+      assert.equal(api.terminalEnvironment.persistent, false);
+      const reply = await fetch(url, { headers: { Authorization: token } });
+      assert.equal(reply.status, 200);
+      assert.match(((await reply.json()) as { AccessKeyId: string }).AccessKeyId, /^ASIA/);
+      assert.equal((await fetch(url)).status, 401);
+    } finally {
+      await config.update(Settings.terminalDelivery, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor(() => api.terminalEnvironment.get('AWS_PROFILE') !== undefined);
+    assert.equal(api.terminalEnvironment.get('AWS_PROFILE')?.value, 'view-dev');
+    assert.equal(api.terminalEnvironment.get('AWS_CONTAINER_AUTHORIZATION_TOKEN'), undefined);
+  });
+
   it('does not touch the collection when nothing a terminal gets has changed', async () => {
     const spy = sandbox.spy(api.terminalEnvironment, 'replace');
     const clear = sandbox.spy(api.terminalEnvironment, 'clear');

@@ -29,6 +29,7 @@ import { ipcPaths } from '../../src/core/ipc/paths';
 import { IpcServer } from '../../src/core/ipc/server';
 import { ServingLease } from '../../src/core/ipc/lease';
 import { describeIpcError, sessionHandler } from '../../src/core/ipc/handlers';
+import { ContainerCredentialsEndpoint } from '../../src/core/containerEndpoint';
 import { shimFileName, writeShim } from '../../src/core/shim';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { SecretVault } from '../../src/core/ports';
@@ -79,6 +80,8 @@ const service = new SessionService({
   defaultDeliveryMode: () => (isDeliveryMode(mode) ? mode : 'credentialsFile'),
   generationLock: (id, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${id}.lock`), fn, { timeoutMs: 30_000 }),
 });
+// The credentials endpoint, as the extension wires it (exec/export --endpoint); it listens on first use.
+const credentialsEndpoint = new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger: silentLogger });
 const checked = new Map<string, number>();
 const accessKeys = new AccessKeys({
   state,
@@ -92,7 +95,7 @@ const accessKeys = new AccessKeys({
 });
 const server = new IpcServer({
   paths,
-  handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, { accessKeys }),
+  handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, { accessKeys, endpointVariables: (id) => credentialsEndpoint.variables(id) }),
   describeError: describeIpcError,
 });
 const lease = new ServingLease({

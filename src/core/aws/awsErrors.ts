@@ -1,4 +1,5 @@
-/** Turn SDK and network errors into one sentence of cause and one of fix. Never includes a secret. */
+
+import { t } from '../l10n';/** Turn SDK and network errors into one sentence of cause and one of fix. Never includes a secret. */
 
 export interface AwsCallContext {
   service: string;
@@ -45,11 +46,11 @@ export function describeAwsError(error: unknown, ctx: AwsCallContext): AwsCallEr
   const net = networkCode(e);
   if (net) {
     return new AwsCallError(
-      `${ctx.service} ${ctx.action} could not reach ${where} (${net}).`,
+      t('{0} {1} could not reach {2} ({3}).', ctx.service, ctx.action, where, net),
       net,
       ctx.endpoint
-        ? 'Check that the endpoint is running, or clear the awsSessions.endpointUrl setting and AWS_ENDPOINT_URL variables.'
-        : 'Check your network connection, proxy and VPN.',
+        ? t('Check that the endpoint is running, or clear the awsSessions.endpointUrl setting and AWS_ENDPOINT_URL variables.')
+        : t('Check your network connection, proxy and VPN.'),
       true,
     );
   }
@@ -57,25 +58,25 @@ export function describeAwsError(error: unknown, ctx: AwsCallContext): AwsCallEr
   const status = e.$metadata?.httpStatusCode;
   const awsMessage = (e.message ?? '').replace(/\s+/g, ' ').trim();
   const fixes: Record<string, string> = {
-    InvalidClientTokenId: 'The access key id is not known to AWS: check it, or create a new access key in IAM.',
+    InvalidClientTokenId: t('The access key id is not known to AWS: check it, or create a new access key in IAM.'),
     SignatureDoesNotMatch: /expired|skew|time/i.test(awsMessage)
-      ? "Your computer's clock is off: sync it (e.g. enable automatic time)."
-      : 'The secret access key does not match the access key id: edit the session and enter the secret again.',
+      ? t('Your computer\'s clock is off: sync it (e.g. enable automatic time).')
+      : t('The secret access key does not match the access key id: edit the session and enter the secret again.'),
     AccessDenied: /MultiFactorAuthentication|MFA/i.test(awsMessage)
-      ? 'The MFA code was refused: wait for the next code and try again, and check the MFA device ARN.'
-      : 'The identity is not allowed to do this: check its IAM policies (and the role trust policy).',
-    ExpiredToken: 'The credentials used to sign have expired: start the session again.',
-    ExpiredTokenException: 'The credentials used to sign have expired: start the session again.',
-    RegionDisabledException: 'STS is not activated in this region: choose another region or activate it in IAM account settings.',
-    Throttling: 'AWS is throttling requests: wait a moment and try again.',
-    ValidationError: 'A value sent to AWS is invalid: edit the session.',
-    InvalidParameterValue: 'A value sent to AWS is invalid: edit the session.',
+      ? t('The MFA code was refused: wait for the next code and try again, and check the MFA device ARN.')
+      : t('The identity is not allowed to do this: check its IAM policies (and the role trust policy).'),
+    ExpiredToken: t('The credentials used to sign have expired: start the session again.'),
+    ExpiredTokenException: t('The credentials used to sign have expired: start the session again.'),
+    RegionDisabledException: t('STS is not activated in this region: choose another region or activate it in IAM account settings.'),
+    Throttling: t('AWS is throttling requests: wait a moment and try again.'),
+    ValidationError: t('A value sent to AWS is invalid: edit the session.'),
+    InvalidParameterValue: t('A value sent to AWS is invalid: edit the session.'),
   };
   const retryable = code === 'Throttling' || code === 'ThrottlingException' || (status !== undefined && status >= 500);
   return new AwsCallError(
-    `${ctx.service} ${ctx.action} failed: ${code}${awsMessage && awsMessage !== code ? ` (${awsMessage})` : ''}.`,
+    t('{0} {1} failed: {2}{3}.', ctx.service, ctx.action, code, awsMessage && awsMessage !== code ? ` (${awsMessage})` : ''),
     code,
-    fixes[code] ?? (status !== undefined && status >= 500 ? 'AWS had an internal error: try again shortly.' : undefined),
+    fixes[code] ?? (status !== undefined && status >= 500 ? t('AWS had an internal error: try again shortly.') : undefined),
     retryable,
     status,
   );

@@ -3,6 +3,7 @@ import { ClockSkew } from '../clockSkew';
 import type { AwsCredentials } from '../model';
 import { systemClock } from '../ports';
 import { describeAwsError } from './awsErrors';
+import { t } from '../l10n';
 
 export interface CallerIdentity {
   arn: string;
@@ -16,11 +17,20 @@ interface Signed {
   region: string;
 }
 
+export interface AssumeRoleRequest extends Signed {
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds?: number;
+  serialNumber?: string;
+  tokenCode?: string;
+  /** The trust policy's sts:ExternalId; not a secret, but never logged. */
+  externalId?: string;
+  sourceIdentity?: string;
+}
+
 export interface StsGateway {
   getSessionToken(request: Signed & { durationSeconds: number; serialNumber?: string; tokenCode?: string }): Promise<AwsCredentials>;
-  assumeRole(
-    request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
-  ): Promise<AwsCredentials>;
+  assumeRole(request: AssumeRoleRequest): Promise<AwsCredentials>;
   getCallerIdentity(request: Signed): Promise<CallerIdentity>;
   /**
    * Signed with an IAM user's long-term keys: credentials of a federated user that can sign in to the
@@ -70,7 +80,7 @@ interface RawAnswer {
  */
 function toCredentials(c: StsCredentialsShape | undefined, skew: ClockSkew): AwsCredentials {
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-    throw new Error('STS answered without complete credentials');
+    throw new Error(t('STS answered without complete credentials'));
   }
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: skew.toLocal(c.Expiration) };
 }
@@ -91,7 +101,7 @@ export class SdkStsGateway implements StsGateway {
       // AssumeRoleWithSAML is unsigned: the SDK never asks for credentials for it.
       credentials: credentials
         ? { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }
-        : () => Promise.reject(new Error('this STS call is unsigned')),
+        : () => Promise.reject(new Error(t('this STS call is unsigned'))),
       maxAttempts: 3,
       // throwOnRequestTimeout: without it this SDK only logs a warning and waits forever for a hung endpoint.
       requestHandler: { connectionTimeout: 5000, requestTimeout: this.options.requestTimeoutMs ?? 20000, throwOnRequestTimeout: true },
@@ -134,9 +144,7 @@ export class SdkStsGateway implements StsGateway {
     });
   }
 
-  assumeRole(
-    request: Signed & { roleArn: string; roleSessionName: string; durationSeconds?: number; serialNumber?: string; tokenCode?: string },
-  ): Promise<AwsCredentials> {
+  assumeRole(request: AssumeRoleRequest): Promise<AwsCredentials> {
     return this.call('AssumeRole', request, async (sdk, client) => {
       const out = await client.send(
         new sdk.AssumeRoleCommand({
@@ -145,6 +153,8 @@ export class SdkStsGateway implements StsGateway {
           DurationSeconds: request.durationSeconds,
           SerialNumber: request.serialNumber,
           TokenCode: request.tokenCode,
+          ExternalId: request.externalId,
+          SourceIdentity: request.sourceIdentity,
         }),
       );
       return toCredentials(out.Credentials, this.skew);

@@ -14,6 +14,7 @@ import { constants, promises as fs, Stats } from 'node:fs';
 import * as path from 'node:path';
 import { describingFileErrors, fileError, ReadOnlyFileError } from '../fileErrors';
 import { deadOnThisHost, hostTag } from '../liveness';
+import { t } from '../l10n';
 const isCode = (err: unknown, code: string) => (err as NodeJS.ErrnoException | undefined)?.code === code;
 
 /** Follow a chain of symlinks to the final path, which may not exist yet. */
@@ -30,7 +31,7 @@ export async function resolveSymlinks(p: string): Promise<string> {
     if (!st.isSymbolicLink()) return current;
     current = path.resolve(path.dirname(current), await fs.readlink(current));
   }
-  throw new Error(`Too many levels of symbolic links: ${p}`);
+  throw new Error(t('Too many levels of symbolic links: {0}', p));
 }
 
 /** The file's bytes, or undefined when it does not exist. */
@@ -112,7 +113,7 @@ export async function removeFile(target: string): Promise<void> {
 /** The target changed since it was read (another program wrote it): read again and redo the edit. */
 export class ConcurrentChangeError extends Error {
   constructor(readonly file: string) {
-    super(`${file} was changed by another program while it was being edited`);
+    super(t('{0} was changed by another program while it was being edited', file));
     this.name = 'ConcurrentChangeError';
   }
 }

@@ -1,4 +1,5 @@
-/**
+
+import { t } from '../l10n';/**
  * A byte-preserving editor for the AWS shared config and credentials files.
  *
  * The text is parsed once into lines with spans (offsets into the original string); edits are
@@ -41,7 +42,7 @@ export class IniParseError extends Error {
     /** Set by callers that know which file was parsed. */
     readonly file?: string,
   ) {
-    super(`${file ?? 'AWS file'}, line ${line}: ${detail}`);
+    super(`${file ?? t('AWS file')}, line ${line}: ${detail}`);
     this.name = 'IniParseError';
   }
 
@@ -117,7 +118,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
   } catch {
     let line = 1;
     for (const b of bytes) if (b === 10) line++;
-    throw new IniParseError('invalid-utf8', line, 'the file is not valid UTF-8');
+    throw new IniParseError('invalid-utf8', line, t('the file is not valid UTF-8'));
   }
 }
 
@@ -175,7 +176,7 @@ export class IniDocument {
         kind = 'continuation';
         // botocore parses `key =` followed by indented lines as `sub = value` pairs.
         if (curKey.nested && !nestedOk(text.slice(s, e))) {
-          throw new IniParseError('invalid-nested', lineNo + 1, `nested line under "${curKey.name} =" is not "name = value"`);
+          throw new IniParseError('invalid-nested', lineNo + 1, t('nested line under "{0} =" is not "name = value"', curKey.name));
         }
         curKey.lastLine = lineNo;
         curKey.valueEnd = e;
@@ -187,7 +188,7 @@ export class IniDocument {
           const header = text.slice(s + 1, close);
           const prior = seenHeaders.get(header);
           if (prior !== undefined) {
-            throw new IniParseError('duplicate-section', lineNo + 1, `section [${header}] appears again (first on line ${prior + 1})`);
+            throw new IniParseError('duplicate-section', lineNo + 1, t('section [{0}] appears again (first on line {1})', header, prior + 1));
           }
           seenHeaders.set(header, lineNo);
           if (cur) cur.lastLine = lineNo - 1;
@@ -195,18 +196,18 @@ export class IniDocument {
           sections.push(cur);
           curKey = undefined;
         } else if (!cur) {
-          throw new IniParseError('missing-section-header', lineNo + 1, 'content before the first [section] header');
+          throw new IniParseError('missing-section-header', lineNo + 1, t('content before the first [section] header'));
         } else {
           let d = s;
           while (d < e && text[d] !== '=' && text[d] !== ':') d++;
-          if (d === e) throw new IniParseError('invalid-line', lineNo + 1, 'line is not a [section], a key = value, or a comment');
+          if (d === e) throw new IniParseError('invalid-line', lineNo + 1, t('line is not a [section], a key = value, or a comment'));
           let ne = d;
           while (ne > s && isPyWs(text[ne - 1])) ne--;
-          if (ne === s) throw new IniParseError('empty-key', lineNo + 1, 'key name is empty');
+          if (ne === s) throw new IniParseError('empty-key', lineNo + 1, t('key name is empty'));
           const name = text.slice(s, ne).toLowerCase();
           if (cur.keys.has(name)) {
             const prior = cur.keys.get(name)!.line;
-            throw new IniParseError('duplicate-key', lineNo + 1, `key "${name}" appears twice in [${cur.header}] (first on line ${prior + 1})`);
+            throw new IniParseError('duplicate-key', lineNo + 1, t('key "{0}" appears twice in [{1}] (first on line {2})', name, cur.header, prior + 1));
           }
           let vs = d + 1;
           while (vs < e && isPyWs(text[vs])) vs++;
@@ -348,7 +349,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let out = '';
   let pos = 0;
   for (const { e } of sorted) {
-    if (e.start < pos) throw new Error('overlapping INI edits');
+    if (e.start < pos) throw new Error(t('overlapping INI edits'));
     out += text.slice(pos, e.start) + e.text;
     pos = e.end;
   }

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { applyEdits, IniDocument, IniSection, TextEdit } from './iniEdit';
 import { shlexSplit } from './shlex';
+import { t } from '../l10n';
 
 export type AwsFileKind = 'credentials' | 'config';
 
@@ -73,8 +74,8 @@ export class ForeignCredentialsError extends Error {
     readonly keys: readonly string[],
   ) {
     super(
-      `The profile "${profile}" in ${file} already holds credentials that AWS Sessions did not write (${keys.join(', ')}). ` +
-        `They were left untouched. Choose another named profile for the session, or move those keys away yourself.`,
+      t('The profile "{0}" in {1} already holds credentials that AWS Sessions did not write ({2}). ', profile, file, keys.join(', ')) +
+        t('They were left untouched. Choose another named profile for the session, or move those keys away yourself.'),
     );
     this.name = 'ForeignCredentialsError';
   }
@@ -82,23 +83,23 @@ export class ForeignCredentialsError extends Error {
 
 export class InvalidProfileNameError extends Error {
   constructor(readonly profile: string, reason: string) {
-    super(`Invalid profile name "${profile}": ${reason}`);
+    super(t('Invalid profile name "{0}": {1}', profile, reason));
     this.name = 'InvalidProfileNameError';
   }
 }
 
 export function assertValidProfileName(profile: string): void {
-  if (profile.length === 0) throw new InvalidProfileNameError(profile, 'it is empty');
+  if (profile.length === 0) throw new InvalidProfileNameError(profile, t('it is empty'));
   if (!/^[\p{L}\p{N}_.@+=,:\/-]+$/u.test(profile)) {
-    throw new InvalidProfileNameError(profile, 'use letters, digits and _ . @ + = , : / - only');
+    throw new InvalidProfileNameError(profile, t('use letters, digits and _ . @ + = , : / - only'));
   }
-  if (profile === 'DEFAULT') throw new InvalidProfileNameError(profile, 'the AWS CLI reserves [DEFAULT]');
+  if (profile === 'DEFAULT') throw new InvalidProfileNameError(profile, t('the AWS CLI reserves [DEFAULT]'));
 }
 
 function assertValidEntry(key: string, value: string): void {
-  if (!/^[a-z0-9_.-]+$/.test(key)) throw new Error(`Invalid AWS file key "${key}"`);
+  if (!/^[a-z0-9_.-]+$/.test(key)) throw new Error(t('Invalid AWS file key "{0}"', key));
   if (/[\r\n]/.test(value) || value !== value.trim()) {
-    throw new Error(`Invalid value for "${key}": line breaks and surrounding spaces are not allowed`);
+    throw new Error(t('Invalid value for "{0}": line breaks and surrounding spaces are not allowed', key));
   }
 }
 
@@ -154,7 +155,7 @@ export function applyOwned(
   const entries = Object.entries(values).map(([k, v]) => [k.toLowerCase(), v] as const);
   for (const [k, v] of entries) assertValidEntry(k, v);
   if (previousOwned && (previousOwned.file !== file || previousOwned.profile !== profile)) {
-    throw new Error(`Ownership record is for ${previousOwned.file} profile "${previousOwned.profile}", not ${file} "${profile}"`);
+    throw new Error(t('Ownership record is for {0} profile "{1}", not {2} "{3}"', previousOwned.file, previousOwned.profile, file, profile));
   }
   const wanted = new Set(entries.map(([k]) => k));
   let doc = IniDocument.parse(text);

@@ -13,6 +13,7 @@ import { requireSession } from '../sessionLookup';
 import { sessionType } from '../sessions/registry';
 import type { GenerateContext } from '../sessions/sessionType';
 import { consoleDestination, consoleHosts, loginUrl, logoutThenUrl, signinTokenUrl, type ConsoleHostOverrides } from './urls';
+import { t } from '../l10n';
 
 /** The part of `fetch` the sign-in uses (injected: tests pass a fake or the global one). */
 export type FetchLike = (url: string, init?: { signal?: AbortSignal; redirect?: 'manual' | 'follow' }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
@@ -87,10 +88,11 @@ export class ConsoleSignIn {
       const fresh = current?.expiration && current.expiration.getTime() - clock.now() > SESSION_TOKEN_REUSE_MARGIN_MS;
       credentials = fresh && current ? current : await resolver.credentials(sessionId);
       sessionDurationSeconds = isRoleChained(state, session) ? undefined : duration;
+      // l10n-ignore: an id of how the link was made (the log)
       via = 'role credentials';
     }
     if (!credentials.sessionToken) {
-      throw new SessionError(session.alias, 'its credentials are long-term keys, which cannot sign in to the console.', 'Use a session with temporary credentials.');
+      throw new SessionError(session.alias, t('its credentials are long-term keys, which cannot sign in to the console.'), t('Use a session with temporary credentials.'));
     }
     const hosts = consoleHosts(session.region, this.deps.hostOverrides());
     const token = await this.signinToken(session, hosts.signin, signinTokenUrl(hosts, { sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }, sessionDurationSeconds));
@@ -118,8 +120,8 @@ export class ConsoleSignIn {
       status = response.status;
       body = await response.text();
     } catch (error) {
-      const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? (error.name === 'AbortError' ? 'timed out' : error.message)) : String(error);
-      throw new SessionError(session.alias, `could not reach the AWS sign-in endpoint ${signinHost} (${cause}).`, 'Check the network or proxy, then try again.', { cause: error, code: 'SigninUnreachable' });
+      const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? (error.name === 'AbortError' ? t('timed out') : error.message)) : String(error);
+      throw new SessionError(session.alias, t('could not reach the AWS sign-in endpoint {0} ({1}).', signinHost, cause), t('Check the network or proxy, then try again.'), { cause: error, code: 'SigninUnreachable' });
     } finally {
       clearTimeout(timer);
     }
@@ -128,8 +130,8 @@ export class ConsoleSignIn {
       const excerpt = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
       throw new SessionError(
         session.alias,
-        `the AWS sign-in endpoint refused its credentials (HTTP ${status}${excerpt ? `: ${excerpt}` : ''}).`,
-        'Start the session again for fresh credentials; if it persists, check that the role (or user) may sign in to the console.',
+        t('the AWS sign-in endpoint refused its credentials (HTTP {0}{1}).', status, excerpt ? `: ${excerpt}` : ''),
+        t('Start the session again for fresh credentials; if it persists, check that the role (or user) may sign in to the console.'),
         { code: 'SigninRefused' },
       );
     }
@@ -140,7 +142,7 @@ export class ConsoleSignIn {
       token = undefined;
     }
     if (typeof token !== 'string' || token.length === 0) {
-      throw new SessionError(session.alias, 'the AWS sign-in endpoint answered without a sign-in token.', 'Try again in a moment.', { code: 'SigninMalformed' });
+      throw new SessionError(session.alias, t('the AWS sign-in endpoint answered without a sign-in token.'), t('Try again in a moment.'), { code: 'SigninMalformed' });
     }
     return token;
   }

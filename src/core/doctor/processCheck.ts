@@ -1,5 +1,6 @@
 /** Runs a profile's credential_process once and checks its answer, without ever showing the credentials. */
 import type { DoctorEnvironment, Finding, Scope } from './types';
+import { t } from '../l10n';
 
 const excerpt = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 300);
 
@@ -8,26 +9,26 @@ export async function checkCredentialProcess(env: DoctorEnvironment, commandLine
     code: 'credential-process-failed',
     severity: 'error',
     scope,
-    title: `${label}: credential_process fails`,
+    title: t('{0}: credential_process fails', label),
     detail: `"${commandLine}" ${why}`,
   });
   const result = await env.runProcess(commandLine, scopeEnv);
-  if (result.error) return fail(`could not run: ${result.error}.`);
-  if (result.exitCode !== 0) return fail(`exited with ${result.exitCode}${result.stderr.trim() ? `: ${excerpt(result.stderr)}` : ''}.`);
+  if (result.error) return fail(t('could not run: {0}.', result.error));
+  if (result.exitCode !== 0) return fail(t('exited with {0}{1}.', result.exitCode, result.stderr.trim() ? `: ${excerpt(result.stderr)}` : ''));
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(result.stdout) as Record<string, unknown>;
   } catch {
-    return fail('printed something that is not JSON (the SDKs need {"Version":1,"AccessKeyId",…}).');
+    return fail(t('printed something that is not JSON (the SDKs need {"Version":1,"AccessKeyId",…}).'));
   }
-  if (parsed.Version !== 1) return fail(`printed Version ${JSON.stringify(parsed.Version)}; the SDKs accept only 1.`);
+  if (parsed.Version !== 1) return fail(t('printed Version {0}; the SDKs accept only 1.', JSON.stringify(parsed.Version)));
   const missing = ['AccessKeyId', 'SecretAccessKey'].filter((k) => typeof parsed[k] !== 'string' || !parsed[k]);
-  if (missing.length) return fail(`printed JSON without ${missing.join(' and ')}.`);
+  if (missing.length) return fail(t('printed JSON without {0}.', missing.join(' and ')));
   if (parsed.Expiration !== undefined) {
-    const t = typeof parsed.Expiration === 'string' ? Date.parse(parsed.Expiration) : NaN;
-    if (Number.isNaN(t)) return fail('printed an Expiration that is not an ISO 8601 time.');
-    if (t <= env.now()) return fail(`printed credentials that expired at ${new Date(t).toISOString()}.`);
-    return { code: 'credential-process-ok', severity: 'ok', scope, title: `${label}: credential_process works`, detail: `Credentials valid until ${new Date(t).toISOString()}.` };
+    const at = typeof parsed.Expiration === 'string' ? Date.parse(parsed.Expiration) : NaN;
+    if (Number.isNaN(at)) return fail(t('printed an Expiration that is not an ISO 8601 time.'));
+    if (at <= env.now()) return fail(t('printed credentials that expired at {0}.', new Date(at).toISOString()));
+    return { code: 'credential-process-ok', severity: 'ok', scope, title: t('{0}: credential_process works', label), detail: t('Credentials valid until {0}.', new Date(at).toISOString()) };
   }
-  return { code: 'credential-process-ok', severity: 'ok', scope, title: `${label}: credential_process works`, detail: 'Long-term credentials (no Expiration).' };
+  return { code: 'credential-process-ok', severity: 'ok', scope, title: t('{0}: credential_process works', label), detail: t('Long-term credentials (no Expiration).') };
 }

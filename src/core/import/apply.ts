@@ -8,6 +8,7 @@ import { errorMessage } from '../errors';
 import type { Clock, Logger, StateStore } from '../ports';
 import type { SessionEditor } from '../sessionEditor';
 import type { ImportPlan, ImportSso } from './plan';
+import { t } from '../l10n';
 
 export interface ImportDeps {
   state: Pick<StateStore, 'read'>;
@@ -52,15 +53,25 @@ export async function applyImport(plan: ImportPlan, deps: ImportDeps, options: {
     try {
       if (item.kind === 'iamUser') {
         const keys = plan.secrets.get(item.profile);
-        if (!keys) throw new Error('its keys are missing from the plan');
+        if (!keys) throw new Error(t('its keys are missing from the plan'));
         const profile = importedProfileName(item.profile, item.keyFile, options.removeKeys);
         const session = await deps.editor.save('iamUser', { alias: item.alias, profile, region: item.region, accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, mfaSerial: item.mfaSerial ?? '' });
         sessionByProfile.set(item.profile, session.id);
         result.created.push({ profile, alias: session.alias, sessionId: session.id, kind: 'iamUser' });
       } else if (item.kind === 'iamRoleChained') {
         const assumer = sessionByProfile.get(item.sourceProfile);
-        if (!assumer) throw new Error(`no session was made for its source_profile "${item.sourceProfile}"`);
-        const session = await deps.editor.save('iamRoleChained', { alias: item.alias, profile: item.profile, region: item.region, roleArn: item.roleArn, roleSessionName: item.roleSessionName ?? '', assumerSessionId: assumer });
+        if (!assumer) throw new Error(t('no session was made for its source_profile "{0}"', item.sourceProfile));
+        const session = await deps.editor.save('iamRoleChained', {
+          alias: item.alias,
+          profile: item.profile,
+          region: item.region,
+          roleArn: item.roleArn,
+          roleSessionName: item.roleSessionName ?? '',
+          assumerSessionId: assumer,
+          externalId: item.externalId ?? '',
+          durationSeconds: item.durationSeconds ?? '',
+          sourceIdentity: item.sourceIdentity ?? '',
+        });
         sessionByProfile.set(item.profile, session.id);
         result.created.push({ profile: item.profile, alias: session.alias, sessionId: session.id, kind: 'iamRoleChained' });
       } else if (item.kind === 'ssoIntegration') {
@@ -68,7 +79,7 @@ export async function applyImport(plan: ImportPlan, deps: ImportDeps, options: {
           await deps.createIntegration(item);
           result.integrations.push({ name: item.name, created: true });
         } else {
-          result.integrations.push({ name: item.name, created: false, note: 'IAM Identity Center integrations are not available in this version; add it by hand when they are.' });
+          result.integrations.push({ name: item.name, created: false, note: t('IAM Identity Center integrations are not available in this version; add it by hand when they are.') });
         }
       }
     } catch (error) {
@@ -80,12 +91,12 @@ export async function applyImport(plan: ImportPlan, deps: ImportDeps, options: {
   // The keys are in secret storage now; only then, and only if every IAM User session was made, they leave the files.
   if (options.removeKeys && plan.keyRemoval.length > 0) {
     const userFailed = result.failed.some((f) => plan.items.some((i) => i.kind === 'iamUser' && i.profile === f.profile));
-    if (userFailed) result.removalSkipped = 'an IAM User session could not be created, so every key stays in the files';
+    if (userFailed) result.removalSkipped = t('an IAM User session could not be created, so every key stays in the files');
     const suffix = backupSuffix(deps.clock.now());
     for (const change of userFailed ? [] : plan.keyRemoval) {
       const backup = `${change.path}${suffix}`;
       if (!(await deps.files.replaceIfUnchanged(change.file, change.before, change.after, backup))) {
-        result.removalSkipped = `${change.path} changed after the preview, so its keys stay (run Import again to remove them)`;
+        result.removalSkipped = t('{0} changed after the preview, so its keys stay (run Import again to remove them)', change.path);
         continue;
       }
       result.backups.push(backup);

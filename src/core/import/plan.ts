@@ -11,6 +11,7 @@ import { DEFAULT_REGION } from '../constants';
 import { isKnownRegion } from '../regions';
 import { rules } from '../validation';
 import { SECRET_KEYS } from '../awsFiles/ownership';
+import { t } from '../l10n';
 
 export interface ImportUser {
   kind: 'iamUser';
@@ -35,6 +36,10 @@ export interface ImportChained {
   sourceProfile: string;
   /** mfa_serial of the role profile: moved to the IAM User session at the root of the chain. */
   mfaSerial?: string;
+  /** external_id, duration_seconds, source_identity as the file has them (the session's save checks them). */
+  externalId?: string;
+  durationSeconds?: string;
+  sourceIdentity?: string;
 }
 
 export interface ImportSso {
@@ -131,33 +136,47 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
   for (const p of index.profiles.values()) {
     const v = mergedValues(p);
     if (boundProfiles.has(p.name)) {
-      items.push({ kind: 'skip', profile: p.name, reason: 'a session of AWS Sessions already uses this profile' });
+      items.push({ kind: 'skip', profile: p.name, reason: t('a session of AWS Sessions already uses this profile') });
     } else if (v.credential_process) {
-      items.push({ kind: 'skip', profile: p.name, reason: 'credential_process: left alone' });
+      items.push({ kind: 'skip', profile: p.name, reason: t('credential_process: left alone') });
     } else if (v.sso_session || v.sso_start_url) {
       const name = v.sso_session ?? p.name;
       const sso = v.sso_session ? index.ssoSessions.get(v.sso_session)?.values : v;
       if (!sso?.sso_start_url || !sso.sso_region) {
-        items.push({ kind: 'skip', profile: p.name, reason: `IAM Identity Center profile without sso_start_url / sso_region${v.sso_session ? ` in [sso-session ${v.sso_session}]` : ''}` });
+        items.push({ kind: 'skip', profile: p.name, reason: t('IAM Identity Center profile without sso_start_url / sso_region{0}', v.sso_session ? t(' in [sso-session {0}]', v.sso_session) : '') });
         continue;
       }
       if ((input.state.integrations ?? []).some((i) => i.startUrl.replace(/\/+$/, '') === sso.sso_start_url.replace(/\/+$/, ''))) {
-        items.push({ kind: 'skip', profile: p.name, reason: `an IAM Identity Center integration for ${sso.sso_start_url} already exists (sync it for this role)` });
+        items.push({ kind: 'skip', profile: p.name, reason: t('an IAM Identity Center integration for {0} already exists (sync it for this role)', sso.sso_start_url) });
         continue;
       }
       const entry = ssoByName.get(name) ?? { kind: 'ssoIntegration', name, startUrl: sso.sso_start_url, ssoRegion: sso.sso_region, profiles: [] };
       entry.profiles.push(p.name);
       ssoByName.set(name, entry);
     } else if (v.role_arn) {
-      if (!v.source_profile) items.push({ kind: 'skip', profile: p.name, reason: v.credential_source ? `credential_source ${v.credential_source}: only on AWS compute` : 'role_arn without source_profile' });
-      else if (rules.roleArn(v.role_arn)) items.push({ kind: 'skip', profile: p.name, reason: `role_arn is not a role ARN: ${rules.roleArn(v.role_arn)}` });
-      else chained.push({ kind: 'iamRoleChained', profile: p.name, alias: '', region: regionOf(v), roleArn: v.role_arn, roleSessionName: v.role_session_name || undefined, sourceProfile: v.source_profile, mfaSerial: v.mfa_serial || undefined });
+      if (!v.source_profile) items.push({ kind: 'skip', profile: p.name, reason: v.credential_source ? t('credential_source {0}: only on AWS compute', v.credential_source) : t('role_arn without source_profile') });
+      else if (rules.roleArn(v.role_arn)) items.push({ kind: 'skip', profile: p.name, reason: t('role_arn is not a role ARN: {0}', rules.roleArn(v.role_arn)) });
+      else {
+        chained.push({
+          kind: 'iamRoleChained',
+          profile: p.name,
+          alias: '',
+          region: regionOf(v),
+          roleArn: v.role_arn,
+          roleSessionName: v.role_session_name || undefined,
+          sourceProfile: v.source_profile,
+          mfaSerial: v.mfa_serial || undefined,
+          externalId: v.external_id || undefined,
+          durationSeconds: v.duration_seconds || undefined,
+          sourceIdentity: v.source_identity || undefined,
+        });
+      }
     } else if (v.aws_access_key_id) {
       const keyFile = p.credentials?.values.aws_access_key_id ? 'credentials' : 'config';
       if (v.aws_session_token || v.aws_security_token || v.aws_access_key_id.startsWith('ASIA')) {
-        items.push({ kind: 'skip', profile: p.name, reason: 'temporary keys written by another tool' });
+        items.push({ kind: 'skip', profile: p.name, reason: t('temporary keys written by another tool') });
       } else if (rules.accessKeyId(v.aws_access_key_id) || !v.aws_secret_access_key || rules.secretAccessKey(v.aws_secret_access_key)) {
-        items.push({ kind: 'skip', profile: p.name, reason: 'the keys do not look like an access key id and its 40-character secret' });
+        items.push({ kind: 'skip', profile: p.name, reason: t('the keys do not look like an access key id and its 40-character secret') });
       } else {
         const user: ImportUser = { kind: 'iamUser', profile: p.name, alias: uniqueAlias(p.name, taken), region: regionOf(v), mfaSerial: v.mfa_serial && !rules.mfaSerial(v.mfa_serial) ? v.mfa_serial : undefined, keyLabel: mask(v.aws_access_key_id), keyFile };
         users.set(p.name, user);
@@ -170,7 +189,7 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
         }
       }
     } else {
-      items.push({ kind: 'skip', profile: p.name, reason: 'no credentials in this profile' });
+      items.push({ kind: 'skip', profile: p.name, reason: t('no credentials in this profile') });
     }
   }
 
@@ -190,7 +209,7 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
     }
     pending = next;
   }
-  for (const c of pending) items.push({ kind: 'skip', profile: c.profile, reason: `source_profile "${c.sourceProfile}" has no importable credentials (or the chain loops)` });
+  for (const c of pending) items.push({ kind: 'skip', profile: c.profile, reason: t('source_profile "{0}" has no importable credentials (or the chain loops)', c.sourceProfile) });
   // mfa_serial of a role profile protects AssumeRole: AWS Sessions asks for it once, at the IAM User session.
   for (const c of ordered) {
     let root: string | undefined = c.sourceProfile;

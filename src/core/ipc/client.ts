@@ -9,9 +9,10 @@ import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 import { proofOf, randomToken, sameProof, sealOf } from './handshake';
 import { readEndpoint, trustProblem, type IpcPaths } from './paths';
-import { handOverState } from './presence';
+import { handOverState, pokeWindows } from './presence';
 import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseChallenge, parseReply, parseSealed, PROTOCOL_VERSION, type EndpointRecord, type Reply } from './protocol';
 import type { Method, Params } from './methods';
+import { t } from '../l10n';
 
 export type ClientFailure = 'noServer' | 'timeout' | 'protocol' | 'untrusted';
 
@@ -52,15 +53,15 @@ type Attempt =
 
 function checkPaths(paths: IpcPaths): Attempt | EndpointRecord {
   const dir = trustProblem(paths.dir, 'folder');
-  if (!dir.ok) return dir.missing ? { kind: 'unreachable', reason: 'no IPC folder' } : { kind: 'untrusted', reason: `the AWS Sessions folder cannot be trusted: ${dir.reason}`, final: true };
+  if (!dir.ok) return dir.missing ? { kind: 'unreachable', reason: t('no IPC folder') } : { kind: 'untrusted', reason: t('the AWS Sessions folder cannot be trusted: {0}', dir.reason), final: true };
   const endpoint = readEndpoint(paths);
-  if (!endpoint) return { kind: 'unreachable', reason: 'no endpoint record' };
+  if (!endpoint) return { kind: 'unreachable', reason: t('no endpoint record') };
   for (const [path, kind] of [
     [dirname(endpoint.socket), 'folder'],
     [endpoint.socket, 'socket'],
   ] as const) {
     const check = trustProblem(path, kind);
-    if (!check.ok) return check.missing ? { kind: 'unreachable', reason: 'no socket' } : { kind: 'untrusted', reason: `the socket of the editor cannot be trusted: ${check.reason}`, final: false };
+    if (!check.ok) return check.missing ? { kind: 'unreachable', reason: t('no socket') } : { kind: 'untrusted', reason: t('the socket of the editor cannot be trusted: {0}', check.reason), final: false };
   }
   return endpoint;
 }
@@ -83,7 +84,7 @@ function exchange<M extends Method>(endpoint: EndpointRecord, method: M, params:
     };
     const impostor = (reason: string) => settle({ kind: 'impostor', reason, endpoint });
     const forged = (reason: string) => settle({ kind: 'forged', reason, endpoint });
-    let timer = setTimeout(() => settle({ kind: 'unreachable', reason: `no answer to the challenge within ${Math.round(handshakeTimeoutMs / 1000)} s` }), handshakeTimeoutMs);
+    let timer = setTimeout(() => settle({ kind: 'unreachable', reason: t('no answer to the challenge within {0} s', Math.round(handshakeTimeoutMs / 1000)) }), handshakeTimeoutMs);
     socket.on('connect', () => {
       clientNonce = randomToken();
       socket.write(encodeFrame({ v: PROTOCOL_VERSION, hello: clientNonce }, MAX_REQUEST_BYTES));
@@ -93,7 +94,7 @@ function exchange<M extends Method>(endpoint: EndpointRecord, method: M, params:
       try {
         frames = reader.push(chunk);
       } catch {
-        return stage === 'hello' ? impostor('its answer is not a protocol frame') : forged('the reply is not a protocol frame');
+        return stage === 'hello' ? impostor(t('its answer is not a protocol frame')) : forged(t('the reply is not a protocol frame'));
       }
       for (const frame of frames) {
         if (done) return;
@@ -102,13 +103,13 @@ function exchange<M extends Method>(endpoint: EndpointRecord, method: M, params:
           try {
             challenge = parseChallenge(frame);
           } catch {
-            return impostor('it did not answer the challenge');
+            return impostor(t('it did not answer the challenge'));
           }
-          if (!sameProof(challenge.proof, proofOf(token, 'server', clientNonce, challenge.nonce))) return impostor('its proof does not match the token');
+          if (!sameProof(challenge.proof, proofOf(token, 'server', clientNonce, challenge.nonce))) return impostor(t('its proof does not match the token'));
           serverNonce = challenge.nonce;
           stage = 'request';
           clearTimeout(timer);
-          timer = setTimeout(() => settle({ kind: 'reply', reply: { ok: false, code: 'timeout', message: `no reply within ${Math.round(replyTimeoutMs / 1000)} s` } }), replyTimeoutMs);
+          timer = setTimeout(() => settle({ kind: 'reply', reply: { ok: false, code: 'timeout', message: t('no reply within {0} s', Math.round(replyTimeoutMs / 1000)) } }), replyTimeoutMs);
           let request: Buffer;
           try {
             request = encodeFrame({ v: PROTOCOL_VERSION, proof: proofOf(token, 'client', clientNonce, serverNonce), method, params }, MAX_REQUEST_BYTES);
@@ -122,13 +123,13 @@ function exchange<M extends Method>(endpoint: EndpointRecord, method: M, params:
         try {
           sealed = parseSealed(frame);
         } catch {
-          return forged('the reply is not sealed');
+          return forged(t('the reply is not sealed'));
         }
-        if (!sameProof(sealed.mac, sealOf(token, clientNonce, serverNonce, sealed.reply))) return forged('its seal does not match the token');
+        if (!sameProof(sealed.mac, sealOf(token, clientNonce, serverNonce, sealed.reply))) return forged(t('its seal does not match the token'));
         try {
           return settle({ kind: 'reply', reply: parseReply(JSON.parse(sealed.reply)) });
         } catch (error) {
-          return settle({ kind: 'reply', reply: { ok: false, code: 'failed', message: `unreadable reply: ${error instanceof Error ? error.message : String(error)}` } });
+          return settle({ kind: 'reply', reply: { ok: false, code: 'failed', message: t('unreadable reply: {0}', error instanceof Error ? error.message : String(error)) } });
         }
       }
     });
@@ -143,7 +144,7 @@ function attempt<M extends Method>(paths: IpcPaths, method: M, params: Params<M>
   return exchange(checked, method, params, replyTimeoutMs, handshakeTimeoutMs);
 }
 
-const ADVICE = 'open VS Code with the AWS Sessions extension and try again';
+const advice = (): string => t('open VS Code with the AWS Sessions extension and try again');
 
 /**
  * Send one request; resolves with the server's reply, rejects with IpcClientError when no trusted server answers.
@@ -157,46 +158,52 @@ export async function callEditor<M extends Method>(paths: IpcPaths, method: M, p
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   let impostorToken: string | undefined;
   let impostors = 0;
+  let poked = 0;
   for (let i = 0; ; i++) {
     const result = await attempt(paths, method, params, replyTimeoutMs, handshakeTimeoutMs);
     switch (result.kind) {
       case 'reply':
         return result.reply;
       case 'forged':
-        throw new IpcClientError('untrusted', `the reply from ${result.endpoint.socket} failed its integrity check (${result.reason}) and was not used; reload the VS Code window and try again`);
+        throw new IpcClientError('untrusted', t('the reply from {0} failed its integrity check ({1}) and was not used; reload the VS Code window and try again', result.endpoint.socket, result.reason));
       case 'impostor':
         // Only a record written meanwhile (a window taking over) excuses a failed proof; the same record twice never.
         if (++impostors > 3 || impostorToken === result.endpoint.token || readEndpoint(paths)?.token === result.endpoint.token) {
           throw new IpcClientError(
             'untrusted',
-            `the process listening on ${result.endpoint.socket} could not prove that it is your AWS Sessions editor (${result.reason}); it was sent nothing but a random challenge. Reload the VS Code window and try again; if this repeats, another program is standing in for the editor`,
+            t('the process listening on {0} could not prove that it is your AWS Sessions editor ({1}); it was sent nothing but a random challenge. Reload the VS Code window and try again; if this repeats, another program is standing in for the editor', result.endpoint.socket, result.reason),
           );
         }
         impostorToken = result.endpoint.token;
         continue;
       case 'untrusted':
-        if (result.final) throw new IpcClientError('untrusted', `${result.reason}; nothing was sent. Run aws-sessions as the user who runs VS Code (not with sudo); if that is you, remove that folder and reload the VS Code window`);
+        if (result.final) throw new IpcClientError('untrusted', t('{0}; nothing was sent. Run aws-sessions as the user who runs VS Code (not with sudo); if that is you, remove that folder and reload the VS Code window', result.reason));
         break;
       case 'lost':
-        if (!options.retryAfterSend) throw new IpcClientError('protocol', 'the editor closed the connection before replying; check the editor, then run the command again');
+        if (!options.retryAfterSend) throw new IpcClientError('protocol', t('the editor closed the connection before replying; check the editor, then run the command again'));
         break;
       case 'unreachable':
         break;
     }
     const elapsed = Date.now() - start;
-    const why = result.kind === 'lost' ? 'connection lost' : result.reason;
-    const untrusted = result.kind === 'untrusted' ? `${result.reason}: another user may be standing in for the editor, so nothing was sent. Reload the VS Code window (it then serves from a new private folder) and try again` : undefined;
+    const why = result.kind === 'lost' ? t('connection lost') : result.reason;
+    const untrusted = result.kind === 'untrusted' ? t('{0}: another user may be standing in for the editor, so nothing was sent. Reload the VS Code window (it then serves from a new private folder) and try again', result.reason) : undefined;
     if (elapsed >= waitMs) {
       if (untrusted) throw new IpcClientError('untrusted', untrusted);
-      throw new IpcClientError('timeout', `a VS Code window with AWS Sessions is running but none served the command line within ${Math.round(waitMs / 1000)} s (${why}); try again, or raise AWS_SESSIONS_TIMEOUT`);
+      throw new IpcClientError('timeout', t('a VS Code window with AWS Sessions is running but none served the command line within {0} s ({1}); try again, or raise AWS_SESSIONS_TIMEOUT', Math.round(waitMs / 1000), why));
     }
     if (elapsed >= connectWindowMs) {
       const state = handOverState(paths);
       if (!state.waiting) {
         if (untrusted) throw new IpcClientError('untrusted', untrusted);
-        if (state.problem) throw new IpcClientError('noServer', `the AWS Sessions window cannot serve the command line: ${state.problem.reason} (${state.problem.path})`);
-        throw new IpcClientError('noServer', `no AWS Sessions editor window is running (${why}); ${ADVICE}`);
+        if (state.problem) throw new IpcClientError('noServer', t('the AWS Sessions window cannot serve the command line: {0} ({1})', state.problem.reason, state.problem.path));
+        throw new IpcClientError('noServer', t('no AWS Sessions editor window is running ({0}); {1}', why, advice()));
       }
+    }
+    // No window polls the serving one: tell them an answer is missing (is it hung?), once a second at most.
+    if (result.kind !== 'untrusted' && Date.now() - poked >= 1000) {
+      poked = Date.now();
+      pokeWindows(paths);
     }
     await sleep(Math.min(25 * 2 ** Math.min(i, 3), 200));
   }

@@ -5,6 +5,7 @@
 import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
 import type { PersistedState, Session } from '../model';
 import { activeSessionOfProfile, AmbiguousNameError, profileOf, sessionByRef } from '../sessionLookup';
+import { CREDENTIAL_VARIABLES } from '../launchEnv';
 import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
 import type { AccessKeys } from '../accessKeys';
@@ -12,10 +13,11 @@ import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
 import type { MethodHandlers, ProcessCredentials, SessionSummary } from './methods';
+import { t } from '../l10n';
 
-export function findSession(state: PersistedState, ref: string): Session {
+function findSession(state: PersistedState, ref: string): Session {
   const found = sessionByRef(state, ref);
-  if (!found) throw new IpcError('notFound', `no session named or with id "${ref}" (see: aws-sessions list)`);
+  if (!found) throw new IpcError('notFound', t('no session named or with id "{0}" (see: aws-sessions list)', ref));
   return found;
 }
 
@@ -44,8 +46,12 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
 /** The web console sign-in, when the editor provides it: `open` opens it in the browser, else only the URL. */
 export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
 
-/** What the editor adds beyond the sessions: access-key rotation. */
+/** The credentials endpoint's variables of a session (URL and token), when this window serves one. */
+export type EndpointVariables = (sessionId: string) => Promise<Record<string, string>>;
+
+/** What the editor adds beyond the sessions: the credentials endpoint's variables, access-key rotation. */
 export interface MoreHandlers {
+  endpointVariables?: EndpointVariables;
   accessKeys?: AccessKeys;
 }
 
@@ -55,11 +61,12 @@ export function sessionHandler(service: SessionService, profiles: ProfileService
 
 /** The typed handler of every method (`methods.ts`), on top of the SessionService. */
 export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): MethodHandlers {
+  const { endpointVariables } = more;
   /** The summary of the session with this id after a change. */
   const summaryAfter = async (id: string): Promise<SessionSummary> => {
     const state = await service.state.read();
     const session = state.sessions.find((s) => s.id === id);
-    if (!session) throw new IpcError('notFound', `the session ${id} was deleted meanwhile (in another window?)`);
+    if (!session) throw new IpcError('notFound', t('the session {0} was deleted meanwhile (in another window?)', id));
     return summary(service, state, session);
   };
   return {
@@ -89,14 +96,14 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
     current: async (p) => {
       const state = await service.state.read();
       const found = activeSessionOfProfile(state, p.profile);
-      if (!found) throw new IpcError('notFound', `no active session on profile "${p.profile}"`);
+      if (!found) throw new IpcError('notFound', t('no active session on profile "{0}"', p.profile));
       return summary(service, state, found.session);
     },
     types: async () => sessionTypes().map((t) => ({ kind: t.kind, label: t.label, fields: t.fields.map((f) => ({ name: f.name, label: f.label, kind: f.kind, required: f.required })) })),
     add: async (p) => {
       const { type } = p;
       const values = { ...p.fields };
-      if (!isSessionKind(type)) throw new IpcError('badRequest', `--type must be one of: ${sessionTypes().map((t) => t.kind).join(', ')}`);
+      if (!isSessionKind(type)) throw new IpcError('badRequest', t('--type must be one of: {0}', sessionTypes().map((t) => t.kind).join(', ')));
       // Names work wherever ids do: a session field (the assumer) may name its session by alias.
       const current = await service.state.read();
       for (const field of sessionType(type).fields) {
@@ -135,9 +142,31 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
       await service.editor.setDeliveryMode(session.id, p.mode);
       return summaryAfter(session.id);
     },
+    environment: async (p) => {
+      const state = await service.state.read();
+      const session = findSession(state, p.session);
+      const region = { AWS_REGION: session.region, AWS_DEFAULT_REGION: session.region };
+      const clear = (variables: Record<string, string>) => [...CREDENTIAL_VARIABLES, 'AWS_CREDENTIAL_EXPIRATION'].filter((name) => !(name in variables));
+      if (p.delivery === 'credentials') {
+        const c = await service.resolver.credentialsForProcess(session.id);
+        const variables: Record<string, string> = { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, ...region };
+        if (c.sessionToken) variables.AWS_SESSION_TOKEN = c.sessionToken;
+        if (c.expiration) variables.AWS_CREDENTIAL_EXPIRATION = c.expiration.toISOString();
+        return { alias: session.alias, variables, clear: clear(variables), expiration: c.expiration?.toISOString() };
+      }
+      const active = state.active[session.id];
+      if (!active || active.status === 'error') throw new IpcError('failed', `session "${session.alias}" is not active: its ${p.delivery === 'profile' ? 'profile holds' : 'endpoint serves'} no credentials. Start it first (aws-sessions start ${session.alias}), or leave out ${p.delivery === 'profile' ? '--profile-only' : '--endpoint'} to get its credentials.`);
+      if (p.delivery === 'profile') {
+        const variables = { AWS_PROFILE: profileOf(state, session).name, ...region };
+        return { alias: session.alias, variables, clear: clear(variables), expiration: active.expiration };
+      }
+      if (!endpointVariables) throw new IpcError('unsupported', 'the credentials endpoint is not available in this window');
+      const variables = { ...(await endpointVariables(session.id)), ...region };
+      return { alias: session.alias, variables, clear: clear(variables), expiration: active.expiration };
+    },
     consoleSignIn: async (p) => {
       const session = findSession(await service.state.read(), p.session);
-      if (!openConsole) throw new IpcError('unsupported', 'the web console sign-in is not available in this version of AWS Sessions');
+      if (!openConsole) throw new IpcError('unsupported', t('the web console sign-in is not available in this version of AWS Sessions'));
       return openConsole(session.id, p.openBrowser);
     },
     relocate: async (p) => {

@@ -28,6 +28,7 @@ export function proofOf(token: string, role: Role, clientNonce: string, serverNo
 
 /** The seal of a reply text on the connection with these nonces. */
 export function sealOf(token: string, clientNonce: string, serverNonce: string, replyText: string): string {
+  // l10n-ignore: a label inside the MAC, not a text
   return mac(token, ['aws-sessions reply', clientNonce, serverNonce, replyText]);
 }
 

@@ -11,6 +11,7 @@
 import * as v from 'valibot';
 import { DELIVERY_MODES } from '../model';
 import { ProtocolError, PROTOCOL_VERSION, requestProof, versionProblem, type Request } from './protocol';
+import { l10nText, t, translated } from '../l10n';
 
 /** Longest string param; a form value is far shorter, an SSO start URL or a role ARN well below it. */
 export const MAX_PARAM_CHARS = 8192;
@@ -18,11 +19,11 @@ export const MAX_PARAM_CHARS = 8192;
 export const MAX_FIELDS = 64;
 const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
-const text = v.pipe(v.string(), v.maxLength(MAX_PARAM_CHARS, 'is longer than 8192 characters'));
-const named = (what: string) => v.pipe(v.string(), v.minLength(1, `is empty: ${what}`), v.maxLength(MAX_PARAM_CHARS, 'is longer than 8192 characters'));
+const text = v.pipe(v.string(), v.maxLength(MAX_PARAM_CHARS, l10nText('is longer than 8192 characters')));
+const named = (what: string) => v.pipe(v.string(), v.minLength(1, t('is empty: {0}', what)), v.maxLength(MAX_PARAM_CHARS, t('is longer than 8192 characters')));
 /** A session named by alias or id. */
-const session = named('name a session by alias or id');
-const profile = named('name the profile');
+const session = named(l10nText('name a session by alias or id'));
+const profile = named(l10nText('name the profile'));
 const noParams = v.strictObject({});
 
 const summary = v.object({
@@ -55,10 +56,10 @@ export const METHODS = {
   types: { params: noParams, result: v.array(v.object({ kind: v.string(), label: v.string(), fields: v.array(fieldInfo) })) },
   add: {
     params: v.strictObject({
-      type: named('give a session type'),
+      type: named(l10nText('give a session type')),
       fields: v.pipe(
-        v.record(v.pipe(v.string(), v.regex(FIELD_KEY, 'is not a field name')), text),
-        v.check((r) => Object.keys(r).length <= MAX_FIELDS, `has more than ${MAX_FIELDS} fields`),
+        v.record(v.pipe(v.string(), v.regex(FIELD_KEY, l10nText('is not a field name'))), text),
+        v.check((r) => Object.keys(r).length <= MAX_FIELDS, () => t('has more than {0} fields', MAX_FIELDS)),
       ),
     }),
     result: summary,
@@ -67,11 +68,20 @@ export const METHODS = {
   profileList: { params: noParams, result: v.array(v.object({ name: v.string(), sessions: v.array(v.string()) })) },
   profileCreate: { params: v.strictObject({ name: profile }), result: v.object({ name: v.string() }) },
   profileDelete: { params: v.strictObject({ name: profile }), result: v.object({ name: v.string() }) },
-  profileRename: { params: v.strictObject({ name: profile, newName: named('give the new name') }), result: v.object({ name: v.string() }) },
+  profileRename: { params: v.strictObject({ name: profile, newName: named(l10nText('give the new name')) }), result: v.object({ name: v.string() }) },
   setRegion: { params: v.strictObject({ session, region: named('give a region') }), result: summary },
   setDeliveryMode: {
-    params: v.strictObject({ session, mode: v.picklist([...DELIVERY_MODES, 'default'], `must be one of: ${DELIVERY_MODES.join(', ')}, default`) }),
+    params: v.strictObject({ session, mode: v.picklist([...DELIVERY_MODES, 'default'], () => t('must be one of: {0}, default', DELIVERY_MODES.join(', '))) }),
     result: summary,
+  },
+  /**
+   * What a process needs in its environment for the session (exec, export): `credentials` (the keys and
+   * AWS_CREDENTIAL_EXPIRATION), `profile` (AWS_PROFILE; the session must be active) or `endpoint` (the window's
+   * credentials endpoint URL and token; active too); always the region. `clear`: credential variables to unset.
+   */
+  environment: {
+    params: v.strictObject({ session, delivery: v.picklist(['credentials', 'profile', 'endpoint'], 'must be one of: credentials, profile, endpoint') }),
+    result: v.object({ alias: v.string(), variables: v.record(v.string(), v.string()), clear: v.array(v.string()), expiration: v.optional(v.string()) }),
   },
   /** The web console sign-in URL of the session; `openBrowser`: the editor also opens it. */
   consoleSignIn: { params: v.strictObject({ session, openBrowser: v.boolean() }), result: v.object({ url: v.string(), opened: v.boolean() }) },
@@ -98,6 +108,7 @@ export type Result<M extends Method> = v.InferOutput<Schemas[M]['result']>;
 export type SessionSummary = Result<'start'>;
 export type SessionTypeInfo = Result<'types'>[number];
 export type ProcessCredentials = Result<'generate'>;
+export type SessionEnvironment = Result<'environment'>;
 
 /** What the editor does for each method: the compiler holds every handler to its params and result. */
 export type MethodHandlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };
@@ -117,12 +128,12 @@ function describe(method: Method, issues: readonly v.BaseIssue<unknown>[]): stri
   const issue = issues[0];
   const path = (issue.path ?? []).map((p) => String(p.key).slice(0, 32)).join('.');
   const where = `${method}: param "${path}"`;
-  if (!path) return `${method}: params must be an object`;
-  if (issue.expected === 'never') return `${method}: unknown param "${path}"`;
-  if (issue.received === 'undefined') return `${where} is missing`;
+  if (!path) return t('{0}: params must be an object', method);
+  if (issue.expected === 'never') return t('{0}: unknown param "{1}"', method, path);
+  if (issue.received === 'undefined') return t('{0} is missing', where);
   // Our own messages (set on the schemas above) name the rule, never the value; valibot's would quote it.
-  if (!issue.message.startsWith('Invalid ')) return `${where} ${issue.message}`;
-  return `${where} must be ${issue.expected === 'Object' ? 'an object' : `of type ${issue.expected ?? 'unknown'}`}`;
+  if (!issue.message.startsWith('Invalid ')) return `${where} ${translated(issue.message)}`;
+  return t('{0} must be {1}', where, issue.expected === 'Object' ? t('an object') : t('of type {0}', issue.expected ?? 'unknown'));
 }
 
 /** The params of `method`, checked against its schema; throws ProtocolError naming the first problem. */
@@ -137,7 +148,7 @@ export function parseParams<M extends Method>(method: M, params: unknown): Param
 export function parseResult<M extends Method>(method: M, result: unknown): Result<M> {
   const schema: Schemas[M]['result'] = METHODS[method].result;
   const checked = v.safeParse(schema, result);
-  if (!checked.success) throw new ProtocolError(`the editor's reply to ${method} is not what this version expects (${checked.issues[0].expected ?? 'a value'} at ${(checked.issues[0].path ?? []).map((p) => String(p.key)).join('.') || 'the top'}); update or reload the VS Code window`);
+  if (!checked.success) throw new ProtocolError(t('the editor\'s reply to {0} is not what this version expects ({1} at {2}); update or reload the VS Code window', method, checked.issues[0].expected ?? t('a value'), (checked.issues[0].path ?? []).map((p) => String(p.key)).join('.') || t('the top')));
   return checked.output;
 }
 
@@ -147,12 +158,12 @@ export type TypedRequest = Request & MethodCall;
 
 /** Schema check of a request frame (the server side); throws ProtocolError naming the first problem (never echoing values). */
 export function parseRequest(value: unknown): TypedRequest {
-  if (!isRecord(value)) throw new ProtocolError('request is not a JSON object');
-  for (const key of Object.keys(value)) if (!['v', 'proof', 'method', 'params'].includes(key)) throw new ProtocolError(`unknown request field "${key.slice(0, 32)}"`);
+  if (!isRecord(value)) throw new ProtocolError(t('request is not a JSON object'));
+  for (const key of Object.keys(value)) if (!['v', 'proof', 'method', 'params'].includes(key)) throw new ProtocolError(t('unknown request field "{0}"', key.slice(0, 32)));
   if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(versionProblem(value.v));
   const proof = requestProof(value);
-  if (!proof) throw new ProtocolError('proof missing or malformed');
-  if (!isMethod(value.method)) throw new ProtocolError('unknown method');
+  if (!proof) throw new ProtocolError(t('proof missing or malformed'));
+  if (!isMethod(value.method)) throw new ProtocolError(t('unknown method'));
   return { v: PROTOCOL_VERSION, proof, ...call(value.method, value.params === undefined ? {} : value.params) };
 }
 

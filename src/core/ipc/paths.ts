@@ -9,6 +9,7 @@ import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IpcFiles } from '../constants';
 import { parseEndpoint, type EndpointRecord } from './protocol';
+import { t } from '../l10n';
 
 /** Unix socket paths are limited to 104 (macOS) or 108 (Linux) bytes: stay below both. */
 export const MAX_SOCKET_PATH = 100;
@@ -17,6 +18,8 @@ export interface IpcPaths {
   dir: string;
   endpoint: string;
   legacyToken: string;
+  /** Touched by a CLI that waits for an answer (IpcFiles.wake). */
+  wake: string;
   lease: string;
   leaseLock: string;
   windows: string;
@@ -28,6 +31,7 @@ export function ipcPaths(dir: string): IpcPaths {
     dir: abs,
     endpoint: join(abs, IpcFiles.endpoint),
     legacyToken: join(abs, IpcFiles.legacyToken),
+    wake: join(abs, IpcFiles.wake),
     lease: join(abs, IpcFiles.lease),
     leaseLock: join(abs, IpcFiles.leaseLock),
     windows: join(abs, IpcFiles.windows),
@@ -59,15 +63,15 @@ export type TrustCheck = { ok: true } | { ok: false; missing: boolean; reason: s
 export function trustProblem(path: string, kind: 'folder' | 'socket' | 'file', platform: NodeJS.Platform = process.platform): TrustCheck {
   if (platform === 'win32') return { ok: true };
   const st = lstatSync(path, { throwIfNoEntry: false });
-  if (!st) return { ok: false, missing: true, reason: `${path} does not exist` };
+  if (!st) return { ok: false, missing: true, reason: t('{0} does not exist', path) };
   const bad = (reason: string): TrustCheck => ({ ok: false, missing: false, reason });
-  if (st.isSymbolicLink()) return bad(`${path} is a symbolic link, which AWS Sessions does not follow for its private files`);
-  if (kind === 'folder' && !st.isDirectory()) return bad(`${path} is not a folder`);
-  if (kind === 'socket' && !st.isSocket()) return bad(`${path} is not a socket`);
-  if (kind === 'file' && !st.isFile()) return bad(`${path} is not a regular file`);
+  if (st.isSymbolicLink()) return bad(t('{0} is a symbolic link, which AWS Sessions does not follow for its private files', path));
+  if (kind === 'folder' && !st.isDirectory()) return bad(t('{0} is not a folder', path));
+  if (kind === 'socket' && !st.isSocket()) return bad(t('{0} is not a socket', path));
+  if (kind === 'file' && !st.isFile()) return bad(t('{0} is not a regular file', path));
   const uid = currentUid();
-  if (uid !== undefined && st.uid !== uid) return bad(`${path} belongs to another user (uid ${st.uid}), not to you (uid ${uid})`);
-  if ((st.mode & 0o022) !== 0) return bad(`${path} can be changed by other users (mode ${(st.mode & 0o777).toString(8)})`);
+  if (uid !== undefined && st.uid !== uid) return bad(t('{0} belongs to another user (uid {1}), not to you (uid {2})', path, st.uid, uid));
+  if ((st.mode & 0o022) !== 0) return bad(t('{0} can be changed by other users (mode {1})', path, (st.mode & 0o777).toString(8)));
   return { ok: true };
 }
 
@@ -80,7 +84,7 @@ export function ensurePrivateDir(dir: string): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new IpcSetupError(dir, `the folder cannot be created (${code}); check the permissions of its parent folders`);
+    throw new IpcSetupError(dir, t('the folder cannot be created ({0}); check the permissions of its parent folders', code));
   }
   if (process.platform === 'win32') return;
   const st = lstatSync(dir);
@@ -90,8 +94,8 @@ export function ensurePrivateDir(dir: string): void {
     return;
   }
   const check = trustProblem(dir, 'folder');
-  const reason = check.ok ? `${dir} is not usable` : check.reason;
-  const advice = st.isSymbolicLink() || !st.isDirectory() ? 'remove it and reload the window' : 'was VS Code run with sudo? Remove the folder (sudo rm -r it) and reload the window';
+  const reason = check.ok ? t('{0} is not usable', dir) : check.reason;
+  const advice = st.isSymbolicLink() || !st.isDirectory() ? t('remove it and reload the window') : t('was VS Code run with sudo? Remove the folder (sudo rm -r it) and reload the window');
   throw new IpcSetupError(dir, `${reason}: ${advice}`);
 }
 

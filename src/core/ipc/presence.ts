@@ -5,11 +5,12 @@
  * lives that has not said it cannot serve, a hand-over is under way and it keeps waiting; otherwise no window
  * will answer and it stops at once (with the reason a window gave, if one did).
  */
-import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, futimesSync, openSync, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { IpcPaths } from './paths';
 import { PROTOCOL_VERSION } from './protocol';
+import { t } from '../l10n';
 
 /** Why a window cannot serve: the path at fault and the reason in words (with what to do). */
 export interface ServeProblem {
@@ -101,10 +102,10 @@ export function handOverState(paths: IpcPaths, now = Date.now()): HandOverState 
       if (lease.v === PROTOCOL_VERSION) return { waiting: true };
       if (typeof lease.v === 'number' && lease.v > PROTOCOL_VERSION) {
         // Newer windows keep the lease from this version's: none this CLI can talk to will serve.
-        return { waiting: false, problem: { path: paths.lease, reason: `the serving window (process ${lease.pid}) runs a newer version of AWS Sessions (protocol ${lease.v}) than this command line (protocol ${PROTOCOL_VERSION}); run the aws-sessions shim that window installs, or reload the window` } };
+        return { waiting: false, problem: { path: paths.lease, reason: t('the serving window (process {0}) runs a newer version of AWS Sessions (protocol {1}) than this command line (protocol {2}); run the aws-sessions shim that window installs, or reload the window', lease.pid, lease.v, PROTOCOL_VERSION) } };
       }
       // A window of this version takes the lease from it; without one, nothing this CLI can talk to will come.
-      problem = { path: paths.lease, reason: `the serving window (process ${lease.pid}) runs an older version of AWS Sessions; reload it (Developer: Reload Window)` };
+      problem = { path: paths.lease, reason: t('the serving window (process {0}) runs an older version of AWS Sessions; reload it (Developer: Reload Window)', lease.pid) };
     }
   } catch {
     /* no lease: look at the windows */
@@ -128,4 +129,20 @@ export function handOverState(paths: IpcPaths, now = Date.now()): HandOverState 
     }
   }
   return { waiting: false, problem };
+}
+
+/** The CLI got no answer: touch the wake file, so the windows look at the serving one now (best effort). */
+export function pokeWindows(paths: IpcPaths): void {
+  try {
+    // Never through a link, never truncating: created 0600 if missing, else only its times change.
+    const fd = openSync(paths.wake, constants.O_WRONLY | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
+    try {
+      const now = new Date();
+      futimesSync(fd, now, now);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* no IPC folder (no window ever ran) or not ours: nothing to wake */
+  }
 }

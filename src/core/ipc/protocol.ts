@@ -1,4 +1,5 @@
-/**
+
+import { t } from '../l10n';/**
  * The wire protocol between the `aws-sessions` CLI and the extension host serving the IPC endpoint.
  *
  * One connection carries one handshake, one request and one reply. A frame is a 4-byte big-endian length
@@ -69,7 +70,7 @@ export class ProtocolError extends Error {
 
 export function encodeFrame(value: unknown, limit: number = MAX_REPLY_BYTES): Buffer {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
-  if (body.length > limit) throw new ProtocolError(`frame of ${body.length} bytes exceeds the limit of ${limit}`);
+  if (body.length > limit) throw new ProtocolError(t('frame of {0} bytes exceeds the limit of {1}', body.length, limit));
   const header = Buffer.alloc(4);
   header.writeUInt32BE(body.length, 0);
   return Buffer.concat([header, body]);
@@ -89,17 +90,17 @@ export class FrameReader {
     const frames: unknown[] = [];
     while (this.buffer.length >= 4) {
       const length = this.buffer.readUInt32BE(0);
-      if (length > this.limit) throw new ProtocolError(`frame of ${length} bytes exceeds the limit of ${this.limit}`);
+      if (length > this.limit) throw new ProtocolError(t('frame of {0} bytes exceeds the limit of {1}', length, this.limit));
       if (this.buffer.length < 4 + length) break;
       const body = this.buffer.subarray(4, 4 + length).toString('utf8');
       this.buffer = this.buffer.subarray(4 + length);
       try {
         frames.push(JSON.parse(body));
       } catch {
-        throw new ProtocolError('frame is not valid JSON');
+        throw new ProtocolError(t('frame is not valid JSON'));
       }
     }
-    if (this.buffer.length > this.limit + 4) throw new ProtocolError('too much data');
+    if (this.buffer.length > this.limit + 4) throw new ProtocolError(t('too much data'));
     return frames;
   }
 }
@@ -109,8 +110,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const TOKENISH = /^[A-Za-z0-9_-]{22,128}$/;
 
 function exactRecord(value: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
-  if (!isRecord(value)) throw new ProtocolError(`${what} is not a JSON object`);
-  for (const key of Object.keys(value)) if (!keys.includes(key)) throw new ProtocolError(`unknown ${what} field "${key.slice(0, 32)}"`);
+  if (!isRecord(value)) throw new ProtocolError(t('{0} is not a JSON object', what));
+  for (const key of Object.keys(value)) if (!keys.includes(key)) throw new ProtocolError(t('unknown {0} field "{1}"', what, key.slice(0, 32)));
   if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(versionProblem(value.v));
   return value;
 }
@@ -120,21 +121,21 @@ function exactRecord(value: unknown, what: string, keys: readonly string[]): Rec
  * Sessions: a window not reloaded since an update, or a command line run from an older extension folder.
  */
 export function versionProblem(version: unknown): string {
-  const theirs = typeof version === 'number' ? `protocol version ${version}` : 'no protocol version';
-  return `unsupported protocol version: the other side speaks ${theirs}, this side ${PROTOCOL_VERSION}. The aws-sessions command line and the VS Code window come from different versions of AWS Sessions: reload the older window (Developer: Reload Window) and run the aws-sessions shim the current one installs`;
+  const theirs = typeof version === 'number' ? t('protocol version {0}', version) : t('no protocol version');
+  return t('unsupported protocol version: the other side speaks {0}, this side {1}. The aws-sessions command line and the VS Code window come from different versions of AWS Sessions: reload the older window (Developer: Reload Window) and run the aws-sessions shim the current one installs', theirs, PROTOCOL_VERSION);
 }
 
 const tokenish = (v: unknown): v is string => typeof v === 'string' && TOKENISH.test(v);
 
 export function parseHello(value: unknown): Hello {
   const r = exactRecord(value, 'hello', ['v', 'hello']);
-  if (!tokenish(r.hello)) throw new ProtocolError('hello nonce missing or malformed');
+  if (!tokenish(r.hello)) throw new ProtocolError(t('hello nonce missing or malformed'));
   return { v: PROTOCOL_VERSION, hello: r.hello };
 }
 
 export function parseChallenge(value: unknown): Challenge {
   const r = exactRecord(value, 'challenge', ['v', 'nonce', 'proof']);
-  if (!tokenish(r.nonce) || !tokenish(r.proof)) throw new ProtocolError('challenge malformed');
+  if (!tokenish(r.nonce) || !tokenish(r.proof)) throw new ProtocolError(t('challenge malformed'));
   return { v: PROTOCOL_VERSION, nonce: r.nonce, proof: r.proof };
 }
 
@@ -144,7 +145,7 @@ export function requestProof(value: unknown): string | undefined {
 }
 
 export function parseSealed(value: unknown): Sealed {
-  if (!isRecord(value) || Object.keys(value).length !== 2 || typeof value.reply !== 'string' || !tokenish(value.mac)) throw new ProtocolError('the reply is not sealed');
+  if (!isRecord(value) || Object.keys(value).length !== 2 || typeof value.reply !== 'string' || !tokenish(value.mac)) throw new ProtocolError(t('the reply is not sealed'));
   return { reply: value.reply, mac: value.mac };
 }
 
@@ -162,10 +163,10 @@ export function parseEndpoint(text: string): EndpointRecord | undefined {
 
 /** Schema check of a reply frame (the CLI side). */
 export function parseReply(value: unknown): Reply {
-  if (!isRecord(value) || typeof value.ok !== 'boolean') throw new ProtocolError('reply is not a protocol reply');
+  if (!isRecord(value) || typeof value.ok !== 'boolean') throw new ProtocolError(t('reply is not a protocol reply'));
   if (value.ok) return { ok: true, result: value.result };
   if (typeof value.message !== 'string' || typeof value.code !== 'string' || !(ERROR_CODES as readonly string[]).includes(value.code)) {
-    throw new ProtocolError('error reply is malformed');
+    throw new ProtocolError(t('error reply is malformed'));
   }
   return { ok: false, code: value.code as ErrorCode, message: value.message };
 }

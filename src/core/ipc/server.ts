@@ -14,6 +14,7 @@ import { parseRequest, type Method, type MethodCall, type MethodHandlers } from 
 import { join } from 'node:path';
 import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { chooseSocketFolder, newSocketPath, removeOldSockets } from './socketFolder';
+import { t } from '../l10n';
 
 /** A failure the handler wants the CLI to see with a specific code. */
 export class IpcError extends Error {
@@ -92,7 +93,7 @@ export class IpcServer {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
         if (code === 'EADDRINUSE' && i < 3) continue;
-        throw new IpcSetupError(socketPath, `cannot listen on the socket (${code})`);
+        throw new IpcSetupError(socketPath, t('cannot listen on the socket ({0})', code));
       }
     }
     if (!win) {
@@ -120,7 +121,7 @@ export class IpcServer {
   }
 
   /**
-   * While serving (every lease poll): heal what others removed — the socket file (a temp cleaner, the
+   * While serving (on a change in the IPC folder, or a waiting CLI's wake): heal what others removed — the socket file (a temp cleaner, the
    * runtime folder at logout) by listening again, the endpoint record (a window that lost the lease just
    * before us, a hand edit) by writing it again.
    */
@@ -181,7 +182,7 @@ export class IpcServer {
       try {
         frames = reader.push(chunk);
       } catch (error) {
-        refuse('badRequest', error instanceof ProtocolError ? error.message : 'bad frame');
+        refuse('badRequest', error instanceof ProtocolError ? error.message : t('bad frame'));
         return;
       }
       for (const frame of frames) {
@@ -190,7 +191,7 @@ export class IpcServer {
           try {
             clientNonce = parseHello(frame).hello;
           } catch (error) {
-            refuse('badRequest', error instanceof ProtocolError ? error.message : 'bad hello');
+            refuse('badRequest', error instanceof ProtocolError ? error.message : t('bad hello'));
             return;
           }
           serverNonce = randomToken();
@@ -199,7 +200,7 @@ export class IpcServer {
         }
         const proof = requestProof(frame);
         if (!proof || !this.token || !sameProof(proof, proofOf(this.token, 'client', clientNonce, serverNonce))) {
-          refuse('unauthorized', 'the request does not prove that it comes from a holder of the current token');
+          refuse('unauthorized', t('the request does not prove that it comes from a holder of the current token'));
           return;
         }
         handled = true;
@@ -209,7 +210,7 @@ export class IpcServer {
           let text: string;
           try {
             text = JSON.stringify(reply);
-            if (Buffer.byteLength(text) > MAX_REPLY_BYTES) throw new ProtocolError(`the reply of ${Buffer.byteLength(text)} bytes exceeds the limit of ${MAX_REPLY_BYTES}`);
+            if (Buffer.byteLength(text) > MAX_REPLY_BYTES) throw new ProtocolError(t('the reply of {0} bytes exceeds the limit of {1}', Buffer.byteLength(text), MAX_REPLY_BYTES));
           } catch (error) {
             text = JSON.stringify({ ok: false, code: 'failed', message: error instanceof Error ? error.message : 'reply too large' } satisfies Reply);
           }
@@ -225,7 +226,7 @@ export class IpcServer {
     try {
       request = parseRequest(frame);
     } catch (error) {
-      return { ok: false, code: 'badRequest', message: error instanceof ProtocolError ? error.message : 'bad request' };
+      return { ok: false, code: 'badRequest', message: error instanceof ProtocolError ? error.message : t('bad request') };
     }
     try {
       const result = await this.opts.handler(request);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IpcFiles } from '../constants';
 import { ensurePrivateDir, IpcSetupError, MAX_SOCKET_PATH, trustProblem, type IpcPaths } from './paths';
+import { t } from '../l10n';
 
 const TEMP_PREFIX = 'aws-sessions-';
 /** `cli-<6 hex>.sock`: a new name per listening server. */
@@ -35,7 +36,7 @@ function runtimeProblem(path: string): string | undefined {
   const check = trustProblem(path, 'folder');
   if (!check.ok) return check.reason;
   const mode = lstatSync(path).mode & 0o777;
-  return mode === 0o700 ? undefined : `${path} has mode ${mode.toString(8)}, not 700`;
+  return mode === 0o700 ? undefined : t('{0} has mode {1}, not 700', path, mode.toString(8));
 }
 
 function runtimeFolder(paths: IpcPaths, env: Readonly<Record<string, string | undefined>>, note: (m: string) => void): string | undefined {
@@ -76,10 +77,10 @@ function newTempFolder(tempDir: string | undefined): string | undefined {
     try {
       folder = mkdtempSync(join(base, TEMP_PREFIX));
     } catch (error) {
-      throw new IpcSetupError(base, `a private folder for the socket cannot be created here (${(error as NodeJS.ErrnoException).code ?? String(error)}); set TMPDIR for VS Code to a folder you can write`);
+      throw new IpcSetupError(base, t('a private folder for the socket cannot be created here ({0}); set TMPDIR for VS Code to a folder you can write', (error as NodeJS.ErrnoException).code ?? String(error)));
     }
     const check = trustProblem(folder, 'folder');
-    if (!check.ok) throw new IpcSetupError(folder, `the new socket folder is not private: ${check.reason}`);
+    if (!check.ok) throw new IpcSetupError(folder, t('the new socket folder is not private: {0}', check.reason));
     return folder;
   }
   return undefined;
@@ -93,7 +94,7 @@ export function chooseSocketFolder(paths: IpcPaths, options: SocketFolderOptions
   if (folder) return folder;
   throw new IpcSetupError(
     paths.dir,
-    `no private folder has a path short enough for a socket (Unix allows about ${MAX_SOCKET_PATH} bytes): this folder, XDG_RUNTIME_DIR and the temp folder are all too long; set TMPDIR for VS Code to a short folder such as /tmp`,
+    t('no private folder has a path short enough for a socket (Unix allows about {0} bytes): this folder, XDG_RUNTIME_DIR and the temp folder are all too long; set TMPDIR for VS Code to a short folder such as /tmp', MAX_SOCKET_PATH),
   );
 }
 

@@ -1,12 +1,22 @@
-/**
+
+import { t } from '../l10n';/**
  * Reading a SAMLResponse the way AWS does, to say why it would be refused, in the words of the
  * troubleshooting article "Response did not contain a valid SAML assertion": Role attribute and its
  * `roleArn,providerArn` values, NotBefore/NotOnOrAfter with clock skew, Audience and Recipient,
- * AuthnStatement, signature. The signature is checked for presence only: AWS checks it against the
+ * AuthnStatement, signature. The XML is read with a real parser (samlXml.ts); of a response with several
+ * assertions, the first is read, as AWS does. The signature is checked for presence only: AWS checks it against the
  * provider's metadata, which the extension does not have.
  */
 
+import { attribute, elements, parseSamlXml, textOf } from './samlXml';
+
 export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
+const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+
+/** The element children of an element. */
+function* elementChildren(e: Element): Iterable<Element> {
+  for (let c = e.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) yield c as Element;
+}
 /** Local clock skew tolerated when checking NotBefore/NotOnOrAfter (AWS allows about 5 minutes). */
 export const SAML_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -52,32 +62,11 @@ export function decodeSamlResponse(value: string): string {
     }
   }
   compact = compact.replace(/\s+/g, '');
-  if (compact === '') throw new Error('the SAMLResponse is empty');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) throw new Error('the SAMLResponse is not base64 (copy the whole SAMLResponse value the IdP posts)');
+  if (compact === '') throw new Error(t('the SAMLResponse is empty'));
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) throw new Error(t('the SAMLResponse is not base64 (copy the whole SAMLResponse value the IdP posts)'));
   const xml = Buffer.from(compact, 'base64').toString('utf8').replace(/^\uFEFF/, '').trim();
-  if (!xml.startsWith('<') || !/<(?:[\w.-]+:)?(?:Response|Assertion)\b/.test(xml)) throw new Error('the decoded SAMLResponse is not a SAML Response or Assertion XML document');
+  if (!xml.startsWith('<') || !/<(?:[\w.-]+:)?(?:Response|Assertion)\b/.test(xml)) throw new Error(t('the decoded SAMLResponse is not a SAML Response or Assertion XML document'));
   return xml;
-}
-
-const tag = (local: string) => `<(?:[\\w.-]+:)?${local}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${local}>)`;
-
-function all(xml: string, local: string): Array<{ attrs: string; body: string }> {
-  return [...xml.matchAll(new RegExp(tag(local), 'g'))].map((m) => ({ attrs: m[1] ?? '', body: (m[2] ?? '').trim() }));
-}
-
-function attr(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
-  return m ? unescapeXml(m[1] ?? m[2] ?? '') : undefined;
-}
-
-function unescapeXml(v: string): string {
-  return v
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&amp;/g, '&');
 }
 
 const isRole = (arn: string) => /^arn:[\w-]+:iam::\d{12}:role\/\S+$/.test(arn);
@@ -97,65 +86,69 @@ export function parseRoleValue(value: string): RolePair | undefined {
 export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalysis {
   const problems: string[] = [];
   const skew = options.skewMs ?? SAML_CLOCK_SKEW_MS;
-  const assertion = all(xml, 'Assertion')[0]?.body ?? xml;
+  let root: Element;
+  try {
+    root = parseSamlXml(xml);
+  } catch (error) {
+    return { rolePairs: [], audiences: [], recipients: [], signed: false, hasAuthnStatement: false, problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  const assertion = elements(root, 'Assertion')[0] ?? root;
 
-  const roleAttrs = all(assertion, 'Attribute').filter((a) => attr(a.attrs, 'Name') === ROLE_ATTRIBUTE);
-  const values = roleAttrs.flatMap((a) => all(a.body, 'AttributeValue').map((v) => unescapeXml(v.body)));
+  const roleAttrs = elements(assertion, 'Attribute').filter((a) => attribute(a, 'Name') === ROLE_ATTRIBUTE);
+  const values = roleAttrs.flatMap((a) => elements(a, 'AttributeValue').map((v) => textOf(v) ?? ''));
   const rolePairs: RolePair[] = [];
   if (roleAttrs.length === 0) {
-    problems.push(`no ${ROLE_ATTRIBUTE} attribute: the IdP must send the role(s) you may assume; add that attribute mapping in the IdP's AWS application`);
+    problems.push(t('no {0} attribute: the IdP must send the role(s) you may assume; add that attribute mapping in the IdP\'s AWS application', ROLE_ATTRIBUTE));
   } else if (values.length === 0) {
-    problems.push(`the ${ROLE_ATTRIBUTE} attribute has no value: assign at least one role to you in the IdP`);
+    problems.push(t('the {0} attribute has no value: assign at least one role to you in the IdP', ROLE_ATTRIBUTE));
   }
   for (const value of values) {
     const pair = parseRoleValue(value);
     if (pair) rolePairs.push(pair);
-    else problems.push(`the Role attribute value "${value}" is not "roleArn,providerArn" (a role ARN and a saml-provider ARN separated by a comma, in either order)`);
+    else problems.push(t('the Role attribute value "{0}" is not "roleArn,providerArn" (a role ARN and a saml-provider ARN separated by a comma, in either order)', value));
   }
   if (options.roleArn) {
     const offered = rolePairs.some((p) => p.roleArn === options.roleArn && (!options.providerArn || p.providerArn === options.providerArn));
     if (!offered && rolePairs.length > 0) {
       const list = rolePairs.map((p) => `${p.roleArn} (via ${p.providerArn})`).join(', ');
-      problems.push(`the configured role ${options.roleArn}${options.providerArn ? ` with provider ${options.providerArn}` : ''} is not among the roles the IdP offers: ${list}`);
+      problems.push(t('the configured role {0}{1} is not among the roles the IdP offers: {2}', options.roleArn, options.providerArn ? t(' with provider {0}', options.providerArn) : '', list));
     }
   }
 
-  const conditions = all(assertion, 'Conditions')[0];
-  const confirmations = all(assertion, 'SubjectConfirmationData');
-  const notBefore = conditions ? attr(conditions.attrs, 'NotBefore') : undefined;
-  const notOnOrAfterValues = [conditions ? attr(conditions.attrs, 'NotOnOrAfter') : undefined, ...confirmations.map((c) => attr(c.attrs, 'NotOnOrAfter'))].filter(
+  const conditions = elements(assertion, 'Conditions')[0];
+  const confirmations = elements(assertion, 'SubjectConfirmationData');
+  const notBefore = attribute(conditions, 'NotBefore');
+  const notOnOrAfterValues = [attribute(conditions, 'NotOnOrAfter'), ...confirmations.map((c) => attribute(c, 'NotOnOrAfter'))].filter(
     (v): v is string => !!v,
   );
   const notOnOrAfter = notOnOrAfterValues.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
   const local = new Date(options.nowMs).toISOString();
   if (notBefore && !Number.isNaN(Date.parse(notBefore)) && Date.parse(notBefore) > options.nowMs + skew) {
-    problems.push(`the assertion is not valid yet: NotBefore ${notBefore} is after this computer's time ${local} by more than the allowed clock skew; sync your clock (or the IdP's)`);
+    problems.push(t('the assertion is not valid yet: NotBefore {0} is after this computer\'s time {1} by more than the allowed clock skew; sync your clock (or the IdP\'s)', notBefore, local));
   }
   if (notOnOrAfter && !Number.isNaN(Date.parse(notOnOrAfter)) && Date.parse(notOnOrAfter) <= options.nowMs - skew) {
-    problems.push(`the assertion has expired: NotOnOrAfter ${notOnOrAfter} is before this computer's time ${local}; sign in again, and check your clock`);
+    problems.push(t('the assertion has expired: NotOnOrAfter {0} is before this computer\'s time {1}; sign in again, and check your clock', notOnOrAfter, local));
   }
 
-  const audiences = all(assertion, 'Audience').map((a) => unescapeXml(a.body));
-  const recipients = confirmations.map((c) => attr(c.attrs, 'Recipient')).filter((r): r is string => !!r);
+  const audiences = elements(assertion, 'Audience').map((a) => textOf(a) ?? '');
+  const recipients = confirmations.map((c) => attribute(c, 'Recipient')).filter((r): r is string => !!r);
   const signIn = new Set(options.signInUrls);
   const audienceOk = (a: string) => a.startsWith('urn:amazon:webservices') || signIn.has(a);
   if (audiences.length > 0 && !audiences.some(audienceOk)) {
-    problems.push(`the Audience ${audiences.join(', ')} is not AWS: it must be urn:amazon:webservices or ${options.signInUrls[0]}; fix the AWS application's audience in the IdP`);
+    problems.push(t('the Audience {0} is not AWS: it must be urn:amazon:webservices or {1}; fix the AWS application\'s audience in the IdP', audiences.join(', '), options.signInUrls[0]));
   }
   const badRecipient = recipients.find((r) => !signIn.has(r));
   if (badRecipient) {
-    problems.push(`the Recipient ${badRecipient} is not the AWS sign-in URL (${[...signIn].join(' or ')}); fix the ACS/recipient URL of the AWS application in the IdP`);
+    problems.push(t('the Recipient {0} is not the AWS sign-in URL ({1}); fix the ACS/recipient URL of the AWS application in the IdP', badRecipient, [...signIn].join(' or ')));
   }
-  const hasAuthnStatement = all(assertion, 'AuthnStatement').length > 0;
-  if (!hasAuthnStatement) problems.push('no AuthnStatement: the IdP must say how and when you authenticated');
-  const signed = /<(?:[\w.-]+:)?Signature\b[^>]*xmlns(?::[\w.-]+)?="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#"/.test(xml) || /<ds:Signature\b/.test(xml);
-  if (!signed) problems.push('the assertion is unsigned: AWS accepts only assertions signed with the key in the provider metadata');
+  const hasAuthnStatement = elements(assertion, 'AuthnStatement').length > 0;
+  if (!hasAuthnStatement) problems.push(t('no AuthnStatement: the IdP must say how and when you authenticated'));
+  const signed = [root, assertion].some((e) => [...elementChildren(e)].some((c) => c.localName === 'Signature' && c.namespaceURI === XMLDSIG_NS));
+  if (!signed) problems.push(t('the assertion is unsigned: AWS accepts only assertions signed with the key in the provider metadata'));
 
-  const issuer = all(assertion, 'Issuer')[0]?.body ?? all(xml, 'Issuer')[0]?.body;
-  const subject = all(assertion, 'NameID')[0]?.body;
   return {
-    issuer: issuer !== undefined ? unescapeXml(issuer) : undefined,
-    subject: subject !== undefined ? unescapeXml(subject) : undefined,
+    issuer: textOf(elements(assertion, 'Issuer')[0] ?? elements(root, 'Issuer')[0]),
+    subject: textOf(elements(assertion, 'NameID')[0]),
     rolePairs,
     notBefore,
     notOnOrAfter,
@@ -182,17 +175,17 @@ export function analyzeSamlResponse(base64: string, options: AnalyzeOptions): Sa
 /** The analysis as lines for people (the "Inspect SAML assertion" report and the log). */
 export function formatSamlAnalysis(a: SamlAnalysis): string {
   const lines = [
-    a.problems.length === 0 ? 'The assertion looks valid for AWS.' : `Response did not contain a valid SAML assertion (${a.problems.length} problem${a.problems.length > 1 ? 's' : ''}):`,
+    a.problems.length === 0 ? t('The assertion looks valid for AWS.') : a.problems.length > 1 ? t('Response did not contain a valid SAML assertion ({0} problems):', a.problems.length) : t('Response did not contain a valid SAML assertion (1 problem):'),
     ...a.problems.map((p) => `  ✗ ${p}`),
     '',
     `Issuer: ${a.issuer ?? '(none)'}`,
     `Subject: ${a.subject ?? '(none)'}`,
-    `Valid: ${a.notBefore ?? '(no NotBefore)'} → ${a.notOnOrAfter ?? '(no NotOnOrAfter)'}`,
+    t('Valid: {0} → {1}', a.notBefore ?? t('(no NotBefore)'), a.notOnOrAfter ?? t('(no NotOnOrAfter)')),
     `Audience: ${a.audiences.join(', ') || '(none)'}`,
     `Recipient: ${a.recipients.join(', ') || '(none)'}`,
     `AuthnStatement: ${a.hasAuthnStatement ? 'present' : 'missing'}`,
-    `Signature: ${a.signed ? 'present (AWS checks it against the provider metadata)' : 'missing'}`,
-    `Roles offered (${a.rolePairs.length}):`,
+    `Signature: ${a.signed ? t('present (AWS checks it against the provider metadata)') : 'missing'}`,
+    t('Roles offered ({0}):', a.rolePairs.length),
     ...a.rolePairs.map((p) => `  • ${p.roleArn}  via ${p.providerArn}`),
   ];
   return lines.join('\n');

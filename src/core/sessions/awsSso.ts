@@ -7,6 +7,7 @@
 import { SessionError, UserFacingError } from '../errors';
 import type { AwsCredentials, AwsSsoSession, SsoIntegration } from '../model';
 import { PROFILE_FIELD, REGION_FIELD, type FieldSpec, type SessionTypeModule, type TreeFolder } from './sessionType';
+import { l10nText, t } from '../l10n';
 
 export const SSO_INTEGRATION_FOLDER = 'ssoIntegration';
 export const SSO_ACCOUNT_FOLDER = 'ssoAccount';
@@ -15,7 +16,7 @@ export function integrationFolder(integration: Pick<SsoIntegration, 'id' | 'alia
   return {
     id: `sso-integration:${integration.id}`,
     label: integration.alias,
-    description: integration.accountCount === undefined ? 'not synced' : `${integration.accountCount} accounts`,
+    description: integration.accountCount === undefined ? t('not synced') : t('{0} accounts', integration.accountCount),
     role: SSO_INTEGRATION_FOLDER,
     icon: 'organization',
   };
@@ -33,24 +34,24 @@ export function integrationIdOfFolder(nodeId: string): string | undefined {
 
 const fields: readonly FieldSpec[] = [
   PROFILE_FIELD,
-  { ...REGION_FIELD, help: 'The account, role and alias come from IAM Identity Center and change only with a sync.' },
+  { ...REGION_FIELD, help: l10nText('The account, role and alias come from IAM Identity Center and change only with a sync.') },
 ];
 
 export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
   kind: 'awsSso',
-  label: 'IAM Identity Center',
+  label: l10nText('IAM Identity Center'),
   icon: 'key',
   origin: 'integration',
   fields,
   secretFields: [],
 
   fromForm(values, base, existing): AwsSsoSession {
-    if (!existing) throw new UserFacingError('IAM Identity Center sessions are created by syncing an integration.', 'Add an integration with "AWS Sessions: Add IAM Identity Center Integration", then sync it.');
+    if (!existing) throw new UserFacingError(t('IAM Identity Center sessions are created by syncing an integration.'), t('Add an integration with "AWS Sessions: Add IAM Identity Center Integration", then sync it.'));
     return { ...existing, id: base.id, region: values.region };
   },
 
   describe(session, state) {
-    const integration = state.integrations?.find((i) => i.id === session.integrationId) ?? { id: session.integrationId, alias: '(deleted integration)' };
+    const integration = state.integrations?.find((i) => i.id === session.integrationId) ?? { id: session.integrationId, alias: t('(deleted integration)') };
     return {
       accountId: session.accountId,
       accountName: session.accountName,
@@ -63,7 +64,7 @@ export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
   emptyTreePaths: (state) => (state.integrations ?? []).map((integration) => [integrationFolder(integration)]),
 
   deleteRefusal: (session) =>
-    `Session "${session.alias}" comes from an IAM Identity Center integration, and the next sync would bring it back. Delete the integration instead, or just leave it inactive.`,
+    t('Session "{0}" comes from an IAM Identity Center integration, and the next sync would bring it back. Delete the integration instead, or just leave it inactive.', session.alias),
 
   integrationOf: (session) => session.integrationId,
 
@@ -72,7 +73,7 @@ export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {
-    if (!ctx.sso) throw new SessionError(session.alias, 'IAM Identity Center is not available in this process.', 'Start the session from VS Code.');
+    if (!ctx.sso) throw new SessionError(session.alias, t('IAM Identity Center is not available in this process.'), t('Start the session from VS Code.'));
     return ctx.sso.roleCredentials(session, { minValidityMs: ctx.minValidityMs, background: ctx.background, cache: ctx.secrets });
   },
 };

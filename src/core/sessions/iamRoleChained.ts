@@ -1,9 +1,13 @@
-/** IAM Role Chained sessions: the assumer session's credentials (any type, any depth) → STS AssumeRole (1 h). */
+/**
+ * IAM Role Chained sessions: the assumer session's credentials (any type, any depth) → STS AssumeRole,
+ * with the role options AWS allows there (ExternalId, DurationSeconds, SourceIdentity, RoleSessionName).
+ */
 import { SessionError } from '../errors';
 import type { AwsCredentials, IamRoleChainedSession } from '../model';
-import { arnAccount, defaultRoleSessionName } from '../validation';
-import { asSession, partitionProblem } from './roleCommon';
+import { arnAccount, defaultRoleSessionName, ROLE_CHAINING_MAX_SECONDS } from '../validation';
+import { asSession, durationField, durationFromForm, DURATION_LIMITS_HELP, explainDuration, EXTERNAL_ID_FIELD, partitionProblem, SOURCE_IDENTITY_FIELD } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
+import { l10nText, t } from '../l10n';
 
 const fields: readonly FieldSpec[] = [
   aliasField('dev-admin-chained'),
@@ -12,22 +16,25 @@ const fields: readonly FieldSpec[] = [
   ROLE_ARN_FIELD,
   {
     name: 'roleSessionName',
-    label: 'Role session name (optional)',
-    problemLabel: 'Role session name',
+    label: l10nText('Role session name (optional)'),
+    problemLabel: l10nText('Role session name'),
     kind: 'text',
     required: false,
     placeholder: 'aws-sessions-<alias>',
-    help: 'Shown in CloudTrail. 2–64 letters, digits and + = , . @ _ -. Empty: aws-sessions-<alias>.',
+    help: l10nText('Shown in CloudTrail. 2–64 letters, digits and + = , . @ _ -. Empty: aws-sessions-<alias>.'),
     rule: 'roleSessionName',
   },
   {
     name: 'assumerSessionId',
-    label: 'Assumer session',
+    label: l10nText('Assumer session'),
     kind: 'session',
     required: true,
-    help: 'The session whose credentials assume the role: any other session, even another chained one.',
+    help: l10nText('The session whose credentials assume the role: any other session, even another chained one.'),
     rule: 'sessionRef',
   },
+  EXTERNAL_ID_FIELD,
+  durationField(`${DURATION_LIMITS_HELP} AWS caps a role assumed with another role's credentials (an assumer that is not an IAM User) at ${ROLE_CHAINING_MAX_SECONDS} (1 hour).`),
+  SOURCE_IDENTITY_FIELD,
 ];
 
 /** AWS error codes meaning "these signing credentials are not (or no longer) valid". */
@@ -35,7 +42,7 @@ const REFUSED_CREDENTIALS = new Set(['InvalidClientTokenId', 'ExpiredToken', 'Ex
 
 export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   kind: 'iamRoleChained',
-  label: 'IAM Role Chained',
+  label: l10nText('IAM Role Chained'),
   icon: 'link',
   origin: 'user',
   fields,
@@ -44,35 +51,92 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
   crossCheck(values, base, failed) {
     const own = values.assumerSessionId && values.assumerSessionId === base.id;
     return [
-      ...(own ? [{ field: 'assumerSessionId', label: 'Assumer session', message: 'a session cannot assume a role with its own credentials' }] : []),
-      ...partitionProblem('roleArn', 'Role ARN', values, failed),
+      ...(own ? [{ field: 'assumerSessionId', label: t('Assumer session'), message: t('a session cannot assume a role with its own credentials') }] : []),
+      ...partitionProblem('roleArn', t('Role ARN'), values, failed),
+    ];
+  },
+
+  relatedProblems(session, others) {
+    const assumer = others.find(session.assumerSessionId);
+    if (!assumer || others.userCredentials(assumer.id) || (session.durationSeconds ?? 0) <= ROLE_CHAINING_MAX_SECONDS) return [];
+    return [
+      {
+        field: 'durationSeconds',
+        label: 'Session duration',
+        message: `the assumer "${assumer.alias}" has role credentials, and AWS caps a role assumed with another role's credentials (role chaining) at ${ROLE_CHAINING_MAX_SECONDS} seconds (1 hour); use ${ROLE_CHAINING_MAX_SECONDS} or less, or an IAM User session as the assumer`,
+      },
     ];
   },
 
   fromForm(values, base): IamRoleChainedSession {
-    const { alias, region, roleArn, roleSessionName, assumerSessionId } = values;
-    return { id: base.id, kind: 'iamRoleChained', alias, profileId: base.profileId, region, roleArn, roleSessionName: roleSessionName || undefined, assumerSessionId };
+    const { alias, region, roleArn, roleSessionName, assumerSessionId, externalId, durationSeconds, sourceIdentity } = values;
+    return {
+      id: base.id,
+      kind: 'iamRoleChained',
+      alias,
+      profileId: base.profileId,
+      region,
+      roleArn,
+      roleSessionName: roleSessionName || undefined,
+      assumerSessionId,
+      externalId: externalId || undefined,
+      durationSeconds: durationFromForm(durationSeconds),
+      sourceIdentity: sourceIdentity || undefined,
+    };
   },
 
   toForm(session) {
-    return { alias: session.alias, region: session.region, roleArn: session.roleArn, roleSessionName: session.roleSessionName ?? '', assumerSessionId: session.assumerSessionId };
+    return {
+      alias: session.alias,
+      region: session.region,
+      roleArn: session.roleArn,
+      roleSessionName: session.roleSessionName ?? '',
+      assumerSessionId: session.assumerSessionId,
+      externalId: session.externalId ?? '',
+      durationSeconds: session.durationSeconds === undefined ? '' : String(session.durationSeconds),
+      sourceIdentity: session.sourceIdentity ?? '',
+    };
   },
 
   dependsOn: (session) => session.assumerSessionId,
 
   describe(session, state) {
     const assumer = state.sessions.find((s) => s.id === session.assumerSessionId);
-    return {
-      accountId: arnAccount(session.roleArn),
-      roleArn: session.roleArn,
-      details: [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, `Role session name: ${session.roleSessionName ?? defaultRoleSessionName(session.alias)}`],
-    };
+    const details = [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, t('Role session name: {0}', session.roleSessionName ?? defaultRoleSessionName(session.alias))];
+    if (session.durationSeconds) details.push(t('Duration: {0} s', session.durationSeconds));
+    if (session.sourceIdentity) details.push(t('Source identity: {0}', session.sourceIdentity));
+    // The ExternalId itself stays out of tooltips and logs: only that one is sent.
+    if (session.externalId) details.push(t('External ID: set'));
+    return { accountId: arnAccount(session.roleArn), roleArn: session.roleArn, details };
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {
     const roleSessionName = session.roleSessionName ?? defaultRoleSessionName(session.alias);
     const assumeWith = (assumer: AwsCredentials) =>
-      asSession(session.alias, () => ctx.sts.assumeRole({ credentials: assumer, region: session.region, roleArn: session.roleArn, roleSessionName }));
+      asSession(
+        session.alias,
+        () =>
+          ctx.sts.assumeRole({
+            credentials: assumer,
+            region: session.region,
+            roleArn: session.roleArn,
+            roleSessionName,
+            durationSeconds: session.durationSeconds,
+            externalId: session.externalId,
+            sourceIdentity: session.sourceIdentity,
+          }),
+        {
+          hidden: { 'External ID': session.externalId },
+          fixFor: (code) =>
+            code !== 'AccessDenied'
+              ? undefined
+              : session.externalId
+                ? "Check that the session's External ID is exactly the one the role's owner gave you, and the role's trust policy (it must trust the assumer)."
+                : "If the role's owner gave you an External ID, add it to the session; otherwise check the role's trust policy (it must trust the assumer) and the assumer's IAM policies.",
+        },
+      ).catch((error: unknown) => {
+        throw explainDuration(error, session.alias, session.roleArn, session.durationSeconds);
+      });
     const assumer = await ctx.credentialsOf(session.assumerSessionId);
     let credentials: AwsCredentials;
     try {

@@ -7,8 +7,9 @@ import type { AwsCredentials, IamRoleFederatedSession } from '../model';
 import { analyzeSamlResponse } from '../saml/assertion';
 import { arnAccount } from '../validation';
 import { reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
-import { asSession, partitionProblem } from './roleCommon';
+import { asSession, durationField, durationFromForm, DURATION_LIMITS_HELP, explainDuration, partitionProblem } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
+import { l10nText, t } from '../l10n';
 
 const fields: readonly FieldSpec[] = [
   aliasField('corp-admin'),
@@ -17,61 +18,72 @@ const fields: readonly FieldSpec[] = [
   ROLE_ARN_FIELD,
   {
     name: 'idpUrl',
-    label: 'SAML 2.0 sign-in URL',
+    label: l10nText('SAML 2.0 sign-in URL'),
     kind: 'text',
     required: true,
     placeholder: 'https://idp.example.com/app/amazon_aws/sso/saml',
-    help: "The identity provider's sign-in URL for the AWS application; it opens in a browser window.",
+    help: l10nText('The identity provider\'s sign-in URL for the AWS application; it opens in a browser window.'),
     rule: 'samlUrl',
   },
   {
     name: 'samlProviderArn',
-    label: 'Identity provider ARN',
+    label: l10nText('Identity provider ARN'),
     kind: 'text',
     required: true,
     placeholder: 'arn:aws:iam::123456789012:saml-provider/MyIdP',
     rule: 'samlProviderArn',
   },
+  // AssumeRoleWithSAML takes no ExternalId or SourceIdentity (the IdP's assertion carries the latter).
+  durationField(`${DURATION_LIMITS_HELP} The assertion's SessionNotOnOrAfter can end it earlier.`),
 ];
 
 export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = {
   kind: 'iamRoleFederated',
-  label: 'IAM Role Federated (SAML 2.0)',
+  label: l10nText('IAM Role Federated (SAML 2.0)'),
   icon: 'organization',
   origin: 'user',
   fields,
   secretFields: [],
+  // A new SAML sign-in may show the IdP's window.
+  refreshAsksUser: () => true,
 
   crossCheck(values, _base, failed) {
-    const problems = [...partitionProblem('roleArn', 'Role ARN', values, failed), ...partitionProblem('samlProviderArn', 'Identity provider ARN', values, failed)];
+    const problems = [...partitionProblem('roleArn', t('Role ARN'), values, failed), ...partitionProblem('samlProviderArn', t('Identity provider ARN'), values, failed)];
     const [roleAccount, providerAccount] = [arnAccount(values.roleArn), arnAccount(values.samlProviderArn)];
     const bad = (field: string) => failed.has(field) || problems.some((p) => p.field === field);
     if (!bad('roleArn') && !bad('samlProviderArn') && roleAccount !== providerAccount) {
-      problems.push({ field: 'samlProviderArn', label: 'Identity provider ARN', message: `the provider is in account ${providerAccount} but the role in ${roleAccount}; AWS wants both in the same account` });
+      problems.push({ field: 'samlProviderArn', label: t('Identity provider ARN'), message: t('the provider is in account {0} but the role in {1}; AWS wants both in the same account', providerAccount, roleAccount) });
     }
     return problems;
   },
 
   fromForm(values, base): IamRoleFederatedSession {
-    const { alias, region, roleArn, idpUrl, samlProviderArn } = values;
-    return { id: base.id, kind: 'iamRoleFederated', alias, profileId: base.profileId, region, roleArn, idpUrl, samlProviderArn };
+    const { alias, region, roleArn, idpUrl, samlProviderArn, durationSeconds } = values;
+    return { id: base.id, kind: 'iamRoleFederated', alias, profileId: base.profileId, region, roleArn, idpUrl, samlProviderArn, durationSeconds: durationFromForm(durationSeconds) };
   },
 
   toForm(session) {
-    return { alias: session.alias, region: session.region, roleArn: session.roleArn, idpUrl: session.idpUrl, samlProviderArn: session.samlProviderArn };
+    return {
+      alias: session.alias,
+      region: session.region,
+      roleArn: session.roleArn,
+      idpUrl: session.idpUrl,
+      samlProviderArn: session.samlProviderArn,
+      durationSeconds: session.durationSeconds === undefined ? '' : String(session.durationSeconds),
+    };
   },
 
   describe(session) {
     return {
       accountId: arnAccount(session.roleArn),
       roleArn: session.roleArn,
-      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`],
+      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`, ...(session.durationSeconds ? [`Duration: ${session.durationSeconds} s`] : [])],
     };
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {
     if (!ctx.saml) {
-      throw new SessionError(session.alias, 'a SAML session needs the IdP sign-in window, which only VS Code can open.', 'Start this session from VS Code.');
+      throw new SessionError(session.alias, t('a SAML session needs the IdP sign-in window, which only VS Code can open.'), t('Start this session from VS Code.'));
     }
     // A chain on this session, or a restart, reuses what the last sign-in got while it stays valid: no IdP round again.
     const cached = await reusableCachedCredentials(ctx, session.id);
@@ -90,14 +102,22 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
       ctx.logger.warn(`Session "${session.alias}": the SAML assertion was refused before calling AWS: ${analysis.problems.join(' | ')}`);
       throw new SessionError(
         session.alias,
-        `the response did not contain a valid SAML assertion: ${analysis.problems.join('; ')}.`,
-        'Fix the IdP configuration named above (or the session fields), then start again; "AWS Sessions: Inspect SAML Assertion" shows the full analysis of a pasted assertion.',
+        t('the response did not contain a valid SAML assertion: {0}.', analysis.problems.join('; ')),
+        t('Fix the IdP configuration named above (or the session fields), then start again; "AWS Sessions: Inspect SAML Assertion" shows the full analysis of a pasted assertion.'),
         { code: 'InvalidSamlAssertion' },
       );
     }
     const credentials = await asSession(session.alias, () =>
-      ctx.sts.assumeRoleWithSaml({ region: session.region, roleArn: session.roleArn, principalArn: session.samlProviderArn, samlAssertion: assertion.replace(/\s+/g, '') }),
-    );
+      ctx.sts.assumeRoleWithSaml({
+        region: session.region,
+        roleArn: session.roleArn,
+        principalArn: session.samlProviderArn,
+        samlAssertion: assertion.replace(/\s+/g, ''),
+        durationSeconds: session.durationSeconds,
+      }),
+    ).catch((error: unknown) => {
+      throw explainDuration(error, session.alias, session.roleArn, session.durationSeconds);
+    });
     await storeCachedCredentials(ctx.secrets, session.id, credentials);
     ctx.logger.info(`Session "${session.alias}": AssumeRoleWithSAML ${session.roleArn} until ${credentials.expiration?.toISOString()}`);
     return credentials;

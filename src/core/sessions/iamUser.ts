@@ -7,21 +7,22 @@ import { arnAccount } from '../validation';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, type FieldSpec, type GenerateContext, type SessionTypeModule } from './sessionType';
 import { reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
 import { AwsCallError } from '../aws/awsErrors';
+import { l10nText, t } from '../l10n';
 
 const fields: readonly FieldSpec[] = [
   aliasField('dev-admin'),
   PROFILE_FIELD,
   REGION_FIELD,
-  { name: 'accessKeyId', label: 'Access key ID', kind: 'secret', required: true, placeholder: 'AKIA…', rule: 'accessKeyId' },
-  { name: 'secretAccessKey', label: 'Secret access key', kind: 'secret', required: true, rule: 'secretAccessKey' },
+  { name: 'accessKeyId', label: l10nText('Access key ID'), kind: 'secret', required: true, placeholder: l10nText('AKIA…'), rule: 'accessKeyId' },
+  { name: 'secretAccessKey', label: l10nText('Secret access key'), kind: 'secret', required: true, rule: 'secretAccessKey' },
   {
     name: 'mfaSerial',
-    label: 'MFA device ARN (optional)',
-    problemLabel: 'MFA device ARN',
+    label: l10nText('MFA device ARN (optional)'),
+    problemLabel: l10nText('MFA device ARN'),
     kind: 'text',
     required: false,
     placeholder: 'arn:aws:iam::123456789012:mfa/alice',
-    help: 'When set, starting the session asks for a 6-digit code about once every 10 hours.',
+    help: l10nText('When set, starting the session asks for a 6-digit code about once every 10 hours.'),
     rule: 'mfaSerial',
   },
 ];
@@ -38,20 +39,21 @@ export function federatedUserName(alias: string): string {
 async function longTermKeys(session: IamUserSession, ctx: GenerateContext): Promise<{ accessKeyId: string; secretAccessKey: string }> {
   const key = await readLongTermKey(ctx.secrets, session.id);
   if (!key) {
-    throw new SessionError(session.alias, 'its access key is missing from secret storage.', 'Edit the session and enter the access key ID and secret again.');
+    throw new SessionError(session.alias, t('its access key is missing from secret storage.'), t('Edit the session and enter the access key ID and secret again.'));
   }
   return key;
 }
 
 export const iamUserType: SessionTypeModule<IamUserSession> = {
   kind: 'iamUser',
-  label: 'IAM User',
+  label: l10nText('IAM User'),
   icon: 'person',
   origin: 'user',
   fields,
   secretFields: ['accessKeyId', 'secretAccessKey'],
   userCredentials: true,
   longTermAccessKey: true,
+  refreshAsksUser: (session) => !!session.mfaSerial,
 
   fromForm(values, base): IamUserSession {
     return { id: base.id, kind: 'iamUser', alias: values.alias, profileId: base.profileId, region: values.region, mfaSerial: values.mfaSerial || undefined };
@@ -63,7 +65,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
 
   describe(session) {
     const accountId = arnAccount(session.mfaSerial ?? '');
-    return { accountId, details: session.mfaSerial ? [`MFA device: ${session.mfaSerial}`] : ['No MFA device'] };
+    return { accountId, details: session.mfaSerial ? [t('MFA device: {0}', session.mfaSerial)] : [t('No MFA device')] };
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {
@@ -76,7 +78,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
     let tokenCode: string | undefined;
     if (session.mfaSerial) {
       tokenCode = await ctx.prompter.askMfaCode({ sessionAlias: session.alias, mfaSerial: session.mfaSerial });
-      if (tokenCode === undefined) throw new CancelledError(`The MFA code for "${session.alias}"`);
+      if (tokenCode === undefined) throw new CancelledError(t('The MFA code for "{0}"', session.alias));
     }
     let credentials: AwsCredentials;
     try {
@@ -114,7 +116,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
       return credentials;
     } catch (error) {
       if (error instanceof AwsCallError) {
-        const fix = error.code === 'AccessDenied' ? 'Allow sts:GetFederationToken to this IAM user (console sign-in needs it), then try again.' : error.fix;
+        const fix = error.code === 'AccessDenied' ? t('Allow sts:GetFederationToken to this IAM user (console sign-in needs it), then try again.') : error.fix;
         throw new SessionError(session.alias, error.message, fix, { cause: error, code: error.code });
       }
       throw error;

@@ -5,6 +5,7 @@ import { awsSsoType } from './awsSso';
 import { iamRoleChainedType } from './iamRoleChained';
 import { iamRoleFederatedType } from './iamRoleFederated';
 import type { SessionTypeModule } from './sessionType';
+import { t } from '../l10n';
 
 const modules: ReadonlyArray<SessionTypeModule<Session>> = [
   iamUserType as SessionTypeModule<Session>,
@@ -21,7 +22,7 @@ export function sessionTypes(): ReadonlyArray<SessionTypeModule<Session>> {
 
 export function sessionType(kind: SessionKind): SessionTypeModule<Session> {
   const module = byKind.get(kind);
-  if (!module) throw new Error(`Unknown session type "${kind}"`);
+  if (!module) throw new Error(t('Unknown session type "{0}"', kind));
   return module;
 }
 

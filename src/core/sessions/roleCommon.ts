@@ -1,8 +1,9 @@
-/** Shared by the role session types: the partition check between an ARN and the region, and AWS error wrapping. */
+/** Shared by the role session types: the partition check, the role options' fields, and AWS error wrapping. */
 import { SessionError, type FieldProblem } from '../errors';
 import { AwsCallError } from '../aws/awsErrors';
 import { partitionOfRegion } from '../regions';
-import { arnPartition } from '../validation';
+import { arnPartition, MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS, ROLE_CHAINING_MAX_SECONDS, type FieldSpec } from '../validation';
+import { t } from '../l10n';
 
 /**
  * The ARN's partition must be the region's (a China role cannot be used from us-east-1). Checked only
@@ -13,16 +14,100 @@ export function partitionProblem(field: string, label: string, values: Record<st
   const arnPart = arnPartition(values[field]);
   const regionPart = partitionOfRegion(values.region);
   return arnPart && arnPart !== regionPart
-    ? [{ field, label, message: `this ARN is in partition ${arnPart} but region ${values.region} is in ${regionPart}; choose a region of the same partition` }]
+    ? [{ field, label, message: t('this ARN is in partition {0} but region {1} is in {2}; choose a region of the same partition', arnPart, values.region, regionPart) }]
     : [];
 }
 
-/** AWS call failures become SessionErrors naming the session; anything else passes through. */
-export async function asSession<T>(alias: string, run: () => Promise<T>): Promise<T> {
+/**
+ * AWS call failures become SessionErrors naming the session; anything else passes through. `hidden`:
+ * values sent in the call that must not reach a log (AWS echoes an invalid parameter in its message);
+ * `fixFor`: a more precise fix for an AWS error code than the generic one.
+ */
+export async function asSession<T>(
+  alias: string,
+  run: () => Promise<T>,
+  options: { hidden?: Record<string, string | undefined>; fixFor?: (code: string) => string | undefined } = {},
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AwsCallError) throw new SessionError(alias, error.message, error.fix, { cause: error, code: error.code });
+    if (error instanceof AwsCallError) {
+      let message = error.message;
+      for (const [label, value] of Object.entries(options.hidden ?? {})) if (value) message = message.split(value).join(`(the ${label})`);
+      const fix = options.fixFor?.(error.code) ?? error.fix;
+      throw new SessionError(alias, message, fix, { cause: message === error.message ? error : undefined, code: error.code });
+    }
     throw error;
   }
+}
+
+/** The role session's requested lifetime (DurationSeconds): `help` says what limits apply to this type. */
+export function durationField(help: string): FieldSpec {
+  return {
+    name: 'durationSeconds',
+    label: 'Session duration in seconds (optional)',
+    problemLabel: 'Session duration',
+    kind: 'text',
+    required: false,
+    placeholder: '3600',
+    help,
+    rule: 'durationSeconds',
+  };
+}
+
+export const DURATION_LIMITS_HELP =
+  `From ${MIN_ROLE_DURATION_SECONDS} (15 minutes) up to the role's maximum session duration, which its owner sets in IAM between 3600 and ${MAX_ROLE_DURATION_SECONDS} (12 hours). Empty: 3600 (1 hour).`;
+
+export const EXTERNAL_ID_FIELD: FieldSpec = {
+  name: 'externalId',
+  label: 'External ID (optional)',
+  problemLabel: 'External ID',
+  kind: 'text',
+  required: false,
+  help: "Only when the role's owner gave you one (its trust policy checks sts:ExternalId). Not a secret, but never written to the log.",
+  rule: 'externalId',
+};
+
+export const SOURCE_IDENTITY_FIELD: FieldSpec = {
+  name: 'sourceIdentity',
+  label: 'Source identity (optional)',
+  problemLabel: 'Source identity',
+  kind: 'text',
+  required: false,
+  placeholder: 'alice@example.com',
+  help: 'Who is behind the session, e.g. your user name: AWS keeps it along role chains and shows it in CloudTrail; once set in a chain it cannot change. 2–64 letters, digits and + = , . @ _ -.',
+  rule: 'sourceIdentity',
+};
+
+/** A form's duration field (valid by its rule, or empty) as the session stores it. */
+export function durationFromForm(value: string | undefined): number | undefined {
+  return value ? Number(value) : undefined;
+}
+
+/**
+ * AWS's ValidationError for a DurationSeconds the role does not allow, in words: which limit, the
+ * session, and the value to use. Other errors pass through.
+ */
+export function explainDuration(error: unknown, alias: string, roleArn: string, durationSeconds: number | undefined): unknown {
+  if (!(error instanceof SessionError) || error.code !== 'ValidationError' || !/DurationSeconds/.test(error.message)) return error;
+  const asked = `a session duration of ${durationSeconds ?? 3600} seconds (${hours(durationSeconds ?? 3600)})`;
+  if (/role chaining/i.test(error.message)) {
+    return new SessionError(
+      alias,
+      `AWS refused ${asked}: a role assumed with another role's credentials (role chaining) lasts at most ${ROLE_CHAINING_MAX_SECONDS} seconds (1 hour), whatever the role's own maximum.`,
+      `Edit the session and set the session duration to ${ROLE_CHAINING_MAX_SECONDS} or less (or leave it empty).`,
+      { cause: error, code: 'DurationTooLong' },
+    );
+  }
+  return new SessionError(
+    alias,
+    `AWS refused ${asked}: it is longer than the maximum session duration of ${roleArn} (set by the role's owner in IAM, between 1 and 12 hours).`,
+    `Edit the session and set the session duration to at most the role's maximum (IAM console → Roles → the role → "Maximum session duration"; ${ROLE_CHAINING_MAX_SECONDS} always works), or leave it empty for 1 hour.`,
+    { cause: error, code: 'DurationTooLong' },
+  );
+}
+
+function hours(seconds: number): string {
+  const h = seconds / 3600;
+  return Number.isInteger(h) ? `${h} hour${h === 1 ? '' : 's'}` : `${Math.round(seconds / 60)} minutes`;
 }

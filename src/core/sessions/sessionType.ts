@@ -9,30 +9,31 @@ import type { FieldProblem } from '../errors';
 import type { FieldSpec, FormValues } from '../validation';
 import type { SecretPurpose } from '../constants';
 import type { SamlCapture } from '../saml/capture';
+import { l10nText, t } from '../l10n';
 
 export type { FieldSpec, FormValues } from '../validation';
 
 /** The fields most session forms start with (the alias placeholder is the type's example). */
 export function aliasField(placeholder: string): FieldSpec {
-  return { name: 'alias', label: 'Session alias', kind: 'text', required: true, placeholder, rule: 'alias' };
+  return { name: 'alias', label: l10nText('Session alias'), kind: 'text', required: true, placeholder, rule: 'alias' };
 }
-export const PROFILE_FIELD: FieldSpec = { name: 'profile', label: 'Named profile', kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' };
-export const REGION_FIELD: FieldSpec = { name: 'region', label: 'Region', kind: 'region', required: true, rule: 'region' };
-export const ROLE_ARN_FIELD: FieldSpec = { name: 'roleArn', label: 'Role ARN', kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/Admin', rule: 'roleArn' };
+export const PROFILE_FIELD: FieldSpec = { name: 'profile', label: l10nText('Named profile'), kind: 'profile', required: true, placeholder: 'default', rule: 'profileName' };
+export const REGION_FIELD: FieldSpec = { name: 'region', label: l10nText('Region'), kind: 'region', required: true, rule: 'region' };
+export const ROLE_ARN_FIELD: FieldSpec = { name: 'roleArn', label: l10nText('Role ARN'), kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/Admin', rule: 'roleArn' };
 
 /** Appended to every session form: how the credentials reach the AWS CLI and SDKs. */
 export const DELIVERY_FIELD: FieldSpec = {
   name: 'deliveryMode',
-  label: 'Credential delivery',
+  label: l10nText('Credential delivery'),
   problemLabel: 'Delivery',
   kind: 'choice',
   required: true,
   options: [
-    { value: 'default', label: 'Default (the awsSessions.deliveryMode setting)' },
-    { value: 'credentialsFile', label: 'Credentials file: temporary keys in ~/.aws/credentials' },
-    { value: 'credentialProcess', label: 'credential_process: no credentials in any file' },
+    { value: 'default', label: l10nText('Default (the awsSessions.deliveryMode setting)') },
+    { value: 'credentialsFile', label: l10nText('Credentials file: temporary keys in ~/.aws/credentials') },
+    { value: 'credentialProcess', label: l10nText('credential_process: no credentials in any file') },
   ],
-  help: 'credential_process makes the AWS CLI and SDKs ask VS Code for credentials whenever they need them.',
+  help: l10nText('credential_process makes the AWS CLI and SDKs ask VS Code for credentials whenever they need them.'),
   rule: 'deliveryMode',
 };
 
@@ -96,6 +97,11 @@ export interface SessionTypeModule<S extends Session = Session> {
   toForm(session: S): FormValues;
   /** Get fresh or cached credentials for this session. */
   generate(session: S, ctx: GenerateContext): Promise<AwsCredentials>;
+  /**
+   * Checks against the other sessions, at save (e.g. a limit that depends on the assumer's type).
+   * `userCredentials(id)`: whether that session's credentials are an IAM user's (not role chaining).
+   */
+  relatedProblems?(session: S, others: { find(id: string): Session | undefined; userCredentials(id: string): boolean }): FieldProblem[];
   /** The session whose credentials this one needs (chained roles), checked for cycles and existence. */
   dependsOn?(session: S): string | undefined;
   /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
@@ -112,6 +118,11 @@ export interface SessionTypeModule<S extends Session = Session> {
    * The console session then lasts as long as these credentials (`durationSeconds`).
    */
   consoleCredentials?(session: S, ctx: GenerateContext, durationSeconds: number): Promise<AwsCredentials>;
+  /**
+   * Whether getting fresh credentials asks the user (an MFA code, an IdP sign-in): rotation then renews them
+   * only near their end. Absent: never asks (renewed early when delivered to files).
+   */
+  refreshAsksUser?(session: S): boolean;
   /** True when this type's credentials are an IAM user's, so a role assumed with them is not role chaining. */
   readonly userCredentials?: boolean;
   /** True when the session holds an IAM user's long-term access key in the vault, which Rotate Access Key replaces. */

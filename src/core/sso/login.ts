@@ -14,6 +14,7 @@ import { CancelledError, UserFacingError } from '../errors';
 import type { Clock } from '../ports';
 import { OidcError, type DeviceAuthorization, type OidcGateway, type TokenResponse } from './oidc';
 import { abortableSleep } from './portal';
+import { t } from '../l10n';
 
 /** What a login needs from the editor. */
 export interface LoginUi {
@@ -45,7 +46,7 @@ export interface LoginDeps {
 }
 
 function cancelled(target: LoginTarget): CancelledError {
-  return new CancelledError(`The login to "${target.alias}"`);
+  return new CancelledError(t('The login to "{0}"', target.alias));
 }
 
 export async function deviceLogin(deps: LoginDeps, target: LoginTarget, client: ClientCredentials, ui: LoginUi): Promise<TokenResponse> {
@@ -74,12 +75,12 @@ export async function deviceLogin(deps: LoginDeps, target: LoginTarget, client: 
       }
       if (error.code === 'ExpiredTokenException') break;
       if (error.code === 'AccessDeniedException') {
-        throw new UserFacingError(`Integration "${target.alias}": the login was denied in the browser.`, 'Log in again and choose Allow.');
+        throw new UserFacingError(t('Integration "{0}": the login was denied in the browser.', target.alias), t('Log in again and choose Allow.'));
       }
-      throw new UserFacingError(`Integration "${target.alias}": ${error.message}`, 'Log in again; if it keeps failing, check the start URL and SSO region.', { cause: error });
+      throw new UserFacingError(t('Integration "{0}": {1}', target.alias, error.message), t('Log in again; if it keeps failing, check the start URL and SSO region.'), { cause: error });
     }
   }
-  throw new UserFacingError(`Integration "${target.alias}": the code ${auth.userCode} expired before it was confirmed.`, 'Log in again and confirm the new code in the browser within its lifetime.');
+  throw new UserFacingError(t('Integration "{0}": the code {1} expired before it was confirmed.', target.alias, auth.userCode), t('Log in again and confirm the new code in the browser within its lifetime.'));
 }
 
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -103,9 +104,10 @@ export class LoopbackRedirect {
         return;
       }
       const error = url.searchParams.get('error') ?? undefined;
+      // l10n-ignore: an HTTP header
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(
-        `<!DOCTYPE html><html><head><title>AWS Sessions</title></head><body><p>${error ? 'Login failed. Return to VS Code for details.' : 'Logged in. You can close this tab and return to VS Code.'}</p></body></html>`,
+        t('<!DOCTYPE html><html><head><title>AWS Sessions</title></head><body><p>{0}</p></body></html>', error ? t('Login failed. Return to VS Code for details.') : t('Logged in. You can close this tab and return to VS Code.')),
       );
       deliver({ code: url.searchParams.get('code') ?? undefined, state: url.searchParams.get('state') ?? undefined, error });
     });
@@ -163,27 +165,27 @@ export async function pkceLogin(
     url.searchParams.set('code_challenge_method', 'S256');
     url.searchParams.set('scopes', SSO_SCOPE);
     url.searchParams.set('code_challenge', challenge);
-    ui.report('Waiting for you to allow access in the browser…');
+    ui.report(t('Waiting for you to allow access in the browser…'));
     if (!(await ui.openUrl(url.toString()))) {
-      throw new UserFacingError(`Integration "${target.alias}": the browser could not be opened for the login.`, 'Set awsSessions.ssoLoginFlow to "device" and log in again.');
+      throw new UserFacingError(t('Integration "{0}": the browser could not be opened for the login.', target.alias), t('Set awsSessions.ssoLoginFlow to "device" and log in again.'));
     }
     let answer: { code?: string; state?: string; error?: string };
     try {
       answer = await loopback.wait(ui.signal, options.waitMs ?? PKCE_WAIT_MS);
     } catch (error) {
       if (ui.signal.aborted) throw cancelled(target);
-      throw new UserFacingError(`Integration "${target.alias}": no answer from the browser within ${Math.round((options.waitMs ?? PKCE_WAIT_MS) / 60000)} minutes.`, 'Log in again, or set awsSessions.ssoLoginFlow to "device".', { cause: error });
+      throw new UserFacingError(t('Integration "{0}": no answer from the browser within {1} minutes.', target.alias, Math.round((options.waitMs ?? PKCE_WAIT_MS) / 60000)), t('Log in again, or set awsSessions.ssoLoginFlow to "device".'), { cause: error });
     }
     if (answer.error || !answer.code) {
-      throw new UserFacingError(`Integration "${target.alias}": the portal refused the login (${answer.error ?? 'no code'}).`, 'Log in again and choose Allow.');
+      throw new UserFacingError(t('Integration "{0}": the portal refused the login ({1}).', target.alias, answer.error ?? t('no code')), t('Log in again and choose Allow.'));
     }
     if (answer.state !== state) {
-      throw new UserFacingError(`Integration "${target.alias}": the login answer did not match this login (state mismatch).`, 'Log in again; close other login tabs first.');
+      throw new UserFacingError(t('Integration "{0}": the login answer did not match this login (state mismatch).', target.alias), t('Log in again; close other login tabs first.'));
     }
     try {
       return await deps.oidc.createToken({ region: target.ssoRegion, ...client, grant: { grantType: 'authorization_code', code: answer.code, redirectUri, codeVerifier: verifier } });
     } catch (error) {
-      throw new UserFacingError(`Integration "${target.alias}": ${error instanceof Error ? error.message : String(error)}`, 'Log in again.', { cause: error });
+      throw new UserFacingError(t('Integration "{0}": {1}', target.alias, error instanceof Error ? error.message : String(error)), t('Log in again.'), { cause: error });
     }
   } finally {
     loopback.close();

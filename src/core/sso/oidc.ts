@@ -5,6 +5,7 @@
  */
 import { loadSdk } from '../aws/sts';
 import { SSO_CLIENT_NAME } from '../constants';
+import { t } from '../l10n';
 
 export interface ClientRegistration {
   clientId: string;
@@ -71,7 +72,7 @@ function toOidcError(error: unknown, action: string, endpoint: string): OidcErro
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SdkErrorShape;
   const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Unknown');
   const detail = e.error_description || e.message || code;
-  return new OidcError(code, `SSO OIDC ${action} at ${endpoint} failed: ${code}${detail && detail !== code ? ` (${detail})` : ''}.`, e.$metadata?.httpStatusCode);
+  return new OidcError(code, t('SSO OIDC {0} at {1} failed: {2}{3}.', action, endpoint, code, detail && detail !== code ? ` (${detail})` : ''), e.$metadata?.httpStatusCode);
 }
 
 export class SdkOidcGateway implements OidcGateway {
@@ -106,7 +107,7 @@ export class SdkOidcGateway implements OidcGateway {
             : {}),
         }),
       );
-      if (!out.clientId || !out.clientSecret) throw new OidcError('InvalidResponse', 'SSO OIDC RegisterClient answered without a client id.');
+      if (!out.clientId || !out.clientSecret) throw new OidcError('InvalidResponse', t('SSO OIDC RegisterClient answered without a client id.'));
       return { clientId: out.clientId, clientSecret: out.clientSecret, expiresAtMs: (out.clientSecretExpiresAt ?? 0) * 1000 };
     });
   }
@@ -114,7 +115,7 @@ export class SdkOidcGateway implements OidcGateway {
   startDeviceAuthorization(request: { region: string; clientId: string; clientSecret: string; startUrl: string }): Promise<DeviceAuthorization> {
     return this.call(request.region, 'StartDeviceAuthorization', async (sdk, client) => {
       const out = await client.send(new sdk.StartDeviceAuthorizationCommand({ clientId: request.clientId, clientSecret: request.clientSecret, startUrl: request.startUrl }));
-      if (!out.deviceCode || !out.userCode || !out.verificationUri) throw new OidcError('InvalidResponse', 'SSO OIDC StartDeviceAuthorization answered without a device code.');
+      if (!out.deviceCode || !out.userCode || !out.verificationUri) throw new OidcError('InvalidResponse', t('SSO OIDC StartDeviceAuthorization answered without a device code.'));
       return {
         deviceCode: out.deviceCode,
         userCode: out.userCode,
@@ -129,7 +130,7 @@ export class SdkOidcGateway implements OidcGateway {
   createToken(request: { region: string; clientId: string; clientSecret: string; grant: TokenGrant }): Promise<TokenResponse> {
     return this.call(request.region, 'CreateToken', async (sdk, client) => {
       const out = await client.send(new sdk.CreateTokenCommand({ clientId: request.clientId, clientSecret: request.clientSecret, ...request.grant }));
-      if (!out.accessToken) throw new OidcError('InvalidResponse', 'SSO OIDC CreateToken answered without an access token.');
+      if (!out.accessToken) throw new OidcError('InvalidResponse', t('SSO OIDC CreateToken answered without an access token.'));
       return { accessToken: out.accessToken, expiresInSeconds: out.expiresIn ?? 3600, refreshToken: out.refreshToken };
     });
   }

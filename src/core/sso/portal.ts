@@ -10,6 +10,7 @@ import type { ClockSkew } from '../clockSkew';
 import type { AwsCredentials } from '../model';
 import { loadSdk } from '../aws/sts';
 import { AdaptiveLimiter, type LimiterOptions, type LimiterStats } from './limiter';
+import { t } from '../l10n';
 
 export interface PortalAccount {
   accountId: string;
@@ -202,7 +203,7 @@ export class SsoPortal {
     });
     const c = out.roleCredentials;
     if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || typeof c.expiration !== 'number') {
-      throw new PortalError('InvalidResponse', 'The IAM Identity Center portal answered GetRoleCredentials without complete credentials.');
+      throw new PortalError('InvalidResponse', t('The IAM Identity Center portal answered GetRoleCredentials without complete credentials.'));
     }
     const expiration = new Date(c.expiration);
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: this.options.skew?.toLocal(expiration) ?? expiration };
@@ -266,7 +267,7 @@ export class SsoPortal {
           limiter.release('error');
           if (++failures >= maxAttempts) {
             const code = error.code ?? (error.name && !GENERIC_ERROR_NAMES.has(error.name) ? error.name : 'NetworkError');
-            throw new PortalError(code, `The IAM Identity Center portal at ${base} could not be reached (${code}).`);
+            throw new PortalError(code, t('The IAM Identity Center portal at {0} could not be reached ({1}).', base, code));
           }
           await this.sleep(Math.min(8000, 200 * 2 ** failures), call.signal);
           continue;
@@ -277,7 +278,7 @@ export class SsoPortal {
         }
         limiter.release('error');
         if (status < 300) {
-          throw new PortalError('InvalidResponse', `The IAM Identity Center portal at ${base} answered ${call.operation} with a response that could not be read.`, status);
+          throw new PortalError('InvalidResponse', t('The IAM Identity Center portal at {0} answered {1} with a response that could not be read.', base, call.operation), status);
         }
         if (status >= 500 && ++failures < maxAttempts) {
           await this.sleep(Math.min(8000, 200 * 2 ** failures), call.signal);
@@ -288,7 +289,7 @@ export class SsoPortal {
         const code = header(error.$response, 'x-amzn-errortype')?.split(':')[0] || named || `HTTP${status}`;
         const detail = error.$fault !== undefined ? error.message : bodyText(error.$response);
         const message = detail && detail !== code && !GENERIC_ERROR_NAMES.has(detail) ? detail : '';
-        throw new PortalError(code, `IAM Identity Center ${call.operation} failed: ${code}${message ? ` (${message})` : ''}.`, status);
+        throw new PortalError(code, t('IAM Identity Center {0} failed: {1}{2}.', call.operation, code, message ? ` (${message})` : ''), status);
       }
       limiter.release('ok', { latencyMs: Date.now() - started });
       return out;

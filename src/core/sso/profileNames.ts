@@ -7,6 +7,7 @@
 import { DEFAULT_PROFILE_NAME } from '../constants';
 import { findOrAddProfile } from '../sessionLookup';
 import type { PersistedState } from '../model';
+import { t } from '../l10n';
 
 export const DEFAULT_PROFILE_TEMPLATE = '{accountName}-{roleName}';
 export const PROFILE_TEMPLATE_PLACEHOLDERS = ['accountName', 'accountId', 'roleName', 'integration', 'region'] as const;
@@ -18,13 +19,15 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 /** What is wrong with a template, in words; undefined when it can be used. */
 export function templateProblem(template: string): string | undefined {
-  if (template.trim().length === 0) return 'the template is empty';
+  if (template.trim().length === 0) return t('the template is empty');
   const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !(PROFILE_TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    return `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}; use ${PROFILE_TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`;
+    const names = unknown.map((u) => `{${u}}`).join(', ');
+    const known = PROFILE_TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
+    return unknown.length > 1 ? t('unknown placeholders {0}; use {1}', names, known) : t('unknown placeholder {0}; use {1}', names, known);
   }
   if (!/\{(accountName|accountId)\}/.test(template) || !template.includes('{roleName}')) {
-    return 'the template needs {roleName} and {accountName} or {accountId}, or every role of an account would compete for one name';
+    return t('the template needs {roleName} and {accountName} or {accountId}, or every role of an account would compete for one name');
   }
   return undefined;
 }

@@ -17,6 +17,7 @@ import type { CliTokenCache } from './cliTokenCache';
 import { createHash } from 'node:crypto';
 
 const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex');
+import { t } from '../l10n';
 
 /** Margin before expiry at which an access token is refreshed. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -45,7 +46,7 @@ export type LoginState = 'loggedIn' | 'expired' | 'loggedOut';
 /** The integration with this id, or a user-facing error (it may have been deleted in another window). */
 export function requireIntegration(state: PersistedState, id: string): SsoIntegration {
   const found = state.integrations?.find((i) => i.id === id);
-  if (!found) throw new UserFacingError(`No IAM Identity Center integration with id ${id}.`, 'It may have been deleted in another window.');
+  if (!found) throw new UserFacingError(t('No IAM Identity Center integration with id {0}.', id), t('It may have been deleted in another window.'));
   return found;
 }
 
@@ -96,7 +97,7 @@ export class SsoAccess {
     const client = async (kind: LoginFlowKind, redirectUri?: string): Promise<ClientCredentials & { clientId: string }> => {
       const cached = await this.vault.client(id, kind, issuedFor, clock.now());
       if (cached) return cached;
-      ui.report('Registering with IAM Identity Center…');
+      ui.report(t('Registering with IAM Identity Center…'));
       const reg = await oidc.registerClient({ region: integration.ssoRegion, flow: kind, scopes: [SSO_SCOPE], startUrl: integration.startUrl, redirectUri });
       const registration = { ...reg, flow: kind, issuedFor };
       await this.vault.storeClient(id, registration);
@@ -188,17 +189,17 @@ export class SsoAccess {
       this.deps.logger.info(`Integration "${integration.alias}": using the AWS CLI's login (aws sso login) for this start URL.`);
       return shared;
     }
-    return this.loginOrFail(integration, options, stored ? 'Your IAM Identity Center login has expired.' : 'You are not logged in to IAM Identity Center.');
+    return this.loginOrFail(integration, options, stored ? t('Your IAM Identity Center login has expired.') : t('You are not logged in to IAM Identity Center.'));
   }
 
   private async loginOrFail(integration: SsoIntegration, options: { interactive: boolean; reason?: string }, why: string): Promise<string> {
     if (options.interactive && this.deps.interactiveLogin) {
       const ok = await this.deps.interactiveLogin(integration, `${why}${options.reason ? ` ${options.reason}` : ''}`, (ui) => this.login(integration.id, ui));
-      if (!ok) throw new CancelledError(`The login to "${integration.alias}"`);
+      if (!ok) throw new CancelledError(t('The login to "{0}"', integration.alias));
       const token = await this.vault.token(integration.id);
       if (token) return token.accessToken;
     }
-    throw new UserFacingError(`Integration "${integration.alias}": ${why}`, 'Log in to the integration (right-click it in the AWS Sessions view), then try again.');
+    throw new UserFacingError(t('Integration "{0}": {1}', integration.alias, why), t('Log in to the integration (right-click it in the AWS Sessions view), then try again.'));
   }
 
   /** The portal rejected the token (revoked, logged out elsewhere): drop it rather than reuse it until its expiry. */
@@ -217,7 +218,7 @@ export class SsoAccess {
       if (!(error instanceof PortalError) || !error.tokenRejected) throw error;
       this.refusedShared.add(fingerprint(token));
       await this.dropRejectedToken(integration);
-      const again = await this.loginOrFail(integration, { interactive, reason }, 'The IAM Identity Center portal no longer accepts your login (revoked or signed out).');
+      const again = await this.loginOrFail(integration, { interactive, reason }, t('The IAM Identity Center portal no longer accepts your login (revoked or signed out).'));
       return work(again);
     }
   }
@@ -228,18 +229,18 @@ export class SsoAccess {
     const cached = await reusableCachedCredentials({ secrets: cache, clock: this.deps.clock, minValidityMs: options.minValidityMs }, session.id);
     if (cached) return cached;
     const integration = await this.integration(session.integrationId).catch(() => {
-      throw new SessionError(session.alias, 'its IAM Identity Center integration no longer exists.', 'Delete the session.');
+      throw new SessionError(session.alias, t('its IAM Identity Center integration no longer exists.'), t('Delete the session.'));
     });
     let credentials: AwsCredentials;
     try {
       // A background refresh (rotation) does not pop a login; it fails and the rotation tells the user once.
-      credentials = await this.withToken(integration, !options.background, `Log in to start "${session.alias}".`, (token) =>
+      credentials = await this.withToken(integration, !options.background, t('Log in to start "{0}".', session.alias), (token) =>
         this.deps.portal.getRoleCredentials(integration.ssoRegion, token, session.accountId, session.roleName),
       );
     } catch (error) {
       if (error instanceof PortalError) {
-        const fix = error.httpStatus === 404 || error.httpStatus === 403 ? 'The role is no longer assigned to you: sync the integration.' : 'Try again; if it keeps failing, log in to the integration again.';
-        throw new SessionError(session.alias, `IAM Identity Center GetRoleCredentials failed: ${error.message}`, fix, { cause: error, code: error.code });
+        const fix = error.httpStatus === 404 || error.httpStatus === 403 ? t('The role is no longer assigned to you: sync the integration.') : t('Try again; if it keeps failing, log in to the integration again.');
+        throw new SessionError(session.alias, t('IAM Identity Center GetRoleCredentials failed: {0}', error.message), fix, { cause: error, code: error.code });
       }
       throw error;
     }

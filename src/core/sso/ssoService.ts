@@ -14,6 +14,7 @@ import { readOrganisation, type SyncOptions } from './sync';
 import { isSsoSessionOf, mergeBatch, roleKey, vanished } from './merge';
 import { DEFAULT_PROFILE_TEMPLATE, ProfileNamer, profileIdFor, renderProfileName, takenProfileNames } from './profileNames';
 import { newId } from '../ids';
+import { t } from '../l10n';
 
 export type { LoginState } from './ssoAccess';
 
@@ -102,7 +103,7 @@ export class SsoService {
     const naming = await this.deps.naming?.();
     const mergeOptions = { template: naming?.template, namesInFiles: naming?.namesInFiles, region: naming?.defaultRegion };
     let added = 0;
-    const accounts = await this.deps.access.withToken(integration, options.interactive ?? false, 'Log in to sync its accounts.', (token) =>
+    const accounts = await this.deps.access.withToken(integration, options.interactive ?? false, t('Log in to sync its accounts.'), (token) =>
       readOrganisation(this.deps.portal, region, token, {
         signal: options.signal,
         batchMs: options.batchMs,
@@ -180,7 +181,7 @@ export class SsoService {
     const failed: Array<{ alias: string; reason: string }> = [];
     for (const p of plan.filter((x) => x.active)) {
       try {
-        if (!this.deps.moveToProfile) throw new Error('moving an active session is not available here');
+        if (!this.deps.moveToProfile) throw new Error(t('moving an active session is not available here'));
         await this.deps.moveToProfile(p.sessionId, p.to);
         moved += 1;
       } catch (error) {

@@ -4,14 +4,16 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
-import { htmlReport, markdownReport } from '../../core/doctor/report';
+import { escapeHtml, htmlReport, markdownReport } from '../../core/doctor/report';
 import type { Finding, Fix } from '../../core/doctor/types';
 import { HostedPanel, revealPanel, type PageSpec } from '../host';
 import { parseDoctorMessage, type HostToPage, type PageToHost } from './protocol';
 
+// l10n-ignore: the name is the page's in the log
 const SPEC: PageSpec<PageToHost> = { viewType: 'awsSessions.doctor', name: 'Doctor page', page: 'doctor', parse: parseDoctorMessage };
 
 /** VS Code's colours; buttons with a border high-contrast themes draw and a visible focus ring. */
+// l10n-ignore: CSS
 const STYLE = `html,body{background-color:var(--vscode-editor-background)}
 body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:.8em 1.2em 2em}
 li{margin:.6em 0;list-style:none}.icon{display:inline-block;width:1.2em}.error .icon{color:var(--vscode-errorForeground)}body.vscode-light .error .icon{color:var(--vscode-editorError-foreground,var(--vscode-errorForeground))}
@@ -39,20 +41,20 @@ export class DoctorPanel extends HostedPanel<PageToHost, HostToPage> {
   }
 
   private constructor(private readonly deps: DoctorDeps) {
-    super(SPEC, 'doctor', 'AWS Credentials Doctor', deps.logger, { css: STYLE });
+    super(SPEC, 'doctor', vscode.l10n.t('AWS Credentials Doctor'), deps.logger, { css: STYLE });
   }
 
   private report(findings: Finding[]): void {
     this.findings = findings;
     this.generatedAt = new Date();
-    this.render(`<main><div class="toolbar"><button type="button" id="rerun">Run again</button><button type="button" id="copy">Copy as Markdown</button></div>
+    this.render(`<main><div class="toolbar"><button type="button" id="rerun">${escapeHtml(vscode.l10n.t('Run again'))}</button><button type="button" id="copy">${escapeHtml(vscode.l10n.t('Copy as Markdown'))}</button></div>
 ${htmlReport(findings, this.generatedAt)}</main>`);
   }
 
   protected async receive(message: PageToHost): Promise<void> {
     if (message.type === 'copy') {
       await vscode.env.clipboard.writeText(markdownReport(this.findings, this.generatedAt));
-      void vscode.window.setStatusBarMessage('Copied the credentials report', 3000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the credentials report'), 3000);
       return;
     }
     if (message.type === 'fix') {

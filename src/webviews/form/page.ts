@@ -8,6 +8,7 @@
  * keyboard reaches all of them. What was typed (never a secret) is kept in VS Code's webview state and put
  * back when the hidden tab is shown again (`formState.ts`).
  */
+import { setL10nBundle, t } from '../../core/l10n';
 import { rules, type FieldName } from '../../core/validation';
 import { connectPage } from '../pageApi';
 import { stateToKeep, stateToRestore } from './formState';
@@ -44,7 +45,7 @@ function render(message: FormInit): void {
     let input: HTMLInputElement | HTMLSelectElement;
     if (field.kind === 'session') {
       const select = el('select', { id, name: field.name });
-      select.append(el('option', { value: '' }, message.sessions.length ? '— choose a session —' : '— no other session yet —'));
+      select.append(el('option', { value: '' }, message.sessions.length ? t('— choose a session —') : t('— no other session yet —')));
       for (const s of message.sessions) select.append(el('option', { value: s.id }, s.label));
       select.value = message.values[field.name] ?? '';
       input = select;
@@ -65,7 +66,7 @@ function render(message: FormInit): void {
     } else {
       const attrs: Record<string, string> = { id, name: field.name, type: field.kind === 'secret' ? 'password' : 'text', autocomplete: 'off', spellcheck: 'false' };
       if (field.kind === 'profile') attrs.list = 'profiles';
-      if (storedSecret) attrs.placeholder = 'stored — leave empty to keep, or type a new value';
+      if (storedSecret) attrs.placeholder = t('stored — leave empty to keep, or type a new value');
       else if (field.placeholder) attrs.placeholder = field.placeholder;
       const text = el('input', attrs);
       if (field.kind !== 'secret') text.value = message.values[field.name] ?? '';
@@ -76,7 +77,7 @@ function render(message: FormInit): void {
         text.addEventListener('dragstart', (e) => e.preventDefault());
       }
       input = text;
-      if (storedSecret) row.append(el('span', { class: 'badge', id: `${id}-stored` }, 'stored'));
+      if (storedSecret) row.append(el('span', { class: 'badge', id: `${id}-stored` }, t('stored')));
     }
     if (field.required && !storedSecret) input.setAttribute('aria-required', 'true');
     const described = [storedSecret ? `${id}-stored` : '', field.help ? `${id}-help` : '', `${id}-error`].filter(Boolean);
@@ -96,14 +97,14 @@ function render(message: FormInit): void {
   const status = el('div', { id: 'form-status', role: 'status' });
   status.append(el('div', { id: 'status-text' }), el('div', { id: 'test-result' }));
   const buttons = el('div', { class: 'buttons' });
-  const save = el('button', { type: 'submit', id: 'save' }, message.submitLabel ?? (message.mode === 'create' ? 'Create session' : 'Save changes'));
-  const test = el('button', { type: 'button', id: 'test', class: 'secondary' }, 'Test credentials');
+  const save = el('button', { type: 'submit', id: 'save' }, message.submitLabel ?? (message.mode === 'create' ? t('Create session') : t('Save changes')));
+  const test = el('button', { type: 'button', id: 'test', class: 'secondary' }, t('Test credentials'));
   test.addEventListener('click', () => {
     if (!checkAll()) return;
     showTestResult(undefined);
     post({ type: 'test', values: collect() });
   });
-  const cancel = el('button', { type: 'button', id: 'cancel', class: 'secondary' }, 'Cancel');
+  const cancel = el('button', { type: 'button', id: 'cancel', class: 'secondary' }, t('Cancel'));
   cancel.addEventListener('click', () => post({ type: 'cancel' }));
   buttons.append(...(message.testable === false ? [save, cancel] : [save, test, cancel]));
   form.append(buttons, status);
@@ -136,7 +137,7 @@ function restore(message: FormInit): string | undefined {
     if (input) input.value = value;
   }
   const labels = state.secretsTyped.map((name) => message.fields.find((f) => f.name === name)?.label ?? name);
-  if (labels.length) setStatus(`Type the ${labels.join(' and ')} again: secrets are not kept while the form is hidden.`);
+  if (labels.length) setStatus(t('Type the {0} again: secrets are not kept while the form is hidden.', labels.join(t(' and '))));
   page.keep(state);
   return labels.length ? state.secretsTyped[0] : state.focus;
 }
@@ -175,7 +176,7 @@ function checkField(name: string): boolean {
   const value = (inputOf(name)?.value ?? '').trim();
   let problem: string | undefined;
   const stored = field.kind === 'secret' && init!.storedSecrets.includes(name);
-  if (value === '' && field.required && !stored) problem = 'required';
+  if (value === '' && field.required && !stored) problem = t('required');
   else if (value !== '' && field.rule) problem = rules[field.rule as FieldName](value);
   showProblem(name, problem);
   return !problem;
@@ -185,7 +186,7 @@ function checkField(name: string): boolean {
 function checkAll(): boolean {
   const failed = (init?.fields ?? []).filter((field) => !checkField(field.name));
   if (failed.length) {
-    setStatus(`${failed.length === 1 ? '1 field needs' : `${failed.length} fields need`} attention: ${failed.map((f) => f.label).join(', ')}.`);
+    setStatus(failed.length === 1 ? t('1 field needs attention: {0}.', failed[0].label) : t('{0} fields need attention: {1}.', failed.length, failed.map((f) => f.label).join(', ')));
     inputOf(failed[0].name)?.focus();
   }
   return failed.length === 0;
@@ -195,13 +196,14 @@ window.addEventListener('message', (event: MessageEvent<FormHostToPage>) => {
   const message = event.data;
   switch (message?.type) {
     case 'init':
+      setL10nBundle(message.l10n);
       render(message);
       break;
     case 'problems': {
       for (const field of init?.fields ?? []) showProblem(field.name, undefined);
       for (const p of message.problems) showProblem(p.field, p.message);
       const labels = message.problems.map((p) => init?.fields.find((f) => f.name === p.field)?.label ?? p.field);
-      setStatus(message.message ?? (labels.length ? `Please fix the fields marked above: ${labels.join(', ')}.` : ''));
+      setStatus(message.message ?? (labels.length ? t('Please fix the fields marked above: {0}.', labels.join(', ')) : ''));
       if (message.problems[0]) inputOf(message.problems[0].field)?.focus();
       break;
     }
@@ -215,7 +217,7 @@ window.addEventListener('message', (event: MessageEvent<FormHostToPage>) => {
       }
       // Done: the busy text goes, whatever came since (a problem, a result) stays.
       const text = document.getElementById('status-text');
-      if (message.busy) setStatus((busyLabel = message.label ?? 'Saving…'));
+      if (message.busy) setStatus((busyLabel = message.label ?? t('Saving…')));
       else if (text?.textContent === busyLabel) setStatus('');
       break;
     }

@@ -5,6 +5,8 @@
  */
 import type * as vscode from 'vscode';
 import { CancelledError, errorMessage, ValidationError } from '../../core/errors';
+import { l10nBundle, t } from '../../core/l10n';
+import { translatedField } from '../../core/validation';
 import type { Logger } from '../../core/ports';
 import type { FormValues } from '../../core/sessions/sessionType';
 import { HostedPanel, revealPanel, type PageSpec } from '../host';
@@ -48,13 +50,14 @@ export class FormPanel<In extends FormPageToHost> extends HostedPanel<In, FormHo
     const message: FormPageToHost = received;
     switch (message.type) {
       case 'ready':
-        this.post(await this.controller.init());
+        const init = await this.controller.init();
+        this.post({ ...init, fields: init.fields.map(translatedField), l10n: l10nBundle() });
         return;
       case 'cancel':
         this.close();
         return;
       case 'submit':
-        this.post({ type: 'busy', busy: true, label: 'Saving…' });
+        this.post({ type: 'busy', busy: true, label: t('Saving…') });
         try {
           await this.controller.submit(message.values, () => this.close());
         } catch (error) {
@@ -69,14 +72,14 @@ export class FormPanel<In extends FormPageToHost> extends HostedPanel<In, FormHo
 
   private async test(values: FormValues): Promise<void> {
     if (!this.controller.test) return;
-    this.post({ type: 'busy', busy: true, label: 'Testing credentials…' });
+    this.post({ type: 'busy', busy: true, label: t('Testing credentials…') });
     try {
       const result = await this.controller.test(values);
       this.post({ type: 'problems', problems: [] });
       this.post({ type: 'testResult', ok: true, message: result });
     } catch (error) {
       if (error instanceof ValidationError) this.postProblems(error);
-      this.post({ type: 'testResult', ok: false, message: error instanceof CancelledError ? 'Test cancelled.' : errorMessage(error) });
+      this.post({ type: 'testResult', ok: false, message: error instanceof CancelledError ? t('Test cancelled.') : errorMessage(error) });
     } finally {
       this.post({ type: 'busy', busy: false });
     }

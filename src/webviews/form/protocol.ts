@@ -5,6 +5,7 @@
  * secrets are stored.
  */
 import type { FieldProblem } from '../../core/errors';
+import type { L10nBundle } from '../../core/l10n';
 import type { FieldSpec, FormValues } from '../../core/sessions/sessionType';
 import { exactly, isRecord, MAX_VALUE_LENGTH, typeOf } from '../protocol';
 
@@ -27,6 +28,8 @@ export interface FormInit {
   submitLabel?: string;
   /** Whether "Test credentials" is offered (default true). */
   testable?: boolean;
+  /** The translations of the page's texts (the editor's language; absent in English). The page fetches nothing. */
+  l10n?: L10nBundle;
 }
 
 export type FormProblems = { type: 'problems'; problems: FieldProblem[]; message?: string };

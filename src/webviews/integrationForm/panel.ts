@@ -4,6 +4,7 @@
  * `onAdded` (which logs in and syncs). One panel per integration (or for a new one).
  */
 import type * as vscode from 'vscode';
+import { t } from '../../core/l10n';
 import type { SsoIntegration } from '../../core/model';
 import { REGIONS } from '../../core/regions';
 import type { FormValues } from '../../core/sessions/sessionType';
@@ -22,12 +23,13 @@ export interface IntegrationFormContext {
   onAdded: (integration: SsoIntegration) => void;
 }
 
+// l10n-ignore: the name is the page's in the log
 const SPEC: PageSpec<PageToHost> = { viewType: 'awsSessions.integrationForm', name: 'Integration form', page: FORM_PAGE, parse: parseIntegrationMessage };
 
 export class IntegrationFormPanel implements FormController {
   static show(ctx: IntegrationFormContext, integrationId?: string): void {
     const key = `integrationForm:${integrationId ?? 'new'}`;
-    const title = integrationId ? 'Edit IAM Identity Center integration' : 'New IAM Identity Center integration';
+    const title = integrationId ? t('Edit IAM Identity Center integration') : t('New IAM Identity Center integration');
     FormPanel.show(SPEC, { key, title, extensionUri: ctx.extensionUri, logger: ctx.logger }, () => new IntegrationFormPanel(ctx, integrationId));
   }
 
@@ -53,14 +55,14 @@ export class IntegrationFormPanel implements FormController {
     return {
       type: 'init',
       mode: existing ? 'edit' : 'create',
-      title: existing ? `Edit IAM Identity Center integration "${existing.alias}"` : 'New IAM Identity Center integration',
+      title: existing ? t('Edit IAM Identity Center integration "{0}"', existing.alias) : t('New IAM Identity Center integration'),
       fields: [...INTEGRATION_FIELDS],
       values: existing ? { alias: existing.alias, startUrl: existing.startUrl, ssoRegion: existing.ssoRegion, sessionRegion: existing.sessionRegion ?? '' } : { ssoRegion: this.ctx.defaultRegion(), sessionRegion: '' },
       storedSecrets: [],
       profiles: [],
       regions: REGIONS.map((r) => ({ code: r.code, name: r.name })),
       sessions: [],
-      submitLabel: existing ? 'Save changes' : 'Add integration',
+      submitLabel: existing ? t('Save changes') : t('Add integration'),
       testable: false,
     };
   }

@@ -1,6 +1,7 @@
 /** The session form: one panel per session (or per new session and prefill), run by the field-spec form. */
 import * as vscode from 'vscode';
 import { DEFAULT_PROFILE_NAME } from '../../core/constants';
+import { t, translated } from '../../core/l10n';
 import type { Session, SessionKind } from '../../core/model';
 import { REGIONS } from '../../core/regions';
 import type { SessionService } from '../../core/sessionService';
@@ -19,13 +20,14 @@ export interface FormContext {
   defaultRegion: () => string;
 }
 
+// l10n-ignore: the name is the page's in the log
 const SPEC: PageSpec<PageToHost> = { viewType: 'awsSessions.sessionForm', name: 'Session form', page: FORM_PAGE, parse: parsePageMessage };
 
 export class SessionFormPanel implements FormController {
   /** `prefill`: initial values of a new session (e.g. "Create chained session" from a session). */
   static show(ctx: FormContext, kind: SessionKind, sessionId?: string, prefill?: Record<string, string>): void {
     const key = `sessionForm:${sessionId ?? `new:${kind}${prefill ? `:${JSON.stringify(prefill)}` : ''}`}`;
-    const title = sessionId ? 'Edit session' : `New ${sessionType(kind).label} session`;
+    const title = sessionId ? t('Edit session') : t('New {0} session', translated(sessionType(kind).label));
     FormPanel.show(SPEC, { key, title, extensionUri: ctx.extensionUri, logger: ctx.logger }, () => new SessionFormPanel(ctx, kind, sessionId, prefill));
   }
 
@@ -38,13 +40,13 @@ export class SessionFormPanel implements FormController {
 
   async submit(values: FormValues, close: () => void): Promise<void> {
     const saved = await this.ctx.service.editor.save(this.kind, values, this.sessionId);
-    void vscode.window.showInformationMessage(`AWS Sessions: session "${saved.alias}" ${this.sessionId ? 'saved' : 'created'}.`);
+    void vscode.window.showInformationMessage(this.sessionId ? t('AWS Sessions: session "{0}" saved.', saved.alias) : t('AWS Sessions: session "{0}" created.', saved.alias));
     close();
   }
 
   async test(values: FormValues): Promise<string> {
     const result = await this.ctx.service.editor.testCredentials(this.kind, values, this.sessionId);
-    return `Credentials work: ${result.arn}${result.expiration ? ` (valid until ${result.expiration})` : ''}`;
+    return result.expiration ? t('Credentials work: {0} (valid until {1})', result.arn, result.expiration) : t('Credentials work: {0}', result.arn);
   }
 
   async init(): Promise<InitMessage> {
@@ -64,7 +66,7 @@ export class SessionFormPanel implements FormController {
       type: 'init',
       mode: session ? 'edit' : 'create',
       kind: this.kind,
-      title: session ? `Edit ${type.label} session "${session.alias}"` : `New ${type.label} session`,
+      title: session ? t('Edit {0} session "{1}"', translated(type.label), session.alias) : t('New {0} session', translated(type.label)),
       fields: [...type.fields, DELIVERY_FIELD],
       values,
       storedSecrets: stored,
@@ -72,7 +74,7 @@ export class SessionFormPanel implements FormController {
       regions: REGIONS.map((r) => ({ code: r.code, name: r.name })),
       sessions: state.sessions
         .filter((s) => s.id !== this.sessionId)
-        .map((s) => ({ id: s.id, label: `${s.alias} (${sessionType(s.kind).label}, ${profileOf(state, s).name})` })),
+        .map((s) => ({ id: s.id, label: `${s.alias} (${translated(sessionType(s.kind).label)}, ${profileOf(state, s).name})` })),
     };
   }
 }

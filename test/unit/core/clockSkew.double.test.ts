@@ -44,7 +44,7 @@ describe('rotation with the clock off from AWS (local AWS double)', function () 
     const state = new MemoryStateStore();
     const delivery = new MemoryDelivery();
     const service = new SessionService({ state, secrets: new MemorySecretVault(), sts: new SdkStsGateway({ endpoint: () => aws.endpoint, skew }), prompter: new ScriptedPrompter(), clock, logger, delivery });
-    const rotation = new RotationScheduler({ service, clock, logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) } });
+    const rotation = new RotationScheduler({ service, clock, logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) }, refreshAfterFraction: () => 1 }); // only the margin before expiry, measured here
     const bob = aws.user('bob');
     const user = await service.editor.save('iamUser', { alias: 'bob', profile: 'bob', region: 'eu-west-1', accessKeyId: bob.accessKeyId, secretAccessKey: bob.secretAccessKey, mfaSerial: '' });
     const role = await service.editor.save('iamRoleChained', { alias: 'role', profile: 'role', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Dev', assumerSessionId: user.id });

@@ -8,20 +8,21 @@ const KEY = 'AKIAABCDEFGHIJKLMNOP';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const MIN = 60_000;
 
-function setup(lifetimeMs: number, roleLifetimeMs = 3600_000) {
+function setup(lifetimeMs: number, roleLifetimeMs = 3600_000, answers: string[] = []) {
   const clock = new FakeClock();
   const state = new MemoryStateStore();
   const sts = new FakeSts(clock, lifetimeMs, roleLifetimeMs);
   const delivery = new MemoryDelivery();
   const logger = new RecordingLogger();
+  const prompter = new ScriptedPrompter(answers);
   let n = 0;
-  const service = new SessionService({ state, secrets: new MemorySecretVault(), sts, prompter: new ScriptedPrompter(), clock, logger, delivery, newId: () => `id-${++n}` });
+  const service = new SessionService({ state, secrets: new MemorySecretVault(), sts, prompter, clock, logger, delivery, newId: () => `id-${++n}` });
   const notes: string[] = [];
   const rotation = new RotationScheduler({ service, clock, logger, notify: (m) => notes.push(m), random: () => 1, timers: { setTimeout: () => ({ dispose() {} }) } });
-  const user = () => service.editor.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
+  const user = (mfaSerial = '') => service.editor.save('iamUser', { alias: 'alice', profile: 'default', region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial });
   const chained = (assumerSessionId: string) =>
     service.editor.save('iamRoleChained', { alias: 'role', profile: 'role', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/R', assumerSessionId });
-  return { clock, state, sts, delivery, service, rotation, notes, user, chained, logger };
+  return { clock, state, sts, delivery, service, rotation, notes, user, chained, logger, prompter };
 }
 
 describe('rotation', () => {
@@ -32,16 +33,16 @@ describe('rotation', () => {
     assert.equal(refreshMargin(90_000), 45_000);
   });
 
-  it('refreshes a chained session before expiry from the actual expiry, not on a fixed timer; the user token is reused', async () => {
+  it('refreshes a chained session in a file once a third of its life has passed, from its actual times; the user token is reused', async () => {
     const t = setup(36000_000);
     const u = await t.user();
     const c = await t.chained(u.id);
     await t.service.lifecycle.start(c.id);
     const first = t.delivery.profiles.get('role')!.credentials;
-    t.clock.advance(50 * MIN);
+    t.clock.advance(19 * MIN);
     await t.rotation.tick();
-    assert.equal(t.delivery.profiles.get('role')!.credentials.accessKeyId, first.accessKeyId, 'not yet due at 50 min (due at 54)');
-    t.clock.advance(5 * MIN);
+    assert.equal(t.delivery.profiles.get('role')!.credentials.accessKeyId, first.accessKeyId, 'not yet due at 19 min (due at 19.8)');
+    t.clock.advance(1 * MIN);
     const sleep = await t.rotation.tick();
     const second = t.delivery.profiles.get('role')!.credentials;
     assert.notEqual(second.accessKeyId, first.accessKeyId);
@@ -53,16 +54,30 @@ describe('rotation', () => {
     assert.ok(sleep <= 30_000 && sleep >= 1000, `bounded sleep ${sleep}`);
   });
 
-  it('an IAM User session gets a new token when its own is due, not before', async () => {
-    const t = setup(36000_000);
-    const u = await t.user();
+  it('an IAM User session with MFA gets a new token (one prompt) only near its end, not a third of the way', async () => {
+    const t = setup(36000_000, 3600_000, ['123456', '654321']);
+    const u = await t.user('arn:aws:iam::111111111111:mfa/alice');
     await t.service.lifecycle.start(u.id);
     t.clock.advance(8 * 60 * MIN);
     await t.rotation.tick();
     assert.equal(t.sts.calls.length, 1);
+    assert.equal(t.prompter.asked.length, 1);
     t.clock.advance(61 * MIN);
     await t.rotation.tick();
     assert.equal(t.sts.calls.length, 2, 'refreshed 1 h (10 %) before the 10 h expiry');
+    assert.equal(t.prompter.asked.length, 2);
+  });
+
+  it('an IAM User session without MFA (no prompt) in a file is refreshed a third of the way', async () => {
+    const t = setup(36000_000);
+    const u = await t.user();
+    await t.service.lifecycle.start(u.id);
+    t.clock.advance(3 * 60 * MIN);
+    await t.rotation.tick();
+    assert.equal(t.sts.calls.length, 1, 'not yet at 3 h');
+    t.clock.advance(20 * MIN);
+    await t.rotation.tick();
+    assert.equal(t.sts.calls.length, 2, 'refreshed at 3 h 18 min (0.33 of 10 h)');
   });
 
   it('after sleeping past the due time (one long gap on the wall clock), refreshes on the next wake', async () => {
@@ -120,6 +135,38 @@ describe('rotation', () => {
     assert.equal(notes.length, 1, `told once: ${notes.join(' | ')}`);
     assert.match(notes[0], /already past by this machine's clock .*check the clock/);
     assert.equal((await t.state.read()).active[u.id].status, 'expired');
+  });
+
+  it('keeps no timer while nothing is active, and wakes when a session starts', async () => {
+    const t = setup(3600_000);
+    const pending: Array<() => void> = [];
+    const timers = {
+      setTimeout(callback: () => void) {
+        pending.push(callback);
+        return { dispose: () => void (pending.includes(callback) && pending.splice(pending.indexOf(callback), 1)) };
+      },
+    };
+    const rotation = new RotationScheduler({ service: t.service, clock: t.clock, logger: t.logger, notify: () => undefined, timers });
+    const settle = async () => {
+      for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    };
+    rotation.start();
+    assert.equal(pending.length, 1);
+    pending.shift()!();
+    await settle();
+    assert.equal(pending.length, 0, 'nothing active: no timer');
+    const u = await t.user();
+    assert.equal(pending.length, 0, 'saving a session does not wake it');
+    await t.service.lifecycle.start(u.id);
+    assert.equal(pending.length, 1, 'a started session wakes it');
+    pending.shift()!();
+    await settle();
+    assert.equal(pending.length, 1, 'while a session is active the next wake is scheduled');
+    await t.service.lifecycle.stop(u.id);
+    pending.shift()!();
+    await settle();
+    assert.equal(pending.length, 0, 'idle again after the stop');
+    rotation.dispose();
   });
 
   it('stopped sessions are not refreshed', async () => {

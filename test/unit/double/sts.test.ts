@@ -85,6 +85,23 @@ describe('local AWS double: STS operations', () => {
     assert.equal(errorCode(under.body), 'ValidationError');
   });
 
+  it("refuses a DurationSeconds above the role's own MaxSessionDuration, and below 900, as STS does", async () => {
+    double.state.settings.roleMaxSessionSecondsByArn[ROLE] = 7200;
+    const over = await call(bob(), { Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'x1', DurationSeconds: 7201 });
+    assert.equal(over.status, 400);
+    assert.equal(errorCode(over.body), 'ValidationError');
+    assert.equal(xmlText(over.body, 'Message'), 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    const max = await call(bob(), { Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'x1', DurationSeconds: 7200 });
+    assert.equal(max.status, 200, max.body);
+    const other = await call(bob(), { Action: 'AssumeRole', RoleArn: 'arn:aws:iam::111111111111:role/Other', RoleSessionName: 'x1', DurationSeconds: 43200 });
+    assert.equal(other.status, 200, 'other roles keep the default maximum (43200)');
+    const under = await call(bob(), { Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'x1', DurationSeconds: 899 });
+    assert.equal(under.status, 400);
+    assert.match(xmlText(under.body, 'Message') ?? '', /Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900/);
+    double.state.reset();
+    assert.deepEqual(double.state.settings.roleMaxSessionSecondsByArn, {}, 'reset forgets per-role maxima');
+  });
+
   it('refuses AssumeRole of a role that requires an ExternalId without that exact id, as AWS does', async () => {
     double.state.settings.roleExternalIds[ROLE] = 'client-7f3a';
     const denied = 'User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: ' + ROLE;

@@ -48,7 +48,11 @@ interface Manifest {
     walkthroughs?: Array<{ steps: Array<{ id: string; completionEvents?: string[] }> }>;
   };
 }
-const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+// The manifest as VS Code shows it in English: each %key% replaced by its text in package.nls.json.
+const nls = JSON.parse(readFileSync(join(REPO_ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'), (_key, value: unknown) =>
+  typeof value === 'string' && /^%[^%\s]+%$/.test(value) ? (nls[value.slice(1, -1)] ?? value) : value,
+) as Manifest;
 
 describe('the manifest', () => {
   it('shows the empty-state text only once the sessions have been read, and a loading text until then', () => {

@@ -3,6 +3,7 @@ import { emptyState, type AwsCredentials, type DeliveryRecord, type PersistedSta
 import type { Clock, Disposable, Logger, Prompter, SecretVault, StateStore } from '../../../src/core/ports';
 import type { CredentialsDelivery, DeliveryJournal, DeliveryTarget, Reconciled } from '../../../src/core/delivery';
 import type { CallerIdentity, StsGateway } from '../../../src/core/aws/sts';
+import { deepFreeze } from '../../../src/core/stateStore';
 
 export class MemorySecretVault implements SecretVault {
   readonly values = new Map<string, string>();
@@ -18,16 +19,17 @@ export class MemorySecretVault implements SecretVault {
 }
 
 export class MemoryStateStore implements StateStore {
-  private state: PersistedState = emptyState('profile-default');
+  private state: PersistedState = deepFreeze(emptyState('profile-default'));
   private readonly listeners = new Set<(s: PersistedState) => void>();
+  /** Frozen snapshots, as FileStateStore gives: a caller that changes one fails here too. */
   async read() {
-    return structuredClone(this.state);
+    return this.state;
   }
   async update(mutate: (s: PersistedState) => PersistedState | void) {
     const draft = structuredClone(this.state);
-    this.state = mutate(draft) ?? draft;
-    for (const l of this.listeners) l(structuredClone(this.state));
-    return structuredClone(this.state);
+    this.state = deepFreeze(mutate(draft) ?? draft);
+    for (const l of this.listeners) l(this.state);
+    return this.state;
   }
   onDidChange(listener: (s: PersistedState) => void): Disposable {
     this.listeners.add(listener);

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     await timed(async () => {
       const active = (await state.read()).active[id];
       if (!active) await service.lifecycle.start(id);
-      else if (random() < 0.6) await service.lifecycle.refresh(id, 1);
+      else if (random() < 0.6) await service.lifecycle.refresh(id);
       else await service.lifecycle.stop(id);
     });
   }

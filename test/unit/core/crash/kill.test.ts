@@ -217,7 +217,7 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
           for (const id of ids) {
             await parent.secrets.delete(SecretKeys.cachedSessionCredentials(id)); // fresh values, never a cached token
             if (!(await parent.state.read()).active[id]) await timed(() => parent.service.lifecycle.start(id));
-            else if (!(await timed(() => parent.service.lifecycle.refresh(id, 1)))) problems.push(`${id}: the refresh did not run`);
+            else if (!(await timed(() => parent.service.lifecycle.refresh(id)))) problems.push(`${id}: the refresh did not run`);
           }
           problems.push(...checkFiles(await parent.state.read(), credentialsFile, configFile));
           // Both AWS files and the state file were just written: no temp file of a dead writer may be left.

@@ -101,7 +101,7 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
     await first.service.lifecycle.start(id);
     const before = (await first.state.read()).active[id];
     const died = dieAt(first.files, 'applyConfig');
-    void first.service.lifecycle.refresh(id, 1);
+    void first.service.lifecycle.refresh(id);
     await died;
     await killFirst();
     const keyWritten = /aws_access_key_id = (\S+)/.exec(read()[0])?.[1];

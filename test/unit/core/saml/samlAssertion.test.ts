@@ -74,3 +74,46 @@ describe('SAML assertion analysis', () => {
     assert.match(analyze(Buffer.from('<html/>').toString('base64')).problems[0], /not a SAML Response/);
   });
 });
+
+describe('SAML assertion read as XML (not by pattern)', () => {
+  const PAIR = `${ROLE},${PROVIDER}`;
+  const other = 'arn:aws:iam::222222222222:role/Second';
+  const otherProvider = 'arn:aws:iam::222222222222:saml-provider/Okta';
+  /** A response around `values` (the Role attribute's AttributeValue elements, as written), with prefix `p`. */
+  const response = (values: string, options: { p?: string; extra?: string; attrOpen?: string } = {}) => {
+    const p = options.p ?? 'saml2';
+    return Buffer.from(
+      `<?xml version="1.0"?><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:${p}="urn:oasis:names:tc:SAML:2.0:assertion">` +
+        `<${p}:Assertion><${p}:Issuer>http://idp.example/</${p}:Issuer><${p}:Subject><${p}:NameID>jane</${p}:NameID></${p}:Subject>` +
+        `<${p}:AttributeStatement>${options.attrOpen ?? `<${p}:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">`}${values}</${p}:Attribute></${p}:AttributeStatement>` +
+        `<${p}:AuthnStatement/></${p}:Assertion>${options.extra ?? ''}</samlp:Response>`,
+    ).toString('base64');
+  };
+  const roles = (b64: string) => analyze(b64, { roleArn: undefined }).rolePairs.map((r) => r.roleArn);
+
+  it('ignores a comment inside a role value', () => {
+    assert.deepEqual(roles(response(`<saml2:AttributeValue>${ROLE}<!-- the admin role -->,${PROVIDER}</saml2:AttributeValue>`)), [ROLE]);
+  });
+
+  it('reads roles in CDATA sections', () => {
+    assert.deepEqual(roles(response(`<saml2:AttributeValue><![CDATA[${PAIR}]]></saml2:AttributeValue><saml2:AttributeValue><![CDATA[${other},${otherProvider}]]></saml2:AttributeValue>`)), [ROLE, other]);
+  });
+
+  it('reads any namespace prefix, and an attribute whose other XML attributes hold ">"', () => {
+    assert.deepEqual(roles(response(`<asrt:AttributeValue>${PAIR}</asrt:AttributeValue>`, { p: 'asrt' })), [ROLE]);
+    const attrOpen = '<saml2:Attribute FriendlyName="role -&gt; account" Note="a>b" Name="https://aws.amazon.com/SAML/Attributes/Role">';
+    assert.deepEqual(roles(response(`<saml2:AttributeValue>${PAIR}</saml2:AttributeValue>`, { attrOpen })), [ROLE]);
+  });
+
+  it('of two assertions reads the first only', () => {
+    const second = `<saml2:Assertion><saml2:AttributeStatement><saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><saml2:AttributeValue>${other},${otherProvider}</saml2:AttributeValue></saml2:Attribute></saml2:AttributeStatement></saml2:Assertion>`;
+    assert.deepEqual(roles(response(`<saml2:AttributeValue>${PAIR}</saml2:AttributeValue>`, { extra: second })), [ROLE]);
+  });
+
+  it('refuses a DOCTYPE (entity expansion) and XML that is not well-formed, with the reason', () => {
+    const withDoctype = Buffer.from(`<!DOCTYPE r [<!ENTITY a "${'x'.repeat(10)}">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&a;</samlp:Response>`).toString('base64');
+    assert.match(analyze(withDoctype).problems.join(), /DOCTYPE/);
+    const broken = Buffer.from(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><a>`).toString('base64');
+    assert.match(analyze(broken).problems.join(), /not well-formed XML/);
+  });
+});

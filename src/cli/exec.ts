@@ -1,0 +1,79 @@
+/**
+ * `aws-sessions exec`: the command runs as a child with the session's variables in its environment only
+ * (never in its arguments), stdin/stdout/stderr shared, signals passed on, and its exit code (or 128 + the
+ * signal that ended it) as ours.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { UsageError } from './args';
+
+export interface ExecArgs {
+  session?: string;
+  command: string[];
+  profileOnly: boolean;
+  endpoint: boolean;
+  help: boolean;
+}
+
+/**
+ * `exec [--profile-only|--endpoint] <session> [--] <command…>`: our flags only before the command; everything
+ * from the command on (after `--`, or from the first word after the session) is the command's, untouched.
+ */
+export function parseExecArgs(argv: readonly string[]): ExecArgs {
+  const out: ExecArgs = { command: [], profileOnly: false, endpoint: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.command = argv.slice(i + 1);
+      break;
+    }
+    if (out.session !== undefined && !a.startsWith('-')) {
+      out.command = argv.slice(i);
+      break;
+    }
+    if (a === '--profile-only') out.profileOnly = true;
+    else if (a === '--endpoint') out.endpoint = true;
+    else if (a === '--help' || a === '-h') out.help = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a} for "aws-sessions exec" (put the command after --; see: aws-sessions exec --help)`);
+    else out.session = a;
+  }
+  if (out.profileOnly && out.endpoint) throw new UsageError('--profile-only and --endpoint exclude each other');
+  return out;
+}
+
+/** The signals passed on to the child. SIGINT/SIGQUIT from a terminal reach the whole process group already. */
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/** Runs the command; resolves with the exit code to use. */
+export function runCommand(command: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const interactive = process.stdin.isTTY === true;
+    // Listening before the spawn: a signal that comes while the child starts is passed on, not fatal to us alone.
+    let child: ChildProcess | undefined;
+    const pending: NodeJS.Signals[] = [];
+    const handlers = FORWARDED.map((signal) => {
+      const handler = () => {
+        // A Ctrl+C or Ctrl+\ in a terminal was sent to the child too: passing it on would deliver it twice.
+        if (interactive && (signal === 'SIGINT' || signal === 'SIGQUIT')) return;
+        if (child) child.kill(signal);
+        else pending.push(signal);
+      };
+      process.on(signal, handler);
+      return [signal, handler] as const;
+    });
+    let finished = false;
+    const done = (code: number) => {
+      if (finished) return;
+      finished = true;
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      resolve(code);
+    };
+    child = spawn(command[0], command.slice(1), { stdio: 'inherit', env });
+    for (const signal of pending.splice(0)) child.kill(signal);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`aws-sessions: could not run "${command[0]}": ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
+      done(error.code === 'ENOENT' ? 127 : 126);
+    });
+    child.on('exit', (code, signal) => done(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
+  });
+}

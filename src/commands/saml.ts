@@ -1,0 +1,71 @@
+/**
+ * SAML: sessions for every role one IdP sign-in offers. From a federated session (its node, id or alias,
+ * or a pick): the roles of its sign-in URL's last sign-in in this window (or a sign-in now), those without
+ * a session in a multi-select pick, and one session each — all sharing that one sign-in while the
+ * assertion stays valid.
+ */
+import * as vscode from 'vscode';
+import { Commands } from '../core/constants';
+import type { IamRoleFederatedSession } from '../core/model';
+import { federatedSessionValues, rolePairLabel, rolesWithoutSession } from '../core/saml/rolePick';
+import type { SharedSamlCapture } from '../core/saml/sharedCapture';
+import type { SessionService } from '../core/sessionService';
+import type { AwsFiles } from '../core/awsFiles/awsFiles';
+import type { TreeNode } from '../tree/sessionTree';
+import { inform } from './report';
+import type { Report } from './report';
+import { sessionHandler } from './sessionArg';
+import type { CommandTable } from './table';
+
+export interface SamlCommandDeps {
+  service: SessionService;
+  sharedSaml: SharedSamlCapture;
+  files: Pick<AwsFiles, 'listProfiles'>;
+  view: vscode.TreeView<TreeNode>;
+  report: Report;
+}
+
+export function samlCommands(deps: SamlCommandDeps) {
+  const { service, sharedSaml } = deps;
+  const isFederated = (s: { kind: string }) => s.kind === 'iamRoleFederated';
+
+  return {
+    [Commands.addSamlRoles]: sessionHandler(
+      { state: service.state, view: deps.view, report: deps.report },
+      'Add sessions for SAML roles',
+      'SAML session whose sign-in offers the roles',
+      async (picked) => {
+        const from = picked as IamRoleFederatedSession;
+        if (sharedSaml.offeredRoles(from.idpUrl).length === 0) {
+          await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AWS Sessions: signing in at the IdP of "${from.alias}"…` }, () =>
+            sharedSaml.capture({ sessionAlias: from.alias, idpUrl: from.idpUrl, background: false }),
+          );
+        }
+        const state = await service.state.read();
+        const missing = rolesWithoutSession(sharedSaml.offeredRoles(from.idpUrl), state.sessions, from.idpUrl);
+        if (missing.length === 0) {
+          inform(`every role the sign-in of "${from.alias}" offers has a session.`);
+          return;
+        }
+        const chosen = await vscode.window.showQuickPick(
+          missing.map((pair) => ({ label: rolePairLabel(pair), description: pair.roleArn, detail: `via ${pair.providerArn}`, picked: true, pair })),
+          { canPickMany: true, title: `Roles the IdP of "${from.alias}" offers without a session`, placeHolder: 'Sessions to create (they share one sign-in)' },
+        );
+        if (!chosen || chosen.length === 0) return;
+        const values = federatedSessionValues(chosen.map((c) => c.pair), state, await deps.files.listProfiles(), from.idpUrl, from.region);
+        const created: string[] = [];
+        const failed: string[] = [];
+        for (const v of values) {
+          try {
+            created.push((await service.editor.save('iamRoleFederated', v)).alias);
+          } catch (error) {
+            failed.push(`${v.alias} (${error instanceof Error ? error.message : String(error)})`);
+          }
+        }
+        if (failed.length) void vscode.window.showWarningMessage(`AWS Sessions: ${created.length} session(s) created; not created: ${failed.join('; ')}.`);
+        else inform(`${created.length} session(s) created: ${created.join(', ')}. Starting them signs in once while the assertion is valid.`);
+      },
+      isFederated,
+    ),
+  } satisfies CommandTable;
+}
