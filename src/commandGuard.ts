@@ -65,13 +65,13 @@ export class CommandGuard extends DisposableOwner {
         this.deps.logger.warn(`Command guard: ${reason}`);
         if (check.verdict === 'wrong') {
           // Credentials of the wrong account are not refreshed for the command.
-          await vscode.window.showWarningMessage(`"${command}" started on the wrong AWS account.`, {
+          await vscode.window.showWarningMessage(vscode.l10n.t('"{0}" started on the wrong AWS account.', command), {
             modal: true,
-            detail: `${reason}\n\nAWS Sessions cannot stop a command in the shell: press Ctrl+C in the terminal to stop it, then switch the folder's profile (awsSessions.terminal.profile) or fix awsSessions.terminal.expectedAccountIds.`,
+            detail: vscode.l10n.t("{0}\n\nAWS Sessions cannot stop a command in the shell: press Ctrl+C in the terminal to stop it, then switch the folder's profile (awsSessions.terminal.profile) or fix awsSessions.terminal.expectedAccountIds.", reason),
           });
           return;
         }
-        void vscode.window.showWarningMessage(`AWS Sessions: ${reason}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('AWS Sessions: {0}', reason));
       }
     }
 
@@ -82,7 +82,7 @@ export class CommandGuard extends DisposableOwner {
       return;
     }
     if (decision.action === 'cannot') {
-      void vscode.window.showWarningMessage(`AWS Sessions: "${command}" started, but ${decision.reason}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('AWS Sessions: "{0}" started, but {1}', command, decision.reason));
       return;
     }
     this.deps.logger.info(`Command guard: session "${decision.alias}" has ${decision.minutesLeft} minutes left (< ${minimumMinutes}); refreshing it for "${command}".`);
@@ -90,15 +90,19 @@ export class CommandGuard extends DisposableOwner {
       const fresh = await this.deps.lifecycle.refresh(decision.sessionId);
       if (!fresh) {
         void vscode.window.showWarningMessage(
-          `AWS Sessions: could not refresh session "${decision.alias}" for "${command}": another window is refreshing it or it was stopped. Its credentials have ${decision.minutesLeft} minutes left; check the session in the AWS Sessions view.`,
+          vscode.l10n.t('AWS Sessions: could not refresh session "{0}" for "{1}": another window is refreshing it or it was stopped. Its credentials have {2} minutes left; check the session in the AWS Sessions view.', decision.alias, command, decision.minutesLeft),
         );
         return;
       }
       const minutes = fresh.expiration ? Math.floor((fresh.expiration.getTime() - this.deps.clock.now()) / 60_000) : undefined;
-      vscode.window.setStatusBarMessage(`$(check) AWS Sessions: refreshed "${decision.alias}" for ${match.pattern.split(' ')[0]}${minutes !== undefined ? ` (${minutes} min)` : ''}`, 10_000);
+      const tool = match.pattern.split(' ')[0];
+      vscode.window.setStatusBarMessage(
+        minutes !== undefined ? vscode.l10n.t('$(check) AWS Sessions: refreshed "{0}" for {1} ({2} min)', decision.alias, tool, minutes) : vscode.l10n.t('$(check) AWS Sessions: refreshed "{0}" for {1}', decision.alias, tool),
+        10_000,
+      );
     } catch (error) {
       void vscode.window.showWarningMessage(
-        `AWS Sessions: could not refresh session "${decision.alias}" for "${command}" (${errorMessage(error)}). Its credentials have ${decision.minutesLeft} minutes left: the command may fail when they expire.`,
+        vscode.l10n.t('AWS Sessions: could not refresh session "{0}" for "{1}" ({2}). Its credentials have {3} minutes left: the command may fail when they expire.', decision.alias, command, errorMessage(error), decision.minutesLeft),
       );
     }
   }

@@ -80,7 +80,7 @@ export class StatusBar implements vscode.Disposable {
     }
     if (problems.length === 0) return;
     const wrong = problems.some((p) => p.check.verdict === 'wrong');
-    this.item.text = `${wrong ? '$(error)' : '$(warning)'} ${this.item.text.replace(/^\$\([^)]*\) /, '')} · ${wrong ? 'wrong account' : 'account unknown'}`;
+    this.item.text = `${wrong ? '$(error)' : '$(warning)'} ${this.item.text.replace(/^\$\([^)]*\) /, '')} · ${wrong ? vscode.l10n.t('wrong account') : vscode.l10n.t('account unknown')}`;
     this.item.tooltip = `${problems.map((p) => p.reason).join('\n')}\n\n${String(this.item.tooltip ?? '')}`;
     this.item.backgroundColor = new vscode.ThemeColor(wrong ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
   }

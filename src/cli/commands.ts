@@ -195,8 +195,8 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   command({
     name: 'exec',
     synopsis: 'exec <session> [--] <command…>',
-    summary: "run a command with the session's credentials in its environment",
-    help: `Usage: aws-sessions exec [--profile-only | --endpoint] <session> [--] <command> [args…]
+    summary: l10nText("run a command with the session's credentials in its environment"),
+    help: l10nText(`Usage: aws-sessions exec [--profile-only | --endpoint] <session> [--] <command> [args…]
 
 Runs the command with the session's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION) and region in its environment only — never on a command line — and other credential
@@ -204,15 +204,15 @@ variables (AWS_PROFILE …) removed. stdin/stdout/stderr are the command's; sign
 the command's (128 + n when signal n ended it, 127 when it was not found).
   --profile-only  AWS_PROFILE of the session's profile instead of credentials (the session must be active)
   --endpoint      the VS Code window's credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI and its token):
-                  the command gets fresh credentials for as long as it runs (the session must be active)`,
+                  the command gets fresh credentials for as long as it runs (the session must be active)`),
     options: {},
     strict: false,
     async run({ argv }, ctx) {
       const args = parseExecArgs(argv);
-      if (args.help) return ctx.out(SUBCOMMANDS.find((c) => c.name === 'exec')!.help);
-      if (!args.session) throw new UsageError('missing session');
-      if (args.command.length === 0) throw new UsageError('missing command (aws-sessions exec <session> -- <command>)');
-      if (!ctx.exec) throw new Exit(EXIT.unsupported, 'exec is not available here');
+      if (args.help) return ctx.out(translated(SUBCOMMANDS.find((c) => c.name === 'exec')!.help));
+      if (!args.session) throw new UsageError(t('missing session'));
+      if (args.command.length === 0) throw new UsageError(t('missing command (aws-sessions exec <session> -- <command>)'));
+      if (!ctx.exec) throw new Exit(EXIT.unsupported, t('exec is not available here'));
       const delivery = args.profileOnly ? 'profile' : args.endpoint ? 'endpoint' : 'credentials';
       const { variables, clear } = await ctx.call('environment', { session: args.session, delivery });
       const env: Record<string, string | undefined> = { ...ctx.env };
@@ -223,8 +223,8 @@ the command's (128 + n when signal n ended it, 127 when it was not found).
   command({
     name: 'export',
     synopsis: 'export <session> [--format f]',
-    summary: 'print the variables for eval (sh, fish, powershell, json, dotenv, docker)',
-    help: `Usage: aws-sessions export <session> [--format sh|fish|powershell|json|dotenv|docker] [--profile-only | --endpoint]
+    summary: l10nText('print the variables for eval (sh, fish, powershell, json, dotenv, docker)'),
+    help: l10nText(`Usage: aws-sessions export <session> [--format sh|fish|powershell|json|dotenv|docker] [--profile-only | --endpoint]
 
 Prints the session's credentials, AWS_CREDENTIAL_EXPIRATION and region as variables, quoted for the format:
   sh (default)  eval "$(aws-sessions export dev)"          fish        aws-sessions export dev --format fish | source
@@ -234,13 +234,13 @@ Prints the session's credentials, AWS_CREDENTIAL_EXPIRATION and region as variab
                 aws-sessions exec dev --endpoint -- docker run $(aws-sessions export dev --format docker) <image> …
                 (--network host shares the host's 127.0.0.1; on Docker Desktop enable host networking, 4.34+)
 The shell formats also unset other credential variables (AWS_PROFILE …) that would take precedence.
-  --profile-only  AWS_PROFILE instead of credentials        --endpoint  the credentials endpoint's URL and token`,
+  --profile-only  AWS_PROFILE instead of credentials        --endpoint  the credentials endpoint's URL and token`),
     options: { format: { type: 'string', short: 'f' }, 'profile-only': { type: 'boolean' }, endpoint: { type: 'boolean' } },
     async run({ values, positionals }, ctx) {
       const session = need(positionals, 0, 'session');
       const format = values.format ?? 'sh';
-      if (!isExportFormat(format)) throw new UsageError(`--format must be one of: ${EXPORT_FORMATS.join(', ')} (not "${format}")`);
-      if (values['profile-only'] && values.endpoint) throw new UsageError('--profile-only and --endpoint exclude each other');
+      if (!isExportFormat(format)) throw new UsageError(t('--format must be one of: {0} (not "{1}")', EXPORT_FORMATS.join(', '), format));
+      if (values['profile-only'] && values.endpoint) throw new UsageError(t('--profile-only and --endpoint exclude each other'));
       const delivery = format === 'docker' || values.endpoint ? 'endpoint' : values['profile-only'] ? 'profile' : 'credentials';
       const { variables, clear } = await ctx.call('environment', { session, delivery });
       ctx.out(formatExport(format, variables, clear));

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { UsageError } from './args';
+import { t } from '../core/l10n';
 
 export interface ExecArgs {
   session?: string;
@@ -34,10 +35,10 @@ export function parseExecArgs(argv: readonly string[]): ExecArgs {
     if (a === '--profile-only') out.profileOnly = true;
     else if (a === '--endpoint') out.endpoint = true;
     else if (a === '--help' || a === '-h') out.help = true;
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a} for "aws-sessions exec" (put the command after --; see: aws-sessions exec --help)`);
+    else if (a.startsWith('-')) throw new UsageError(t('unknown option {0} for "aws-sessions exec" (put the command after --; see: aws-sessions exec --help)', a));
     else out.session = a;
   }
-  if (out.profileOnly && out.endpoint) throw new UsageError('--profile-only and --endpoint exclude each other');
+  if (out.profileOnly && out.endpoint) throw new UsageError(t('--profile-only and --endpoint exclude each other'));
   return out;
 }
 
@@ -71,7 +72,8 @@ export function runCommand(command: readonly string[], env: NodeJS.ProcessEnv): 
     child = spawn(command[0], command.slice(1), { stdio: 'inherit', env });
     for (const signal of pending.splice(0)) child.kill(signal);
     child.on('error', (error: NodeJS.ErrnoException) => {
-      process.stderr.write(`aws-sessions: could not run "${command[0]}": ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
+      const message = error.code === 'ENOENT' ? t('aws-sessions: could not run "{0}": command not found', command[0]) : t('aws-sessions: could not run "{0}": {1}', command[0], error.message);
+      process.stderr.write(`${message}\n`);
       done(error.code === 'ENOENT' ? 127 : 126);
     });
     child.on('exit', (code, signal) => done(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));

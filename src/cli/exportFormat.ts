@@ -4,6 +4,8 @@
  * `docker` prints names only (`-e NAME`): docker takes the values from its own environment, so no credential
  * or token is ever on a command line.
  */
+import { t } from '../core/l10n';
+
 export const EXPORT_FORMATS = ['sh', 'fish', 'powershell', 'json', 'dotenv', 'docker'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -22,7 +24,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The lines for `variables` (and unsetting `clear`, for the shells) in `format`; names that are not identifiers are refused. */
 export function formatExport(format: ExportFormat, variables: Readonly<Record<string, string>>, clear: readonly string[] = []): string {
-  for (const name of [...Object.keys(variables), ...clear]) if (!NAME.test(name)) throw new Error(`"${name}" is not a variable name`);
+  for (const name of [...Object.keys(variables), ...clear]) if (!NAME.test(name)) throw new Error(t('"{0}" is not a variable name', name));
   const set = Object.entries(variables);
   switch (format) {
     case 'sh':
@@ -30,12 +32,14 @@ export function formatExport(format: ExportFormat, variables: Readonly<Record<st
     case 'fish':
       return [...clear.map((n) => `set -e ${n}`), ...set.map(([n, v]) => `set -gx ${n} ${fishQuote(v)}`)].join('\n');
     case 'powershell':
+      // l10n-ignore: a PowerShell command, not words
       return [...clear.map((n) => `Remove-Item Env:${n} -ErrorAction SilentlyContinue`), ...set.map(([n, v]) => `$Env:${n} = ${psQuote(v)}`)].join('\n');
     case 'json':
       return JSON.stringify(variables, null, 2);
     case 'dotenv':
       return set.map(([n, v]) => `${n}=${dotenvQuote(v)}`).join('\n');
     case 'docker':
+      // l10n-ignore: docker's option, not words
       return ['--network host', ...set.map(([n]) => `-e ${n}`)].join(' ');
   }
 }

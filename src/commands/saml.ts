@@ -32,24 +32,24 @@ export function samlCommands(deps: SamlCommandDeps) {
   return {
     [Commands.addSamlRoles]: sessionHandler(
       { state: service.state, view: deps.view, report: deps.report },
-      'Add sessions for SAML roles',
-      'SAML session whose sign-in offers the roles',
+      vscode.l10n.t('Add sessions for SAML roles'),
+      vscode.l10n.t('SAML session whose sign-in offers the roles'),
       async (picked) => {
         const from = picked as IamRoleFederatedSession;
         if (sharedSaml.offeredRoles(from.idpUrl).length === 0) {
-          await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AWS Sessions: signing in at the IdP of "${from.alias}"…` }, () =>
+          await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('AWS Sessions: signing in at the IdP of "{0}"…', from.alias) }, () =>
             sharedSaml.capture({ sessionAlias: from.alias, idpUrl: from.idpUrl, background: false }),
           );
         }
         const state = await service.state.read();
         const missing = rolesWithoutSession(sharedSaml.offeredRoles(from.idpUrl), state.sessions, from.idpUrl);
         if (missing.length === 0) {
-          inform(`every role the sign-in of "${from.alias}" offers has a session.`);
+          inform(vscode.l10n.t('every role the sign-in of "{0}" offers has a session.', from.alias));
           return;
         }
         const chosen = await vscode.window.showQuickPick(
-          missing.map((pair) => ({ label: rolePairLabel(pair), description: pair.roleArn, detail: `via ${pair.providerArn}`, picked: true, pair })),
-          { canPickMany: true, title: `Roles the IdP of "${from.alias}" offers without a session`, placeHolder: 'Sessions to create (they share one sign-in)' },
+          missing.map((pair) => ({ label: rolePairLabel(pair), description: pair.roleArn, detail: vscode.l10n.t('via {0}', pair.providerArn), picked: true, pair })),
+          { canPickMany: true, title: vscode.l10n.t('Roles the IdP of "{0}" offers without a session', from.alias), placeHolder: vscode.l10n.t('Sessions to create (they share one sign-in)') },
         );
         if (!chosen || chosen.length === 0) return;
         const values = federatedSessionValues(chosen.map((c) => c.pair), state, await deps.files.listProfiles(), from.idpUrl, from.region);
@@ -62,8 +62,8 @@ export function samlCommands(deps: SamlCommandDeps) {
             failed.push(`${v.alias} (${error instanceof Error ? error.message : String(error)})`);
           }
         }
-        if (failed.length) void vscode.window.showWarningMessage(`AWS Sessions: ${created.length} session(s) created; not created: ${failed.join('; ')}.`);
-        else inform(`${created.length} session(s) created: ${created.join(', ')}. Starting them signs in once while the assertion is valid.`);
+        if (failed.length) void vscode.window.showWarningMessage(vscode.l10n.t('AWS Sessions: {0} session(s) created; not created: {1}.', created.length, failed.join('; ')));
+        else inform(vscode.l10n.t('{0} session(s) created: {1}. Starting them signs in once while the assertion is valid.', created.length, created.join(', ')));
       },
       isFederated,
     ),

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { ContainerEnv, ENDPOINT_MIN_VALIDITY_MS, ENDPOINT_TOKEN_BYTES } from './constants';
 import type { CredentialResolver } from './credentialResolver';
 import { errorMessage } from './errors';
+import { t } from './l10n';
 import type { AwsCredentials } from './model';
 import type { Disposable, Logger, StateStore } from './ports';
 
@@ -44,7 +45,7 @@ export interface ContainerEndpointDeps {
 
 /** The body the providers parse; `Expiration` in RFC 3339 without fractions (botocore and the JS SDK both read it). */
 export function containerCredentialsBody(c: AwsCredentials): ContainerCredentialsBody {
-  if (!c.sessionToken || !c.expiration) throw new Error('the credentials have no session token or expiry (long-term keys are never served)');
+  if (!c.sessionToken || !c.expiration) throw new Error(t('the credentials have no session token or expiry (long-term keys are never served)'));
   return { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z') };
 }
 
@@ -70,7 +71,7 @@ export class ContainerCredentialsEndpoint implements Disposable {
 
   /** The two variables a process needs to get this session's credentials from this window. Starts the server on first use. */
   async variables(sessionId: string): Promise<ContainerVariables> {
-    if (!SESSION_ID.test(sessionId)) throw new Error(`Session id "${sessionId}" cannot be served by the credentials endpoint.`);
+    if (!SESSION_ID.test(sessionId)) throw new Error(t('Session id "{0}" cannot be served by the credentials endpoint.', sessionId));
     const { port } = await this.listen();
     let entry = this.tokens.get(sessionId);
     if (!entry) {
@@ -93,13 +94,13 @@ export class ContainerCredentialsEndpoint implements Disposable {
   }
 
   private listen(): Promise<{ server: Server; port: number }> {
-    if (this.disposed) return Promise.reject(new Error('The credentials endpoint is closed (the extension is shutting down).'));
+    if (this.disposed) return Promise.reject(new Error(t('The credentials endpoint is closed (the extension is shutting down).')));
     this.listening ??= new Promise<{ server: Server; port: number }>((resolve, reject) => {
       const server = createServer((req, res) => void this.handle(req, res));
       server.keepAliveTimeout = 5_000;
       server.once('error', (error) => {
         this.listening = undefined;
-        const failure = new Error(`The credentials endpoint could not listen on ${ENDPOINT_HOST}: ${errorMessage(error)}. New terminals get AWS_PROFILE instead; set awsSessions.terminal.delivery to "profile" or reload the window.`);
+        const failure = new Error(t('The credentials endpoint could not listen on {0}: {1}. New terminals get AWS_PROFILE instead; set awsSessions.terminal.delivery to "profile" or reload the window.', ENDPOINT_HOST, errorMessage(error)));
         this.deps.logger.error(failure.message);
         reject(failure);
       });
@@ -114,14 +115,14 @@ export class ContainerCredentialsEndpoint implements Disposable {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sessionId = sessionOfPath(req.url);
-    if (req.method !== 'GET') return send(res, 405, { Code: 'MethodNotAllowed', Message: 'Only GET is served.' });
+    if (req.method !== 'GET') return send(res, 405, { Code: 'MethodNotAllowed', Message: t('Only GET is served.') });
     // A browser page (DNS rebinding, a fetch from a web page) never gets an answer with credentials.
-    if (req.headers.origin !== undefined) return send(res, 403, { Code: 'Forbidden', Message: 'Requests from web pages are refused.' });
+    if (req.headers.origin !== undefined) return send(res, 403, { Code: 'Forbidden', Message: t('Requests from web pages are refused.') });
     const presented = req.headers.authorization;
-    if (presented === undefined || presented === '') return this.refuse(res, 401, 'Missing authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN).');
+    if (presented === undefined || presented === '') return this.refuse(res, 401, t('Missing authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN).'));
     const expected = sessionId ? this.tokens.get(sessionId) : undefined;
     const ok = timingSafeEqual(digest(presented), expected?.digest ?? this.decoy) && expected !== undefined;
-    if (!ok || !sessionId) return this.refuse(res, 403, 'The authorization token is not valid for this URL.');
+    if (!ok || !sessionId) return this.refuse(res, 403, t('The authorization token is not valid for this URL.'));
     try {
       const credentials = await this.credentialsOf(sessionId);
       this.served++;
@@ -139,7 +140,7 @@ export class ContainerCredentialsEndpoint implements Disposable {
     if (known) return known;
     const state = await this.deps.state.read();
     const session = state.sessions.find((s) => s.id === sessionId);
-    if (!session || !state.active[sessionId]) throw new NotServable(`Session "${session?.alias ?? sessionId}" is not active: start it in AWS Sessions, then retry.`);
+    if (!session || !state.active[sessionId]) throw new NotServable(t('Session "{0}" is not active: start it in AWS Sessions, then retry.', session?.alias ?? sessionId));
     return this.deps.resolver.credentialsForProcess(sessionId, ENDPOINT_MIN_VALIDITY_MS);
   }
 

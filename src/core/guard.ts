@@ -5,18 +5,15 @@
  * workspace folder expects (awsSessions.terminal.expectedAccountIds). Plain data in, decisions out; the
  * editor wiring (terminal events, notifications) is src/commandGuard.ts.
  */
+import { t } from './l10n';
 import type { ActiveSession, PersistedState, Session } from './model';
 import { profileOf } from './sessionLookup';
 import { sessionType } from './sessions/registry';
 
 /** `terraform apply|destroy`: words in order; `a|b` accepts either word at that place. */
 export const DEFAULT_LONG_COMMANDS: readonly string[] = [
-  'terraform apply|destroy',
-  'cdk deploy|destroy',
-  'sam deploy',
-  'pulumi up|destroy',
-  'serverless deploy',
-  'aws cloudformation deploy',
+  // l10n-ignore: command patterns (data matched against command lines), not words
+  'terraform apply|destroy', 'cdk deploy|destroy', 'sam deploy', 'pulumi up|destroy', 'serverless deploy', 'aws cloudformation deploy',
 ];
 export const DEFAULT_GUARD_MINIMUM_MINUTES = 30;
 
@@ -177,8 +174,8 @@ export function checkAccount(state: PersistedState, profileName: string, expecte
 export function describeAccountCheck(check: AccountCheck, folderName: string): string {
   const expected = check.expected.join(', ');
   return check.verdict === 'wrong'
-    ? `Folder "${folderName}" expects AWS account ${expected}, but its terminal profile "${check.profile}" holds session "${check.alias}" in account ${check.accountId}.`
-    : `Folder "${folderName}" expects AWS account ${expected}, but the account of session "${check.alias}" (profile "${check.profile}") is not known to AWS Sessions (an IAM User session without an MFA device ARN).`;
+    ? t('Folder "{0}" expects AWS account {1}, but its terminal profile "{2}" holds session "{3}" in account {4}.', folderName, expected, check.profile, check.alias, check.accountId)
+    : t('Folder "{0}" expects AWS account {1}, but the account of session "{2}" (profile "{3}") is not known to AWS Sessions (an IAM User session without an MFA device ARN).', folderName, expected, check.alias, check.profile);
 }
 
 export type GuardDecision =
@@ -203,17 +200,22 @@ export function guardDecision(input: {
   const found = sessionOfProfile(state, profileName);
   if (!found) {
     const failed = state.sessions.find((s) => state.active[s.id]?.status === 'error' && profileOf(state, s).name === profileName);
+    const error = failed && state.active[failed.id]?.error;
     return {
       action: 'cannot',
-      reason: failed
-        ? `profile "${profileName}" has no credentials: session "${failed.alias}" failed to start (${state.active[failed.id]?.error ?? 'see the log'}). Start it again.`
-        : `no session of AWS Sessions is active for profile "${profileName}". Start one for it before the command needs AWS.`,
+      reason: !failed
+        ? t('no session of AWS Sessions is active for profile "{0}". Start one for it before the command needs AWS.', profileName)
+        : error !== undefined
+          ? t('profile "{0}" has no credentials: session "{1}" failed to start ({2}). Start it again.', profileName, failed.alias, error)
+          : t('profile "{0}" has no credentials: session "{1}" failed to start (see the log). Start it again.', profileName, failed.alias),
     };
   }
   const { session, active } = found;
+  // l10n-ignore: a 'none' reason is only logged (the log stays English), never shown
   if (input.deliveryModeOf(session) === 'credentialProcess') return { action: 'none', reason: `session "${session.alias}" uses credential_process: the command asks for fresh credentials itself` };
   const expiry = active.expiration ? Date.parse(active.expiration) : NaN;
   const minutesLeft = Number.isNaN(expiry) ? 0 : Math.max(0, Math.floor((expiry - nowMs) / 60_000));
+  // l10n-ignore: a 'none' reason is only logged (the log stays English), never shown
   if (minutesLeft >= minimumMinutes) return { action: 'none', reason: `session "${session.alias}" has ${minutesLeft} minutes left` };
   return { action: 'refresh', sessionId: session.id, alias: session.alias, minutesLeft };
 }

@@ -14,14 +14,23 @@ export function requireSession(state: PersistedState, id: string): Session {
   return session;
 }
 
+/** What a name names, for the message of {@link AmbiguousNameError}. */
+export type NamedKind = 'session' | 'integration';
+
 /** A name that more than one session (or integration) answers to: the caller must use the id. */
 export class AmbiguousNameError extends UserFacingError {
   constructor(
     readonly ref: string,
     readonly matches: ReadonlyArray<{ id: string; alias: string }>,
-    what: string,
+    what: NamedKind,
   ) {
-    super(`${matches.length} ${what}s are named "${ref}" (in some letter case): ${matches.map((m) => `"${m.alias}" (id ${m.id})`).join(', ')}.`, 'Name the one you mean by its id.');
+    const list = matches.map((m) => t('"{0}" (id {1})', m.alias, m.id)).join(', ');
+    super(
+      what === 'session'
+        ? t('{0} sessions are named "{1}" (in some letter case): {2}.', matches.length, ref, list)
+        : t('{0} IAM Identity Center integrations are named "{1}" (in some letter case): {2}.', matches.length, ref, list),
+      t('Name the one you mean by its id.'),
+    );
     this.name = 'AmbiguousNameError';
   }
 }
@@ -31,7 +40,7 @@ export class AmbiguousNameError extends UserFacingError {
  * Throws AmbiguousNameError (listing the matches) when several aliases match: older state files and
  * concurrent edits in two windows can hold aliases that differ only in case.
  */
-export function byIdOrAlias<T extends { id: string; alias: string }>(items: readonly T[], ref: string, what: string): T | undefined {
+export function byIdOrAlias<T extends { id: string; alias: string }>(items: readonly T[], ref: string, what: NamedKind): T | undefined {
   const byId = items.find((i) => i.id === ref);
   if (byId) return byId;
   const key = ref.toLowerCase();
@@ -47,7 +56,7 @@ export function sessionByRef(state: PersistedState, ref: string): Session | unde
 
 /** The IAM Identity Center integration a user named by id or alias; see {@link byIdOrAlias}. */
 export function integrationByRef(state: PersistedState, ref: string): SsoIntegration | undefined {
-  return byIdOrAlias(state.integrations ?? [], ref, 'IAM Identity Center integration');
+  return byIdOrAlias(state.integrations ?? [], ref, 'integration');
 }
 
 /** The named profile a session delivers to; `default` when its profile no longer exists. */

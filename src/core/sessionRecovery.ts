@@ -53,7 +53,7 @@ export function isAbandoned(f: InFlight, now: number): boolean {
 /** The session's record changed between reading it and marking it in flight: nothing was written. */
 export class ClaimConflict extends Error {
   constructor(id: string) {
-    super(`Session ${id} changed while its operation began.`);
+    super(t('Session {0} changed while its operation began.', id));
     this.name = 'ClaimConflict';
   }
 }

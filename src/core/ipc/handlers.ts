@@ -155,12 +155,19 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
         return { alias: session.alias, variables, clear: clear(variables), expiration: c.expiration?.toISOString() };
       }
       const active = state.active[session.id];
-      if (!active || active.status === 'error') throw new IpcError('failed', `session "${session.alias}" is not active: its ${p.delivery === 'profile' ? 'profile holds' : 'endpoint serves'} no credentials. Start it first (aws-sessions start ${session.alias}), or leave out ${p.delivery === 'profile' ? '--profile-only' : '--endpoint'} to get its credentials.`);
+      if (!active || active.status === 'error') {
+        throw new IpcError(
+          'failed',
+          p.delivery === 'profile'
+            ? t('session "{0}" is not active: its profile holds no credentials. Start it first (aws-sessions start {0}), or leave out --profile-only to get its credentials.', session.alias)
+            : t('session "{0}" is not active: its endpoint serves no credentials. Start it first (aws-sessions start {0}), or leave out --endpoint to get its credentials.', session.alias),
+        );
+      }
       if (p.delivery === 'profile') {
         const variables = { AWS_PROFILE: profileOf(state, session).name, ...region };
         return { alias: session.alias, variables, clear: clear(variables), expiration: active.expiration };
       }
-      if (!endpointVariables) throw new IpcError('unsupported', 'the credentials endpoint is not available in this window');
+      if (!endpointVariables) throw new IpcError('unsupported', t('the credentials endpoint is not available in this window'));
       const variables = { ...(await endpointVariables(session.id)), ...region };
       return { alias: session.alias, variables, clear: clear(variables), expiration: active.expiration };
     },

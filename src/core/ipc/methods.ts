@@ -80,7 +80,7 @@ export const METHODS = {
    * credentials endpoint URL and token; active too); always the region. `clear`: credential variables to unset.
    */
   environment: {
-    params: v.strictObject({ session, delivery: v.picklist(['credentials', 'profile', 'endpoint'], 'must be one of: credentials, profile, endpoint') }),
+    params: v.strictObject({ session, delivery: v.picklist(['credentials', 'profile', 'endpoint'], () => t('must be one of: credentials, profile, endpoint')) }),
     result: v.object({ alias: v.string(), variables: v.record(v.string(), v.string()), clear: v.array(v.string()), expiration: v.optional(v.string()) }),
   },
   /** The web console sign-in URL of the session; `openBrowser`: the editor also opens it. */

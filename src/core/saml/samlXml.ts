@@ -5,16 +5,19 @@
  * with a DOCTYPE is refused: SAML forbids it, and it is how entity expansion attacks arrive.
  */
 import { DOMParser } from '@xmldom/xmldom';
+import { t } from '../l10n';
 
 /** The parsed document's root element; throws with the parser's reason when the XML is not well-formed. */
 export function parseSamlXml(xml: string): Element {
-  if (/<!DOCTYPE/i.test(xml)) throw new Error('the SAML document has a DOCTYPE, which SAML does not allow');
+  if (/<!DOCTYPE/i.test(xml)) throw new Error(t('the SAML document has a DOCTYPE, which SAML does not allow'));
   const problems: string[] = [];
   const doc = new DOMParser({
     errorHandler: { warning: () => undefined, error: (m: string) => void problems.push(m), fatalError: (m: string) => void problems.push(m) },
   }).parseFromString(xml, 'text/xml');
   const root = doc.documentElement;
-  if (problems.length > 0 || !root) throw new Error(`the SAML document is not well-formed XML (${(problems[0] ?? 'no root element').split('\n')[0].trim()})`);
+  if (problems.length > 0 || !root) {
+    throw new Error(problems[0] !== undefined ? t('the SAML document is not well-formed XML ({0})', problems[0].split('\n')[0].trim()) : t('the SAML document is not well-formed XML (no root element)'));
+  }
   return root as unknown as Element;
 }
 

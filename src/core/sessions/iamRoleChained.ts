@@ -5,7 +5,7 @@
 import { SessionError } from '../errors';
 import type { AwsCredentials, IamRoleChainedSession } from '../model';
 import { arnAccount, defaultRoleSessionName, ROLE_CHAINING_MAX_SECONDS } from '../validation';
-import { asSession, durationField, durationFromForm, DURATION_LIMITS_HELP, explainDuration, EXTERNAL_ID_FIELD, partitionProblem, SOURCE_IDENTITY_FIELD } from './roleCommon';
+import { asSession, durationField, durationFromForm, explainDuration, EXTERNAL_ID_FIELD, partitionProblem, SOURCE_IDENTITY_FIELD } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
 import { l10nText, t } from '../l10n';
 
@@ -33,7 +33,9 @@ const fields: readonly FieldSpec[] = [
     rule: 'sessionRef',
   },
   EXTERNAL_ID_FIELD,
-  durationField(`${DURATION_LIMITS_HELP} AWS caps a role assumed with another role's credentials (an assumer that is not an IAM User) at ${ROLE_CHAINING_MAX_SECONDS} (1 hour).`),
+  durationField(
+    l10nText("From 900 (15 minutes) up to the role's maximum session duration, which its owner sets in IAM between 3600 and 43200 (12 hours). Empty: 3600 (1 hour). AWS caps a role assumed with another role's credentials (an assumer that is not an IAM User) at 3600 (1 hour)."),
+  ),
   SOURCE_IDENTITY_FIELD,
 ];
 
@@ -62,8 +64,8 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
     return [
       {
         field: 'durationSeconds',
-        label: 'Session duration',
-        message: `the assumer "${assumer.alias}" has role credentials, and AWS caps a role assumed with another role's credentials (role chaining) at ${ROLE_CHAINING_MAX_SECONDS} seconds (1 hour); use ${ROLE_CHAINING_MAX_SECONDS} or less, or an IAM User session as the assumer`,
+        label: t('Session duration'),
+        message: t("the assumer \"{0}\" has role credentials, and AWS caps a role assumed with another role's credentials (role chaining) at {1} seconds (1 hour); use {1} or less, or an IAM User session as the assumer", assumer.alias, ROLE_CHAINING_MAX_SECONDS),
       },
     ];
   },
@@ -131,8 +133,8 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
             code !== 'AccessDenied'
               ? undefined
               : session.externalId
-                ? "Check that the session's External ID is exactly the one the role's owner gave you, and the role's trust policy (it must trust the assumer)."
-                : "If the role's owner gave you an External ID, add it to the session; otherwise check the role's trust policy (it must trust the assumer) and the assumer's IAM policies.",
+                ? t("Check that the session's External ID is exactly the one the role's owner gave you, and the role's trust policy (it must trust the assumer).")
+                : t("If the role's owner gave you an External ID, add it to the session; otherwise check the role's trust policy (it must trust the assumer) and the assumer's IAM policies."),
         },
       ).catch((error: unknown) => {
         throw explainDuration(error, session.alias, session.roleArn, session.durationSeconds);

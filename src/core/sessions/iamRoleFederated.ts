@@ -7,7 +7,7 @@ import type { AwsCredentials, IamRoleFederatedSession } from '../model';
 import { analyzeSamlResponse } from '../saml/assertion';
 import { arnAccount } from '../validation';
 import { reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
-import { asSession, durationField, durationFromForm, DURATION_LIMITS_HELP, explainDuration, partitionProblem } from './roleCommon';
+import { asSession, durationField, durationFromForm, explainDuration, partitionProblem } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
 import { l10nText, t } from '../l10n';
 
@@ -34,7 +34,9 @@ const fields: readonly FieldSpec[] = [
     rule: 'samlProviderArn',
   },
   // AssumeRoleWithSAML takes no ExternalId or SourceIdentity (the IdP's assertion carries the latter).
-  durationField(`${DURATION_LIMITS_HELP} The assertion's SessionNotOnOrAfter can end it earlier.`),
+  durationField(
+    l10nText("From 900 (15 minutes) up to the role's maximum session duration, which its owner sets in IAM between 3600 and 43200 (12 hours). Empty: 3600 (1 hour). The assertion's SessionNotOnOrAfter can end it earlier."),
+  ),
 ];
 
 export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = {
@@ -77,7 +79,7 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
     return {
       accountId: arnAccount(session.roleArn),
       roleArn: session.roleArn,
-      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`, ...(session.durationSeconds ? [`Duration: ${session.durationSeconds} s`] : [])],
+      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`, ...(session.durationSeconds ? [t('Duration: {0} s', session.durationSeconds)] : [])],
     };
   },
 

@@ -2,8 +2,8 @@
 import { SessionError, type FieldProblem } from '../errors';
 import { AwsCallError } from '../aws/awsErrors';
 import { partitionOfRegion } from '../regions';
-import { arnPartition, MAX_ROLE_DURATION_SECONDS, MIN_ROLE_DURATION_SECONDS, ROLE_CHAINING_MAX_SECONDS, type FieldSpec } from '../validation';
-import { t } from '../l10n';
+import { arnPartition, ROLE_CHAINING_MAX_SECONDS, type FieldSpec } from '../validation';
+import { l10nText, t } from '../l10n';
 
 /**
  * The ARN's partition must be the region's (a China role cannot be used from us-east-1). Checked only
@@ -41,12 +41,16 @@ export async function asSession<T>(
   }
 }
 
-/** The role session's requested lifetime (DurationSeconds): `help` says what limits apply to this type. */
+/**
+ * The role session's requested lifetime (DurationSeconds): `help` (marked with l10nText) says what limits apply to
+ * this type: from MIN_ROLE_DURATION_SECONDS up to the role's maximum (at most MAX_ROLE_DURATION_SECONDS), written out
+ * in each type's text, as one sentence for the translations.
+ */
 export function durationField(help: string): FieldSpec {
   return {
     name: 'durationSeconds',
-    label: 'Session duration in seconds (optional)',
-    problemLabel: 'Session duration',
+    label: l10nText('Session duration in seconds (optional)'),
+    problemLabel: l10nText('Session duration'),
     kind: 'text',
     required: false,
     placeholder: '3600',
@@ -55,27 +59,24 @@ export function durationField(help: string): FieldSpec {
   };
 }
 
-export const DURATION_LIMITS_HELP =
-  `From ${MIN_ROLE_DURATION_SECONDS} (15 minutes) up to the role's maximum session duration, which its owner sets in IAM between 3600 and ${MAX_ROLE_DURATION_SECONDS} (12 hours). Empty: 3600 (1 hour).`;
-
 export const EXTERNAL_ID_FIELD: FieldSpec = {
   name: 'externalId',
-  label: 'External ID (optional)',
-  problemLabel: 'External ID',
+  label: l10nText('External ID (optional)'),
+  problemLabel: l10nText('External ID'),
   kind: 'text',
   required: false,
-  help: "Only when the role's owner gave you one (its trust policy checks sts:ExternalId). Not a secret, but never written to the log.",
+  help: l10nText("Only when the role's owner gave you one (its trust policy checks sts:ExternalId). Not a secret, but never written to the log."),
   rule: 'externalId',
 };
 
 export const SOURCE_IDENTITY_FIELD: FieldSpec = {
   name: 'sourceIdentity',
-  label: 'Source identity (optional)',
-  problemLabel: 'Source identity',
+  label: l10nText('Source identity (optional)'),
+  problemLabel: l10nText('Source identity'),
   kind: 'text',
   required: false,
   placeholder: 'alice@example.com',
-  help: 'Who is behind the session, e.g. your user name: AWS keeps it along role chains and shows it in CloudTrail; once set in a chain it cannot change. 2–64 letters, digits and + = , . @ _ -.',
+  help: l10nText('Who is behind the session, e.g. your user name: AWS keeps it along role chains and shows it in CloudTrail; once set in a chain it cannot change. 2–64 letters, digits and + = , . @ _ -.'),
   rule: 'sourceIdentity',
 };
 
@@ -90,24 +91,25 @@ export function durationFromForm(value: string | undefined): number | undefined 
  */
 export function explainDuration(error: unknown, alias: string, roleArn: string, durationSeconds: number | undefined): unknown {
   if (!(error instanceof SessionError) || error.code !== 'ValidationError' || !/DurationSeconds/.test(error.message)) return error;
-  const asked = `a session duration of ${durationSeconds ?? 3600} seconds (${hours(durationSeconds ?? 3600)})`;
+  const asked = durationSeconds ?? 3600;
   if (/role chaining/i.test(error.message)) {
     return new SessionError(
       alias,
-      `AWS refused ${asked}: a role assumed with another role's credentials (role chaining) lasts at most ${ROLE_CHAINING_MAX_SECONDS} seconds (1 hour), whatever the role's own maximum.`,
-      `Edit the session and set the session duration to ${ROLE_CHAINING_MAX_SECONDS} or less (or leave it empty).`,
+      t("AWS refused a session duration of {0} seconds ({1}): a role assumed with another role's credentials (role chaining) lasts at most {2} seconds (1 hour), whatever the role's own maximum.", asked, hours(asked), ROLE_CHAINING_MAX_SECONDS),
+      t('Edit the session and set the session duration to {0} or less (or leave it empty).', ROLE_CHAINING_MAX_SECONDS),
       { cause: error, code: 'DurationTooLong' },
     );
   }
   return new SessionError(
     alias,
-    `AWS refused ${asked}: it is longer than the maximum session duration of ${roleArn} (set by the role's owner in IAM, between 1 and 12 hours).`,
-    `Edit the session and set the session duration to at most the role's maximum (IAM console → Roles → the role → "Maximum session duration"; ${ROLE_CHAINING_MAX_SECONDS} always works), or leave it empty for 1 hour.`,
+    t("AWS refused a session duration of {0} seconds ({1}): it is longer than the maximum session duration of {2} (set by the role's owner in IAM, between 1 and 12 hours).", asked, hours(asked), roleArn),
+    t('Edit the session and set the session duration to at most the role\'s maximum (IAM console → Roles → the role → "Maximum session duration"; {0} always works), or leave it empty for 1 hour.', ROLE_CHAINING_MAX_SECONDS),
     { cause: error, code: 'DurationTooLong' },
   );
 }
 
 function hours(seconds: number): string {
   const h = seconds / 3600;
-  return Number.isInteger(h) ? `${h} hour${h === 1 ? '' : 's'}` : `${Math.round(seconds / 60)} minutes`;
+  if (!Number.isInteger(h)) return t('{0} minutes', Math.round(seconds / 60));
+  return h === 1 ? t('1 hour') : t('{0} hours', h);
 }

@@ -113,6 +113,7 @@ export class CliTokenCache {
     if (check.ok) return true;
     if (!check.missing && !this.warned.has(p)) {
       this.warned.add(p);
+      // l10n-ignore: written to the log only (extension.ts passes logger.warn), and the log stays English
       this.opts.warn?.(`The AWS CLI's SSO token cache is not used: ${check.reason}.`);
     }
     return false;
