@@ -52,6 +52,7 @@ export function sessionContextValue(node: SessionNode): string {
   if (node.facts.roleArn) flags.push('role');
   if (!node.deletable) flags.push('undeletable');
   if (node.accessKey) flags.push('accessKey');
+  if (node.samlSignIn) flags.push('saml');
   return [`session:${node.session.kind}:${status}`, ...flags].join(':');
 }
 

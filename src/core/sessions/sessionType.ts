@@ -127,6 +127,8 @@ export interface SessionTypeModule<S extends Session = Session> {
   readonly userCredentials?: boolean;
   /** True when the session holds an IAM user's long-term access key in the vault, which Rotate Access Key replaces. */
   readonly longTermAccessKey?: boolean;
+  /** True when the session signs in at a SAML IdP, whose sign-in may offer other roles (Add Sessions for the Other Roles). */
+  readonly samlSignIn?: boolean;
 }
 
 /** Facts about a session beyond alias, profile and region. */
