@@ -7,6 +7,7 @@ import { canRotateAccessKey, rotateAccessKey, type RotationResult } from './acce
 import type { IamGateway } from './aws/iam';
 import type { StsGateway } from './aws/sts';
 import { SessionError } from './errors';
+import { t } from './l10n';
 import { readLongTermKey } from './longTermKeys';
 import type { Session } from './model';
 import type { Clock, Logger, SecretVault, StateStore } from './ports';
@@ -44,7 +45,7 @@ export class AccessKeys {
   /** The session by id or alias, if its type has a key to rotate. */
   async rotatable(ref: string): Promise<Session> {
     const session = sessionByRef(await this.deps.state.read(), ref);
-    if (!session) throw new SessionError(ref, 'no such session.', 'See the sessions with: aws-sessions list');
+    if (!session) throw new SessionError(ref, t('no such session.'), t('See the sessions with: aws-sessions list'));
     return session;
   }
 
@@ -86,5 +87,5 @@ export class AccessKeys {
 
 /** The reminder's words for one key. */
 export function agedKeyMessage(key: AgedKey, maxAgeDays: number): string {
-  return `Session "${key.alias}": its access key ${key.accessKeyId} is ${key.ageDays} days old (the reminder is set to ${maxAgeDays} days in awsSessions.accessKeyMaxAgeDays). Rotate it to replace it with a new key.`;
+  return t('Session "{0}": its access key {1} is {2} days old (the reminder is set to {3} days in awsSessions.accessKeyMaxAgeDays). Rotate it to replace it with a new key.', key.alias, key.accessKeyId, key.ageDays, maxAgeDays);
 }

@@ -1,4 +1,5 @@
 /** The IAM calls of an access-key rotation, behind an interface; the SDK is loaded on first use (dist/sdk.js). */
+import { t } from '../l10n';
 import type { AwsCredentials } from '../model';
 import { describeAwsError } from './awsErrors';
 import { loadSdk } from './sts';
@@ -77,7 +78,7 @@ export class SdkIamGateway implements IamGateway {
     return this.call('CreateAccessKey', request, async (sdk, client) => {
       const out = await client.send(new sdk.CreateAccessKeyCommand({}));
       const key = out.AccessKey;
-      if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error('IAM answered CreateAccessKey without a complete key');
+      if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error(t('IAM answered CreateAccessKey without a complete key'));
       return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
     });
   }

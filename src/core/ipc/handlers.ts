@@ -183,7 +183,7 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
     },
     rotateKey: async (p) => {
       const session = findSession(await service.state.read(), p.session);
-      if (!more.accessKeys) throw new IpcError('unsupported', 'access-key rotation is not available in this version of AWS Sessions');
+      if (!more.accessKeys) throw new IpcError('unsupported', t('access-key rotation is not available in this version of AWS Sessions'));
       const { alias, oldAccessKeyId, newAccessKeyId, oldKeyDeleted, steps, warning } = await more.accessKeys.rotate(session.id);
       return { alias, oldAccessKeyId, newAccessKeyId, oldKeyDeleted, steps, warning };
     },
