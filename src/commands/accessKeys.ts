@@ -20,20 +20,21 @@ export function accessKeyCommands(deps: AccessKeyCommandDeps) {
     /** Returns the result (for tests); undefined when cancelled or failed (reported). */
     [Commands.rotateAccessKey]: sessionHandler(
       ctx,
-      'Rotate access key',
-      'IAM User session whose access key to rotate',
+      vscode.l10n.t('Rotate access key'),
+      vscode.l10n.t('IAM User session whose access key to rotate'),
       async (session) => {
+        const rotate = vscode.l10n.t('Rotate');
         const go = await vscode.window.showWarningMessage(
-          `Rotate the access key of "${session.alias}"?`,
-          { modal: true, detail: 'A new key is created and checked, then stored in secret storage, then the old key is deleted in IAM. Anything else that uses the old key (another machine, a CI job) stops working. Active sessions keep working.' },
-          'Rotate',
+          vscode.l10n.t('Rotate the access key of "{0}"?', session.alias),
+          { modal: true, detail: vscode.l10n.t('A new key is created and checked, then stored in secret storage, then the old key is deleted in IAM. Anything else that uses the old key (another machine, a CI job) stops working. Active sessions keep working.') },
+          rotate,
         );
-        if (go !== 'Rotate') return undefined;
-        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AWS Sessions: rotating the access key of "${session.alias}"` }, (progress) =>
+        if (go !== rotate) return undefined;
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('AWS Sessions: rotating the access key of "{0}"', session.alias) }, (progress) =>
           deps.accessKeys.rotate(session.id, (step) => progress.report({ message: step })),
         );
         if (result.warning) warn(result.warning);
-        else inform(`"${session.alias}" now uses access key ${result.newAccessKeyId}; the old key ${result.oldAccessKeyId} is deleted. Active sessions keep working; no restart needed.`);
+        else inform(vscode.l10n.t('"{0}" now uses access key {1}; the old key {2} is deleted. Active sessions keep working; no restart needed.', session.alias, result.newAccessKeyId, result.oldAccessKeyId));
         return result;
       },
       (s) => canRotateAccessKey(s),
@@ -46,7 +47,7 @@ export async function remindAgedKeys(accessKeys: AccessKeys, maxAgeDays: number,
   for (const key of await accessKeys.staleKeys(maxAgeDays)) {
     const message = agedKeyMessage(key, maxAgeDays);
     logger.info(message);
-    void vscode.window.showWarningMessage(`AWS Sessions: ${message}`, 'Rotate Access Key…').then((choice) => {
+    void vscode.window.showWarningMessage(vscode.l10n.t('AWS Sessions: {0}', message), vscode.l10n.t('Rotate Access Key…')).then((choice) => {
       if (choice) void vscode.commands.executeCommand(Commands.rotateAccessKey, key.sessionId);
     });
   }
