@@ -11,6 +11,7 @@ import { AwsCallError } from './aws/awsErrors';
 import type { IamGateway, AccessKeyInfo } from './aws/iam';
 import type { StsGateway } from './aws/sts';
 import { SessionError } from './errors';
+import { t, translated } from './l10n';
 import { pendingKey, readLongTermKey, storeLongTermKey, type LongTermKey } from './longTermKeys';
 import type { Session } from './model';
 import type { Logger, SecretVault } from './ports';
@@ -40,10 +41,14 @@ export interface RotationResult {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// l10n-ignore: an AWS CLI command, the same in every language
 const deleteByHand = (id: string) => `aws iam delete-access-key --access-key-id ${id}`;
 /** IAM's Query errors reach the SDK as `<Code>Exception` classes (LimitExceededException for LimitExceeded). */
 const isCode = (error: unknown, code: string) => error instanceof AwsCallError && (error.code === code || error.code === `${code}Exception`);
 const causeOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** What is left after a failed step when the session still uses its old key (whole sentences, for the translations). */
+const stillUsesOld = (oldKeyId: string, newKeyId: string, cleanedUp: boolean) =>
+  cleanedUp ? t('The session still uses {0}; the new key {1} was deleted again.', oldKeyId, newKeyId) : t('The session still uses {0}; the new key {1} could not be deleted.', oldKeyId, newKeyId);
 
 /** Whether Rotate Access Key applies to this session (asked of its type, never of its kind). */
 export function canRotateAccessKey(session: Session): boolean {
@@ -53,7 +58,7 @@ export function canRotateAccessKey(session: Session): boolean {
 export async function rotateAccessKey(session: Session, deps: RotationDeps): Promise<RotationResult> {
   const alias = session.alias;
   if (!canRotateAccessKey(session)) {
-    throw new SessionError(alias, `a ${sessionType(session.kind).label} session has no access key of its own to rotate.`, 'Rotate the key of the IAM User session it is based on.');
+    throw new SessionError(alias, t('a {0} session has no access key of its own to rotate.', translated(sessionType(session.kind).label)), t('Rotate the key of the IAM User session it is based on.'));
   }
   const steps: string[] = [];
   const step = (text: string) => {
@@ -63,7 +68,7 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
   };
   const fail = (what: string, error: unknown, state: string, fix: string): never => {
     deps.logger.error(`Session "${alias}": rotate access key: ${what} failed: ${causeOf(error)}`);
-    throw new SessionError(alias, `rotating its access key stopped: ${what} failed (${causeOf(error)}). ${state}`, fix, {
+    throw new SessionError(alias, t('rotating its access key stopped: {0} failed ({1}). {2}', what, causeOf(error), state), fix, {
       cause: error,
       code: error instanceof AwsCallError ? error.code : undefined,
     });
@@ -74,14 +79,14 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
   const resumed = await pendingKey(deps.secrets, session.id);
   const stored = await readLongTermKey(deps.secrets, session.id);
   if (!stored) {
-    throw new SessionError(alias, 'its access key is missing from secret storage.', 'Edit the session and enter the access key ID and secret again.');
+    throw new SessionError(alias, t('its access key is missing from secret storage.'), t('Edit the session and enter the access key ID and secret again.'));
   }
   // The old key's id: its secret is not needed again (the delete is signed with the new key).
   let oldKeyId = stored.accessKeyId;
   const oldKey: LongTermKey = stored;
   let newKey: LongTermKey;
   if (resumed) {
-    step(`Found key ${resumed.accessKeyId} of an unfinished rotation; finishing it`);
+    step(t('Found key {0} of an unfinished rotation; finishing it', resumed.accessKeyId));
     newKey = { accessKeyId: resumed.accessKeyId, secretAccessKey: resumed.secretAccessKey };
     oldKeyId = resumed.replaces;
   } else {
@@ -89,15 +94,20 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
     try {
       keys = await deps.iam.listAccessKeys(signed(oldKey));
     } catch (error) {
-      return fail('listing the access keys (iam:ListAccessKeys)', error, 'Nothing was changed.', 'Allow iam:ListAccessKeys, iam:CreateAccessKey and iam:DeleteAccessKey on the user itself (arn:aws:iam::*:user/${aws:username}), then try again.');
+      return fail(
+        t('listing the access keys (iam:ListAccessKeys)'),
+        error,
+        t('Nothing was changed.'),
+        t('Allow iam:ListAccessKeys, iam:CreateAccessKey and iam:DeleteAccessKey on the user itself (arn:aws:iam::*:user/${aws:username}), then try again.'),
+      );
     }
     const others = keys.filter((k) => k.accessKeyId !== oldKey.accessKeyId);
     if (keys.length >= 2) {
-      const other = others[0]?.accessKeyId ?? '(unknown)';
+      const other = others[0]?.accessKeyId ?? t('(unknown)');
       throw new SessionError(
         alias,
-        `its IAM user already has two access keys (the limit): ${oldKey.accessKeyId}, used by this session, and ${other}. Nothing was changed.`,
-        `Delete ${other} (the key this session does not use) in the IAM console or with "${deleteByHand(other)}", then rotate again.`,
+        t('its IAM user already has two access keys (the limit): {0}, used by this session, and {1}. Nothing was changed.', oldKey.accessKeyId, other),
+        t('Delete {0} (the key this session does not use) in the IAM console or with "{1}", then rotate again.', other, deleteByHand(other)),
         { code: 'LimitExceeded' },
       );
     }
@@ -105,19 +115,24 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
       newKey = await deps.iam.createAccessKey(signed(oldKey));
     } catch (error) {
       const limit = isCode(error, 'LimitExceeded');
-      return fail('creating a new key (iam:CreateAccessKey)', error, 'Nothing was changed.', limit ? 'The user has two access keys: delete the one this session does not use, then rotate again.' : 'Check the permission iam:CreateAccessKey, then try again.');
+      return fail(
+        t('creating a new key (iam:CreateAccessKey)'),
+        error,
+        t('Nothing was changed.'),
+        limit ? t('The user has two access keys: delete the one this session does not use, then rotate again.') : t('Check the permission iam:CreateAccessKey, then try again.'),
+      );
     }
-    step(`Created access key ${newKey.accessKeyId}`);
+    step(t('Created access key {0}', newKey.accessKeyId));
     try {
       const identity = await verify(newKey, session.region, deps);
-      step(`Verified the new key with STS: ${identity}`);
+      step(t('Verified the new key with STS: {0}', identity));
     } catch (error) {
       const cleanup = await deleteKey(deps, signed(oldKey), newKey.accessKeyId);
       return fail(
-        'verifying the new key with STS',
+        t('verifying the new key with STS'),
         error,
-        `The session still uses ${oldKey.accessKeyId}; ${cleanup ? `the new key ${newKey.accessKeyId} was deleted again.` : `the new key ${newKey.accessKeyId} could not be deleted.`}`,
-        cleanup ? 'Try again in a minute.' : `Delete ${newKey.accessKeyId} by hand ("${deleteByHand(newKey.accessKeyId)}"), then try again.`,
+        stillUsesOld(oldKey.accessKeyId, newKey.accessKeyId, cleanup),
+        cleanup ? t('Try again in a minute.') : t('Delete {0} by hand ("{1}"), then try again.', newKey.accessKeyId, deleteByHand(newKey.accessKeyId)),
       );
     }
   }
@@ -127,17 +142,22 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
   } catch (error) {
     const kept = (await readLongTermKey(deps.secrets, session.id).catch(() => undefined))?.accessKeyId;
     if (kept === newKey.accessKeyId) {
-      return fail('storing the new key in secret storage', error, `The new key ${newKey.accessKeyId} is in use; the old key ${oldKeyId} still exists.`, 'Rotate again to finish (it deletes the old key).');
+      return fail(
+        t('storing the new key in secret storage'),
+        error,
+        t('The new key {0} is in use; the old key {1} still exists.', newKey.accessKeyId, oldKeyId),
+        t('Rotate again to finish (it deletes the old key).'),
+      );
     }
     const cleanup = await deleteKey(deps, signed(oldKey), newKey.accessKeyId);
     return fail(
-      'storing the new key in secret storage',
+      t('storing the new key in secret storage'),
       error,
-      `The session still uses ${oldKey.accessKeyId}; ${cleanup ? `the new key ${newKey.accessKeyId} was deleted again.` : `the new key ${newKey.accessKeyId} could not be deleted.`}`,
-      cleanup ? 'Check that the system keyring is unlocked, then try again.' : `Delete ${newKey.accessKeyId} by hand ("${deleteByHand(newKey.accessKeyId)}").`,
+      stillUsesOld(oldKey.accessKeyId, newKey.accessKeyId, cleanup),
+      cleanup ? t('Check that the system keyring is unlocked, then try again.') : t('Delete {0} by hand ("{1}").', newKey.accessKeyId, deleteByHand(newKey.accessKeyId)),
     );
   }
-  step(`Stored the new key in secret storage`);
+  step(t('Stored the new key in secret storage'));
 
   if (oldKeyId === newKey.accessKeyId) {
     return { oldAccessKeyId: oldKeyId, newAccessKeyId: newKey.accessKeyId, oldKeyDeleted: true, steps };
@@ -148,12 +168,12 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
   } catch (error) {
     const gone = isCode(error, 'NoSuchEntity');
     if (!gone) {
-      const warning = `The new key ${newKey.accessKeyId} is in use, but the old key ${oldKeyId} could not be deleted (${causeOf(error)}). Delete it by hand: "${deleteByHand(oldKeyId)}".`;
+      const warning = t('The new key {0} is in use, but the old key {1} could not be deleted ({2}). Delete it by hand: "{3}".', newKey.accessKeyId, oldKeyId, causeOf(error), deleteByHand(oldKeyId));
       deps.logger.warn(`Session "${alias}": rotate access key: ${warning}`);
       return { oldAccessKeyId: oldKeyId, newAccessKeyId: newKey.accessKeyId, oldKeyDeleted: false, steps, warning };
     }
   }
-  step(`Deleted the old key ${oldKeyId}`);
+  step(t('Deleted the old key {0}', oldKeyId));
   return { oldAccessKeyId: oldKeyId, newAccessKeyId: newKey.accessKeyId, oldKeyDeleted: true, steps };
 }
 
