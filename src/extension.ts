@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AWS_SAML_SIGNIN_URLS, DEFAULT_REFRESH_AFTER_FRACTION, EnvOverrides, StorageFiles } from './core/constants';
+import { ACCESS_KEY_CHECKED_PREFIX, AWS_SAML_SIGNIN_URLS, DEFAULT_REFRESH_AFTER_FRACTION, EnvOverrides, StorageFiles } from './core/constants';
 import { errorMessage } from './core/errors';
 import { SessionService } from './core/sessionService';
 import { SdkStsGateway } from './core/aws/sts';
@@ -37,7 +37,7 @@ import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
+import { accessKeyMaxAgeDays, consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
 import { SharedSamlCapture } from './core/saml/sharedCapture';
 import { askToLogin } from './platform/ssoLogin';
@@ -50,6 +50,9 @@ import { DebugEnvironmentProvider } from './debugEnvironment';
 import { registerCommands } from './commands';
 import { setL10nBundle } from './core/l10n';
 import { consoleOpener } from './commands/console';
+import { remindAgedKeys } from './commands/accessKeys';
+import { AccessKeys } from './core/accessKeys';
+import { SdkIamGateway } from './core/aws/iam';
 import { reporter, warn } from './commands/report';
 import { seedDemoSessions } from './demoSeed';
 import { t } from './core/l10n';
@@ -191,10 +194,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     hostOverrides: () => ({ federationEndpoint: process.env[EnvOverrides.federationEndpoint], consoleEndpoint: process.env[EnvOverrides.consoleEndpoint] }),
     sessionDurationSeconds: consoleSessionDuration,
   });
+  const accessKeys = new AccessKeys({
+    state,
+    secrets,
+    sts,
+    iam: new SdkIamGateway({ endpoint: () => resolveEndpoint('iam', endpointSettings(), process.env) }),
+    clock,
+    logger,
+    checks: { get: (id) => context.globalState.get<number>(`${ACCESS_KEY_CHECKED_PREFIX}${id}`), set: (id, at) => Promise.resolve(context.globalState.update(`${ACCESS_KEY_CHECKED_PREFIX}${id}`, at)) },
+  });
   // The container credentials endpoint listens only once a terminal, debug session or `aws-sessions exec --endpoint` asks for it.
   const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
   const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
-  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, endpointVariables }));
+  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys, endpointVariables } }));
   cliHost = cli;
   own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
@@ -230,9 +242,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       createIntegration: async (item) => void (await sso.addIntegration({ alias: item.name, startUrl: item.startUrl, ssoRegion: item.ssoRegion })),
       sso,
       access: ssoAccess,
+      accessKeys,
       sharedSaml: saml,
     }),
   );
+  // Key ages: asked once per activation, at most once a day per session (never on a timer).
+  const maxAgeDays = accessKeyMaxAgeDays();
+  if (maxAgeDays > 0) void remindAgedKeys(accessKeys, maxAgeDays, logger).catch((error: unknown) => logger.warn(`Could not check the age of access keys: ${errorMessage(error)}`));
 
   // A start, refresh or stop that a crash interrupted is finished or undone (its keys never stay unrecorded).
   void service.lifecycle.recoverInterrupted().catch((error: unknown) => logger.warn(`Could not finish an interrupted operation: ${errorMessage(error)}`));

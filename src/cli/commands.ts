@@ -246,6 +246,42 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
       ctx.out(formatExport(format, variables, clear));
     },
   }),
+  // Session settings, access keys, SSM, integrations (one block).
+  command({
+    name: 'set',
+    options: { profile: { type: 'string' }, region: { type: 'string' }, delivery: { type: 'string' }, ...json },
+    synopsis: 'set <session> [--profile p] [--region r] [--delivery d]',
+    summary: l10nText("change a session's profile, region and delivery at once"),
+    help: l10nText(
+      'Usage: aws-sessions set <session> [--profile <name>] [--region <region>] [--delivery credentialsFile|credentialProcess|default] [--json]\n\nMoves the session to another named profile (created when new) and/or region, and sets how its credentials are\ndelivered. An active session restarts once with the new profile and region.',
+    ),
+    async run({ values, positionals }, ctx) {
+      const session = need(positionals, 0, 'session');
+      const { profile, region, delivery } = values;
+      if (profile === undefined && region === undefined && delivery === undefined) throw new UsageError(t('give at least one of --profile, --region, --delivery'));
+      if (delivery !== undefined && delivery !== 'credentialsFile' && delivery !== 'credentialProcess' && delivery !== 'default') {
+        throw new UsageError(t('--delivery must be one of: credentialsFile, credentialProcess, default (not "{0}")', delivery));
+      }
+      let result: SessionSummary | undefined;
+      if (profile !== undefined || region !== undefined) result = await ctx.call('relocate', { session, profile, region });
+      if (delivery !== undefined) result = await ctx.call('setDeliveryMode', { session, mode: delivery });
+      if (result) printSummary(ctx, values.json, result);
+    },
+  }),
+  command({
+    name: 'rotate-key', options: json, synopsis: 'rotate-key <session> [--json]', summary: l10nText("replace an IAM User session's access key with a new one"),
+    help: l10nText(
+      "Usage: aws-sessions rotate-key <session> [--json]\n\nCreates a new access key for the IAM user (iam:CreateAccessKey), checks it with STS, stores it in the\neditor's secret storage, then deletes the old key (iam:DeleteAccessKey). The old key stays until the new one\nworks and is stored. Active sessions keep working (their session credentials stay valid); no restart needed.\nNeeds iam:ListAccessKeys, iam:CreateAccessKey and iam:DeleteAccessKey on the user itself.",
+    ),
+    async run({ values, positionals }, ctx) {
+      const r = await ctx.call('rotateKey', { session: need(positionals, 0, 'session') }, { retryAfterSend: false });
+      if (values.json) return ctx.out(JSON.stringify(r, null, 2));
+      ctx.out(r.steps.map((step, i) => `${i + 1}. ${step}`).join('\n'));
+      // The new key is in use; the old one is left to delete by hand: a failure the exit code shows.
+      if (r.warning) throw new Exit(EXIT.failed, r.warning);
+      ctx.out(t('Session "{0}" now uses {1}; {2} is deleted.', r.alias, r.newAccessKeyId, r.oldAccessKeyId));
+    },
+  }),
 ];
 
 /** The overview: every subcommand's synopsis and summary, then the exit codes. */

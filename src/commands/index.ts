@@ -4,6 +4,7 @@
  * the tables and package.json to each other. How to add a command: docs/ARCHITECTURE.md.
  */
 import type * as vscode from 'vscode';
+import { accessKeyCommands, type AccessKeyCommandDeps } from './accessKeys';
 import { consoleCommands, type ConsoleCommandDeps } from './console';
 import { doctorCommands, type DoctorCommandDeps } from './doctor';
 import { importCommands, type ImportCommandDeps } from './import';
@@ -15,7 +16,7 @@ import { registerCommandTable, type CommandHandlers } from './table';
 import { viewCommands, type ViewCommandDeps } from './view';
 
 /** What the command modules need, together (each takes its part). */
-export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & SamlCommandDeps;
+export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps;
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const handlers: CommandHandlers = {
@@ -26,6 +27,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...doctorCommands(ctx),
     ...importCommands(ctx),
     ...ssoCommands(ctx),
+    ...accessKeyCommands(ctx),
     ...samlCommands(ctx),
   };
   return registerCommandTable(handlers);

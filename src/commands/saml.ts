@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { Commands } from '../core/constants';
-import type { IamRoleFederatedSession } from '../core/model';
+import type { IamRoleFederatedSession, Session } from '../core/model';
+import { sessionType } from '../core/sessions/registry';
 import { federatedSessionValues, rolePairLabel, rolesWithoutSession } from '../core/saml/rolePick';
 import type { SharedSamlCapture } from '../core/saml/sharedCapture';
 import type { SessionService } from '../core/sessionService';
@@ -27,7 +28,7 @@ export interface SamlCommandDeps {
 
 export function samlCommands(deps: SamlCommandDeps) {
   const { service, sharedSaml } = deps;
-  const isFederated = (s: { kind: string }) => s.kind === 'iamRoleFederated';
+  const isFederated = (s: Session) => !!sessionType(s.kind).samlSignIn;
 
   return {
     [Commands.addSamlRoles]: sessionHandler(

@@ -51,6 +51,7 @@ export const Commands = {
   /** Runs one fix of a doctor finding (command link in the report): args `{ fixId, ... }`. */
   doctorFix: 'awsSessions.doctorFix',
   importProfiles: 'awsSessions.importFromAwsFiles',
+  rotateAccessKey: 'awsSessions.rotateAccessKey',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -94,6 +95,8 @@ export const Settings = {
   terminalDelivery: 'terminal.delivery',
   /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
   consoleSessionDuration: 'console.sessionDurationSeconds',
+  /** Days after which an IAM User session's access key is reminded to be rotated (0: never). */
+  accessKeyMaxAgeDays: 'accessKeyMaxAgeDays',
   /** Command-line patterns of long commands (terraform apply…) the terminal guard acts on. */
   guardLongCommands: 'guard.longCommands',
   /** A long command starting on credentials with fewer minutes left gets them refreshed. */
@@ -103,6 +106,9 @@ export const Settings = {
   /** Fraction of their lifetime after which credentials in the credentials file are refreshed (no prompt needed). */
   rotationRefreshAfterFraction: 'rotation.refreshAfterFraction',
 } as const;
+
+/** Global-state key prefix (+ session id): when the age of the session's access key was last asked (epoch ms). */
+export const ACCESS_KEY_CHECKED_PREFIX = 'awsSessions.accessKeyCheckedAt/';
 
 /** Test hooks read from the environment (never needed by users). */
 export const EnvOverrides = {
@@ -121,7 +127,8 @@ export const EnvOverrides = {
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */
-export const SECRET_PURPOSES = ['accessKeyId', 'secretAccessKey', 'sessionCredentials'] as const;
+/** `pendingAccessKey`: a rotated key, verified, while it replaces the two key entries (JSON of both halves). */
+export const SECRET_PURPOSES = ['accessKeyId', 'secretAccessKey', 'sessionCredentials', 'pendingAccessKey'] as const;
 export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
 
 export const SecretKeys = {
@@ -129,6 +136,7 @@ export const SecretKeys = {
   accessKeyId: (sessionId: string) => SecretKeys.forSession(sessionId, 'accessKeyId'),
   secretAccessKey: (sessionId: string) => SecretKeys.forSession(sessionId, 'secretAccessKey'),
   cachedSessionCredentials: (sessionId: string) => SecretKeys.forSession(sessionId, 'sessionCredentials'),
+  pendingAccessKey: (sessionId: string) => SecretKeys.forSession(sessionId, 'pendingAccessKey'),
   allFor: (sessionId: string) => SECRET_PURPOSES.map((purpose) => SecretKeys.forSession(sessionId, purpose)),
 };
 

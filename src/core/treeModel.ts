@@ -34,6 +34,10 @@ export interface SessionNode {
   readonly typeLabel: string;
   /** False when the type refuses to delete it (e.g. a sync would bring it back). */
   readonly deletable: boolean;
+  /** True when it holds an access key of its own (Rotate Access Key). */
+  readonly accessKey?: boolean;
+  /** Its type signs in at a SAML IdP. */
+  readonly samlSignIn?: boolean;
 }
 
 export type ModelNode = GroupNode | SessionNode;
@@ -98,6 +102,8 @@ interface Entry {
   facts: SessionDescription;
   typeLabel: string;
   deletable: boolean;
+  accessKey: boolean;
+  samlSignIn: boolean;
   /** Lower-cased search text, made on the first filter. */
   text?: string;
 }
@@ -125,7 +131,7 @@ function prepare(state: PersistedState, types: ReadonlyMap<string, ReturnType<ty
     const typeLabel = type ? translated(type.label) : session.kind;
     const facts = type?.describe?.(session, state) ?? {};
     const profile = profileNames.get(session.profileId) ?? 'default';
-    return { session, profile, facts, typeLabel, deletable: !type?.deleteRefusal };
+    return { session, profile, facts, typeLabel, deletable: !type?.deleteRefusal, accessKey: !!type?.longTermAccessKey, samlSignIn: !!type?.samlSignIn };
   });
   const key = entries.map((e) => e.session.alias).join('\u0000');
   let byAlias = lastAliasOrder?.key === key ? lastAliasOrder.order : undefined;
@@ -182,7 +188,7 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
   const node = (i: number): SessionNode => {
     const e = p.entries[i];
     const active = state.active[e.session.id];
-    return { type: 'session', id: `session:${e.session.id}`, session: e.session, profile: e.profile, status: displayStatus(active, options.now), active, pinned: pinned.has(e.session.id), facts: e.facts, typeLabel: e.typeLabel, deletable: e.deletable };
+    return { type: 'session', id: `session:${e.session.id}`, session: e.session, profile: e.profile, status: displayStatus(active, options.now), active, pinned: pinned.has(e.session.id), facts: e.facts, typeLabel: e.typeLabel, deletable: e.deletable, accessKey: e.accessKey, samlSignIn: e.samlSignIn };
   };
   const isShown = (i: number) => !shown || shown.has(i);
   const pinnedNodes = pinned.size ? p.byAlias.filter((i) => pinned.has(p.entries[i].session.id) && isShown(i)).map(node) : [];

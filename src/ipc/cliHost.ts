@@ -9,7 +9,7 @@ import { t } from '../core/l10n';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import { IpcServer } from '../core/ipc/server';
 import { ServingLease, type ServingStatus } from '../core/ipc/lease';
-import { describeIpcError, sessionHandler, type ConsoleOpener, type EndpointVariables } from '../core/ipc/handlers';
+import { describeIpcError, sessionHandler, type ConsoleOpener, type MoreHandlers } from '../core/ipc/handlers';
 import { writeShim, shimFileName } from '../core/shim';
 import type { SessionService } from '../core/sessionService';
 import type { ProfileService } from '../core/profiles';
@@ -22,8 +22,8 @@ export interface CliHostOptions {
   profiles: ProfileService;
   logger: Logger;
   openConsole?: ConsoleOpener;
-  /** The credentials endpoint's variables of a session (exec/export --endpoint). */
-  endpointVariables?: EndpointVariables;
+  /** What the editor adds beyond the sessions (the credentials endpoint's variables, access-key rotation). */
+  more?: MoreHandlers;
   /** Shows a message to the user (once per problem that keeps this window from serving the CLI). */
   notify?: (message: string) => void;
 }
@@ -44,7 +44,7 @@ export class CliHost implements vscode.Disposable {
   constructor(private readonly opts: CliHostOptions) {
     this.paths = ipcPaths(join(opts.storageDir, StorageFiles.ipcDir));
     ({ binDir: this.binDir, shimPath: this.shimPath } = cliLocations(opts.storageDir));
-    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles, opts.openConsole, opts.endpointVariables), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
+    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles, opts.openConsole, opts.more), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
     this.lease = new ServingLease({
       paths: this.paths,
       onAcquire: () => this.server.listen(),

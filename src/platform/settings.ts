@@ -68,3 +68,9 @@ export function loginFlow(): LoginFlowKind {
   if (setting === 'pkce' || setting === 'device') return setting;
   return vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName ? 'pkce' : 'device';
 }
+
+/** awsSessions.accessKeyMaxAgeDays: remind when an IAM User key is older (0: off). */
+export function accessKeyMaxAgeDays(): number {
+  const days = config().get<number>(Settings.accessKeyMaxAgeDays) ?? 0;
+  return Number.isFinite(days) && days > 0 ? Math.floor(days) : 0;
+}

@@ -51,6 +51,8 @@ export function sessionContextValue(node: SessionNode): string {
   if (node.facts.accountId) flags.push('account');
   if (node.facts.roleArn) flags.push('role');
   if (!node.deletable) flags.push('undeletable');
+  if (node.accessKey) flags.push('accessKey');
+  if (node.samlSignIn) flags.push('saml');
   return [`session:${node.session.kind}:${status}`, ...flags].join(':');
 }
 

@@ -10,6 +10,7 @@ import type { SamlCheck } from './saml';
 import { DEFAULT_SEED, type SeedFile } from './seed';
 import { DoubleState } from './state';
 import { createStsModule } from './sts';
+import { createIamModule } from './iam';
 import { createSsoPortalModule } from './sso';
 import { createSsoOidcModule } from './ssoOidc';
 import { ssoControlRoutes } from './ssoControl';
@@ -89,6 +90,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const samlChecks = [samlSignatureCheck(idpKeys, () => state.settings.samlSignatureRequired), ...(options.samlChecks ?? [])];
   const federation = createFederationModule(state);
   const modules = [
+    // Before STS: both take POST / forms; IAM claims the ones signed for `iam` or of its API version.
+    createIamModule(state),
     createStsModule(state, { samlChecks }),
     federation,
     ...(options.modules?.(state) ?? []),

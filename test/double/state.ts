@@ -50,6 +50,13 @@ export interface DoubleSettings {
   roleExternalIds: Record<string, string>;
 }
 
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  status: 'Active' | 'Inactive';
+  createdMs: number;
+}
+
 interface QueuedFault {
   readonly spec: FaultSpec;
   remaining: number;
@@ -66,6 +73,8 @@ export class DoubleState {
   private faults: QueuedFault[] = [];
   private calls: CallRecord[] = [];
   private skewMs = 0;
+  /** Long-term access keys per user name (IAM CreateAccessKey/DeleteAccessKey); the seeded key first. */
+  private readonly accessKeys = new Map<string, AccessKeyRecord[]>();
 
   constructor(
     seed: SeedFile,
@@ -87,6 +96,10 @@ export class DoubleState {
       roleMaxSessionSecondsByArn: { ...settings.roleMaxSessionSecondsByArn },
     };
     this.settings = { ...this.initialSettings, ...this.copiedMaps() };
+    const created = this.baseClock();
+    for (const u of this.users) {
+      this.accessKeys.set(u.name, [{ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, status: 'Active', createdMs: created }]);
+    }
   }
 
   private copiedMaps(): Pick<DoubleSettings, 'roleExternalIds' | 'roleMaxSessionSecondsByArn'> {
@@ -111,8 +124,27 @@ export class DoubleState {
     return this.skewMs / 1000;
   }
 
+  /** The user whose active long-term key this is, with that key as its `accessKeyId`/`secretAccessKey`. */
   userByAccessKey(accessKeyId: string): IamUser | undefined {
-    return this.users.find((u) => u.accessKeyId === accessKeyId);
+    for (const u of this.users) {
+      const key = this.accessKeys.get(u.name)?.find((k) => k.accessKeyId === accessKeyId && k.status === 'Active');
+      if (key) return { ...u, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+    }
+    return undefined;
+  }
+
+  /** A user's long-term keys (seeded and created), oldest first. */
+  accessKeysOf(userName: string): AccessKeyRecord[] {
+    const keys = this.accessKeys.get(userName);
+    if (!keys) throw new Error(`local-aws: no user '${userName}'`);
+    return keys;
+  }
+
+  /** Tests: make a key look older (its CreateDate in ListAccessKeys). */
+  setAccessKeyCreated(accessKeyId: string, createdMs: number): void {
+    const key = [...this.accessKeys.values()].flat().find((k) => k.accessKeyId === accessKeyId);
+    if (!key) throw new Error(`local-aws: no access key '${accessKeyId}'`);
+    key.createdMs = createdMs;
   }
 
   userByMfaSerial(serial: string): IamUser | undefined {

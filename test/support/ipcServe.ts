@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { StorageFiles } from '../../src/core/constants';
 import { SessionService } from '../../src/core/sessionService';
 import { SdkStsGateway } from '../../src/core/aws/sts';
+import { SdkIamGateway } from '../../src/core/aws/iam';
+import { AccessKeys } from '../../src/core/accessKeys';
 import { FileStateStore } from '../../src/core/stateStore';
 import { AwsFiles } from '../../src/core/awsFiles/awsFiles';
 import { fileLock, withLock } from '../../src/core/fileLock';
@@ -64,11 +66,13 @@ const state = new FileStateStore({ filePath: join(storageDir, StorageFiles.state
 const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
 const endpoint = process.env.SERVE_STS_ENDPOINT;
 const mode = process.env.SERVE_MODE;
+// VS Code's SecretStorage is shared by every window: a 0600 JSON file stands in for it between these processes.
+const secrets = new JsonFileVault(join(storageDir, 'test-secrets.json'));
+const sts = new SdkStsGateway({ endpoint: () => endpoint });
 const service = new SessionService({
   state,
-  // VS Code's SecretStorage is shared by every window: a 0600 JSON file stands in for it between these processes.
-  secrets: new JsonFileVault(join(storageDir, 'test-secrets.json')),
-  sts: new SdkStsGateway({ endpoint: () => endpoint }),
+  secrets,
+  sts,
   prompter: { askMfaCode: async () => undefined },
   clock: systemClock,
   logger: process.env.SERVE_DEBUG ? { debug: (m: string) => console.error(m), info: (m: string) => console.error(m), warn: (m: string) => console.error(m), error: (m: string) => console.error(m) } : silentLogger,
@@ -78,7 +82,22 @@ const service = new SessionService({
 });
 // The credentials endpoint, as the extension wires it (exec/export --endpoint); it listens on first use.
 const credentialsEndpoint = new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger: silentLogger });
-const server = new IpcServer({ paths, handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, (id) => credentialsEndpoint.variables(id)), describeError: describeIpcError });
+const checked = new Map<string, number>();
+const accessKeys = new AccessKeys({
+  state,
+  secrets,
+  sts,
+  iam: new SdkIamGateway({ endpoint: () => endpoint }),
+  clock: systemClock,
+  logger: silentLogger,
+  checks: { get: (id) => checked.get(id), set: async (id, at) => void checked.set(id, at) },
+  verifyDelayMs: 100,
+});
+const server = new IpcServer({
+  paths,
+  handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, { accessKeys, endpointVariables: (id) => credentialsEndpoint.variables(id) }),
+  describeError: describeIpcError,
+});
 const lease = new ServingLease({
   paths,
   onAcquire: async () => {

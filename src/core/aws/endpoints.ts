@@ -3,7 +3,7 @@
  * so LocalStack users and the tests can point the clients elsewhere.
  */
 
-export type AwsService = 'sts' | 'sso' | 'ssoOidc';
+export type AwsService = 'sts' | 'sso' | 'ssoOidc' | 'iam' | 'ssm';
 
 export interface EndpointSettings {
   /** Same meaning as AWS_ENDPOINT_URL. */
@@ -17,9 +17,12 @@ const envNames: Record<AwsService, string> = {
   sts: 'AWS_ENDPOINT_URL_STS',
   sso: 'AWS_ENDPOINT_URL_SSO',
   ssoOidc: 'AWS_ENDPOINT_URL_SSO_OIDC',
+  iam: 'AWS_ENDPOINT_URL_IAM',
+  ssm: 'AWS_ENDPOINT_URL_SSM',
 };
 
-const settingNames: Record<AwsService, keyof EndpointSettings> = {
+/** Services without a setting of their own follow the general one. */
+const settingNames: Partial<Record<AwsService, keyof EndpointSettings>> = {
   sts: 'stsEndpointUrl',
   sso: 'ssoEndpointUrl',
   ssoOidc: 'ssoOidcEndpointUrl',
@@ -34,6 +37,7 @@ export function resolveEndpoint(
   settings: EndpointSettings,
   env: Record<string, string | undefined>,
 ): string | undefined {
-  const candidates = [settings[settingNames[service]], env[envNames[service]], settings.endpointUrl, env.AWS_ENDPOINT_URL];
+  const own = settingNames[service];
+  const candidates = [own ? settings[own] : undefined, env[envNames[service]], settings.endpointUrl, env.AWS_ENDPOINT_URL];
   return candidates.map((c) => c?.trim()).find((c): c is string => !!c);
 }

@@ -8,6 +8,7 @@ import { activeSessionOfProfile, AmbiguousNameError, profileOf, sessionByRef } f
 import { CREDENTIAL_VARIABLES } from '../launchEnv';
 import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
+import type { AccessKeys } from '../accessKeys';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
@@ -48,12 +49,19 @@ export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url:
 /** The credentials endpoint's variables of a session (URL and token), when this window serves one. */
 export type EndpointVariables = (sessionId: string) => Promise<Record<string, string>>;
 
-export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, endpointVariables?: EndpointVariables): IpcHandler {
-  return serveMethods(sessionMethods(service, profiles, openConsole, endpointVariables));
+/** What the editor adds beyond the sessions: the credentials endpoint's variables, access-key rotation. */
+export interface MoreHandlers {
+  endpointVariables?: EndpointVariables;
+  accessKeys?: AccessKeys;
+}
+
+export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): IpcHandler {
+  return serveMethods(sessionMethods(service, profiles, openConsole, more));
 }
 
 /** The typed handler of every method (`methods.ts`), on top of the SessionService. */
-export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, endpointVariables?: EndpointVariables): MethodHandlers {
+export function sessionMethods(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): MethodHandlers {
+  const { endpointVariables } = more;
   /** The summary of the session with this id after a change. */
   const summaryAfter = async (id: string): Promise<SessionSummary> => {
     const state = await service.state.read();
@@ -167,6 +175,17 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
       const session = findSession(await service.state.read(), p.session);
       if (!openConsole) throw new IpcError('unsupported', t('the web console sign-in is not available in this version of AWS Sessions'));
       return openConsole(session.id, p.openBrowser);
+    },
+    relocate: async (p) => {
+      const session = findSession(await service.state.read(), p.session);
+      await service.editor.relocate(session.id, { profileName: p.profile, region: p.region });
+      return summaryAfter(session.id);
+    },
+    rotateKey: async (p) => {
+      const session = findSession(await service.state.read(), p.session);
+      if (!more.accessKeys) throw new IpcError('unsupported', t('access-key rotation is not available in this version of AWS Sessions'));
+      const { alias, oldAccessKeyId, newAccessKeyId, oldKeyDeleted, steps, warning } = await more.accessKeys.rotate(session.id);
+      return { alias, oldAccessKeyId, newAccessKeyId, oldKeyDeleted, steps, warning };
     },
   };
 }

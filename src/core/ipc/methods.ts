@@ -85,6 +85,20 @@ export const METHODS = {
   },
   /** The web console sign-in URL of the session; `openBrowser`: the editor also opens it. */
   consoleSignIn: { params: v.strictObject({ session, openBrowser: v.boolean() }), result: v.object({ url: v.string(), opened: v.boolean() }) },
+  /** Move a session to another profile and/or region in one change (an active session restarts once). */
+  relocate: { params: v.strictObject({ session, profile: v.optional(profile), region: v.optional(named('give a region')) }), result: summary },
+  /** Rotate an IAM User session's access key; `steps` are what was done, `warning` what is left to do by hand. */
+  rotateKey: {
+    params: v.strictObject({ session }),
+    result: v.object({
+      alias: v.string(),
+      oldAccessKeyId: v.string(),
+      newAccessKeyId: v.string(),
+      oldKeyDeleted: v.boolean(),
+      steps: v.array(v.string()),
+      warning: v.optional(v.string()),
+    }),
+  },
 } as const;
 
 type Schemas = typeof METHODS;

@@ -44,6 +44,7 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
   label: l10nText('IAM Role Federated (SAML 2.0)'),
   icon: 'organization',
   origin: 'user',
+  samlSignIn: true,
   fields,
   secretFields: [],
   // A new SAML sign-in may show the IdP's window.

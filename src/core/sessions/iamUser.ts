@@ -1,5 +1,6 @@
 /** IAM User sessions: long-term keys in SecretStorage → STS GetSessionToken (10 h), MFA once per token. */
-import { IAM_USER_SESSION_SECONDS, SecretKeys } from '../constants';
+import { IAM_USER_SESSION_SECONDS } from '../constants';
+import { readLongTermKey } from '../longTermKeys';
 import { CancelledError, SessionError } from '../errors';
 import type { AwsCredentials, IamUserSession } from '../model';
 import { arnAccount } from '../validation';
@@ -36,14 +37,11 @@ export function federatedUserName(alias: string): string {
 }
 
 async function longTermKeys(session: IamUserSession, ctx: GenerateContext): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-  const [accessKeyId, secretAccessKey] = await Promise.all([
-    ctx.secrets.get(SecretKeys.accessKeyId(session.id)),
-    ctx.secrets.get(SecretKeys.secretAccessKey(session.id)),
-  ]);
-  if (!accessKeyId || !secretAccessKey) {
+  const key = await readLongTermKey(ctx.secrets, session.id);
+  if (!key) {
     throw new SessionError(session.alias, t('its access key is missing from secret storage.'), t('Edit the session and enter the access key ID and secret again.'));
   }
-  return { accessKeyId, secretAccessKey };
+  return key;
 }
 
 export const iamUserType: SessionTypeModule<IamUserSession> = {
@@ -54,6 +52,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
   fields,
   secretFields: ['accessKeyId', 'secretAccessKey'],
   userCredentials: true,
+  longTermAccessKey: true,
   refreshAsksUser: (session) => !!session.mfaSerial,
 
   fromForm(values, base): IamUserSession {

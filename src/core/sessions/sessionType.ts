@@ -125,6 +125,10 @@ export interface SessionTypeModule<S extends Session = Session> {
   refreshAsksUser?(session: S): boolean;
   /** True when this type's credentials are an IAM user's, so a role assumed with them is not role chaining. */
   readonly userCredentials?: boolean;
+  /** True when the session holds an IAM user's long-term access key in the vault, which Rotate Access Key replaces. */
+  readonly longTermAccessKey?: boolean;
+  /** True when the session signs in at a SAML IdP, whose sign-in may offer other roles (Add Sessions for the Other Roles). */
+  readonly samlSignIn?: boolean;
 }
 
 /** Facts about a session beyond alias, profile and region. */

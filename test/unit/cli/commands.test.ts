@@ -23,6 +23,7 @@ const TYPES: Result<'types'> = [
 const ANSWERS: { [M in Method]?: Result<M> } = {
   setDeliveryMode: SUMMARY,
   setRegion: SUMMARY,
+  relocate: SUMMARY,
   start: SUMMARY,
   add: SUMMARY,
   types: TYPES,
@@ -58,6 +59,20 @@ describe('aws-sessions subcommands', () => {
     assert.deepEqual(calls[1], { method: 'setRegion', params: { session: 'dev', region: 'us-west-2' } });
     await assert.rejects(runCli(['delivery', 'dev', 'carrierPigeon'], ctx), (e: Error) => e instanceof UsageError && /must be one of: credentialsFile, credentialProcess, default/.test(e.message));
     assert.equal(calls.length, 2, 'a bad mode is refused before the editor is asked');
+  });
+
+  it('set: profile and region in one change, then the delivery; nothing asked without a change or with a bad mode', async () => {
+    const { ctx, calls } = fakeContext();
+    await runCli(['set', 'dev', '--profile', 'work', '--region', 'us-east-2', '--delivery', 'credentialProcess'], ctx);
+    assert.deepEqual(calls, [
+      { method: 'relocate', params: { session: 'dev', profile: 'work', region: 'us-east-2' } },
+      { method: 'setDeliveryMode', params: { session: 'dev', mode: 'credentialProcess' } },
+    ]);
+    await runCli(['set', 'dev', '--region', 'eu-north-1'], ctx);
+    assert.deepEqual(calls[2], { method: 'relocate', params: { session: 'dev', profile: undefined, region: 'eu-north-1' } });
+    await assert.rejects(runCli(['set', 'dev'], ctx), (e: Error) => e instanceof UsageError && /at least one of --profile, --region, --delivery/.test(e.message));
+    await assert.rejects(runCli(['set', 'dev', '--delivery', 'fax'], ctx), (e: Error) => e instanceof UsageError && /--delivery must be one of/.test(e.message));
+    assert.equal(calls.length, 3);
   });
 
   it('booleans travel as booleans: console --print asks for the URL without opening a browser', async () => {

@@ -1,0 +1,106 @@
+/** `aws-sessions rotate-key` through the shim and the real IPC endpoint, against the local AWS double. */
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalAws, type LocalAws } from '../../double';
+import { spawnServer, stopServer, type ServerProcess } from '../support/cli';
+import { tempDir } from '../support/tempDirs';
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('aws-sessions rotate-key and set', function () {
+  this.timeout(60_000);
+  let aws: LocalAws;
+  let env: Record<string, string>;
+  let shim: string;
+  const servers: ServerProcess[] = [];
+  const exec = (file: string, args: string[], e: Record<string, string>, input?: string) =>
+    new Promise<Ran>((resolve) => {
+      const child = spawn(file, args, { env: e, timeout: 30_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+      child.stdin.end(input ?? '');
+    });
+  const cli = (args: string[], input?: string) => exec(shim, args, env, input);
+  const awsCli = (profile: string) => exec('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', aws.endpoint, '--output', 'json'], { ...env, AWS_PROFILE: profile });
+
+  before(async () => {
+    aws = await startLocalAws({ sso: false });
+    const home = tempDir('aws-sessions-rotate-home-');
+    const storage = join(home, 'storage');
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    writeFileSync(join(home, '.aws', 'config'), '');
+    env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
+    const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: aws.endpoint });
+    servers.push(server);
+    await server.serving;
+    shim = join(storage, 'bin', 'aws-sessions');
+  });
+  after(async () => {
+    for (const s of servers) await stopServer(s);
+    await aws?.close();
+  });
+
+  it('rotates an active session\'s key step by step; the session keeps working; the old key is gone', async () => {
+    const bob = aws.user('bob');
+    const added = await cli(['add', '--type', 'iamUser', '--alias', 'bob', '--profile', 'bob', '--region', 'eu-west-1'], `${bob.accessKeyId}\n${bob.secretAccessKey}\n`);
+    assert.equal(added.status, 0, added.stderr);
+    assert.equal((await cli(['start', 'bob'])).status, 0);
+
+    const r = await cli(['rotate-key', 'bob']);
+    assert.equal(r.status, 0, r.stderr);
+    const keys = aws.state.accessKeysOf('bob').map((k) => k.accessKeyId);
+    assert.equal(keys.length, 1);
+    assert.notEqual(keys[0], bob.accessKeyId);
+    assert.match(r.stdout, new RegExp(`^1\\. Created access key ${keys[0]}\\n2\\. Verified the new key with STS: ${bob.arn}\\n3\\. Stored the new key in secret storage\\n4\\. Deleted the old key ${bob.accessKeyId}\\nSession "bob" now uses ${keys[0]}; ${bob.accessKeyId} is deleted\\.\\n$`));
+    assert.ok(!r.stdout.includes(bob.secretAccessKey));
+
+    const still = await awsCli('bob');
+    assert.equal(still.status, 0, still.stderr);
+    assert.equal(JSON.parse(still.stdout).Arn, bob.arn, 'the delivered session credentials still work');
+
+    const again = await cli(['rotate-key', 'bob', '--json']);
+    assert.equal(again.status, 0, again.stderr);
+    const json = JSON.parse(again.stdout) as { oldAccessKeyId: string; newAccessKeyId: string; oldKeyDeleted: boolean };
+    assert.equal(json.oldAccessKeyId, keys[0], 'the stored key was the rotated one');
+    assert.ok(json.oldKeyDeleted);
+  });
+
+  it('at the two-keys limit exits 1, names the key to delete and changes nothing', async () => {
+    const alice = aws.user('alice');
+    assert.equal((await cli(['add', '--type', 'iamUser', '--alias', 'alice', '--profile', 'alice', '--region', 'eu-west-1'], `${alice.accessKeyId}\n${alice.secretAccessKey}\n`)).status, 0);
+    aws.state.accessKeysOf('alice').push({ accessKeyId: 'AKIAOTHERKEY00000002', secretAccessKey: 'y'.repeat(40), status: 'Active', createdMs: Date.now() });
+    const r = await cli(['rotate-key', 'alice']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /already has two access keys .*Delete AKIAOTHERKEY00000002/s);
+    assert.equal(aws.state.accessKeysOf('alice').length, 2);
+  });
+
+  it('set moves a session to another profile and region and changes its delivery, through the real endpoint', async () => {
+    const r = await cli(['set', 'bob', '--profile', 'moved', '--region', 'us-west-2', '--delivery', 'credentialProcess', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { profile: string; region: string; deliveryMode: string; status: string };
+    assert.deepEqual([s.profile, s.region, s.deliveryMode, s.status], ['moved', 'us-west-2', 'credentialProcess', 'active']);
+    const who = await awsCli('moved');
+    assert.equal(who.status, 0, who.stderr);
+    assert.equal(JSON.parse(who.stdout).Arn, aws.user('bob').arn);
+    const bad = await cli(['set', 'bob', '--profile', 'bad name!']);
+    assert.equal(bad.status, 2, bad.stderr);
+  });
+
+  it('says what it does in --help and refuses a missing session', async () => {
+    const help = await cli(['rotate-key', '--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /iam:CreateAccessKey.*old key stays until the new one/s);
+    const missing = await cli(['rotate-key', 'nobody']);
+    assert.equal(missing.status, 4, missing.stderr);
+  });
+});
