@@ -74,7 +74,7 @@ describe('views: tree, menus, status bar, terminal', function () {
     assert.equal(item.label, 'view-prod');
     assert.equal(item.description, 'view-prod · us-east-2');
     assert.equal(item.id, `session:${ids[1]}`);
-    assert.equal(item.contextValue, 'session:iamUser:inactive:unpinned:account');
+    assert.equal(item.contextValue, 'session:iamUser:inactive:unpinned:account:accessKey');
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'circle-large-outline');
     const tooltip = (item.tooltip as vscode.MarkdownString).value;
     assert.match(tooltip, /Account: `111111111111`/);
@@ -92,6 +92,8 @@ describe('views: tree, menus, status bar, terminal', function () {
     const active = commandsFor('session:iamUser:active:pinned:account:role');
     assert.ok(active.includes(`${Commands.stopSession}@inline`) && !active.includes(`${Commands.startSession}@inline`));
     assert.ok(active.includes(`${Commands.unpin}@menu`) && active.includes(`${Commands.copyAccountId}@menu`) && active.includes(`${Commands.copyRoleArn}@menu`));
+    assert.ok(commandsFor('session:iamUser:inactive:unpinned:accessKey').includes(`${Commands.rotateAccessKey}@menu`) && !inactive.includes(`${Commands.rotateAccessKey}@menu`), 'rotate only a long-term key');
+    assert.ok(commandsFor('session:iamRoleFederated:inactive:unpinned:saml').includes(`${Commands.addSamlRoles}@menu`) && !inactive.includes(`${Commands.addSamlRoles}@menu`), 'other roles only of a SAML sign-in');
     const synced = commandsFor('session:awsSso:inactive:unpinned:account:undeletable');
     assert.ok(inactive.includes(`${Commands.deleteSession}@menu`) && !synced.includes(`${Commands.deleteSession}@menu`), 'delete only where the type allows it');
     assert.ok(synced.includes(`${Commands.editSession}@menu`) && synced.includes(`${Commands.startSession}@inline`));
@@ -103,7 +105,7 @@ describe('views: tree, menus, status bar, terminal', function () {
     await vscode.commands.executeCommand(Commands.startSession, ids[0]);
     const state = await api.service.state.read();
     api.tree.update(state);
-    assert.equal(sessionItem(ids[0]).contextValue, 'session:iamUser:active:unpinned');
+    assert.equal(sessionItem(ids[0]).contextValue, 'session:iamUser:active:unpinned:accessKey');
     assert.equal((sessionItem(ids[0]).iconPath as vscode.ThemeIcon).id, 'pass-filled');
     assert.equal(api.terminalEnvironment.get('AWS_PROFILE')?.value, 'view-dev');
     assert.equal(api.terminalEnvironment.persistent, false);
