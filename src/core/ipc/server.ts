@@ -75,7 +75,9 @@ export class IpcServer {
     ensurePrivateDir(paths.dir);
     const previous = readEndpoint(paths);
     const win = process.platform === 'win32';
-    const folder = win ? paths.dir : chooseSocketFolder(paths, { env: this.opts.env, previousSocket: previous?.socket, tempDir: this.opts.tempDir, onNote: (m) => this.opts.onLog?.(`IPC: ${m}`) });
+    const choose = (previousSocket: string | undefined) =>
+      win ? paths.dir : chooseSocketFolder(paths, { env: this.opts.env, previousSocket, tempDir: this.opts.tempDir, onNote: (m) => this.opts.onLog?.(`IPC: ${m}`) });
+    let folder = choose(previous?.socket);
     const token = randomToken();
     const server = net.createServer((socket) => this.accept(socket));
     server.maxConnections = this.opts.maxConnections ?? 128;
@@ -94,6 +96,11 @@ export class IpcServer {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
         if (code === 'EADDRINUSE' && i < 3) continue;
+        // The previous server removed its emptied folder between our choice and our listen: choose again.
+        if (code === 'ENOENT' && i < 3) {
+          folder = choose(undefined);
+          continue;
+        }
         throw new IpcSetupError(socketPath, t('cannot listen on the socket ({0})', code));
       }
     }

@@ -16,7 +16,9 @@ import { IpcFiles } from '../constants';
 import { ensurePrivateDir, IpcSetupError, MAX_SOCKET_PATH, trustProblem, type IpcPaths } from './paths';
 import { t } from '../l10n';
 
-const TEMP_PREFIX = 'aws-sessions-';
+/** The name every socket folder outside the IPC folder starts with (and nothing else of ours there). */
+export const SOCKET_TEMP_PREFIX = 'aws-sessions-';
+const TEMP_PREFIX = SOCKET_TEMP_PREFIX;
 /** `cli-<6 hex>.sock`: a new name per listening server. */
 const SOCKET_NAME_BYTES = IpcFiles.socketPrefix.length + 6 + '.sock'.length;
 

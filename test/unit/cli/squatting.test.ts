@@ -54,6 +54,8 @@ describe('another local user cannot stand in for the editor', function () {
   let user: OtherUser | undefined;
   const servers: ServerProcess[] = [];
   const squatters: Squatter[] = [];
+  /** Socket folders in /tmp that killed servers and the squatter leave (the test's own crash and reboot). */
+  const leftovers: string[] = [];
 
   before(function () {
     if (process.platform !== 'linux') this.skip(); // /proc/net/unix and a second user: Linux CI runs as root
@@ -65,6 +67,7 @@ describe('another local user cannot stand in for the editor', function () {
     for (const s of servers) await stopServer(s, 'SIGKILL');
     for (const s of squatters) await s.stop();
     user?.remove();
+    for (const folder of leftovers) rmSync(folder, { recursive: true, force: true });
   });
 
   it('after a crash and a reboot, a squatted socket folder gets nothing from the CLI, and the next editor serves elsewhere', async () => {
@@ -95,6 +98,7 @@ describe('another local user cannot stand in for the editor', function () {
     // A crash, then a reboot empties /tmp; the endpoint record in the home folder stays.
     await stopServer(first, 'SIGKILL');
     rmSync(dirname(socket), { recursive: true, force: true });
+    leftovers.push(dirname(socket));
     const squatter = await squat(user!, socket, 'ASIASQUATTERSQUATTER');
     squatters.push(squatter);
     assert.equal(statSync(dirname(socket)).uid, user!.uid);
@@ -111,6 +115,7 @@ describe('another local user cannot stand in for the editor', function () {
     servers.push(second);
     await second.serving;
     const moved = await waitFor('the second socket', () => boundSockets(second.child.pid!)[0]);
+    leftovers.push(dirname(moved));
     assert.notEqual(dirname(moved), dirname(socket));
     const folder = statSync(dirname(moved));
     assert.equal(folder.uid, process.getuid!());
