@@ -85,6 +85,12 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
   let oldKeyId = stored.accessKeyId;
   const oldKey: LongTermKey = stored;
   let newKey: LongTermKey;
+  /** A step after the create failed: delete the new key again (signed with the old one), so the session keeps its old key. */
+  const withdrawNewKey = async (what: string, error: unknown, retryFix: string) => {
+    const cleanup = await deleteKey(deps, signed(oldKey), newKey.accessKeyId);
+    const fix = cleanup ? retryFix : t('Delete {0} by hand ("{1}"), then try again.', newKey.accessKeyId, deleteByHand(newKey.accessKeyId));
+    return fail(what, error, stillUsesOld(oldKey.accessKeyId, newKey.accessKeyId, cleanup), fix);
+  };
   if (resumed) {
     step(t('Found key {0} of an unfinished rotation; finishing it', resumed.accessKeyId));
     newKey = { accessKeyId: resumed.accessKeyId, secretAccessKey: resumed.secretAccessKey };
@@ -127,13 +133,7 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
       const identity = await verify(newKey, session.region, deps);
       step(t('Verified the new key with STS: {0}', identity));
     } catch (error) {
-      const cleanup = await deleteKey(deps, signed(oldKey), newKey.accessKeyId);
-      return fail(
-        t('verifying the new key with STS'),
-        error,
-        stillUsesOld(oldKey.accessKeyId, newKey.accessKeyId, cleanup),
-        cleanup ? t('Try again in a minute.') : t('Delete {0} by hand ("{1}"), then try again.', newKey.accessKeyId, deleteByHand(newKey.accessKeyId)),
-      );
+      return withdrawNewKey(t('verifying the new key with STS'), error, t('Try again in a minute.'));
     }
   }
 
@@ -149,13 +149,7 @@ export async function rotateAccessKey(session: Session, deps: RotationDeps): Pro
         t('Rotate again to finish (it deletes the old key).'),
       );
     }
-    const cleanup = await deleteKey(deps, signed(oldKey), newKey.accessKeyId);
-    return fail(
-      t('storing the new key in secret storage'),
-      error,
-      stillUsesOld(oldKey.accessKeyId, newKey.accessKeyId, cleanup),
-      cleanup ? t('Check that the system keyring is unlocked, then try again.') : t('Delete {0} by hand ("{1}").', newKey.accessKeyId, deleteByHand(newKey.accessKeyId)),
-    );
+    return withdrawNewKey(t('storing the new key in secret storage'), error, t('Check that the system keyring is unlocked, then try again.'));
   }
   step(t('Stored the new key in secret storage'));
 

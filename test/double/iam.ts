@@ -8,7 +8,7 @@ import { Params } from './params';
 import { parseAuthorization, verifySigV4 } from './sigv4';
 import type { AccessKeyRecord, Caller, DoubleState } from './state';
 import { AwsError, type DoubleRequest, type DoubleResponse, type RoutedOperation, type ServiceModule } from './types';
-import { escapeXml, isoSeconds, queryError } from './xml';
+import { escapeXml, isoSeconds, queryError, queryResult } from './xml';
 
 export const IAM_VERSION = '2010-05-08';
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -23,18 +23,7 @@ function form(req: DoubleRequest): URLSearchParams {
   return params;
 }
 
-function response(action: string, result: string | null, requestId: string): DoubleResponse {
-  const body = [
-    `<${action}Response xmlns="${IAM_NAMESPACE}">`,
-    ...(result === null ? [] : [`  <${action}Result>`, result, `  </${action}Result>`]),
-    '  <ResponseMetadata>',
-    `    <RequestId>${requestId}</RequestId>`,
-    '  </ResponseMetadata>',
-    `</${action}Response>`,
-    '',
-  ].join('\n');
-  return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
-}
+const response = (action: string, result: string | null, requestId: string): DoubleResponse => queryResult(IAM_NAMESPACE, action, result, requestId);
 
 function keyXml(userName: string, key: AccessKeyRecord, indent: string, withSecret: boolean): string {
   return [

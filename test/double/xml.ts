@@ -40,12 +40,12 @@ function xmlResponse(status: number, requestId: string, body: string): DoubleRes
 }
 
 /** `<{Action}Response><{Action}Result>…</{Action}Result><ResponseMetadata>…` */
-export function queryResult(namespace: string, action: string, result: XmlNode, requestId: string): DoubleResponse {
+export function queryResult(namespace: string, action: string, result: XmlNode | string | null, requestId: string): DoubleResponse {
+  // A node is rendered here; a string is the Result's inner XML as is (lists of repeated members); null: no Result element.
+  const inner = result === null ? [] : [`  <${action}Result>`, typeof result === 'string' ? result : renderXml(result, '    '), `  </${action}Result>`];
   const body = [
     `<${action}Response xmlns="${namespace}">`,
-    `  <${action}Result>`,
-    renderXml(result, '    '),
-    `  </${action}Result>`,
+    ...inner,
     '  <ResponseMetadata>',
     `    <RequestId>${requestId}</RequestId>`,
     '  </ResponseMetadata>',
