@@ -100,7 +100,9 @@ function all(v: string | string[] | undefined): string[] {
 const COOKIE = 'double_idp_user';
 
 export function createIdpRoutes(state: DoubleState, keys: IdpKeys): Record<string, (req: DoubleRequest) => DoubleResponse> {
-  const autoPost = (user: string, roles: string[], provider: string, acs: string): DoubleResponse => {
+  const autoPost = (req: DoubleRequest, user: string, roles: string[], provider: string, acs: string): DoubleResponse => {
+    // In the call log (service "idp"), so a test can count browser round trips to the IdP.
+    state.record({ time: new Date(state.now()).toISOString(), service: 'idp', action: 'SamlSignIn', accessKeyId: null, status: 200, errorCode: null, requestId: req.requestId });
     const assertion = buildSamlAssertion({
       roles: roles.map((roleArn) => ({ roleArn, principalArn: provider })),
       subject: user,
@@ -129,7 +131,7 @@ export function createIdpRoutes(state: DoubleState, keys: IdpKeys): Record<strin
       if (roles.length === 0 || !provider) return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'idp: role and provider query parameters are required\n' };
       // `user=` stands for an IdP session the browser already has (corporate SSO): no login form.
       const user = cookieUser(req) ?? all(req.query.user)[0];
-      if (user) return autoPost(user, roles, provider, acs);
+      if (user) return autoPost(req, user, roles, provider, acs);
       const hidden = [...roles.map((r) => ['role', r]), ['provider', provider], ['acs', acs]]
         .map(([n, v]) => `<input type="hidden" name="${n}" value="${escapeXml(v)}">`)
         .join('');
@@ -146,7 +148,7 @@ export function createIdpRoutes(state: DoubleState, keys: IdpKeys): Record<strin
       const roles = form.getAll('role');
       const provider = form.get('provider') ?? '';
       if (!user || !form.get('password')) return html('<p role="alert">Username and password are required.</p>');
-      return autoPost(user, roles, provider, form.get('acs') ?? AWS_SAML_AUDIENCE);
+      return autoPost(req, user, roles, provider, form.get('acs') ?? AWS_SAML_AUDIENCE);
     },
   };
 }

@@ -101,4 +101,43 @@ describe('role sessions (browser end to end)', function () {
     assert.equal(exitCode, 0, output);
     assert.match(output, /assumed-role\/Deploy\/aws-sessions-corp-chained/);
   });
+  it('SAML: one sign-in offers four roles; three more sessions from the pick start with no second sign-in', async () => {
+    await fetch(`${aws.endpoint}/_double/config`, { method: 'POST', body: JSON.stringify({ credentialSeconds: 3600 }) });
+    const roles = ['SamlDev', 'SamlOps', 'SamlAdmin', 'SamlRead'].map((r) => `arn:aws:iam::111111111111:role/${r}`);
+    const idpUrl = `${aws.endpoint}/_double/idp?${roles.map((r) => `role=${encodeURIComponent(r)}`).join('&')}&provider=${encodeURIComponent(PROVIDER)}&acs=${encodeURIComponent(`${aws.endpoint}/saml`)}&user=sam`;
+    const calls = async (service: string, action: string) =>
+      ((await (await fetch(`${aws.endpoint}/_double/calls?service=${service}&action=${action}`)).json()) as { calls: Array<{ status: number }> }).calls;
+    const signInsBefore = (await calls('idp', 'SamlSignIn')).length;
+    await editor.openSessionsView();
+    const added = await editor.runInTerminal(`aws-sessions add --type iamRoleFederated --alias org --profile org --region eu-west-1 --role-arn ${roles[0]} --idp-url '${idpUrl}' --saml-provider-arn ${PROVIDER}`);
+    assert.equal(added.exitCode, 0, added.output);
+    const row = editor.treeItem(/^org/);
+    await editor.clickRowAction(row, 'Start Session');
+    await waitFor(() => keyOf(editor.readAwsFiles().credentials, 'org'), { what: 'SAML credentials of "org"', timeoutMs: 60_000 });
+
+    await row.click();
+    await row.click({ button: 'right' });
+    const entry = editor.page.getByRole('menuitem', { name: /^Add Sessions for the Other Roles/ }).first();
+    await entry.waitFor({ state: 'visible' });
+    await editor.page.waitForTimeout(300); // the menu fades in; clicks during the animation are dropped
+    await entry.click();
+    const pick = editor.page.locator('.quick-input-widget');
+    await waitFor(async () => /Roles the IdP of "org" offers/.test(await pick.innerText()), { what: 'the pick of the other roles' });
+    const offered = await pick.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.equal(offered.length, 3, offered.join(' | '));
+    await editor.screenshot('saml-other-roles');
+    await editor.page.keyboard.press('Enter');
+    await editor.notification(/3 session\(s\) created/);
+
+    const started = await editor.runInTerminal(
+      ["aws-sessions start 'SamlOps (111111111111)'", "aws-sessions start 'SamlAdmin (111111111111)'", "aws-sessions start 'SamlRead (111111111111)'"].join(' && ') +
+        ' && ' +
+        ['SamlOps', 'SamlAdmin', 'SamlRead'].map((r) => editor.aws(`sts get-caller-identity --profile 111111111111-${r} --query Arn --output text`)).join(' && '),
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(started.exitCode, 0, started.output);
+    for (const r of ['SamlOps', 'SamlAdmin', 'SamlRead']) assert.match(started.output, new RegExp(`assumed-role/${r}/sam`));
+    assert.equal((await calls('idp', 'SamlSignIn')).length - signInsBefore, 1, 'one browser round trip to the IdP for all four sessions');
+    assert.ok((await calls('sts', 'AssumeRoleWithSAML')).filter((c) => c.status === 200).length >= 4);
+  });
 });
