@@ -6,7 +6,7 @@
 const HOST_BUILTINS = ['events', 'buffer', 'path', 'querystring', 'async_hooks', 'timers', 'util', 'fs', 'url', 'string_decoder', 'stream/promises', 'stream', 'diagnostics_channel', 'net', 'dgram', 'child_process', 'v8', 'module', 'perf_hooks', 'http', 'os', 'crypto', 'zlib', 'assert', 'fs/promises', 'tls', 'http2', 'console', 'dns', 'util/types', 'worker_threads', 'https', 'tty', 'cluster'];
 for (const name of HOST_BUILTINS) require(name);
 const Module = require('node:module');
-const stub = require('./vscodeStub.cjs');
+const stub = require('../../test/support/vscodeStub.cjs');
 const load = Module._load;
 Module._load = function (request, ...rest) {
   return request === 'vscode' ? stub.vscode : load.call(this, request, ...rest);

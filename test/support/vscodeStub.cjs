@@ -1,5 +1,5 @@
-// A stand-in for the `vscode` module, enough for activate() in a plain `node` process (bench/load.bench.mjs):
-// events fire, commands register and run, tree views keep their provider; anything else is an inert stub.
+// A stand-in for the `vscode` module, enough for activate() in a plain `node` process (bench/load.bench.ts,
+// test/unit/package/lazyBundles.test.ts): events fire, commands register and run, tree views keep their provider; anything else is an inert stub.
 'use strict';
 
 class Disposable {
