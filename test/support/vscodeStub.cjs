@@ -76,7 +76,7 @@ const api = {
     onDidChangeActiveTerminal: noEvent, onDidOpenTerminal: noEvent, onDidCloseTerminal: noEvent, onDidChangeWindowState: noEvent, onDidChangeActiveTextEditor: noEvent,
     state: { focused: true },
     terminals: [],
-    showInformationMessage: async () => undefined, showWarningMessage: async () => undefined, showErrorMessage: async () => undefined,
+    showInformationMessage: async () => undefined, showWarningMessage: async () => undefined, showErrorMessage: async (...args) => (process.env.VSCODE_STUB_DEBUG && console.error('showErrorMessage', ...args), undefined),
     setStatusBarMessage: () => new Disposable(),
     withProgress: (_o, task) => task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
   },

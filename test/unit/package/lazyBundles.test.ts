@@ -5,7 +5,7 @@
  * bundle's modules (one copy of each), loaded by its first command.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,9 @@ describe('the extension bundle and the modules loaded on first use', function ()
   before(async () => {
     out = mkdtempSync(join(tmpdir(), 'lazy-bundles-'));
     const built = await buildExtension({ minify: true, legalComments: 'none', logLevel: 'silent' }, out);
+    // A page bundle where dist/webviews would hold it (its content does not matter here).
+    mkdirSync(join(out, 'webviews'));
+    writeFileSync(join(out, 'webviews', 'doctor.js'), 'void 0;\n');
     inputs = Object.keys(built.extension.outputs[Object.keys(built.extension.outputs).find((o) => o.endsWith('extension.js'))!].inputs);
   });
   after(() => rmSync(out, { recursive: true, force: true }));
@@ -52,13 +55,16 @@ describe('the extension bundle and the modules loaded on first use', function ()
     assert.match(doctor, /src\/core\/errors\.ts/, 'errors (classes checked with instanceof) come from the extension bundle');
   });
 
-  it('a lazy command works on its first use: the SAML inspector loads the doctor and the assertion check', async () => {
+  it('lazy commands work on their first use: the SAML inspector (the doctor and the assertion check), the doctor\'s report', async () => {
     const stub = require('../../support/vscodeStub.cjs') as Stub;
     const original = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
     (Module as unknown as { _load: typeof original })._load = function (this: unknown, request: string, ...rest: unknown[]) {
       return request === 'vscode' ? stub.vscode : original.call(this, request, ...rest);
     };
     const storage = mkdtempSync(join(tmpdir(), 'lazy-bundles-storage-'));
+    const env = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    process.env.AWS_CONFIG_FILE = join(storage, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(storage, 'credentials');
     const context = stub.extensionContext(storage, out);
     try {
       const extension = require(join(out, 'extension.js')) as Extension;
@@ -68,10 +74,17 @@ describe('the extension bundle and the modules loaded on first use', function ()
       const text = (await stub.commands.get(Commands.inspectSamlAssertion)?.('bm90IHhtbA==')) as string;
       assert.match(text, /SAML/);
       assert.deepEqual(loaded(), ['lazy/doctor.js', 'lazy/samlAssertion.js']);
+      // The doctor's report: its panel inlines the page bundle (dist/webviews, beside dist/lazy).
+      const findings = await stub.commands.get(Commands.diagnose)?.();
+      assert.ok(Array.isArray(findings) && findings.length > 0, 'the doctor ran and showed its report');
       await extension.deactivate();
     } finally {
       for (const d of context.subscriptions) d.dispose();
       (Module as unknown as { _load: typeof original })._load = original;
+      for (const [name, value] of Object.entries(env)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
       rmSync(storage, { recursive: true, force: true });
     }
   });
