@@ -13,3 +13,6 @@ export function lazy<T>(load: () => T): () => T {
   let made: { value: T } | undefined;
   return () => (made ??= { value: load() }).value;
 }
+
+/** `node:http`, for the servers that listen only on demand (the container credentials endpoint, an IAM Identity Center login). */
+export const nodeHttp = lazy(() => require('node:http') as typeof import('node:http'));
