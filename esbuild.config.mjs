@@ -1,9 +1,10 @@
 // One build script for the extension bundle, the CLI, the webview pages and the test bundles.
 // Usage: node esbuild.config.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, watch as watchFiles, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeRegionTable } from './scripts/awsRegions.mjs';
+import { buildExtension } from './scripts/extensionBundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,33 +39,7 @@ function webviewPages() {
   return pages;
 }
 
-/**
- * `import('./sdk')` from src/core/aws becomes a require of dist/sdk.js, a bundle of its own: activation
- * neither parses nor runs the AWS SDK. Under tsx (unit tests) the same import loads the TypeScript module.
- */
-const lazySdk = {
-  name: 'lazy-sdk',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
-      args.importer.includes(`${join('src', 'core', 'aws')}`) ? { path: './sdk.js', external: true } : undefined,
-    );
-  },
-};
-
 const builds = [
-  {
-    ...common,
-    entryPoints: { extension: 'src/extension.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // playwright-core (SAML sign-in window) is not bundled: see copyPlaywright below.
-    external: ['vscode', 'playwright-core'],
-    plugins: [lazySdk],
-    // Turn import('./sdk.js') into a lazy require: the extension host loads CommonJS.
-    supported: { 'dynamic-import': false },
-  },
   {
     ...common,
     entryPoints: { sdk: 'src/core/aws/sdk.ts' },
@@ -130,9 +105,17 @@ if (watch) {
     const context = await esbuild.context(options);
     await context.watch();
   }
+  // The extension and lazy bundles are built in steps (buildExtension): rebuilt whole on a change under src/.
+  let pending;
+  const rebuild = () => buildExtension(common).then(() => console.log('esbuild: extension rebuilt'), (error) => console.error(error.message));
+  await rebuild();
+  watchFiles('src', { recursive: true }, () => {
+    clearTimeout(pending);
+    pending = setTimeout(rebuild, 100);
+  });
   console.log('esbuild: watching');
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await Promise.all([buildExtension(common), ...builds.map((options) => esbuild.build(options))]);
   // Node looks up the nearest package.json for every .js it loads; a tiny one in dist/ spares the CLI
   // (every credential_process call) reading and parsing the extension's large manifest.
   writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');

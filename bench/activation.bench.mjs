@@ -92,7 +92,8 @@ async function measure(sessionCount) {
   };
 }
 
-if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) spawnSync(process.execPath, ['esbuild.config.mjs', '--production'], { cwd: REPO_ROOT, stdio: 'inherit' });
+// What ships: the production bundle, built now (a dev build left in dist/ would measure something else).
+if (spawnSync(process.execPath, ['esbuild.config.mjs', '--production'], { cwd: REPO_ROOT, stdio: 'inherit' }).status !== 0) throw new Error('the production build failed');
 const size = statSync(join(REPO_ROOT, 'dist', 'extension.js')).size;
 const sdkSize = existsSync(join(REPO_ROOT, 'dist', 'sdk.js')) ? statSync(join(REPO_ROOT, 'dist', 'sdk.js')).size : 0;
 const empty = await measure(0);

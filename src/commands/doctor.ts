@@ -10,7 +10,7 @@ import { Commands, SETTINGS_SECTION, Settings } from '../core/constants';
 import { shlexSplit } from '../core/awsFiles/shlex';
 import { diagnose, worstFirst } from '../core/doctor/doctor';
 import { FIX_IDS, type CliEndpointState, type DoctorEnvironment, type Finding, type Fix, type ManagedProfile, type ProcessResult } from '../core/doctor/types';
-import { analyzeSamlResponse, formatSamlAnalysis } from '../core/saml/assertion';
+import { samlAssertion } from '../core/saml/lazyAssertion';
 import { profileOf } from '../core/sessionLookup';
 import type { Logger, StateStore } from '../core/ports';
 import { DoctorPanel } from '../webviews/doctor/panel';
@@ -146,6 +146,7 @@ export function doctorCommands(deps: DoctorCommandDeps) {
           password: true,
         }));
       if (!value) return undefined;
+      const { analyzeSamlResponse, formatSamlAnalysis } = samlAssertion();
       const text = formatSamlAnalysis(analyzeSamlResponse(value, { nowMs: Date.now(), signInUrls: deps.signInUrls() }));
       const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
       await vscode.window.showTextDocument(doc, { preview: true });

@@ -1,6 +1,7 @@
 /** Commands on sessions. Each takes a session from the tree, an id or alias (tests, CLI), or asks with a quick pick. */
 import * as vscode from 'vscode';
 import { Commands } from '../core/constants';
+import { lazy } from '../core/lazy';
 import type { DeliveryMode, Session, SessionKind } from '../core/model';
 import type { SessionService } from '../core/sessionService';
 import { translated } from '../core/l10n';
@@ -8,13 +9,15 @@ import { profileOf } from '../core/sessionLookup';
 import { dependentsOf } from '../core/sessionGraph';
 import { sessionType, sessionTypes } from '../core/sessions/registry';
 import type { TreeNode } from '../tree/sessionTree';
-import { SessionFormPanel, type FormContext } from '../webviews/sessionForm/panel';
+import type { FormContext } from '../webviews/sessionForm/panel';
 import { pickProfile, pickRegion, sessionPickItems } from './pickers';
 import type { Report } from './report';
 import { sessionHandler, type SessionArg, type SessionFilter } from './sessionArg';
 import { guarded, type CommandTable } from './table';
 
 const { t } = vscode.l10n;
+/** The session form (a webview): loaded when it first opens. */
+const sessionForm = lazy(() => require('../webviews/sessionForm/panel') as typeof import('../webviews/sessionForm/panel'));
 
 export interface SessionCommandDeps {
   service: SessionService;
@@ -55,11 +58,11 @@ export function sessionCommands(deps: SessionCommandDeps) {
             ? types[0].kind
             : (await vscode.window.showQuickPick(types.map((type) => ({ label: translated(type.label), sessionKind: type.kind })), { placeHolder: t('Type of session to add') }))?.sessionKind;
       }
-      if (chosen) SessionFormPanel.show(deps.form, chosen);
+      if (chosen) sessionForm().SessionFormPanel.show(deps.form, chosen);
     },
-    [Commands.editSession]: onSession(t('Edit session'), t('Session to edit'), (session) => SessionFormPanel.show(deps.form, session.kind, session.id)),
+    [Commands.editSession]: onSession(t('Edit session'), t('Session to edit'), (session) => sessionForm().SessionFormPanel.show(deps.form, session.kind, session.id)),
     [Commands.createChainedSession]: onSession(t('Create chained session'), t('Session whose credentials assume the role'), (assumer) =>
-      SessionFormPanel.show(deps.form, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` }),
+      sessionForm().SessionFormPanel.show(deps.form, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` }),
     ),
     [Commands.deleteSession]: onSession(t('Delete session'), t('Session to delete'), async (session, options?: { confirmed?: boolean }) => {
       const refusal = sessionType(session.kind).deleteRefusal?.(session);

@@ -11,7 +11,8 @@
  * - The server listens only once a caller asks for a session's variables, and closes on dispose.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { nodeHttp } from './lazy';
 import type { AddressInfo } from 'node:net';
 import { ContainerEnv, ENDPOINT_MIN_VALIDITY_MS, ENDPOINT_TOKEN_BYTES } from './constants';
 import type { CredentialResolver } from './credentialResolver';
@@ -96,7 +97,7 @@ export class ContainerCredentialsEndpoint implements Disposable {
   private listen(): Promise<{ server: Server; port: number }> {
     if (this.disposed) return Promise.reject(new Error(t('The credentials endpoint is closed (the extension is shutting down).')));
     this.listening ??= new Promise<{ server: Server; port: number }>((resolve, reject) => {
-      const server = createServer((req, res) => void this.handle(req, res));
+      const server = nodeHttp().createServer((req, res) => void this.handle(req, res));
       server.keepAliveTimeout = 5_000;
       server.once('error', (error) => {
         this.listening = undefined;

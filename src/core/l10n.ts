@@ -28,6 +28,8 @@ export function l10nBundle(): L10nBundle | undefined {
   return bundle;
 }
 
+const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
+
 /**
  * `message` translated, its placeholders filled: `t('Session "{0}" started', alias)` or
  * `t('{count} sessions', { count })`. A placeholder without a value stays as written.
@@ -35,8 +37,13 @@ export function l10nBundle(): L10nBundle | undefined {
 export function t(message: string, ...args: Arg[] | [Record<string, Arg>]): string {
   const entry = l10nBundle()?.[message];
   const text = typeof entry === 'string' ? entry : (entry?.message ?? message);
-  const values: Record<string, Arg> = args.length === 1 && typeof args[0] === 'object' && args[0] !== null ? args[0] : (args as Arg[]).reduce<Record<string, Arg>>((all, v, i) => ((all[i] = v), all), {});
-  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+  if (args.length === 0 || !text.includes('{')) return text;
+  const named = args.length === 1 && typeof args[0] === 'object' && args[0] !== null ? args[0] : undefined;
+  const positional = args as Arg[];
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    if (named) return Object.hasOwn(named, name) ? String(named[name]) : whole;
+    return /^\d+$/.test(name) && Number(name) < positional.length ? String(positional[Number(name)]) : whole;
+  });
 }
 
 /**

@@ -12,7 +12,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { errorMessage } from '../core/errors';
 import { t } from '../core/l10n';
 import type { Logger } from '../core/ports';
@@ -157,8 +157,9 @@ const scripts = new Map<string, string>();
 
 /** The page bundle's code, for a page that loads nothing from disk. */
 function inlineScript(page: string): string {
-  // This module is bundled into dist/extension.js, so the page bundles are in dist/webviews beside it.
-  const path = join(__dirname, 'webviews', `${page}.js`);
+  // The panels load on first use, so this module runs from a bundle in dist/lazy; the page bundles are in dist/webviews.
+  const dist = basename(__dirname) === 'lazy' ? dirname(__dirname) : __dirname;
+  const path = join(dist, 'webviews', `${page}.js`);
   let code = scripts.get(path);
   if (code === undefined) {
     try {

@@ -6,7 +6,8 @@
  * is kept per URL, so the editor can offer sessions for the roles that have none yet.
  */
 import type { Clock } from '../ports';
-import { analyzeSamlResponse, type RolePair } from './assertion';
+import type { RolePair } from './assertion';
+import { samlAssertion } from './lazyAssertion';
 import type { SamlCapture, SamlCaptureRequest } from './capture';
 
 /** An assertion is not handed out when it has less than this left. */
@@ -64,7 +65,7 @@ export class SharedSamlCapture implements SamlCapture {
   }
 
   private remember(key: string, assertion: string): void {
-    const analysis = analyzeSamlResponse(assertion, { nowMs: this.clock.now(), signInUrls: this.inner.signInUrls });
+    const analysis = samlAssertion().analyzeSamlResponse(assertion, { nowMs: this.clock.now(), signInUrls: this.inner.signInUrls });
     this.offered.set(key, analysis.rolePairs);
     const until = analysis.notOnOrAfter ? Date.parse(analysis.notOnOrAfter) : NaN;
     if (Number.isFinite(until)) this.held.set(key, { assertion, validUntilMs: until });

@@ -4,7 +4,7 @@
  */
 import { SessionError } from '../errors';
 import type { AwsCredentials, IamRoleFederatedSession } from '../model';
-import { analyzeSamlResponse } from '../saml/assertion';
+import { samlAssertion } from '../saml/lazyAssertion';
 import { arnAccount } from '../validation';
 import { reusableCachedCredentials, storeCachedCredentials } from '../credentialCache';
 import { asSession, durationField, durationFromForm, explainDuration, partitionProblem } from './roleCommon';
@@ -95,7 +95,7 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
       return cached;
     }
     const assertion = await ctx.saml.capture({ sessionAlias: session.alias, idpUrl: session.idpUrl, background: !!ctx.background });
-    const analysis = analyzeSamlResponse(assertion, {
+    const analysis = samlAssertion().analyzeSamlResponse(assertion, {
       nowMs: ctx.clock.now(),
       signInUrls: ctx.saml.signInUrls,
       roleArn: session.roleArn,

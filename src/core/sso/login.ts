@@ -7,7 +7,8 @@
  *   expiry of the code or cancellation.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { nodeHttp } from '../lazy';
 import type { AddressInfo } from 'node:net';
 import { SSO_REDIRECT_PATH, SSO_SCOPE } from '../constants';
 import { CancelledError, UserFacingError } from '../errors';
@@ -97,7 +98,7 @@ export class LoopbackRedirect {
   async listen(): Promise<string> {
     let deliver!: (v: { code?: string; state?: string; error?: string }) => void;
     this.result = new Promise((resolve) => (deliver = resolve));
-    this.server = createServer((req, res) => {
+    this.server = nodeHttp().createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname !== SSO_REDIRECT_PATH) {
         res.writeHead(404).end();

@@ -1,0 +1,102 @@
+/**
+ * Benchmark: what loading AWS Sessions costs a window, in plain `node` processes (bench/load/harness.cjs: the
+ * built-ins an extension host already holds preloaded, a stub `vscode`), on the production bundle (built first).
+ * - Load: a process that requires dist/extension.js against the same process requiring an empty extension,
+ *   interleaved in one run (wall time of the whole process, and the require alone). Goal: ≤ 1.05× the empty one.
+ * - First render: activate() with N saved sessions until the tree's first getChildren shows them (the roots and the
+ *   expanded groups' first rows, with their TreeItems). Goal at 10,000 sessions: ≤ 60 ms (median).
+ * Run: node --import tsx bench/load.bench.ts [sessions, default 10000] [processes per case, default 20].
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { StorageFiles } from '../src/core/constants';
+import { makeState } from './stateFixture';
+
+const REPO = resolve(__dirname, '..');
+const SESSIONS = Number(process.argv[2] ?? 10000);
+const RUNS = Number(process.argv[3] ?? 20);
+const HARNESS = join(REPO, 'bench', 'load', 'harness.cjs');
+
+const built = spawnSync(process.execPath, ['esbuild.config.mjs', '--production'], { cwd: REPO, stdio: 'inherit' });
+if (built.status !== 0) throw new Error('the production build failed');
+
+const root = mkdtempSync(join(tmpdir(), 'aws-sessions-load-'));
+const floorMain = join(root, 'floor', 'dist', 'extension.js');
+mkdirSync(dirname(floorMain), { recursive: true });
+writeFileSync(floorMain, 'exports.activate = function () {};\nexports.deactivate = function () {};\n');
+const ours = join(REPO, 'dist', 'extension.js');
+
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { median: +at(0.5).toFixed(1), p95: +at(0.95).toFixed(1), min: +s[0].toFixed(1) };
+}
+
+interface Sample { wallMs: number; loadMs: number; activateMs?: number; renderMs?: number; rows?: number }
+function run(mode: 'load' | 'render', main: string, storageDir?: string): Sample {
+  const t0 = performance.now();
+  const child = spawnSync(process.execPath, [HARNESS, mode, main, ...(storageDir ? [storageDir] : [])], { encoding: 'utf8', env: { ...process.env, AWS_SESSIONS_ACTIVATION_LOG: '' } });
+  const wallMs = performance.now() - t0;
+  if (child.status !== 0) throw new Error(`harness failed (${mode}): ${child.stderr}`);
+  return { wallMs, ...(JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Omit<Sample, 'wallMs'>) };
+}
+
+// Load: ours and the empty extension alternate, after two warm-up processes each.
+const loads = { ours: [] as Sample[], floor: [] as Sample[] };
+for (let i = 0; i < RUNS + 2; i++) {
+  const pair = i % 2 ? [['floor', floorMain], ['ours', ours]] as const : [['ours', ours], ['floor', floorMain]] as const;
+  for (const [name, main] of pair) {
+    const sample = run('load', main);
+    if (i >= 2) loads[name].push(sample);
+  }
+}
+
+// First render: a fresh global storage folder per process, holding the saved sessions.
+const renders: Sample[] = [];
+const state = JSON.stringify(makeState(SESSIONS));
+for (let i = 0; i < Math.max(5, Math.ceil(RUNS / 2)) + 1; i++) {
+  const storage = join(root, `storage-${i}`);
+  mkdirSync(storage, { recursive: true });
+  writeFileSync(join(storage, StorageFiles.state), state);
+  const sample = run('render', ours, storage);
+  if (i > 0) renders.push(sample);
+  rmSync(storage, { recursive: true, force: true });
+}
+rmSync(root, { recursive: true, force: true });
+
+const wall = { ours: stats(loads.ours.map((s) => s.wallMs)), floor: stats(loads.floor.map((s) => s.wallMs)) };
+const req = { ours: stats(loads.ours.map((s) => s.loadMs)), floor: stats(loads.floor.map((s) => s.loadMs)) };
+const render = stats(renders.map((s) => s.renderMs ?? NaN));
+const activate = stats(renders.map((s) => s.activateMs ?? NaN));
+const ratio = +(wall.ours.median / wall.floor.median).toFixed(3);
+const kib = (path: string) => +(statSync(path).size / 1024).toFixed(1);
+const lazyDir = join(REPO, 'dist', 'lazy');
+const lazyKiB = +readdirSync(lazyDir).reduce((n, f) => n + statSync(join(lazyDir, f)).size / 1024, 0).toFixed(1);
+const f = (s: { median: number; p95: number; min: number }) => `${s.median} / ${s.p95} / ${s.min}`;
+
+console.log(`load of the production bundle in node (host built-ins preloaded, stub vscode), ${RUNS} processes per case, interleaved (ms: median / p95 / min)`);
+console.log('| case | process, wall | require() of the bundle |\n|---|---:|---:|');
+console.log(`| floor: empty extension (same run) | ${f(wall.floor)} | ${f(req.floor)} |`);
+console.log(`| AWS Sessions | ${f(wall.ours)} | ${f(req.ours)} |`);
+console.log(`ratio ${ratio}× the empty extension's process (goal ≤ 1.05× → ${ratio <= 1.05 ? 'met' : 'NOT met'}); the bundle's require adds ${(req.ours.median - req.floor.median).toFixed(1)} ms`);
+console.log(`first render at ${SESSIONS} sessions, from activate() to the tree's first getChildren showing them: ${f(render)} ms (activate() itself ${f(activate)}; goal ≤ 60 ms → ${render.median <= 60 ? 'met' : 'NOT met'}); rows rendered: ${renders[0]?.rows}`);
+console.log(`dist/extension.js ${kib(ours)} KiB; loaded on first use: dist/lazy/ ${lazyKiB} KiB, dist/sdk.js ${kib(join(REPO, 'dist', 'sdk.js'))} KiB`);
+console.log(
+  JSON.stringify({
+    bench: 'load',
+    sessions: SESSIONS,
+    runs: RUNS,
+    floor: wall.floor,
+    ours: wall.ours,
+    ratio,
+    requireMs: req.ours,
+    firstRenderMs: render,
+    activateMs: activate,
+    extensionKiB: kib(ours),
+    lazyKiB,
+    meetsGoal: ratio <= 1.05 && render.median <= 60,
+  }),
+);
