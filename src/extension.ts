@@ -35,6 +35,7 @@ import { SsoAccess } from './core/sso/ssoAccess';
 import { SsoService } from './core/sso/ssoService';
 import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
+import { YubiKeyOath } from './core/yubikey';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
 import { accessKeyMaxAgeDays, consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
@@ -107,7 +108,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     }),
   );
   const secrets = new VsCodeSecretVault(context.secrets);
-  const prompter = new VsCodePrompter();
+  const prompter = new VsCodePrompter(new YubiKeyOath({ env: process.env }));
   const clock = systemClock;
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
   const stsUrl = () => resolveEndpoint('sts', endpointSettings(), process.env);
