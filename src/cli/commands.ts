@@ -265,7 +265,7 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
   command({
     name: 'completion',
     complete: { args: [SHELLS] },
-    synopsis: 'completion bash|zsh|fish',
+    synopsis: 'completion bash|zsh|fish', // l10n-ignore: command syntax
     summary: l10nText('print the shell completion script'),
     help: l10nText(
       'Usage: aws-sessions completion bash|zsh|fish\n\nPrints the completion script of the shell. Load it:\n  bash  source <(aws-sessions completion bash)            (in ~/.bashrc)\n  zsh   source <(aws-sessions completion zsh)             (in ~/.zshrc, after compinit)\n  fish  aws-sessions completion fish | source             (in ~/.config/fish/config.fish)\nCommands, subcommands and options complete from this CLI itself; session, profile and integration names\nfrom the running VS Code (nothing is offered for them when no window serves the CLI).',

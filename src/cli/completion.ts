@@ -1,4 +1,5 @@
 /**
+ * l10n-ignore-file: the shell scripts are code.
  * Shell completion of `aws-sessions`. The scripts for bash, zsh and fish are thin: each hands the words
  * typed so far to the hidden `aws-sessions __complete -- <words…>`, which answers from the subcommand
  * table itself (names, options, the `complete` spec of each entry) — so completion cannot drift from

@@ -41,7 +41,7 @@ login: loggedIn|expired|loggedOut, sessions, accounts?, lastSyncAt?}; tokens nev
         const all = await ctx.call('integrationList', {});
         if (values.json) return ctx.out(JSON.stringify(all, null, 2));
         if (all.length === 0) return ctx.out(t('No IAM Identity Center integrations. Add one with: aws-sessions integration add --help'));
-        return ctx.out(table(['INTEGRATION', 'LOGIN', 'REGION', 'SESSIONS', 'LAST SYNC', 'START URL', 'ID'], all.map((i) => [i.alias, i.login, i.ssoRegion, String(i.sessions), i.lastSyncAt ?? '', i.startUrl, i.id])));
+        return ctx.out(table(['INTEGRATION', 'LOGIN', 'REGION', 'SESSIONS', 'LAST SYNC', 'START URL', 'ID'], all.map((i) => [i.alias, i.login, i.ssoRegion, String(i.sessions), i.lastSyncAt ?? '', i.startUrl, i.id]))); // l10n-ignore: column headers
       }
       if (sub === 'add') {
         const alias = values.alias ?? '';
@@ -77,7 +77,7 @@ login: loggedIn|expired|loggedOut, sessions, accounts?, lastSyncAt?}; tokens nev
   command({
     name: 'idp-url',
     complete: { subs: { list: [] } },
-    synopsis: 'idp-url list [--json]',
+    synopsis: 'idp-url list [--json]', // l10n-ignore: command syntax
     summary: l10nText('the SAML IdP sign-in URLs and the sessions using each'),
     help: l10nText(
       'Usage: aws-sessions idp-url list [--json]\n\nLists the IdP sign-in URLs of the SAML (IAM Role Federated) sessions, each with the sessions that sign in there.\nAn IdP URL is a field of each SAML session: change it with the session\'s Edit form or "aws-sessions add".\n--json prints [{url, sessions: [alias…]}].',
@@ -89,7 +89,7 @@ login: loggedIn|expired|loggedOut, sessions, accounts?, lastSyncAt?}; tokens nev
       const urls = await ctx.call('idpUrlList', {});
       if (values.json) return ctx.out(JSON.stringify(urls, null, 2));
       if (urls.length === 0) return ctx.out(t('No SAML sessions, so no IdP URLs.'));
-      ctx.out(table(['IDP URL', 'SESSIONS'], urls.map((u) => [u.url, u.sessions.join(', ')])));
+      ctx.out(table(['IDP URL', 'SESSIONS'], urls.map((u) => [u.url, u.sessions.join(', ')]))); // l10n-ignore: column headers
     },
   }),
 ];

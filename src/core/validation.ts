@@ -67,7 +67,7 @@ export const rules = {
         ? t('at most 64 characters (a YubiKey OATH account name is "issuer:name", e.g. "Amazon Web Services:alice@123456789012")')
         : v.startsWith('-')
           ? t('cannot start with "-"')
-          : unsafeCharProblem('OATH account names', v),
+          : unsafeCharProblem(t('OATH account names'), v),
   ssoStartUrl: (v: string) => {
     let url: URL | undefined;
     try {

@@ -31,7 +31,7 @@ const fields: readonly FieldSpec[] = [
     problemLabel: l10nText('YubiKey OATH account'),
     kind: 'text',
     required: false,
-    placeholder: 'Amazon Web Services:alice@123456789012',
+    placeholder: 'Amazon Web Services:alice@123456789012', // l10n-ignore: an account name
     help: l10nText('With ykman installed, the MFA prompt offers "Read from YubiKey" with this OATH account. Empty: the account matching the MFA device ARN.'),
     rule: 'oathAccount',
   },
