@@ -89,7 +89,7 @@ complete -o default -F _aws_sessions_complete aws-sessions
 # zsh completion of aws-sessions. Load it with: source <(aws-sessions completion zsh) (after compinit)
 _aws_sessions() {
   local -a candidates
-  candidates=("\${(@f)$(aws-sessions __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  candidates=(\${(f)"$(aws-sessions __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)"})
   compadd -a candidates
 }
 compdef _aws_sessions aws-sessions
@@ -97,8 +97,11 @@ compdef _aws_sessions aws-sessions
     case 'fish':
       return `# fish completion of aws-sessions. Load it with: aws-sessions completion fish | source
 function __aws_sessions_complete
-    set -l words (commandline -opc) (commandline -ct)
-    aws-sessions __complete -- $words[2..-1] 2>/dev/null
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l current (commandline -ct)
+    # "$current" stays one argument when empty: the word being typed may be nothing yet.
+    aws-sessions __complete -- $tokens "$current" 2>/dev/null
 end
 complete -c aws-sessions -f -a '(__aws_sessions_complete)'
 `;
