@@ -35,12 +35,13 @@ import { SsoAccess } from './core/sso/ssoAccess';
 import { SsoService } from './core/sso/ssoService';
 import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
+import { YubiKeyOath } from './core/yubikey';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
 import { accessKeyMaxAgeDays, consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
 import { SharedSamlCapture } from './core/saml/sharedCapture';
-import { askToLogin } from './platform/ssoLogin';
+import { askToLogin, cliIntegrations } from './platform/ssoLogin';
 import { CliHost, cliLocations } from './ipc/cliHost';
 import { setViewLoadFailed } from './tree/viewContext';
 import { SessionTreeProvider } from './tree/sessionTree';
@@ -105,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     }),
   );
   const secrets = new VsCodeSecretVault(context.secrets);
-  const prompter = new VsCodePrompter();
+  const prompter = new VsCodePrompter(new YubiKeyOath({ env: process.env }));
   const clock = systemClock;
   const files = new AwsFiles({ env: process.env, homeDir: homedir(), lock: fileLock(join(storageDir, StorageFiles.awsFilesLock)) });
   const stsUrl = () => resolveEndpoint('sts', endpointSettings(), process.env);
@@ -204,7 +205,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   // The container credentials endpoint listens only once a terminal, debug session or `aws-sessions exec --endpoint` asks for it.
   const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
   const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
-  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys, endpointVariables } }));
+  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys, endpointVariables, integrations: cliIntegrations(logger, sso, ssoAccess) } }));
   cliHost = cli;
   own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));

@@ -53,12 +53,12 @@ const FAILURE_EXIT = { noServer: EXIT.noEditor, untrusted: EXIT.noEditor, timeou
 /**
  * The result of `method` as the editor sent it (unchecked: `generate` prints it as is and loads no schema;
  * the other commands check it with `parseResult`). `retryAfterSend`: safe to repeat when the serving
- * window went away after the request was sent.
+ * window went away after the request was sent. `limitMs`: a shorter wait than AWS_SESSIONS_TIMEOUT (shell completion).
  */
-export async function request<M extends Method>(method: M, params: Params<M>, retryAfterSend = true): Promise<unknown> {
+export async function request<M extends Method>(method: M, params: Params<M>, retryAfterSend = true, limitMs?: number): Promise<unknown> {
   const timeoutS = Number(process.env[ENV_CLI_TIMEOUT]);
   // One limit for both waits: for the reply (an MFA prompt may be open) and through a hand-over between windows.
-  const timeoutMs = Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : undefined;
+  const timeoutMs = limitMs ?? (Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : undefined);
   let reply;
   try {
     reply = await callEditor(locateIpc(), method, params, { replyTimeoutMs: timeoutMs, handOverWaitMs: timeoutMs, retryAfterSend });

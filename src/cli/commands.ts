@@ -4,53 +4,20 @@
  * through `ctx.call`, typed by the method map (core/ipc/methods.ts). Adding a subcommand: one entry here,
  * one method in the map, one handler (core/ipc/handlers.ts).
  */
-import type { Method, Params, Result, SessionSummary } from '../core/ipc/methods';
+import type { SessionSummary } from '../core/ipc/methods';
+import { command, json, need, type CliContext, type Subcommand } from './subcommand';
 import { camel, EXIT, exitHelp, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions, UsageError, type OptionsSpec } from './args';
 import { Exit } from './call';
 import { table } from './io';
 import { l10nText, t, translated } from '../core/l10n';
 import { parseExecArgs } from './exec';
 import { EXPORT_FORMATS, formatExport, isExportFormat } from './exportFormat';
+import { complete, completionScript, isShell, SHELLS } from './completion';
+import { INTEGRATION_COMMANDS } from './integrationCommands';
 
-/** What a subcommand may do: call the editor, print, ask. `main.ts` wires the real ones, tests fakes. */
-export interface CliContext {
-  call<M extends Method>(method: M, params: Params<M>, options?: { retryAfterSend?: boolean }): Promise<Result<M>>;
-  /** A line (or lines) on stdout. */
-  out(text: string): void;
-  /** A line on stderr, prefixed `aws-sessions: `. */
-  warn(text: string): void;
-  confirm(question: string): Promise<boolean>;
-  readSecrets(labels: readonly string[]): Promise<string[]>;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Runs a command with this environment, sharing stdio and passing signals on; resolves with its exit code. */
-  exec?(command: readonly string[], env: Record<string, string | undefined>): Promise<number>;
-  /** The exit code of this run (exec: the command's). */
-  setExitCode?(code: number): void;
-}
+export type { CliContext, Subcommand } from './subcommand';
 
-type Parsed<O extends OptionsSpec> = ReturnType<typeof parseOptions<O>>;
-
-export interface Subcommand<O extends OptionsSpec = OptionsSpec> {
-  name: string;
-  /** How the overview shows it: `start <session>`. */
-  synopsis: string;
-  summary: string;
-  help: string;
-  options: O;
-  /** false: options not in `options` are passed on to `run` in `argv` (add: the fields of the chosen type). */
-  strict?: boolean;
-  run(args: Parsed<O> & { argv: readonly string[] }, ctx: CliContext): Promise<void>;
-}
-
-const command = <const O extends OptionsSpec>(c: Subcommand<O>): Subcommand<O> => c;
-
-function need(positionals: readonly string[], index: number, what: string): string {
-  const value = positionals[index];
-  if (!value) throw new UsageError(t('missing {0}', what));
-  return value;
-}
-
-const json = { json: { type: 'boolean' } } as const;
+const DELIVERY_CHOICES = ['credentialsFile', 'credentialProcess', 'default'] as const;
 
 const printSummary = (ctx: CliContext, asJson: boolean | undefined, s: SessionSummary): void =>
   ctx.out(
@@ -77,6 +44,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'start',
+    complete: { args: ['session'] },
     synopsis: 'start <session>',
     summary: l10nText('start a session (alias or id)'),
     help: l10nText('Usage: aws-sessions start <session>\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.'),
@@ -85,6 +53,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'stop',
+    complete: { args: ['session'] },
     synopsis: 'stop <session>',
     summary: 'stop a session',
     help: l10nText('Usage: aws-sessions stop <session>\n\nStops the session and removes exactly what its delivery wrote.'),
@@ -93,6 +62,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'generate',
+    complete: { args: ['session'] },
     synopsis: 'generate <session>',
     summary: l10nText('print credentials as credential_process JSON (Version 1)'),
     help: l10nText('Usage: aws-sessions generate <session>\n\nPrints {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} for credential_process.\nCredentials still valid for a few minutes come from the editor\'s memory; otherwise the editor asks AWS (and VS Code prompts for MFA when needed).'),
@@ -101,6 +71,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'current',
+    complete: { args: ['profile'] },
     synopsis: 'current [profile] [--json]',
     summary: l10nText('which session backs a profile (default: $AWS_PROFILE or default)'),
     help: l10nText('Usage: aws-sessions current [profile] [--json]\n\nPrints the alias of the active session on the profile (default: $AWS_PROFILE, else "default"). Exit 4 when none is active.'),
@@ -121,6 +92,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'delete',
+    complete: { args: ['session'] },
     synopsis: 'delete <session> [--yes]',
     summary: l10nText('delete a session and its secrets'),
     help: l10nText('Usage: aws-sessions delete <session> [--yes]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.'),
@@ -135,6 +107,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'profile',
+    complete: { subs: { list: [], create: [], rename: ['profile'], delete: ['profile'] } },
     synopsis: 'profile list|create <name>|rename <name> <new>|delete <name>', // l10n-ignore: command syntax
     summary: l10nText('the named profiles sessions deliver to'),
     help: l10nText('Usage: aws-sessions profile list [--json] | profile create <name> | profile rename <name> <new> | profile delete <name>\n\nNamed profiles sessions are bound to. "default" always exists and cannot be renamed or deleted; deleting a profile stops its active sessions and moves them to "default".'),
@@ -160,6 +133,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'region',
+    complete: { args: ['session'] },
     synopsis: 'region <session> <region>',
     summary: l10nText('change a session\'s region (an active session restarts)'),
     help: l10nText('Usage: aws-sessions region <session> <region>\n\nChanges the session\'s region; an active session restarts with it.'),
@@ -168,6 +142,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'delivery',
+    complete: { args: ['session', DELIVERY_CHOICES] },
     synopsis: 'delivery <session> <mode>',
     summary: 'credentialsFile | credentialProcess | default',
     help: l10nText('Usage: aws-sessions delivery <session> credentialsFile|credentialProcess|default\n\nHow the session\'s credentials reach the AWS CLI and SDKs; "default" follows the awsSessions.deliveryMode setting.'),
@@ -181,6 +156,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'console',
+    complete: { args: ['session'] },
     synopsis: 'console <session> [--print]',
     summary: l10nText('open (or print) the AWS web console sign-in URL'),
     help: l10nText('Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.'),
@@ -194,6 +170,7 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   }),
   command({
     name: 'exec',
+    complete: { args: ['session'] },
     synopsis: 'exec <session> [--] <command…>',
     summary: l10nText("run a command with the session's credentials in its environment"),
     help: l10nText(`Usage: aws-sessions exec [--profile-only | --endpoint] <session> [--] <command> [args…]
@@ -222,6 +199,7 @@ the command's (128 + n when signal n ended it, 127 when it was not found).
   }),
   command({
     name: 'export',
+    complete: { args: ['session'], values: { format: EXPORT_FORMATS } },
     synopsis: 'export <session> [--format f]',
     summary: l10nText('print the variables for eval (sh, fish, powershell, json, dotenv, docker)'),
     help: l10nText(`Usage: aws-sessions export <session> [--format sh|fish|powershell|json|dotenv|docker] [--profile-only | --endpoint]
@@ -249,6 +227,7 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
   // Session settings, access keys, SSM, integrations (one block).
   command({
     name: 'set',
+    complete: { args: ['session'], values: { profile: 'profile', delivery: DELIVERY_CHOICES } },
     options: { profile: { type: 'string' }, region: { type: 'string' }, delivery: { type: 'string' }, ...json },
     synopsis: 'set <session> [--profile p] [--region r] [--delivery d]',
     summary: l10nText("change a session's profile, region and delivery at once"),
@@ -269,7 +248,7 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
     },
   }),
   command({
-    name: 'rotate-key', options: json, synopsis: 'rotate-key <session> [--json]', summary: l10nText("replace an IAM User session's access key with a new one"),
+    name: 'rotate-key', options: json, complete: { args: ['session'] }, synopsis: 'rotate-key <session> [--json]', summary: l10nText("replace an IAM User session's access key with a new one"),
     help: l10nText(
       "Usage: aws-sessions rotate-key <session> [--json]\n\nCreates a new access key for the IAM user (iam:CreateAccessKey), checks it with STS, stores it in the\neditor's secret storage, then deletes the old key (iam:DeleteAccessKey). The old key stays until the new one\nworks and is stored. Active sessions keep working (their session credentials stay valid); no restart needed.\nNeeds iam:ListAccessKeys, iam:CreateAccessKey and iam:DeleteAccessKey on the user itself.",
     ),
@@ -282,11 +261,48 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
       ctx.out(t('Session "{0}" now uses {1}; {2} is deleted.', r.alias, r.newAccessKeyId, r.oldAccessKeyId));
     },
   }),
+  ...INTEGRATION_COMMANDS,
+  command({
+    name: 'completion',
+    complete: { args: [SHELLS] },
+    synopsis: 'completion bash|zsh|fish', // l10n-ignore: command syntax
+    summary: l10nText('print the shell completion script'),
+    help: l10nText(
+      'Usage: aws-sessions completion bash|zsh|fish\n\nPrints the completion script of the shell. Load it:\n  bash  source <(aws-sessions completion bash)            (in ~/.bashrc)\n  zsh   source <(aws-sessions completion zsh)             (in ~/.zshrc, after compinit)\n  fish  aws-sessions completion fish | source             (in ~/.config/fish/config.fish)\nCommands, subcommands and options complete from this CLI itself; session, profile and integration names\nfrom the running VS Code (nothing is offered for them when no window serves the CLI).',
+    ),
+    options: {},
+    async run({ positionals }, ctx) {
+      const shell = need(positionals, 0, t('shell: {0}', SHELLS.join(', ')));
+      if (!isShell(shell)) throw new UsageError(t('unknown shell "{0}" (one of: {1})', shell, SHELLS.join(', ')));
+      ctx.out(completionScript(shell));
+    },
+  }),
+  command({
+    name: '__complete',
+    hidden: true,
+    synopsis: '__complete -- <words…>',
+    summary: 'the completion scripts\' helper', // l10n-ignore: hidden
+    help: 'Usage: aws-sessions __complete -- <words after aws-sessions…> (the last one is being typed; one candidate a line)', // l10n-ignore: hidden
+    options: {},
+    async run({ positionals }, ctx) {
+      const names = async () => {
+        try {
+          // A shell waits for this: a short limit, and nothing offered when no editor answers.
+          const n = await ctx.call('names', {}, { timeoutMs: 3000 });
+          return { session: n.sessions, profile: n.profiles, integration: n.integrations };
+        } catch {
+          return { session: [], profile: [], integration: [] };
+        }
+      };
+      const candidates = await complete(SUBCOMMANDS, positionals, names);
+      if (candidates.length) ctx.out(candidates.join('\n'));
+    },
+  }),
 ];
 
 /** The overview: every subcommand's synopsis and summary, then the exit codes. */
 export function overviewHelp(): string {
-  const rows = SUBCOMMANDS.map((c) => `  ${c.synopsis.padEnd(38)} ${translated(c.summary)}`).join('\n');
+  const rows = SUBCOMMANDS.filter((c) => !c.hidden).map((c) => `  ${c.synopsis.padEnd(38)} ${translated(c.summary)}`).join('\n');
   return t('aws-sessions — AWS Sessions from the command line, served by the running VS Code.\n\nUsage: aws-sessions <command> [options]\n\nCommands:\n{0}\n\nEvery command takes --help. Sessions are named by alias or id.\n\n{1}', rows, exitHelp());
 }
 

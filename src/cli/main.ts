@@ -19,7 +19,7 @@ import { runCommand } from './exec';
 const out = (text: string): void => writeOut(1, escapeUnsafe(text.endsWith('\n') ? text : `${text}\n`, '\n'));
 
 const context: CliContext = {
-  call: async (method, params, options) => parseResult(method, await request(method, params, options?.retryAfterSend ?? true)),
+  call: async (method, params, options) => parseResult(method, await request(method, params, options?.retryAfterSend ?? true, options?.timeoutMs)),
   out,
   warn: (text) => writeOut(2, `aws-sessions: ${escapeUnsafe(text)}\n`),
   confirm,

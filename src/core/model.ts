@@ -27,6 +27,8 @@ export interface IamUserSession extends SessionBase {
   readonly kind: 'iamUser';
   /** MFA device ARN or hardware serial; undefined when the user has no MFA. */
   mfaSerial?: string;
+  /** The YubiKey OATH account whose code answers the MFA prompt; undefined: found by the MFA serial. */
+  mfaOathAccount?: string;
 }
 
 export interface IamRoleChainedSession extends SessionBase {

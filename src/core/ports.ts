@@ -26,9 +26,15 @@ export interface StateStore {
   onDidChange(listener: (state: PersistedState) => void): Disposable;
 }
 
+export interface MfaRequest {
+  sessionAlias: string;
+  mfaSerial: string;
+  oathAccount?: string;
+}
+
 export interface Prompter {
-  /** Ask for an MFA code; undefined when the user cancels. */
-  askMfaCode(request: { sessionAlias: string; mfaSerial: string }): Promise<string | undefined>;
+  /** Ask for an MFA code; undefined when the user cancels. `oathAccount`: the YubiKey OATH account the user named for it. */
+  askMfaCode(request: MfaRequest): Promise<string | undefined>;
 }
 
 export interface Clock {

@@ -55,7 +55,7 @@ const sessionBase = {
   deliveryMode: v.optional(v.picklist(DELIVERY_MODES)),
 };
 
-const iamUser = v.looseObject({ ...sessionBase, kind: v.literal('iamUser'), mfaSerial: optionalText });
+const iamUser = v.looseObject({ ...sessionBase, kind: v.literal('iamUser'), mfaSerial: optionalText, mfaOathAccount: optionalText });
 const iamRoleChained = v.looseObject({
   ...sessionBase,
   kind: v.literal('iamRoleChained'),

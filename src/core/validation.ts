@@ -60,6 +60,14 @@ export const rules = {
     /^(arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:u2f\/[\w+=,.@/-]+|[A-Z]{3,4}\d{6,12})$/.test(v)
       ? undefined
       : t('expected an MFA device ARN such as arn:aws:iam::123456789012:mfa/alice, or a hardware serial such as GAHT12345678'),
+  oathAccount: (v: string) =>
+    v === ''
+      ? undefined
+      : v.length > 64
+        ? t('at most 64 characters (a YubiKey OATH account name is "issuer:name", e.g. "Amazon Web Services:alice@123456789012")')
+        : v.startsWith('-')
+          ? t('cannot start with "-"')
+          : unsafeCharProblem(t('OATH account names'), v),
   ssoStartUrl: (v: string) => {
     let url: URL | undefined;
     try {

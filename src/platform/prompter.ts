@@ -1,20 +1,16 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
-import type { Prompter } from '../core/ports';
-import { rules } from '../core/validation';
+import type { MfaRequest, Prompter } from '../core/ports';
+import type { YubiKeyOath } from '../core/yubikey';
+import { askMfaCode } from './mfaPrompt';
 
 /** Prompts the core needs, as VS Code input boxes that name the session. */
 export class VsCodePrompter implements Prompter {
-  async askMfaCode(request: { sessionAlias: string; mfaSerial: string }): Promise<string | undefined> {
-    const code = await vscode.window.showInputBox({
-      title: vscode.l10n.t('AWS Sessions: MFA code for "{0}"', request.sessionAlias),
-      prompt: vscode.l10n.t('Enter the 6-digit code of MFA device {0}', request.mfaSerial),
-      placeHolder: '123456',
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() === '' ? undefined : rules.mfaCode(value.trim())),
-    });
-    const trimmed = code?.trim();
-    return trimmed ? trimmed : undefined;
+  /** `yubikey`: offers "Read from YubiKey" in the MFA prompt where ykman and a matching account are found. */
+  constructor(private readonly yubikey?: YubiKeyOath) {}
+
+  askMfaCode(request: MfaRequest): Promise<string | undefined> {
+    return askMfaCode(request, this.yubikey);
   }
 }
 

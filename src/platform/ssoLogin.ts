@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { SsoIntegration } from '../core/model';
 import type { Logger } from '../core/ports';
 import type { LoginUi } from '../core/sso/login';
+import type { SsoAccess } from '../core/sso/ssoAccess';
+import type { SsoService } from '../core/sso/ssoService';
+import type { IntegrationHandlers } from '../core/ipc/integrationHandlers';
 import { withReportingProgress } from './prompter';
 
 /** Runs `login` under a cancellable notification. */
@@ -27,4 +30,13 @@ export async function askToLogin(logger: Logger, integration: SsoIntegration, re
   if (choice !== logIn) return false;
   await runLogin(logger, integration, login);
   return true;
+}
+
+/** The CLI's `integration` subcommands in this window: the login runs here, as the editor's own login does. */
+export function cliIntegrations(logger: Logger, sso: SsoService, access: SsoAccess): IntegrationHandlers {
+  return {
+    sso,
+    loginState: (id) => access.loginState(id),
+    login: (integration) => runLogin(logger, integration, (ui) => access.login(integration.id, ui)),
+  };
 }

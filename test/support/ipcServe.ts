@@ -1,6 +1,7 @@
 /**
  * The editor's CLI endpoint in a plain Node process, wired like src/extension.ts but without VS Code:
- * FileStateStore, AwsFiles + both deliveries, SessionService with the real SDK STS gateway, the shim,
+ * FileStateStore, AwsFiles + both deliveries, SessionService with the real SDK STS gateway, IAM Identity
+ * Center (device-code login: it prints `device code <code>`), the shim,
  * the lease and the IPC server. Used by the unit tests (hand-over between processes) and the benchmark.
  *
  * Usage: node <bundle of this file>/serve.js <storageDir> (test/unit/support/cli.ts builds it with the lazy SDK)
@@ -33,6 +34,10 @@ import { ContainerCredentialsEndpoint } from '../../src/core/containerEndpoint';
 import { shimFileName, writeShim } from '../../src/core/shim';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { SecretVault } from '../../src/core/ports';
+import { SsoAccess } from '../../src/core/sso/ssoAccess';
+import { SsoService } from '../../src/core/sso/ssoService';
+import { SsoPortal } from '../../src/core/sso/portal';
+import { SdkOidcGateway } from '../../src/core/sso/oidc';
 
 class JsonFileVault implements SecretVault {
   constructor(private readonly file: string) {}
@@ -69,6 +74,9 @@ const mode = process.env.SERVE_MODE;
 // VS Code's SecretStorage is shared by every window: a 0600 JSON file stands in for it between these processes.
 const secrets = new JsonFileVault(join(storageDir, 'test-secrets.json'));
 const sts = new SdkStsGateway({ endpoint: () => endpoint });
+// IAM Identity Center on the double, logged in with the device code (the test approves it in the double, as a user in the browser).
+const portal = new SsoPortal({ endpoint: (region) => endpoint ?? `https://portal.sso.${region}.amazonaws.com` });
+const ssoAccess = new SsoAccess({ state, secrets, oidc: new SdkOidcGateway({ endpoint: () => endpoint }), portal, clock: systemClock, logger: silentLogger, loginFlow: () => 'device' });
 const service = new SessionService({
   state,
   secrets,
@@ -78,6 +86,7 @@ const service = new SessionService({
   logger: process.env.SERVE_DEBUG ? { debug: (m: string) => console.error(m), info: (m: string) => console.error(m), warn: (m: string) => console.error(m), error: (m: string) => console.error(m) } : silentLogger,
   delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => shimPath) }),
   defaultDeliveryMode: () => (isDeliveryMode(mode) ? mode : 'credentialsFile'),
+  sso: ssoAccess,
   generationLock: (id, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${id}.lock`), fn, { timeoutMs: 30_000 }),
 });
 // The credentials endpoint, as the extension wires it (exec/export --endpoint); it listens on first use.
@@ -93,9 +102,21 @@ const accessKeys = new AccessKeys({
   checks: { get: (id) => checked.get(id), set: async (id, at) => void checked.set(id, at) },
   verifyDelayMs: 100,
 });
+const sso = new SsoService({ state, secrets, portal, clock: systemClock, logger: silentLogger, access: ssoAccess, stopSession: (id) => service.lifecycle.stop(id) });
+const integrations = {
+  sso,
+  loginState: (id: string) => ssoAccess.loginState(id),
+  login: (integration: { id: string }) =>
+    ssoAccess.login(integration.id, {
+      signal: new AbortController().signal,
+      report: () => undefined,
+      showDeviceCode: (auth) => void process.stdout.write(`device code ${auth.userCode}\n`),
+      openUrl: async () => true,
+    }),
+};
 const server = new IpcServer({
   paths,
-  handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, { accessKeys, endpointVariables: (id) => credentialsEndpoint.variables(id) }),
+  handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, { accessKeys, endpointVariables: (id) => credentialsEndpoint.variables(id), integrations }),
   describeError: describeIpcError,
 });
 const lease = new ServingLease({

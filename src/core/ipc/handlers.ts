@@ -14,6 +14,7 @@ import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
 import type { MethodHandlers, ProcessCredentials, SessionSummary } from './methods';
 import { t } from '../l10n';
+import { integrationMethods, type IntegrationHandlers } from './integrationHandlers';
 
 function findSession(state: PersistedState, ref: string): Session {
   const found = sessionByRef(state, ref);
@@ -53,6 +54,8 @@ export type EndpointVariables = (sessionId: string) => Promise<Record<string, st
 export interface MoreHandlers {
   endpointVariables?: EndpointVariables;
   accessKeys?: AccessKeys;
+  /** IAM Identity Center integrations (the `integration` subcommands). */
+  integrations?: IntegrationHandlers;
 }
 
 export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): IpcHandler {
@@ -70,6 +73,7 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
     return summary(service, state, session);
   };
   return {
+    ...integrationMethods(service.state, more.integrations),
     ping: async () => ({ pid: process.pid }),
     generate: async (p) => {
       // credential_process names the session by id: answer from memory without reading the state file.
@@ -98,6 +102,10 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
       const found = activeSessionOfProfile(state, p.profile);
       if (!found) throw new IpcError('notFound', t('no active session on profile "{0}"', p.profile));
       return summary(service, state, found.session);
+    },
+    names: async () => {
+      const state = await service.state.read();
+      return { sessions: state.sessions.map((s) => s.alias), profiles: state.profiles.map((p) => p.name), integrations: (state.integrations ?? []).map((i) => i.alias) };
     },
     types: async () => sessionTypes().map((t) => ({ kind: t.kind, label: t.label, fields: t.fields.map((f) => ({ name: f.name, label: f.label, kind: f.kind, required: f.required })) })),
     add: async (p) => {

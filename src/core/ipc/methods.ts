@@ -38,6 +38,21 @@ const summary = v.object({
   error: v.optional(v.string()),
 });
 
+/** An IAM Identity Center integration as the CLI lists it: no token, no client secret. */
+const integrationInfo = v.object({
+  id: v.string(),
+  alias: v.string(),
+  startUrl: v.string(),
+  ssoRegion: v.string(),
+  sessionRegion: v.optional(v.string()),
+  login: v.picklist(['loggedIn', 'expired', 'loggedOut']),
+  sessions: v.number(),
+  accounts: v.optional(v.number()),
+  lastSyncAt: v.optional(v.string()),
+});
+/** An integration named by alias or id. */
+const integration = named(l10nText('name an integration by alias or id'));
+
 const fieldInfo = v.object({ name: v.string(), label: v.string(), kind: v.string(), required: v.boolean() });
 
 export const METHODS = {
@@ -99,6 +114,23 @@ export const METHODS = {
       warning: v.optional(v.string()),
     }),
   },
+  /** The names shell completion offers: session aliases, profile names, integration aliases. */
+  names: { params: noParams, result: v.object({ sessions: v.array(v.string()), profiles: v.array(v.string()), integrations: v.array(v.string()) }) },
+  integrationList: { params: noParams, result: v.array(integrationInfo) },
+  integrationAdd: {
+    params: v.strictObject({ alias: named(l10nText('give an alias')), startUrl: named(l10nText('give the start URL')), ssoRegion: named(l10nText('give a region')), sessionRegion: v.optional(text) }),
+    result: integrationInfo,
+  },
+  /** The editor window runs its login flow (browser, device code shown there); resolves when it is done. */
+  integrationLogin: { params: v.strictObject({ integration }), result: integrationInfo },
+  integrationSync: {
+    params: v.strictObject({ integration }),
+    result: v.object({ alias: v.string(), accounts: v.number(), added: v.number(), removed: v.number(), kept: v.number(), orphaned: v.array(v.string()) }),
+  },
+  integrationLogout: { params: v.strictObject({ integration }), result: integrationInfo },
+  integrationDelete: { params: v.strictObject({ integration }), result: v.object({ alias: v.string(), removed: v.number(), orphaned: v.array(v.string()) }) },
+  /** The IdP URLs of the SAML sessions, each with the sessions that sign in there. */
+  idpUrlList: { params: noParams, result: v.array(v.object({ url: v.string(), sessions: v.array(v.string()) })) },
 } as const;
 
 type Schemas = typeof METHODS;
@@ -109,6 +141,7 @@ export type SessionSummary = Result<'start'>;
 export type SessionTypeInfo = Result<'types'>[number];
 export type ProcessCredentials = Result<'generate'>;
 export type SessionEnvironment = Result<'environment'>;
+export type IntegrationInfo = Result<'integrationList'>[number];
 
 /** What the editor does for each method: the compiler holds every handler to its params and result. */
 export type MethodHandlers = { [M in Method]: (params: Params<M>) => Promise<Result<M>> };

@@ -49,6 +49,7 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
   secretFields: [],
   // A new SAML sign-in may show the IdP's window.
   refreshAsksUser: () => true,
+  idpUrlOf: (session) => session.idpUrl,
 
   crossCheck(values, _base, failed) {
     const problems = [...partitionProblem('roleArn', t('Role ARN'), values, failed), ...partitionProblem('samlProviderArn', t('Identity provider ARN'), values, failed)];

@@ -25,6 +25,16 @@ const fields: readonly FieldSpec[] = [
     help: l10nText('When set, starting the session asks for a 6-digit code about once every 10 hours.'),
     rule: 'mfaSerial',
   },
+  {
+    name: 'mfaOathAccount',
+    label: l10nText('YubiKey OATH account (optional)'),
+    problemLabel: l10nText('YubiKey OATH account'),
+    kind: 'text',
+    required: false,
+    placeholder: 'Amazon Web Services:alice@123456789012', // l10n-ignore: an account name
+    help: l10nText('With ykman installed, the MFA prompt offers "Read from YubiKey" with this OATH account. Empty: the account matching the MFA device ARN.'),
+    rule: 'oathAccount',
+  },
 ];
 
 /** A session policy allowing everything: the federated user then has exactly what the IAM user's own policies grant. */
@@ -56,11 +66,11 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
   refreshAsksUser: (session) => !!session.mfaSerial,
 
   fromForm(values, base): IamUserSession {
-    return { id: base.id, kind: 'iamUser', alias: values.alias, profileId: base.profileId, region: values.region, mfaSerial: values.mfaSerial || undefined };
+    return { id: base.id, kind: 'iamUser', alias: values.alias, profileId: base.profileId, region: values.region, mfaSerial: values.mfaSerial || undefined, ...(values.mfaOathAccount ? { mfaOathAccount: values.mfaOathAccount } : {}) };
   },
 
   toForm(session) {
-    return { alias: session.alias, region: session.region, mfaSerial: session.mfaSerial ?? '' };
+    return { alias: session.alias, region: session.region, mfaSerial: session.mfaSerial ?? '', mfaOathAccount: session.mfaOathAccount ?? '' };
   },
 
   describe(session) {
@@ -77,7 +87,7 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
     const { accessKeyId, secretAccessKey } = await longTermKeys(session, ctx);
     let tokenCode: string | undefined;
     if (session.mfaSerial) {
-      tokenCode = await ctx.prompter.askMfaCode({ sessionAlias: session.alias, mfaSerial: session.mfaSerial });
+      tokenCode = await ctx.prompter.askMfaCode({ sessionAlias: session.alias, mfaSerial: session.mfaSerial, oathAccount: session.mfaOathAccount });
       if (tokenCode === undefined) throw new CancelledError(t('The MFA code for "{0}"', session.alias));
     }
     let credentials: AwsCredentials;

@@ -112,6 +112,8 @@ export interface SessionTypeModule<S extends Session = Session> {
   deleteRefusal?(session: S): string;
   /** The integration a session comes from (origin 'integration'). */
   integrationOf?(session: S): string;
+  /** The IdP sign-in URL a session signs in at (SAML); absent: none. */
+  idpUrlOf?(session: S): string;
   /**
    * Credentials that can sign in to the web console, for types whose own credentials cannot (an IAM
    * User's GetSessionToken credentials cannot; GetFederationToken's can). Absent: the session's own.

@@ -117,7 +117,7 @@ describe('aws-sessions subcommands', () => {
     assert.match(out.pop() ?? '', /IAM user fields:\n {2}--alias {2}Alias\n.*--secret-access-key {2}Secret access key \(secret: stdin or prompt\)/s);
     await runCli([], ctx);
     assert.equal(out.pop(), overviewHelp());
-    for (const c of SUBCOMMANDS) assert.ok(overviewHelp().includes(`  ${c.synopsis}`), c.name);
+    for (const c of SUBCOMMANDS) assert.equal(overviewHelp().includes(`  ${c.synopsis}`), !c.hidden, c.name);
     await runCli(['help', 'stop'], ctx);
     assert.match(out.pop() ?? '', /^Usage: aws-sessions stop/);
     await runCli(['list', '--version'], ctx);

@@ -3,11 +3,12 @@
  * the SDK loaded lazily from sdk.js, like the extension) into a temp folder once per run; spawns servers.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { tempDir } from './tempDirs';
+import { startLocalAws, type LocalAws, type LocalAwsOptions } from '../../double';
 
 let built: Promise<string> | undefined;
 
@@ -87,4 +88,38 @@ export function runProcess(file: string, args: string[], env: Record<string, str
     child.on('close', (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(input);
   });
+}
+
+/** A home with empty AWS files, one serving endpoint process, the shim, against the local AWS double. */
+export interface CliFixture {
+  aws: LocalAws;
+  env: Record<string, string>;
+  shim: string;
+  server: ServerProcess;
+  /** Runs the shim with `args` and `input` on stdin. */
+  cli(args: string[], input?: string): Promise<Ran>;
+  close(): Promise<void>;
+}
+
+export async function cliFixture(awsOptions: LocalAwsOptions = {}, serverEnv: Record<string, string> = {}): Promise<CliFixture> {
+  const aws = await startLocalAws(awsOptions);
+  const home = tempDir('aws-sessions-cli-home-');
+  const storage = join(home, 'storage');
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  writeFileSync(join(home, '.aws', 'config'), '');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
+  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: aws.endpoint, ...serverEnv });
+  await server.serving;
+  const shim = join(storage, 'bin', 'aws-sessions');
+  return {
+    aws,
+    env,
+    shim,
+    server,
+    cli: (args, input) => runProcess(shim, args, env, input, 30_000),
+    close: async () => {
+      await stopServer(server);
+      await aws.close();
+    },
+  };
 }

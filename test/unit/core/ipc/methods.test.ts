@@ -49,6 +49,12 @@ describe('IPC method map', function () {
       ['add', { type: 'iamUser', fields: { alias: 'x'.repeat(9000) } }, /is longer than 8192 characters/],
       ['add', { type: 'iamUser', fields: { alias: { nested: { deeper: ['hunter2'] } } } }, /^add: param "fields.alias" must be of type string$/],
       ['list', { session: 'hunter2' }, /^list: unknown param "session"$/],
+      ['integrationLogin', { integration: '' }, /^integrationLogin: param "integration" is empty: name an integration by alias or id$/],
+      ['integrationAdd', { alias: 'a', startUrl: 'https://x', ssoRegion: 'eu-west-1', token: 'hunter2' }, /^integrationAdd: unknown param "token"$/],
+      ['integrationAdd', { alias: 'a', ssoRegion: 'eu-west-1' }, /^integrationAdd: param "startUrl" is missing$/],
+      ['integrationAdd', { alias: 'a', startUrl: 'x'.repeat(9000), ssoRegion: 'eu-west-1' }, /is longer than 8192 characters/],
+      ['names', { session: 'hunter2' }, /^names: unknown param "session"$/],
+      ['idpUrlList', { url: 'hunter2' }, /^idpUrlList: unknown param "url"$/],
     ];
     for (const [method, params, message] of refusals) {
       assert.throws(() => parseRequest(request(method, params)), (e: Error) => e instanceof ProtocolError && message.test(e.message) && !e.message.includes('hunter2') && !e.message.includes('carrierPigeon'), `${method} ${JSON.stringify(params).slice(0, 80)}`);
