@@ -104,6 +104,12 @@ console.log(
   JSON.stringify({
     bench: 'tree',
     sessions: SESSIONS,
+    size: `${SESSIONS} sessions`,
+    headline: [
+      { what: 'tree build after a change', median: expanded.median, p95: expanded.p95, floor: floor.median, floorWhat: 'structuredClone of the state', ratio: +(expanded.median / floor.median).toFixed(2), goal: '≤ 1.2× floor', met: expanded.median <= goals.buildRatio * floor.median },
+      { what: 'filter keystroke', median: keystroke.median, p95: keystroke.p95, floor: floor.median, floorWhat: 'structuredClone of the state', ratio: +(keystroke.median / floor.median).toFixed(2), goal: `≤ ${goals.filterMedianMs} ms`, met: keystroke.median <= goals.filterMedianMs },
+      { what: 'first build of a state', median: first.median, p95: first.p95, floor: floor.median, floorWhat: 'structuredClone of the state', ratio: +(first.median / floor.median).toFixed(2) },
+    ],
     floorMs: floor,
     expandedMs: expanded,
     flatMs: flat,
