@@ -81,7 +81,7 @@ for (const s of summary) {
   // A benchmark names its headline figures (one row each): { what, median, p95, unit, floor, floorWhat, ratio, goal, met }.
   const headlines = j?.headline ? [j.headline].flat() : [];
   for (const h of headlines) {
-    const met = h.met ?? j.meetsGoal;
+    const met = h.goal === undefined ? undefined : (h.met ?? j.meetsGoal);
     rows.push(`| ${s.file} | ${size || '–'} | ${h.what} | ${num(h.median)} ${h.unit ?? 'ms'} | ${num(h.p95)} | ${h.floor === undefined ? '–' : `${num(h.floor)} (${h.floorWhat ?? 'floor'})`} | ${h.ratio === undefined ? '–' : `${num(h.ratio)}×`} | ${h.goal ?? '–'} | ${met === undefined ? '–' : met ? 'yes' : 'no'} | ${s.load.toFixed(2)} |`);
   }
   if (headlines.length === 0) {
