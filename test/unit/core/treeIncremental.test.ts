@@ -8,18 +8,8 @@ import { buildTreeModel, type ModelNode, type TreeModel, type ViewMode } from '.
 import { fullMatches } from '../../../src/core/treeFilter';
 import type { PersistedState, Session } from '../../../src/core/model';
 import { deepFreeze } from '../../../src/core/stateStore';
-
-/** A small deterministic PRNG (mulberry32), so a failure names the seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded PRNG of the ini property tests: a failure names the seed that reproduces it.
+import { rng } from './awsFiles/iniEdit.gen';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const WORDS = ['alpha', 'Alpha', 'beta', 'äpfel', 'apfel', 'prod', 'dev', 'a', 'b-2', 'b-10', 'x y', 'Zeta'];
