@@ -10,11 +10,11 @@
  * Goals: 0 sessions ≤ 1.05× the empty extension's CPU; 5 active ≤ 1 wake-up per second above the floor.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, launchBrowser, openWorkbench, removeDir, startCodeServer } from '../scripts/codeServer.mjs';
+import { ensureProductionBuild } from './production.mjs';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, sessions: { type: 'string', default: '3000' }, active: { type: 'string', default: '5' }, rounds: { type: 'string', default: '2' }, extension: { type: 'string', default: REPO_ROOT }, baseline: { type: 'string' } } });
 const SECONDS = Number(values.seconds);
@@ -73,10 +73,7 @@ function sample(pid) {
 
 if (process.platform !== 'linux') throw new Error('idle.bench.mjs reads /proc: Linux only');
 const BASELINE = values.baseline ? resolve(values.baseline) : undefined;
-for (const dir of [EXTENSION, BASELINE].filter(Boolean)) {
-  const built = spawnSync(process.execPath, ['esbuild.config.mjs', '--production'], { cwd: dir, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error(`the production build of ${dir} failed`);
-}
+for (const dir of [EXTENSION, BASELINE].filter(Boolean)) ensureProductionBuild(dir);
 
 const root = mkdtempSync(join(tmpdir(), 'aws-sessions-idle-'));
 const log = join(root, 'activation.jsonl');

@@ -8,17 +8,18 @@
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { REPO_ROOT, developmentPayload, launchBrowser, openWorkbench, removeDir, startCodeServer } from '../scripts/codeServer.mjs';
+import { ensureProductionBuild } from './production.mjs';
 
 const { values } = parseArgs({ options: { accounts: { type: 'string', default: '1000' }, roles: { type: 'string', default: '3' }, rps: { type: 'string', default: '50' }, burst: { type: 'string', default: '50' }, 'latency-ms': { type: 'string', default: '25' } } });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+ensureProductionBuild(REPO_ROOT);
 const entry = join(REPO_ROOT, 'out', 'bench', 'ssoSyncEntry.js');
 await esbuild.build({ entryPoints: [join(REPO_ROOT, 'bench', 'exthost', 'ssoSyncEntry.ts')], outfile: entry, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
 

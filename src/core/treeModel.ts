@@ -3,10 +3,11 @@
  * recent use), filtering, parents for reveal. Built once per state change or filter keystroke;
  * the VS Code TreeDataProvider only maps these nodes to TreeItems.
  */
-import { translated } from './l10n';
-import type { ActiveSession, PersistedState, Session, SessionKind, SessionStatus } from './model';
+import type { ActiveSession, PersistedState, Session, SessionStatus } from './model';
 import { sessionTypes } from './sessions/registry';
 import type { SessionDescription, TreeFolder } from './sessions/sessionType';
+import { flatOrder, groupedOrder, prepare, sameValue, type Entry, type Prepared, type TypeMap } from './treeEntries';
+import { filterTokens, matching } from './treeFilter';
 
 export type ViewMode = 'grouped' | 'flat';
 export type DisplayStatus = SessionStatus | 'expiring';
@@ -54,9 +55,6 @@ export interface TreeModel {
 
 export const EXPIRING_MS = 10 * 60 * 1000;
 
-/** One collator for every sort: String#localeCompare builds one per call, which costs tens of ms for 3,000 rows. */
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
 export function displayStatus(active: ActiveSession | undefined, now: number): DisplayStatus {
   if (!active) return 'inactive';
   if (active.status !== 'active' || !active.expiration) return active.status;
@@ -76,18 +74,7 @@ export function nextStatusChange(state: PersistedState, now: number): number | u
   return next;
 }
 
-/** Lower-cased text a filter matches: alias, account name and id, role, profile, region. */
-function searchText(session: Session, profile: string, facts: SessionDescription, typeLabel: string): string {
-  return [session.alias, profile, session.region, facts.accountId, facts.accountName, facts.roleArn, typeLabel, ...(facts.treePath ?? []).map((p) => p.label)]
-    .filter(Boolean)
-    .join('\u0000')
-    .toLowerCase();
-}
-
-/** Every whitespace-separated token of the filter must appear somewhere in the session's text. */
-export function filterTokens(filter: string): string[] {
-  return filter.toLowerCase().split(/\s+/).filter(Boolean);
-}
+export { filterTokens } from './treeFilter';
 
 export interface BuildOptions {
   mode: ViewMode;
@@ -95,158 +82,162 @@ export interface BuildOptions {
   now: number;
 }
 
-/** What a state's tree needs that no keystroke changes: per session its facts and search text, orders by rank. */
-interface Entry {
-  session: Session;
-  profile: string;
-  facts: SessionDescription;
-  typeLabel: string;
-  deletable: boolean;
-  accessKey: boolean;
-  samlSignIn: boolean;
-  /** Lower-cased search text, made on the first filter. */
-  text?: string;
-}
-interface Prepared {
-  entries: Entry[];
-  /** Indices of entries in alias order (the collator's), grouped (type, then alias) and flat (recent use, then alias). */
-  byAlias: number[];
-  grouped?: number[];
-  flat?: number[];
-  /** The last filter's matches (indices): a longer filter that starts with it only looks among them. */
-  last?: { filter: string; matches: number[] };
-}
-
-/** States are frozen snapshots shared by every reader: what is derived from one is kept with it. */
-const preparedOf = new WeakMap<PersistedState, Prepared>();
-/** The alias order of the last state, reused while the aliases are the same (most changes are of active records). */
-let lastAliasOrder: { key: string; order: number[] } | undefined;
-
-function prepare(state: PersistedState, types: ReadonlyMap<string, ReturnType<typeof sessionTypes>[number]>): Prepared {
-  const known = preparedOf.get(state);
-  if (known) return known;
-  const profileNames = new Map(state.profiles.map((p) => [p.id, p.name]));
-  const entries = state.sessions.map((session): Entry => {
-    const type = types.get(session.kind);
-    const typeLabel = type ? translated(type.label) : session.kind;
-    const facts = type?.describe?.(session, state) ?? {};
-    const profile = profileNames.get(session.profileId) ?? 'default';
-    return { session, profile, facts, typeLabel, deletable: !type?.deleteRefusal, accessKey: !!type?.longTermAccessKey, samlSignIn: !!type?.samlSignIn };
-  });
-  const key = entries.map((e) => e.session.alias).join('\u0000');
-  let byAlias = lastAliasOrder?.key === key ? lastAliasOrder.order : undefined;
-  if (!byAlias) {
-    byAlias = entries.map((_, i) => i).sort((a, b) => collator.compare(entries[a].session.alias, entries[b].session.alias) || a - b);
-    lastAliasOrder = { key, order: byAlias };
+/** The registry's types by kind, and the kinds in order (made once: the registry does not change). */
+let typeMap: { modules: ReturnType<typeof sessionTypes>; types: TypeMap; kinds: string[] } | undefined;
+function typesOf(): { types: TypeMap; kinds: string[] } {
+  const modules = sessionTypes();
+  if (typeMap?.modules !== modules) {
+    const types = new Map(modules.map((t) => [t.kind as string, t]));
+    typeMap = { modules, types, kinds: [...types.keys()] };
   }
-  const prepared: Prepared = { entries, byAlias };
-  if (Object.isFrozen(state)) preparedOf.set(state, prepared); // a state someone may still change is not kept
-  return prepared;
+  return typeMap;
 }
 
-function orderOf(p: Prepared, state: PersistedState, mode: ViewMode, kinds: readonly string[]): number[] {
-  const ranks = () => {
-    const rank = new Int32Array(p.entries.length);
-    p.byAlias.forEach((i, r) => (rank[i] = r));
-    return rank;
-  };
-  const all = () => p.entries.map((_, i) => i);
-  if (mode === 'flat') {
-    if (p.flat) return p.flat;
-    const rank = ranks();
-    const used = state.lastUsed ?? {};
-    const time = p.entries.map((e) => Date.parse(used[e.session.id] ?? '') || 0);
-    return (p.flat = all().sort((a, b) => time[b] - time[a] || rank[a] - rank[b]));
+/** The entry's node; the one made last while it shows the same (entries live across snapshots, and so do their nodes). */
+function sessionNode(e: Entry, active: ActiveSession | undefined, pinned: boolean, now: number): SessionNode {
+  const status = active ? displayStatus(active, now) : 'inactive';
+  const known = e.node;
+  if (known && known.status === status && known.pinned === pinned && (known.active === active || sameValue(known.active, active))) return known;
+  return (e.node = { type: 'session', id: `session:${e.session.id}`, session: e.session, profile: e.profile, status, active, pinned, facts: e.facts, typeLabel: e.typeLabel, deletable: e.deletable, accessKey: e.accessKey, samlSignIn: e.samlSignIn });
+}
+
+/** Per entry index: its active record and whether it is pinned (looked up from the few records, not per session). */
+function activeAndPinned(p: Prepared, state: PersistedState): { active: (ActiveSession | undefined)[]; pinned: Uint8Array; anyPinned: boolean } {
+  const active: (ActiveSession | undefined)[] = new Array(p.entries.length).fill(undefined);
+  for (const id in state.active) {
+    const i = p.indexOf.get(id);
+    if (i !== undefined && Object.hasOwn(state.active, id)) active[i] = state.active[id];
   }
-  if (p.grouped) return p.grouped;
-  const rank = ranks();
-  const kind = p.entries.map((e) => kinds.indexOf(e.session.kind));
-  return (p.grouped = all().sort((a, b) => kind[a] - kind[b] || rank[a] - rank[b]));
+  const pinned = new Uint8Array(p.entries.length);
+  let anyPinned = false;
+  for (const id of state.pinned ?? []) {
+    const i = p.indexOf.get(id);
+    if (i !== undefined) anyPinned = !!(pinned[i] = 1);
+  }
+  return { active, pinned, anyPinned };
 }
 
-/** Indices of the entries the filter shows (undefined: all), narrowing the last filter's matches while typing on. */
-function matching(p: Prepared, filter: string): Set<number> | undefined {
-  const tokens = filterTokens(filter);
-  if (tokens.length === 0) return undefined;
-  const lower = filter.toLowerCase();
-  const candidates = p.last && lower.startsWith(p.last.filter) ? p.last.matches : p.entries.map((_, i) => i);
-  const textOf = (e: Entry) => (e.text ??= searchText(e.session, e.profile, e.facts, e.typeLabel));
-  const matches = candidates.filter((i) => {
-    const text = textOf(p.entries[i]);
-    return tokens.every((t) => text.includes(t));
-  });
-  p.last = { filter: lower, matches };
-  return new Set(matches);
-}
+const samePath = (a: readonly TreeFolder[] | undefined, b: readonly TreeFolder[] | undefined): boolean =>
+  (a?.length ?? 0) === (b?.length ?? 0) && (a ?? []).every((f, k) => f.id === b![k].id);
+
+const NO_CHILDREN: readonly ModelNode[] = Object.freeze([]);
 
 export function buildTreeModel(state: PersistedState, options: BuildOptions): TreeModel {
-  const pinned = new Set(state.pinned ?? []);
-  const tokens = filterTokens(options.filter ?? '');
-  const types = new Map(sessionTypes().map((t) => [t.kind, t]));
+  const filtering = filterTokens(options.filter ?? '').length > 0;
+  const { types, kinds } = typesOf();
   const p = prepare(state, types);
-  const shown = matching(p, options.filter ?? '');
-  const node = (i: number): SessionNode => {
-    const e = p.entries[i];
-    const active = state.active[e.session.id];
-    return { type: 'session', id: `session:${e.session.id}`, session: e.session, profile: e.profile, status: displayStatus(active, options.now), active, pinned: pinned.has(e.session.id), facts: e.facts, typeLabel: e.typeLabel, deletable: e.deletable, accessKey: e.accessKey, samlSignIn: e.samlSignIn };
-  };
-  const isShown = (i: number) => !shown || shown.has(i);
-  const pinnedNodes = pinned.size ? p.byAlias.filter((i) => pinned.has(p.entries[i].session.id) && isShown(i)).map(node) : [];
-  const rest = orderOf(p, state, options.mode, [...types.keys()])
-    .filter((i) => isShown(i) && !pinned.has(p.entries[i].session.id))
-    .map(node);
-  const sessionNodes = [...pinnedNodes, ...rest];
+  const found = matching(p, options.filter ?? '');
+  const built = p.built;
+  // A keystroke that hides nothing more, or a tick that turns no icon: the same tree.
+  if (built && built.mode === options.mode && built.matches === found?.matches && built.filtering === filtering && statusesHold(built.model, state, options.now)) return built.model;
+  const shown = found?.mask;
+  const entries = p.entries;
+  const { active, pinned, anyPinned } = activeAndPinned(p, state);
+  /** Session nodes of this model by entry index (undefined: not shown). */
+  const nodes: (SessionNode | undefined)[] = new Array(entries.length).fill(undefined);
+  const node = (i: number): SessionNode => (nodes[i] = sessionNode(entries[i], active[i], pinned[i] === 1, options.now));
 
   const children = new Map<string, ModelNode[]>();
-  const parents = new Map<string, ModelNode>();
+  const parents = new Map<string, GroupNode>();
   const roots: ModelNode[] = [];
   const groups = new Map<string, GroupNode>();
-  const add = (parent: ModelNode | undefined, child: ModelNode) => {
+  const add = (parent: GroupNode | undefined, child: ModelNode) => {
     if (!parent) roots.push(child);
     else {
       let list = children.get(parent.id);
       if (!list) children.set(parent.id, (list = []));
       list.push(child);
-      parents.set(child.id, parent);
     }
   };
   const group = (parent: GroupNode | undefined, id: string, label: string, role: string, icon: string, description?: string): GroupNode => {
-    let node = groups.get(id);
-    if (!node) {
-      node = { type: 'group', id, label, role, icon, description };
-      groups.set(id, node);
-      add(parent, node);
+    let g = groups.get(id);
+    if (!g) {
+      g = { type: 'group', id, label, role, icon, description };
+      groups.set(id, g);
+      if (parent) parents.set(id, parent);
+      add(parent, g);
     }
-    return node;
+    return g;
   };
 
-  if (pinnedNodes.length > 0) {
-    const pin = group(undefined, 'group:pinned', 'Pinned', 'pinned', 'pinned');
-    // A pinned session shows in the Pinned group only, so every session has one node and one parent.
-    for (const n of pinnedNodes) add(pin, n);
+  let shownCount = 0;
+  let pinGroup: GroupNode | undefined;
+  if (anyPinned) {
+    for (const i of p.byAlias) {
+      if ((shown && !shown[i]) || !pinned[i]) continue;
+      pinGroup ??= group(undefined, 'group:pinned', 'Pinned', 'pinned', 'pinned');
+      // A pinned session shows in the Pinned group only, so every session has one node and one parent.
+      add(pinGroup, node(i));
+      shownCount++;
+    }
   }
-
+  /** The group each shown, unpinned session sits in (grouped view), by entry index. */
+  const home: (GroupNode | undefined)[] = new Array(entries.length).fill(undefined);
   if (options.mode === 'flat') {
-    for (const n of rest) add(undefined, n);
+    for (const i of flatOrder(p)) {
+      if ((shown && !shown[i]) || pinned[i]) continue;
+      roots.push(node(i));
+      shownCount++;
+    }
   } else {
     // A kind without a module comes only from a newer version's file: its group is a plain folder.
-    const typeGroup = (kind: SessionKind) => group(undefined, `group:${kind}`, types.get(kind)?.label ?? kind, kind, types.get(kind)?.icon ?? 'folder');
+    const typeGroup = (kind: string) => group(undefined, `group:${kind}`, types.get(kind)?.label ?? kind, kind, types.get(kind)?.icon ?? 'folder');
     const folders = (parent: GroupNode, path: readonly TreeFolder[]) =>
-      path.reduce<GroupNode>((p, folder) => group(p, `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.icon ?? 'folder', folder.description), parent);
-    for (const n of rest) add(folders(typeGroup(n.session.kind), n.facts.treePath ?? []), n);
+      path.reduce<GroupNode>((g, folder) => group(g, `path:${folder.id}`, folder.label, folder.role ?? 'path', folder.icon ?? 'folder', folder.description), parent);
+    let lastKind: string | undefined;
+    let lastPath: readonly TreeFolder[] | undefined;
+    let parent: GroupNode | undefined;
+    let list: ModelNode[] = [];
+    for (const i of groupedOrder(p, kinds)) {
+      if ((shown && !shown[i]) || pinned[i]) continue;
+      const e = entries[i];
+      const path = e.facts.treePath;
+      // Neighbours mostly share a folder (sorted by type, then alias): look it up again only when it changes.
+      if (!parent || lastKind !== e.session.kind || (lastPath !== path && !samePath(lastPath, path))) {
+        parent = folders(typeGroup(e.session.kind), path ?? []);
+        const known = children.get(parent.id);
+        if (!known) children.set(parent.id, (list = []));
+        else list = known;
+      }
+      lastKind = e.session.kind;
+      lastPath = path;
+      home[i] = parent;
+      list.push(node(i));
+      shownCount++;
+    }
     // Folders a type shows without sessions (an integration not synced yet, to log in and sync); not while filtering.
-    if (tokens.length === 0) {
+    if (!filtering) {
       for (const type of types.values()) for (const path of type.emptyTreePaths?.(state) ?? []) folders(typeGroup(type.kind), path);
     }
   }
 
-  const index = new Map(sessionNodes.map((n) => [n.session.id, n]));
-  return {
-    roots,
-    children: (node) => children.get(node.id) ?? [],
-    parent: (node) => parents.get(node.id),
-    sessionNode: (id) => index.get(id),
-    total: state.sessions.length,
-    shown: sessionNodes.length,
+  const indexOf = p.indexOf;
+  const shownNode = (id: string) => {
+    const i = indexOf.get(id);
+    return i === undefined ? undefined : nodes[i];
   };
+  const model: TreeModel = {
+    roots,
+    children: (n) => (n.type === 'group' ? (children.get(n.id) ?? NO_CHILDREN) : NO_CHILDREN),
+    parent: (n) => {
+      if (n.type === 'group') return parents.get(n.id);
+      const mine = shownNode(n.session.id);
+      if (!mine || mine.id !== n.id) return undefined;
+      return mine.pinned ? pinGroup : home[indexOf.get(n.session.id)!];
+    },
+    sessionNode: shownNode,
+    total: state.sessions.length,
+    shown: shownCount,
+  };
+  p.built = { mode: options.mode, matches: found?.matches, filtering, model };
+  return model;
+}
+
+/** True when every shown session with an active record still has the status its node shows at `now`. */
+function statusesHold(model: TreeModel, state: PersistedState, now: number): boolean {
+  for (const id in state.active) {
+    const node = model.sessionNode(id);
+    if (node && node.status !== displayStatus(node.active, now)) return false;
+  }
+  return true;
 }

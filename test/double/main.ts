@@ -10,7 +10,7 @@ import { parseSeed, startLocalAws, type ReadyLine } from './index';
 
 const USAGE = `usage: local-aws [--port <n>] [--host <addr>] [--seed <file.json>] [--latency-ms <n>]
                  [--credential-seconds <n>] [--role-max-session-seconds <n>]
-                 [--accounts <n>] [--roles <n>] [--throttle-rps <n>] [--throttle-burst <n>]
+                 [--accounts <n>] [--roles <n>] [--colliding-names] [--throttle-rps <n>] [--throttle-burst <n>]
                  [--retry-after <seconds>] [--sso-token-seconds <n>]`;
 
 function intFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -43,6 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
       'throttle-burst': { type: 'string' },
       'retry-after': { type: 'string' },
       'sso-token-seconds': { type: 'string' },
+      'colliding-names': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -65,6 +66,7 @@ async function main(argv: readonly string[]): Promise<void> {
       throttleBurst: intFlag('throttle-burst', values['throttle-burst'], 1),
       retryAfterSeconds: intFlag('retry-after', values['retry-after'], 0),
       accessTokenSeconds: intFlag('sso-token-seconds', values['sso-token-seconds'], 1),
+      collidingNames: values['colliding-names'],
     }),
   });
   const ready: ReadyLine = { endpoint: double.endpoint, users: double.users, ssoStartUrl: double.ssoStartUrl };

@@ -24,6 +24,8 @@ export interface SsoSettings {
   deviceCodeSeconds: number;
   /** Polling interval the device authorization asks for. */
   pollIntervalSeconds: number;
+  /** Every fifth account is named like the one before it, spelled so that both make the same profile name (a space, `#`, an umlaut, `--`). */
+  collidingNames: boolean;
 }
 
 export const DEFAULT_SSO_SETTINGS: SsoSettings = {
@@ -36,6 +38,7 @@ export const DEFAULT_SSO_SETTINGS: SsoSettings = {
   roleCredentialSeconds: 3600,
   deviceCodeSeconds: 600,
   pollIntervalSeconds: 1,
+  collidingNames: false,
 };
 
 export const DEFAULT_START_URL = 'https://d-local.awsapps.com/start';
@@ -86,12 +89,19 @@ export interface SsoAccount {
 
 const ROLE_NAMES = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Billing', 'SecurityAudit', 'ViewOnlyAccess'];
 
-/** Account i (0-based) of the default organisation: ids 2000000000xx…, names account-0001… */
-export function defaultAccount(i: number, roles: number): SsoAccount {
+/** Names that sanitise to `account-<n>` (profile names allow no whitespace or `#`, fold accents and runs of `-`). */
+const COLLIDING: ReadonlyArray<(n: string) => string> = [(n) => `account ${n}`, (n) => `account#${n}`, (n) => `accöunt-${n}`, (n) => `account--${n}`];
+
+/**
+ * Account i (0-based) of the default organisation: ids 2000000000xx…, names account-0001…; with `colliding`,
+ * every fifth account takes the name of the one before it, spelled so that it sanitises to the same profile name.
+ */
+export function defaultAccount(i: number, roles: number, colliding = false): SsoAccount {
   const n = String(i + 1).padStart(4, '0');
+  const collides = colliding && i % 5 === 4;
   return {
     accountId: String(200000000000 + i + 1),
-    accountName: `account-${n}`,
+    accountName: collides ? COLLIDING[Math.floor(i / 5) % COLLIDING.length](String(i).padStart(4, '0')) : `account-${n}`,
     emailAddress: `aws+${n}@example.com`,
     roles: Array.from({ length: roles }, (_, r) => ROLE_NAMES[r] ?? `Role${r + 1}`),
   };
@@ -125,13 +135,13 @@ export class SsoState {
 
   accounts(): readonly SsoAccount[] {
     if (this.custom) return this.custom;
-    return Array.from({ length: this.settings.accounts }, (_, i) => defaultAccount(i, this.settings.roles));
+    return Array.from({ length: this.settings.accounts }, (_, i) => defaultAccount(i, this.settings.roles, this.settings.collidingNames));
   }
 
   account(accountId: string): SsoAccount | undefined {
     if (this.custom) return this.custom.find((a) => a.accountId === accountId);
     const i = Number(accountId) - 200000000001;
-    return Number.isInteger(i) && i >= 0 && i < this.settings.accounts ? defaultAccount(i, this.settings.roles) : undefined;
+    return Number.isInteger(i) && i >= 0 && i < this.settings.accounts ? defaultAccount(i, this.settings.roles, this.settings.collidingNames) : undefined;
   }
 
   setAccounts(accounts: SsoAccount[] | null): void {
