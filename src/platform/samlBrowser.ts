@@ -120,7 +120,8 @@ export class BrowserSamlCapture implements SamlCapture {
       });
       const posted = interceptSignIn(browser.cdp, { signInUrls: this.options.signInUrls(), idpUrl: request.idpUrl, donePage: donePage(), log: (line) => logger.debug(line) });
       return await Promise.race([posted, stop]).catch((error: unknown) => {
-        throw error instanceof CdpClosedError ? closed() : error;
+        // Whatever failed once the browser is gone failed because it went (the user closed it).
+        throw error instanceof CdpClosedError || browser.cdp.closed ? closed() : error;
       });
     } finally {
       clearTimeout(timer);
