@@ -105,7 +105,7 @@ export class BrowserSamlCapture implements SamlCapture {
       profileDir: this.options.profileDir,
       headless,
       isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
-      onProtocolError: (problem) => logger.warn(`SAML sign-in: DevTools protocol: ${problem}`),
+      onLog: (problem) => logger.warn(`SAML sign-in: DevTools protocol: ${problem}`),
     });
     const closed = () => new CancelledError(t('The SAML sign-in for "{0}" (browser window closed)', request.sessionAlias));
     let timer: NodeJS.Timeout | undefined;
@@ -118,7 +118,7 @@ export class BrowserSamlCapture implements SamlCapture {
         else signal.addEventListener('abort', onAbort, { once: true });
         void browser.whenExited().then(() => reject(closed()));
       });
-      const posted = interceptSignIn(browser.cdp, { signInUrls: this.options.signInUrls(), idpUrl: request.idpUrl, donePage: donePage(), log: (line) => logger.debug(line) });
+      const posted = interceptSignIn(browser.cdp, { signInUrls: this.options.signInUrls(), idpUrl: request.idpUrl, donePage: donePage(), onLog: (line) => logger.debug(line) });
       return await Promise.race([posted, stop]).catch((error: unknown) => {
         // Whatever failed once the browser is gone failed because it went (the user closed it).
         throw error instanceof CdpClosedError || browser.cdp.closed ? closed() : error;

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { t } from '../../core/l10n';
 import { CdpPipe } from './pipe';
 
 export interface ChromiumLaunch {
@@ -15,7 +16,7 @@ export interface ChromiumLaunch {
   /** Running as root: Chrome refuses to start without --no-sandbox. */
   isRoot: boolean;
   /** Problems of the protocol itself (logged). */
-  onProtocolError?: (problem: string) => void;
+  onLog?: (problem: string) => void;
 }
 
 /** How long Browser.close may take before the process is killed. */
@@ -59,7 +60,7 @@ export class Chromium {
     this.exited = new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
       child.once('exit', (code, signal) => {
-        this.exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+        this.exitInfo = signal ? t('it was ended by {0}', signal) : t('it exited with code {0}', String(code));
         cdp.close();
         resolve();
       });
@@ -84,17 +85,18 @@ export class Chromium {
     const fromBrowser = child.stdio[4] as Readable | null;
     if (!toBrowser || !fromBrowser) {
       child.kill('SIGKILL');
-      throw new Error(`${options.executablePath} started without the DevTools pipe`);
+      throw new Error(t('{0} started without the DevTools pipe', options.executablePath));
     }
     const spawnFailed = new Promise<never>((_, reject) => child.once('error', (error) => reject(error)));
-    const browser = new Chromium(child, new CdpPipe(toBrowser, fromBrowser, options.onProtocolError), () => stderr.trim());
+    const browser = new Chromium(child, new CdpPipe(toBrowser, fromBrowser, options.onLog), () => stderr.trim());
     try {
       await Promise.race([browser.cdp.send('Browser.getVersion'), spawnFailed]);
     } catch (error) {
       await browser.close();
       const tail = browser.stderrTail().split('\n').slice(-3).join(' ');
-      const why = error instanceof Error && 'code' in error ? error.message : `it exited (${browser.exitInfo ?? 'no answer'})`;
-      throw new Error(`${options.executablePath} could not be started: ${why}${tail ? `: ${tail}` : ''}`, { cause: error });
+      const why = error instanceof Error && 'code' in error ? error.message : (browser.exitInfo ?? t('it did not answer on the DevTools pipe'));
+      const message = tail ? t('{0} could not be started: {1}. It wrote: {2}', options.executablePath, why, tail) : t('{0} could not be started: {1}', options.executablePath, why);
+      throw new Error(message, { cause: error });
     }
     return browser;
   }

@@ -5,6 +5,7 @@
  * same id and a `result` or an `error`; events carry a `method` and no id.
  */
 import type { Readable, Writable } from 'node:stream';
+import { t } from '../../core/l10n';
 
 /** An error answer of the browser to one command. */
 export class CdpError extends Error {
@@ -21,7 +22,7 @@ export class CdpError extends Error {
 /** The pipe closed (the browser exited) before a command was answered. */
 export class CdpClosedError extends Error {
   constructor(method: string) {
-    super(`${method}: the browser closed the DevTools pipe`);
+    super(t('{0}: the browser closed the DevTools pipe', method));
     this.name = 'CdpClosedError';
   }
 }
@@ -54,12 +55,12 @@ export class CdpPipe {
   /**
    * @param toBrowser the browser's fd 3
    * @param fromBrowser the browser's fd 4
-   * @param onProtocolError a message that is not JSON or not a CDP message (logged; the pipe goes on)
+   * @param onLog problems of the protocol: a message that is not JSON or not a CDP message, a failing listener (logged; the pipe goes on)
    */
   constructor(
     private readonly toBrowser: Writable,
     fromBrowser: Readable,
-    private readonly onProtocolError: (problem: string) => void = () => undefined,
+    private readonly onLog: (problem: string) => void = () => undefined,
   ) {
     fromBrowser.on('data', (chunk: Buffer | string) => this.receive(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     fromBrowser.on('end', () => this.close());
@@ -130,17 +131,17 @@ export class CdpPipe {
     try {
       message = JSON.parse(text);
     } catch {
-      this.onProtocolError(`not JSON: ${text.slice(0, 80)}`);
+      this.onLog(`not JSON: ${text.slice(0, 80)}`);
       return;
     }
     if (!isRecord(message)) {
-      this.onProtocolError('not a JSON object');
+      this.onLog('not a JSON object');
       return;
     }
     if (typeof message.id === 'number') {
       const call = this.pending.get(message.id);
       if (!call) {
-        this.onProtocolError(`an answer to no command (id ${message.id})`);
+        this.onLog(`an answer to no command (id ${message.id})`);
         return;
       }
       this.pending.delete(message.id);
@@ -159,11 +160,11 @@ export class CdpPipe {
         try {
           listener(event);
         } catch (error) {
-          this.onProtocolError(`a listener of ${event.method} failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.onLog(`a listener of ${event.method} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       return;
     }
-    this.onProtocolError('neither an answer nor an event');
+    this.onLog('neither an answer nor an event');
   }
 }

@@ -4,6 +4,7 @@
  * only, then runs; the first page is sent to the IdP. A paused request to a sign-in URL is answered by us
  * (a "you can close this window" page) and never reaches AWS; any other paused request goes on unchanged.
  */
+import { t } from '../../core/l10n';
 import { CdpClosedError, type CdpEvent, type CdpParams, type CdpPipe } from './pipe';
 
 export interface SignInInterceptionOptions {
@@ -14,7 +15,7 @@ export interface SignInInterceptionOptions {
   /** The HTML answered to the sign-in POST. */
   donePage: string;
   /** Developer log lines (never a request body). */
-  log?: (line: string) => void;
+  onLog?: (line: string) => void;
 }
 
 /** The SAMLResponse field of a form-encoded POST body. */
@@ -75,10 +76,10 @@ export function interceptSignIn(cdp: CdpPipe, options: SignInInterceptionOptions
       await cdp.send('Runtime.runIfWaitingForDebugger', {}, sessionId).catch(() => undefined);
       if (type === 'page' && !navigated) {
         navigated = true;
-        options.log?.(`SAML sign-in: opening the IdP page in target ${targetId}`);
+        options.onLog?.(`SAML sign-in: opening the IdP page in target ${targetId}`);
         const result = await cdp.send('Page.navigate', { url: options.idpUrl }, sessionId);
         const errorText = str(result.errorText);
-        if (errorText) throw new Error(`the sign-in page ${options.idpUrl} could not be opened (${errorText})`);
+        if (errorText) throw new Error(t('the sign-in page {0} could not be opened ({1})', options.idpUrl, errorText));
       }
     };
 
@@ -92,7 +93,7 @@ export function interceptSignIn(cdp: CdpPipe, options: SignInInterceptionOptions
         return;
       }
       const posted = str(request.method) === 'POST' ? samlResponseFromPost(postBodyOf(request)) : undefined;
-      options.log?.(`SAML sign-in: ${str(request.method)} to ${endpoint} answered here${posted ? ' (SAMLResponse received)' : ' (no SAMLResponse in it)'}`);
+      options.onLog?.(`SAML sign-in: ${str(request.method)} to ${endpoint} answered here${posted ? ' (SAMLResponse received)' : ' (no SAMLResponse in it)'}`);
       void cdp
         .send('Fetch.fulfillRequest', { requestId, responseCode: 200, responseHeaders: [{ name: 'Content-Type', value: 'text/html; charset=utf-8' }], body: doneBody }, sessionId)
         .catch(() => undefined);
