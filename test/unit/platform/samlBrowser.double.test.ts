@@ -13,6 +13,10 @@ import { BrowserSamlCapture, findBrowser, type BrowserSamlCaptureOptions } from 
 import { startLocalAws, type LocalAws } from '../../double';
 import { RecordingLogger } from '../support/fakes';
 import { tempDir } from '../support/tempDirs';
+import { until as poll } from '../support/until';
+
+/** Up to a minute, every 100 ms. */
+const until = <T>(what: string, probe: () => T | undefined) => poll(what, probe, 600, 100);
 
 const ROLE = 'arn:aws:iam::111111111111:role/SamlDev';
 const PROVIDER = 'arn:aws:iam::111111111111:saml-provider/DoubleIdP';
@@ -29,15 +33,6 @@ function browsersOf(profileDir: string): number[] {
     }
   }
   return pids;
-}
-
-async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('SAML sign-in window: Chromium over the DevTools pipe, on the double IdP', function () {
