@@ -62,6 +62,8 @@ export function interceptSignIn(cdp: CdpPipe, options: SignInInterceptionOptions
   const patterns = [...endpoints].map((endpoint) => ({ urlPattern: fetchPatternOf(endpoint), requestStage: 'Request' }));
   const doneBody = Buffer.from(options.donePage, 'utf8').toString('base64');
   const attached = new Set<string>();
+  /** The sessions of the open pages (tabs, popups): when the last one goes, the user closed the window. */
+  const pages = new Set<string>();
   let navigated = false;
 
   return new Promise<string>((resolve, reject) => {
@@ -112,7 +114,12 @@ export function interceptSignIn(cdp: CdpPipe, options: SignInInterceptionOptions
           return;
         }
         attached.add(targetId);
+        if (info.type === 'page') pages.add(sessionId);
         prepare(sessionId, str(info.type) ?? '', targetId).catch(fail);
+      } else if (event.method === 'Target.detachedFromTarget') {
+        // macOS keeps the browser running when its last window closes: the last page going ends the sign-in.
+        const sessionId = str(event.params.sessionId);
+        if (sessionId && pages.delete(sessionId) && pages.size === 0 && navigated) reject(new CdpClosedError('Target.detachedFromTarget'));
       } else if (event.method === 'Fetch.requestPaused') {
         paused(event.params, event.sessionId);
       }

@@ -65,13 +65,15 @@ describe('SAML sign-in window: Chromium over the DevTools pipe, on the double Id
     return { capturer, pasteReasons, logger };
   }
 
-  it('signs in on the IdP page, catches the POST before it leaves the browser, and closes the browser', async () => {
+  it('signs in on the IdP page, catches the POST (to another site) before it leaves the browser, and closes the browser', async () => {
     const profileDir = tempDir('saml-profile-');
-    const { capturer, pasteReasons } = capture(profileDir);
+    // The IdP on 127.0.0.1, the sign-in URL on localhost: another site, so the POST navigates across processes.
+    const signIn = `${aws.endpoint.replace('127.0.0.1', 'localhost')}/saml`;
+    const { capturer, pasteReasons } = capture(profileDir, { signInUrls: () => [signIn] });
     const before = aws.state.callLog().length;
-    const samlResponse = await capturer.capture({ sessionAlias: 'corp', idpUrl: aws.idpUrl([ROLE], PROVIDER, `${aws.endpoint}/saml`, 'jane'), background: false });
+    const samlResponse = await capturer.capture({ sessionAlias: 'corp', idpUrl: aws.idpUrl([ROLE], PROVIDER, signIn, 'jane'), background: false });
     assert.deepEqual(pasteReasons, []);
-    const analysis = analyzeSamlResponse(samlResponse, { signInUrls: [`${aws.endpoint}/saml`], nowMs: Date.now() });
+    const analysis = analyzeSamlResponse(samlResponse, { signInUrls: [signIn], nowMs: Date.now() });
     assert.deepEqual(analysis.problems, []);
     assert.deepEqual(analysis.rolePairs.map((r) => r.roleArn), [ROLE]);
     assert.equal(aws.state.callLog().length, before, 'the sign-in POST never reached the double');

@@ -107,6 +107,27 @@ describe('SAML sign-in interception over the DevTools protocol', () => {
     await assert.rejects(posted, CdpClosedError);
   });
 
+  it('rejects with CdpClosedError when the last page closes (a browser that outlives its windows); a closed popup alone does not', async () => {
+    const browser = browserWithPage();
+    const seen: { outcome?: unknown } = {};
+    const outcome = (): unknown => seen.outcome;
+    interceptSignIn(browser.pipe, { signInUrls: [SIGN_IN], idpUrl: IDP, donePage: DONE }).then(
+      (r) => (seen.outcome = r),
+      (e: unknown) => (seen.outcome = e),
+    );
+    await FakeBrowser.settle();
+    browser.event('Target.attachedToTarget', { sessionId: 'S2', targetInfo: { targetId: 'T2', type: 'page' }, waitingForDebugger: true });
+    browser.event('Target.attachedToTarget', { sessionId: 'W1', targetInfo: { targetId: 'TW', type: 'service_worker' }, waitingForDebugger: true });
+    await FakeBrowser.settle();
+    browser.event('Target.detachedFromTarget', { sessionId: 'S2', targetId: 'T2' });
+    browser.event('Target.detachedFromTarget', { sessionId: 'W1', targetId: 'TW' });
+    await FakeBrowser.settle();
+    assert.equal(outcome(), undefined, 'the IdP page is still open');
+    browser.event('Target.detachedFromTarget', { sessionId: 'S1', targetId: 'T1' });
+    await FakeBrowser.settle();
+    assert.ok(outcome() instanceof CdpClosedError, String(outcome()));
+  });
+
   it('helpers: the endpoint of a URL, the Fetch pattern with wildcards escaped, the POST body, the SAMLResponse field', () => {
     assert.equal(endpointOf('https://signin.aws.amazon.com/saml/?x=1#y'), 'https://signin.aws.amazon.com/saml');
     assert.equal(endpointOf('HTTPS://Signin.AWS.amazon.com:443/saml'), 'https://signin.aws.amazon.com/saml');
