@@ -1,7 +1,7 @@
 // One build script for the extension bundle, the CLI, the webview pages and the test bundles.
 // Usage: node esbuild.config.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, readdirSync, rmSync, statSync, watch as watchFiles, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, watch as watchFiles, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeRegionTable } from './scripts/awsRegions.mjs';
 import { buildExtension } from './scripts/extensionBundle.mjs';
@@ -83,20 +83,6 @@ if (tests) {
   });
 }
 
-/**
- * playwright-core does not survive bundling (it reads its own package.json, browsers.json and lib/ at
- * run time) and vsce packages with --no-dependencies, so the package is copied whole (no typings) to
- * dist/playwright-core, which src/platform/samlBrowser.ts requires on the first SAML sign-in.
- */
-function copyPlaywright() {
-  const from = 'node_modules/playwright-core';
-  const to = 'dist/playwright-core';
-  if (!existsSync(from)) throw new Error('node_modules/playwright-core is missing: run npm ci');
-  rmSync(to, { recursive: true, force: true });
-  cpSync(from, to, { recursive: true, filter: (src) => !src.endsWith('.d.ts') && !src.includes(`${from}/types`) });
-}
-
-copyPlaywright();
 // The region list of src/core/regions.ts: the partition data of the SDK that dist/sdk.js bundles.
 writeRegionTable('src/core/regionTable.ts');
 

@@ -10,10 +10,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageVsix, REPO_ROOT } from './package.mjs';
+import { packageVsix, REPO_ROOT, VSIX_BUDGET_BYTES } from './package.mjs';
 import { staleIcons } from './render-icon.mjs';
 import { argValue, writeSummary } from './testReport.mjs';
 
@@ -87,7 +87,9 @@ await check('vsce packages it (README images inlined)', () => {
   must(existsSync(join(REPO_ROOT, pkg.main)), `${pkg.main} is missing: build first (node esbuild.config.mjs)`);
   packageVsix(vsix);
   entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).trim().split('\n').filter((e) => !e.endsWith('/'));
-  return `${entries.length} files, ${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB`;
+  const size = statSync(vsix).size;
+  must(size <= VSIX_BUDGET_BYTES, `the .vsix is ${size} bytes, over its budget of ${VSIX_BUDGET_BYTES}: what was added? (screenshots: pngquant them; nothing from node_modules ships)`);
+  return `${entries.length} files, ${size} bytes (budget ${VSIX_BUDGET_BYTES})`;
 });
 
 await check('the .vsix holds what the extension uses and nothing else from the repository', () => {
@@ -96,12 +98,28 @@ await check('the .vsix holds what the extension uses and nothing else from the r
   const lower = entries.map((e) => e.toLowerCase());
   const absent = needed.filter((n) => !lower.includes(n.toLowerCase()));
   must(absent.length === 0, `not packaged: ${absent.join(', ')}`);
-  const unwanted = entries.filter((f) => /^extension\/(src|test|bench|scripts|docs|\.cache|out)\//.test(f) || /\.map$|\.ts$|\.tsbuildinfo$/.test(f) || (/(^|\/)node_modules\//.test(f) && !f.startsWith('extension/dist/')));
+  const unwanted = entries.filter((f) => /^extension\/(src|test|bench|scripts|docs|\.cache|out)\//.test(f) || /\.map$|\.ts$|\.tsbuildinfo$/.test(f) || /(^|\/)(node_modules|playwright-core)\//.test(f));
   must(unwanted.length === 0, `packaged but not used: ${unwanted.slice(0, 10).join(', ')}`);
   const screenshots = entries.filter((f) => f.startsWith('extension/media/screenshots/'));
   const extra = screenshots.filter((f) => !walkthroughMedia.includes(f.slice('extension/'.length)));
   must(extra.length === 0, `screenshots packaged that nothing shows: ${extra.join(', ')}`);
   return `${screenshots.length} walkthrough images; ${entries.filter((e) => e.startsWith('extension/dist/')).length} files under dist/`;
+});
+
+await check('the packaged bundles require nothing but Node built-ins, vscode and each other (vsce packages no dependency)', () => {
+  // The AWS SDK's signer tries these for SigV4a only (multi-region access points), in a try/catch: never used here.
+  const optional = ['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a'];
+  const bundles = entries.filter((f) => /^extension\/dist\/[^/]+\.js$/.test(f));
+  const outside = [];
+  for (const bundle of bundles) {
+    const text = execFileSync('unzip', ['-p', vsix, bundle], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    for (const [, name] of text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) {
+      if (name === 'vscode' || optional.includes(name) || name.startsWith('.') || name.startsWith('node:') || builtinModules.includes(name)) continue;
+      outside.push(`${bundle.slice('extension/'.length)} requires ${name}`);
+    }
+  }
+  must(outside.length === 0, `not in the .vsix: ${[...new Set(outside)].join(', ')}`);
+  return `${bundles.length} bundles`;
 });
 
 await check('the packaged README shows every image from inside the package', () => {

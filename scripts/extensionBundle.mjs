@@ -76,8 +76,7 @@ const extensionBuild = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // playwright-core (SAML sign-in window) is not bundled: see copyPlaywright in esbuild.config.mjs.
-  external: ['vscode', 'playwright-core'],
+  external: ['vscode'],
   // Turn import('./sdk.js') into a lazy require: the extension host loads CommonJS.
   supported: { 'dynamic-import': false },
 };

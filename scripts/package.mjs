@@ -18,6 +18,12 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGED_README = join('dist', 'README.md');
 export const DEFAULT_VSIX = join(REPO_ROOT, 'dist', 'aws-sessions.vsix');
 
+/**
+ * The most the .vsix may weigh (bytes; scripts/check-package.mjs and test/e2e/package.e2e.ts hold it to this).
+ * Screenshots are palette PNGs (pngquant) — the README carries its images inline, so each counts twice.
+ */
+export const VSIX_BUDGET_BYTES = 800_000;
+
 const IMAGE_TYPES = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif' };
 
 /**

@@ -1,17 +1,19 @@
 /**
- * The SAML sign-in window: playwright-core drives a Chrome, Chromium or Edge already installed (found on
- * the usual paths, or the awsSessions.samlBrowserPath setting) with a persistent profile folder of the
- * extension's own, so IdP cookies survive and a rotation usually completes without a login. The POST
- * of the SAMLResponse to the AWS sign-in URL is intercepted with page.route and never reaches AWS.
- * playwright-core is loaded on first use only (it is not bundled; it ships in node_modules).
+ * The SAML sign-in window: a Chrome, Chromium or Edge already installed (found on the usual paths, or the
+ * awsSessions.samlBrowserPath setting), driven over the DevTools protocol on a pipe (./cdp), with a
+ * persistent profile folder of the extension's own, so IdP cookies survive and a rotation usually
+ * completes without a login. The POST of the SAMLResponse to the AWS sign-in URL is intercepted in the
+ * browser (Fetch) and never reaches AWS.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Route } from 'playwright-core';
 import { CancelledError, UserFacingError } from '../core/errors';
 import { t } from '../core/l10n';
 import type { Logger } from '../core/ports';
 import type { SamlCapture, SamlCaptureRequest } from '../core/saml/capture';
+import { Chromium } from './cdp/chromium';
+import { CdpClosedError } from './cdp/pipe';
+import { interceptSignIn } from './cdp/signInInterception';
 
 /** Where Chrome, Chromium and Edge usually live, per platform. */
 export function browserCandidates(platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -31,13 +33,6 @@ export function findBrowser(configured: string | undefined): string | undefined 
   return browserCandidates().find((path) => existsSync(path));
 }
 
-/** The SAMLResponse field of a form-encoded POST body. */
-export function samlResponseFromPost(body: string | null): string | undefined {
-  if (!body) return undefined;
-  const value = new URLSearchParams(body).get('SAMLResponse');
-  return value ? value.replace(/\s+/g, '') : undefined;
-}
-
 export interface BrowserSamlCaptureOptions {
   profileDir: string;
   browserPath: () => string | undefined;
@@ -52,21 +47,6 @@ export interface BrowserSamlCaptureOptions {
   logger: Logger;
   interactiveTimeoutMs?: number;
   backgroundTimeoutMs?: number;
-}
-
-type Playwright = typeof import('playwright-core');
-let playwright: Playwright | undefined;
-
-/**
- * playwright-core, loaded on the first sign-in: the copy next to the bundle (dist/playwright-core, what
- * the packaged extension carries), else node_modules (unit tests run the sources).
- */
-export function loadPlaywright(): Playwright {
-  if (!playwright) {
-    const beside = join(__dirname, 'playwright-core');
-    playwright = (existsSync(join(beside, 'package.json')) ? require(beside) : require('playwright-core')) as Playwright;
-  }
-  return playwright;
 }
 
 const donePage = (): string => `<!DOCTYPE html><title>${t('AWS Sessions')}</title><p>${t('AWS Sessions received your sign-in. You can close this window.')}</p>`;
@@ -119,39 +99,34 @@ export class BrowserSamlCapture implements SamlCapture {
   }
 
   private async viaBrowser(executablePath: string, request: SamlCaptureRequest, headless: boolean, timeoutMs: number, signal: AbortSignal): Promise<string> {
-    const { chromium } = loadPlaywright();
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    const context: BrowserContext = await chromium.launchPersistentContext(this.options.profileDir, {
+    const logger = this.options.logger;
+    const browser = await Chromium.launch({
       executablePath,
+      profileDir: this.options.profileDir,
       headless,
-      viewport: null,
-      args: ['--no-first-run', '--no-default-browser-check', ...(isRoot ? ['--no-sandbox'] : [])],
+      isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+      onLog: (problem) => logger.warn(`SAML sign-in: DevTools protocol: ${problem}`),
     });
-    const targets = new Set(this.options.signInUrls().map((u) => u.replace(/\/+$/, '')));
+    const closed = () => new CancelledError(t('The SAML sign-in for "{0}" (browser window closed)', request.sessionAlias));
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     try {
-      return await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(t('no SAMLResponse within {0} s', Math.round(timeoutMs / 1000)))), timeoutMs);
-        const finish = (fn: () => void) => {
-          clearTimeout(timer);
-          fn();
-        };
-        signal.addEventListener('abort', () => finish(() => reject(new CancelledError(t('The SAML sign-in for "{0}"', request.sessionAlias)))), { once: true });
-        context.on('close', () => finish(() => reject(new CancelledError(t('The SAML sign-in for "{0}" (browser window closed)', request.sessionAlias)))));
-        const handler = async (route: Route) => {
-          const posted = route.request().method() === 'POST' ? samlResponseFromPost(route.request().postData()) : undefined;
-          await route.fulfill({ status: 200, contentType: 'text/html', body: donePage() }).catch(() => undefined);
-          if (posted) finish(() => resolve(posted));
-        };
-        void context
-          .route((url: URL) => targets.has(`${url.origin}${url.pathname}`.replace(/\/+$/, '')), handler)
-          .then(async () => {
-            const page = context.pages()[0] ?? (await context.newPage());
-            await page.goto(request.idpUrl);
-          })
-          .catch((error: unknown) => finish(() => reject(error)));
+      const stop = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(t('no SAMLResponse within {0} s', Math.round(timeoutMs / 1000)))), timeoutMs);
+        onAbort = () => reject(new CancelledError(t('The SAML sign-in for "{0}"', request.sessionAlias)));
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+        void browser.whenExited().then(() => reject(closed()));
+      });
+      const posted = interceptSignIn(browser.cdp, { signInUrls: this.options.signInUrls(), idpUrl: request.idpUrl, donePage: donePage(), onLog: (line) => logger.debug(line) });
+      return await Promise.race([posted, stop]).catch((error: unknown) => {
+        // Whatever failed once the browser is gone failed because it went (the user closed it).
+        throw error instanceof CdpClosedError || browser.cdp.closed ? closed() : error;
       });
     } finally {
-      await context.close().catch(() => undefined);
+      clearTimeout(timer);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+      await browser.close();
     }
   }
 }

@@ -18,6 +18,7 @@
  *      HEADED=1 (visible browser), UPDATE_SCREENSHOTS=1 (also write media/screenshots/),
  *      E2E_KEEP=1 (keep the temp folders), E2E_ECHO=1 (echo code-server's output).
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -332,6 +333,9 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
         if (process.env.UPDATE_SCREENSHOTS === '1') {
           mkdirSync(SCREENSHOTS_DIR, { recursive: true });
           copyFileSync(path, join(SCREENSHOTS_DIR, file));
+          // Palette PNGs: the .vsix carries some of them twice (walkthrough, README) within its size budget.
+          const quantized = spawnSync('pngquant', ['--quality=80-100', '--speed', '1', '--strip', '--force', '--output', join(SCREENSHOTS_DIR, file), path]);
+          if (quantized.status !== 0) console.warn(`      pngquant did not run on ${file} (${quantized.error?.message ?? quantized.status}): install it (apt-get install pngquant) before committing screenshots`);
         }
         return path;
       },

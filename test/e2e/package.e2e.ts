@@ -3,21 +3,26 @@
  * that .vsix installed into code-server with --install-extension (no development path) shows its icon and
  * the README's images on its details page in the Extensions view, and passes the end-to-end smoke: the view,
  * an IAM User session through the form, started, read by the AWS CLI in the terminal, stopped with the files
- * restored byte for byte.
+ * restored byte for byte; and a SAML sign-in at the double's IdP in headless Chromium, driven by the sign-in
+ * window code as packaged (nothing of it outside the installed folder), starting the SAML session.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerBin } from '../../scripts/install-code-server.mjs';
-import { FOREIGN_CREDENTIALS, REPO_ROOT, startEditor, waitFor, webviewFrame, type Editor } from './harness';
+import { VSIX_BUDGET_BYTES } from '../../scripts/package.mjs';
+import { FOREIGN_CREDENTIALS, REPO_ROOT, startEditor, startLocalAws, waitFor, webviewFrame, type Editor, type LocalAws } from './harness';
 
 const VSIX = join(REPO_ROOT, 'dist', 'aws-sessions.vsix');
+const SAML_ROLE = 'arn:aws:iam::111111111111:role/SamlDev';
+const SAML_PROVIDER = 'arn:aws:iam::111111111111:saml-provider/DoubleIdP';
 
 describe('packaged .vsix installed into code-server (browser end to end)', function () {
   this.timeout(400_000);
   let editor: Editor | undefined;
+  let aws: LocalAws | undefined;
   let entries: string[] = [];
   let extensionsDir = '';
 
@@ -30,11 +35,20 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
     mkdirSync(extensionsDir, { recursive: true });
     const install = spawnSync(codeServerBin(), ['--extensions-dir', extensionsDir, '--user-data-dir', join(root, 'user-data'), '--install-extension', VSIX], { encoding: 'utf8', env: { ...process.env, HOME: join(root, 'home') } });
     assert.equal(install.status, 0, `--install-extension failed:\n${install.stdout}\n${install.stderr}`);
-    editor = await startEditor({ extensionPath: false, extensionsDir, viewport: { width: 1400, height: 900 } });
+    aws = await startLocalAws();
+    await fetch(`${aws.endpoint}/_double/config`, { method: 'POST', body: JSON.stringify({ samlSignatureRequired: true }) });
+    editor = await startEditor({
+      extensionPath: false,
+      extensionsDir,
+      localAws: aws,
+      viewport: { width: 1400, height: 900 },
+      env: { AWS_SESSIONS_SAML_SIGNIN_URLS: `${aws.endpoint}/saml`, AWS_SESSIONS_SAML_HEADLESS: '1' },
+    });
   });
 
   after(async () => {
     await editor?.stop();
+    await aws?.stop();
   });
 
   it('holds only what it needs: the bundles, the manifest, media; no sources, tests, maps or node_modules', () => {
@@ -47,6 +61,8 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
     assert.deepEqual(unwanted, [], 'nothing the extension does not need');
     assert.ok(!files.some((f) => /(^|\/)\.env|\.pem$|id_rsa|credentials$/i.test(f)), 'no secrets-looking files');
     const size = statSync(VSIX).size;
+    assert.ok(size <= VSIX_BUDGET_BYTES, `the .vsix is ${size} bytes, over its budget of ${VSIX_BUDGET_BYTES}`);
+    assert.deepEqual(files.filter((f) => /playwright/i.test(f)), [], 'the SAML sign-in window needs no browser-automation package');
     const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('aws-sessions.aws-sessions-'));
     assert.equal(installed.length, 1, `installed: ${readdirSync(extensionsDir).join(', ')}`);
     console.log(`      ${VSIX.slice(REPO_ROOT.length + 1)}: ${files.length} files, ${(size / 1024 / 1024).toFixed(2)} MB; installed as ${installed[0]}`);
@@ -110,5 +126,37 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
     assert.ok(output.includes(bob.arn), output);
     await editor.clickRowAction(row, 'Stop Session');
     await waitFor(() => editor!.readAwsFiles().credentials === FOREIGN_CREDENTIALS, { what: 'the credentials file back to its original bytes' });
+  });
+
+  it('the installed extension signs in with SAML at the IdP (headless Chromium over the DevTools pipe) and starts the session', async () => {
+    assert.ok(editor && aws);
+    // What the installed extension can load: its own folder only; no node_modules beside or above it.
+    const installedDir = join(extensionsDir, readdirSync(extensionsDir).find((d) => d.startsWith('aws-sessions.aws-sessions-'))!);
+    assert.equal(existsSync(join(installedDir, 'node_modules')), false);
+    assert.equal(existsSync(join(extensionsDir, 'node_modules')), false);
+    await editor.openSessionsView();
+    await editor.runCommand('AWS Sessions: Add Session');
+    await editor.pick('IAM Role Federated (SAML 2.0)');
+    const form = editor.webview();
+    await form.getByLabel('Session alias').fill('corp-vsix');
+    await form.getByLabel('Named profile').fill('corp');
+    await form.getByLabel('Region').selectOption('eu-west-1');
+    await form.getByLabel('Role ARN').fill(SAML_ROLE);
+    await form.getByLabel('SAML 2.0 sign-in URL').fill(`${aws.endpoint}/_double/idp?role=${encodeURIComponent(SAML_ROLE)}&provider=${encodeURIComponent(SAML_PROVIDER)}&acs=${encodeURIComponent(`${aws.endpoint}/saml`)}&user=jane`);
+    await form.getByLabel('Identity provider ARN').fill(SAML_PROVIDER);
+    await form.getByRole('button', { name: 'Create session' }).click();
+    const row = editor.treeItem('corp-vsix');
+    await editor.clickRowAction(row, 'Start Session');
+    await waitFor(() => /\[corp\]\naws_access_key_id = ASIA/.test(editor!.readAwsFiles().credentials ?? ''), { what: 'SAML credentials in the credentials file', timeoutMs: 90_000 }).catch(async (error: unknown) => {
+      await editor!.screenshot('package-saml-broken');
+      throw error;
+    });
+    const { output, exitCode } = await editor.runInTerminal(editor.aws('sts get-caller-identity --profile corp --query Arn --output text'));
+    assert.equal(exitCode, 0, output);
+    assert.match(output, /assumed-role\/SamlDev\/jane/);
+    const calls = (await (await fetch(`${aws.endpoint}/_double/calls?action=AssumeRoleWithSAML`)).json()) as { calls: Array<{ status: number }> };
+    assert.deepEqual(calls.calls.map((c) => c.status), [200], 'one AssumeRoleWithSAML with the captured assertion; the sign-in POST never left the browser');
+    await editor.clickRowAction(row, 'Stop Session');
+    await waitFor(() => !/\[corp\]/.test(editor!.readAwsFiles().credentials ?? ''), { what: 'the SAML credentials withdrawn' });
   });
 });

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { buildCli, spawnServer, stopServer, type ServerProcess } from '../support/cli';
 import { otherUser, squat, type OtherUser, type Squatter } from '../support/otherUser';
 import { tempDir } from '../support/tempDirs';
+import { until } from '../support/until';
 
 interface Ran {
   status: number | null;
@@ -38,15 +39,6 @@ function boundSockets(pid: number): string[] {
     .map((l) => l.trim().split(/\s+/))
     .filter((c) => c.length >= 8 && inodes.has(c[6]) && c[7].startsWith('/'))
     .map((c) => c[7]);
-}
-
-async function waitFor<T>(what: string, get: () => T | undefined, tries = 100): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = get();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('another local user cannot stand in for the editor', function () {
@@ -91,7 +83,7 @@ describe('another local user cannot stand in for the editor', function () {
     const first = await spawnServer(storage, env);
     servers.push(first);
     await first.serving;
-    const socket = await waitFor('the first socket', () => boundSockets(first.child.pid!)[0]);
+    const socket = await until('the first socket', () => boundSockets(first.child.pid!)[0]);
     assert.notEqual(dirname(socket), ipcDir);
     assert.equal((await cli(['generate', 'nobody'])).status, 4, 'the real editor answers: no such session');
 
@@ -114,7 +106,7 @@ describe('another local user cannot stand in for the editor', function () {
     const second = await spawnServer(storage, env);
     servers.push(second);
     await second.serving;
-    const moved = await waitFor('the second socket', () => boundSockets(second.child.pid!)[0]);
+    const moved = await until('the second socket', () => boundSockets(second.child.pid!)[0]);
     leftovers.push(dirname(moved));
     assert.notEqual(dirname(moved), dirname(socket));
     const folder = statSync(dirname(moved));
