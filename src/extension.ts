@@ -33,6 +33,8 @@ import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
 import { SsoAccess } from './core/sso/ssoAccess';
 import { SsoService } from './core/sso/ssoService';
+import { newId } from './core/ids';
+import { DeclaredSessions } from './declaredSessions';
 import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
@@ -182,6 +184,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     naming: async () => ({ template: ssoProfileNameTemplate(), defaultRegion: defaultRegion(), namesInFiles: await files.listProfiles() }),
   });
   const profiles = new ProfileService({ state, lifecycle: service.lifecycle, logger });
+  // A project's .vscode/aws-sessions.json: offered once per change, in trusted workspaces only.
+  const declared = own(new DeclaredSessions({ state, editor: service.editor, sso, newId, logger, memento: context.workspaceState, defaultRegion }));
   const signIn = new ConsoleSignIn({
     state,
     resolver: service.resolver,
@@ -244,6 +248,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       access: ssoAccess,
       accessKeys,
       sharedSaml: saml,
+      declared,
     }),
   );
   // Key ages: asked once per activation, at most once a day per session (never on a timer).
@@ -261,6 +266,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     logger.error(`Could not read the sessions: ${errorMessage(error)}`);
     void vscode.window.showErrorMessage(vscode.l10n.t('AWS Sessions: could not read the saved sessions ({0}). Nothing was changed.', errorMessage(error)));
   });
+  void firstRender.then(() => declared.start());
   const demoSeed = process.env[EnvOverrides.demoSeed];
   if (demoSeed) void firstRender.then(() => seedDemoSessions(demoSeed, service, logger));
   logActivation(firstRender, activateStart, performance.now(), () => views.tree.current?.total ?? 0, logger);

@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import { accessKeyCommands, type AccessKeyCommandDeps } from './accessKeys';
 import { consoleCommands, type ConsoleCommandDeps } from './console';
+import { declaredCommands, type DeclaredCommandDeps } from './declared';
 import { doctorCommands, type DoctorCommandDeps } from './doctor';
 import { importCommands, type ImportCommandDeps } from './import';
 import { profileCommands, type ProfileCommandDeps } from './profiles';
@@ -16,7 +17,7 @@ import { registerCommandTable, type CommandHandlers } from './table';
 import { viewCommands, type ViewCommandDeps } from './view';
 
 /** What the command modules need, together (each takes its part). */
-export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps;
+export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps & DeclaredCommandDeps;
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const handlers: CommandHandlers = {
@@ -29,6 +30,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...ssoCommands(ctx),
     ...accessKeyCommands(ctx),
     ...samlCommands(ctx),
+    ...declaredCommands(ctx),
   };
   return registerCommandTable(handlers);
 }

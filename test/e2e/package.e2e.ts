@@ -39,7 +39,7 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
 
   it('holds only what it needs: the bundles, the manifest, media; no sources, tests, maps or node_modules', () => {
     const files = entries.filter((e) => !e.endsWith('/'));
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sdk.js', 'extension/dist/cli.js', 'extension/dist/generate.js', 'extension/media/icon.svg', 'extension/media/icon.png']) assert.ok(files.includes(needed), `${needed} is packaged`);
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sdk.js', 'extension/dist/cli.js', 'extension/dist/generate.js', 'extension/media/icon.svg', 'extension/media/icon.png', 'extension/schemas/aws-sessions.schema.json']) assert.ok(files.includes(needed), `${needed} is packaged`);
     assert.ok(files.some((f) => /^extension\/dist\/webviews\/.+\.js$/.test(f)), 'the webview bundles are packaged');
     const unwanted = files.filter((f) => /^extension\/(src|test|bench|scripts|docs|\.cache|out)\//.test(f) || /\.map$|\.ts$|\.tsbuildinfo$/.test(f) || (/(^|\/)node_modules\//.test(f) && !f.startsWith('extension/dist/')));
     assert.deepEqual(unwanted, [], 'nothing the extension does not need');

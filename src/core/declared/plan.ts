@@ -211,3 +211,18 @@ export const planIsEmpty = (plan: DeclaredPlan) => plan.items.length === 0;
 export function planFingerprint(plan: DeclaredPlan): string {
   return JSON.stringify([plan.folder, plan.items.map((i) => [i.action, i.what, i.alias, 'changes' in i ? i.changes : []])]);
 }
+
+/** What the editor does with a folder's file: refuse (untrusted), report its problems, nothing, or offer the plan. */
+export type OfferDecision = 'untrusted' | 'problems' | 'nothing' | 'offeredAlready' | 'offer';
+
+/**
+ * Never anything in an untrusted workspace; a file with problems is reported (once per content unless asked);
+ * a plan that changes nothing is not offered; an automatic check offers each change once, the command always.
+ */
+export function offerDecision(input: { trusted: boolean; problems: boolean; plan?: DeclaredPlan; lastOffered?: string; asked: boolean }): OfferDecision {
+  if (!input.trusted) return 'untrusted';
+  if (input.problems || !input.plan) return 'problems';
+  if (planIsEmpty(input.plan)) return 'nothing';
+  if (!input.asked && input.lastOffered === planFingerprint(input.plan)) return 'offeredAlready';
+  return 'offer';
+}
