@@ -12,48 +12,18 @@
  * Run: node --import tsx bench/generate.bench.ts [runs=40] [awsRuns=20]
  * Prints a table and one JSON line.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { benchHome } from './awsHome';
-import type { ReadyLine } from '../test/double';
+import { measure, startDouble, stats } from './spawnTiming';
 import { ENV_IPC_DIR, IpcFiles, StorageFiles } from '../src/core/constants';
 import { buildCli, spawnServer, stopServer } from '../test/unit/support/cli';
 
 const RUNS = Number(process.argv[2] ?? 40);
 const AWS_RUNS = Number(process.argv[3] ?? 20);
 const AWS = '/usr/bin/aws';
-
-function stats(samples: number[]): { median: number; p95: number; min: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { median: at(0.5), p95: at(0.95), min: s[0] };
-}
-
-interface Cmd {
-  name: string;
-  file: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-}
-
-function once(c: Cmd): number {
-  const t0 = performance.now();
-  const r = spawnSync(c.file, c.args, { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${c.name} failed (${r.status}): ${r.stderr.toString()}`);
-  return ms;
-}
-
-/** Warm-up 3 runs each, then `runs` rounds running every command once per round (interleaved, so drift hits all alike). */
-function measure(cmds: Cmd[], runs: number): Map<string, number[]> {
-  for (const c of cmds) for (let i = 0; i < 3; i++) once(c);
-  const out = new Map(cmds.map((c) => [c.name, [] as number[]]));
-  for (let i = 0; i < runs; i++) for (const c of cmds) out.get(c.name)!.push(once(c));
-  return out;
-}
 
 const BARE_CLIENT = `const net = require('node:net'), fs = require('node:fs'), c = require('node:crypto'), [dir, id] = process.argv.slice(2);
 const { socket, token } = JSON.parse(fs.readFileSync(dir + '/${IpcFiles.endpoint}', 'utf8'));
@@ -65,20 +35,6 @@ let buf = Buffer.alloc(0), sn;
 s.on('data', (d) => { buf = Buffer.concat([buf, d]); while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) { const n = buf.readUInt32BE(0), m = JSON.parse(buf.subarray(4, 4 + n)); buf = buf.subarray(4 + n);
   if (!sn) { sn = m.nonce; s.write(frame({ v: 2, proof: mac('aws-sessions client', cn, sn), method: 'generate', params: { session: id } })); } else { fs.writeSync(1, m.reply + '\\n'); s.destroy(); } } });
 `;
-
-async function startDouble(): Promise<{ ready: ReadyLine; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/double/main.ts'), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const ready = await new Promise<ReadyLine>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as ReadyLine);
-    });
-    child.on('exit', (code) => reject(new Error(`local AWS double exited (${code})`)));
-  });
-  return { ready, stop: () => child.kill('SIGTERM') };
-}
 
 async function main(): Promise<void> {
   const { home, env } = benchHome('generate-bench-');

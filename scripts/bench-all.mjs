@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: builds the production bundle, then runs every benchmark under bench/, one after the other,
 // each printing its table and one JSON line; at the end one table of every benchmark's headline figures.
+// Every bench/*.bench.{ts,mjs} is found by name (e.g. exec.bench.ts: `aws-sessions exec` against `node -e 0`);
+// helpers they share (bench/spawnTiming.ts, awsHome.ts) are not benchmarks and are not run.
 // Usage: node scripts/bench-all.mjs [name-filter]
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
