@@ -32,6 +32,8 @@ export class DeclaredSessions extends DisposableOwner {
   private readonly watchers = new Map<string, vscode.Disposable>();
   /** One check per folder at a time; a change during one is checked after it. */
   private readonly running = new Map<string, Promise<DeclaredCheck>>();
+  /** The last valid file read per folder (its expectedAccountIds serve the command guard). */
+  private readonly files = new Map<string, DeclaredFile>();
   /** Problems already shown, per folder: the same content is not reported twice. */
   private readonly problemsShown = new Map<string, string>();
 
@@ -65,6 +67,11 @@ export class DeclaredSessions extends DisposableOwner {
     }
   }
 
+  /** Profile → expected account ids the folder's file declares (empty when untrusted, absent or invalid). */
+  expectedAccountIds(folder: vscode.WorkspaceFolder): Readonly<Record<string, readonly string[]>> {
+    return (vscode.workspace.isTrusted && this.files.get(folder.uri.toString())?.expectedAccountIds) || {};
+  }
+
   /** Read, plan and (with consent) apply one folder's file. `asked`: the command, which offers even an unchanged plan. */
   check(folder: vscode.WorkspaceFolder, asked: boolean): Promise<DeclaredCheck> {
     const key = folder.uri.toString();
@@ -85,10 +92,13 @@ export class DeclaredSessions extends DisposableOwner {
     }
     const text = await this.read(folder);
     if (text === undefined) {
+      this.files.delete(key);
       if (asked) void vscode.window.showInformationMessage(t('AWS Sessions: folder "{0}" has no {1}.', folder.name, DECLARED_FILE));
       return { folder: key, decision: 'noFile' };
     }
     const parsed = parseDeclaredFile(text);
+    if (parsed.ok) this.files.set(key, parsed.file);
+    else this.files.delete(key);
     const plan = parsed.ok ? planDeclared(await this.deps.state.read(), parsed.file, key, { defaultRegion: this.deps.defaultRegion() }) : undefined;
     const decision = offerDecision({ trusted: true, problems: !parsed.ok, plan, lastOffered: this.deps.memento.get<string>(DECLARED_OFFERED_PREFIX + key), asked });
     if (!parsed.ok) {

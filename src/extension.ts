@@ -212,7 +212,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
   const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys, endpointVariables } }));
   cliHost = cli;
-  own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
+  own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode, declaredExpected: (folder) => declared.expectedAccountIds(folder) }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
 
   // The views of the shared state, then the commands on them.
