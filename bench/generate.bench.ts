@@ -12,14 +12,12 @@
  * Run: node --import tsx bench/generate.bench.ts [runs=40] [awsRuns=20]
  * Prints a table and one JSON line.
  */
-import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchHome } from './awsHome';
-import { measure, startDouble, stats } from './spawnTiming';
+import { measure, printRows, stats, withServedCli } from './spawnTiming';
 import { ENV_IPC_DIR, IpcFiles, StorageFiles } from '../src/core/constants';
-import { buildCli, spawnServer, stopServer } from '../test/unit/support/cli';
+import { buildCli } from '../test/unit/support/cli';
 
 const RUNS = Number(process.argv[2] ?? 40);
 const AWS_RUNS = Number(process.argv[3] ?? 20);
@@ -37,25 +35,12 @@ s.on('data', (d) => { buf = Buffer.concat([buf, d]); while (buf.length >= 4 && b
 `;
 
 async function main(): Promise<void> {
-  const { home, env } = benchHome('generate-bench-');
-  const double = await startDouble();
-  const storage = path.join(home, 'storage');
-  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: double.ready.endpoint, SERVE_MODE: 'credentialProcess' });
-  try {
-    await server.serving;
-    const shim = path.join(storage, StorageFiles.binDir, 'aws-sessions');
+  await withServedCli('generate-bench-', async ({ home, env, storage, double, shim, sessionId, run }) => {
     const generateBundle = path.join(path.dirname(await buildCli()), 'generate.js');
     const bareClient = path.join(home, 'bare-client.js');
     writeFileSync(bareClient, BARE_CLIENT);
     const ipcDir = path.join(storage, StorageFiles.ipcDir);
-    const user = double.ready.users.find((u) => !u.mfaSerial) ?? double.ready.users[0];
-    const run = (args: string[], input = '') => {
-      const r = spawnSync(shim, args, { env, input, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`aws-sessions ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
-    const session = JSON.parse(run(['add', '--type', 'iamUser', '--alias', 'bench', '--profile', 'bench', '--region', 'us-east-1', '--json'], `${user.accessKeyId}\n${user.secretAccessKey}\n`)) as { id: string };
-    run(['start', 'bench']);
+    const session = { id: sessionId };
     const creds = JSON.parse(run(['generate', session.id])) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
     writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[static]\naws_access_key_id = ${creds.AccessKeyId}\naws_secret_access_key = ${creds.SecretAccessKey}\naws_session_token = ${creds.SessionToken}\n`, { mode: 0o600 });
 
@@ -81,14 +66,8 @@ async function main(): Promise<void> {
 
     const rows = [...gen, ...cli];
     console.log(`credential_process benchmark: ${RUNS} runs (generate), ${AWS_RUNS} runs (AWS CLI), node ${process.version}, ${os.cpus().length} CPUs`);
-    console.log('| command | median ms | p95 ms | min ms |');
-    console.log('|---|---:|---:|---:|');
     const json: Record<string, unknown> = { bench: 'generate', runs: RUNS, awsRuns: AWS_RUNS };
-    for (const [name, samples] of rows) {
-      const s = stats(samples);
-      console.log(`| ${name} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.min.toFixed(1)} |`);
-      json[name] = { median: +s.median.toFixed(2), p95: +s.p95.toFixed(2) };
-    }
+    printRows(new Map(rows), json);
     const ratio = (a: number[], b: number[]) => ({ median: +(stats(a).median / stats(b).median).toFixed(3), p95: +(stats(a).p95 / stats(b).p95).toFixed(3) });
     const [floor, generate] = [...gen.values()].slice(0, 2);
     const [staticKeys, process_] = [...cli.values()];
@@ -99,11 +78,7 @@ async function main(): Promise<void> {
     console.log(`generate / floor: median ${g.median}×, p95 ${g.p95}× (goal ≤ 1.25× → ${g.median <= 1.25 ? 'met' : 'NOT met'})`);
     console.log(`AWS CLI credential_process / static: median ${a.median}×, p95 ${a.p95}× (goal ≤ 1.15× → ${a.median <= 1.15 ? 'met' : 'NOT met'})`);
     console.log(JSON.stringify(json));
-  } finally {
-    await stopServer(server);
-    double.stop();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }
 
 void main();

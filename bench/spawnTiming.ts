@@ -2,7 +2,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { rmSync } from 'node:fs';
 import type { ReadyLine } from '../test/double';
+import { benchHome } from './awsHome';
+import { StorageFiles } from '../src/core/constants';
+import { spawnServer, stopServer } from '../test/unit/support/cli';
 
 export function stats(samples: number[]): { median: number; p95: number; min: number } {
   const s = [...samples].sort((a, b) => a - b);
@@ -46,4 +50,53 @@ export async function startDouble(): Promise<{ ready: ReadyLine; stop: () => voi
     child.on('exit', (code) => reject(new Error(`local AWS double exited (${code})`)));
   });
   return { ready, stop: () => child.kill('SIGTERM') };
+}
+
+/** A CLI endpoint served like the extension's (credential_process mode) against the double, with an IAM User session `bench` started. */
+export interface ServedCli {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  storage: string;
+  double: { ready: ReadyLine };
+  /** The aws-sessions shim. */
+  shim: string;
+  sessionId: string;
+  /** Runs the shim with `args`; its stdout (throws on a non-zero exit). */
+  run(args: string[], input?: string): string;
+}
+
+/** Sets up a {@link ServedCli}, runs `body`, and removes everything again. */
+export async function withServedCli(prefix: string, body: (cli: ServedCli) => Promise<void>): Promise<void> {
+  const { home, env } = benchHome(prefix);
+  const double = await startDouble();
+  const storage = path.join(home, 'storage');
+  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: double.ready.endpoint, SERVE_MODE: 'credentialProcess' });
+  try {
+    await server.serving;
+    const shim = path.join(storage, StorageFiles.binDir, 'aws-sessions');
+    const run = (args: string[], input = '') => {
+      const r = spawnSync(shim, args, { env, input, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`aws-sessions ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const user = double.ready.users.find((u) => !u.mfaSerial) ?? double.ready.users[0];
+    const session = JSON.parse(run(['add', '--type', 'iamUser', '--alias', 'bench', '--profile', 'bench', '--region', 'us-east-1', '--json'], `${user.accessKeyId}\n${user.secretAccessKey}\n`)) as { id: string };
+    run(['start', 'bench']);
+    await body({ home, env, storage, double, shim, sessionId: session.id, run });
+  } finally {
+    await stopServer(server);
+    double.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** Prints the table of every command's median, p95 and min, and puts each into `json`. */
+export function printRows(rows: Map<string, number[]>, json: Record<string, unknown>): void {
+  console.log('| command | median ms | p95 ms | min ms |');
+  console.log('|---|---:|---:|---:|');
+  for (const [name, samples] of rows) {
+    const s = stats(samples);
+    console.log(`| ${name} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.min.toFixed(1)} |`);
+    json[name] = { median: +s.median.toFixed(2), p95: +s.p95.toFixed(2) };
+  }
 }
