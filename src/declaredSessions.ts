@@ -111,7 +111,10 @@ export class DeclaredSessions extends DisposableOwner {
     }
     if (decision !== 'offer' || !plan || !parsed.ok) return { folder: key, decision };
     await this.deps.memento.update(DECLARED_OFFERED_PREFIX + key, planFingerprint(plan));
-    return this.offer(folder, plan, parsed.file);
+    if (asked) return this.offer(folder, plan, parsed.file);
+    // A notification nobody answers stays pending: later changes of the file must not wait behind it.
+    void this.offer(folder, plan, parsed.file).catch((error: unknown) => this.deps.logger.warn(`Declared sessions of ${key}: ${errorMessage(error)}`));
+    return { folder: key, decision };
   }
 
   private async offer(folder: vscode.WorkspaceFolder, plan: DeclaredPlan, file: DeclaredFile): Promise<DeclaredCheck> {
