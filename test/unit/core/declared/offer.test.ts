@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { checkAccount, expectedAccountsFor } from '../../../../src/core/guard';
 import { emptyState } from '../../../../src/core/model';
+import { checkIntegration, checkSession } from '../../../../src/core/stateSchema';
 import { offerDecision, planFingerprint, type DeclaredPlan } from '../../../../src/core/declared/plan';
 
 const plan: DeclaredPlan = { folder: 'file:///p', items: [{ action: 'release', what: 'session', alias: 'a', id: 'id-1' }], unchanged: [], skipped: [] };
@@ -31,5 +32,19 @@ describe('declared sessions: expected accounts for the guard', () => {
     assert.deepEqual(expectedAccountsFor(undefined, 'prod', declared), ['222222222222']);
     assert.deepEqual(expectedAccountsFor(undefined, 'other', declared), []);
     assert.equal(checkAccount(emptyState('p'), 'prod', expectedAccountsFor(undefined, 'prod', declared)).verdict, 'ok');
+  });
+});
+
+describe('declared sessions: the mark in the state file', () => {
+  const saml = { id: 's1', kind: 'iamRoleFederated', alias: 'corp', profileId: 'p', region: 'us-east-1', roleArn: 'r', idpUrl: 'u', samlProviderArn: 'a' };
+  it('loads sessions and integrations written before the mark existed, and keeps a mark', () => {
+    assert.equal(checkSession(saml, 'sessions[0]').ok, true);
+    const marked = checkSession({ ...saml, declaredBy: { folder: 'file:///p', name: 'corp' } }, 'sessions[0]');
+    assert.ok(marked.ok && marked.value.declaredBy?.folder === 'file:///p');
+    assert.equal(checkIntegration({ id: 'i', alias: 'a', startUrl: 'u', ssoRegion: 'r', declaredBy: { folder: 'file:///p', name: 'a' } }, 'integrations[0]').ok, true);
+  });
+  it('refuses a mark without its folder', () => {
+    const result = checkSession({ ...saml, declaredBy: { name: 'corp' } }, 'sessions[0]');
+    assert.ok(!result.ok && /declaredBy\.folder/.test(result.reason), JSON.stringify(result));
   });
 });
