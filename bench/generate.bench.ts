@@ -12,48 +12,16 @@
  * Run: node --import tsx bench/generate.bench.ts [runs=40] [awsRuns=20]
  * Prints a table and one JSON line.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { benchHome } from './awsHome';
-import type { ReadyLine } from '../test/double';
+import { measure, printRows, stats, withServedCli } from './spawnTiming';
 import { ENV_IPC_DIR, IpcFiles, StorageFiles } from '../src/core/constants';
-import { buildCli, spawnServer, stopServer } from '../test/unit/support/cli';
+import { buildCli } from '../test/unit/support/cli';
 
 const RUNS = Number(process.argv[2] ?? 40);
 const AWS_RUNS = Number(process.argv[3] ?? 20);
 const AWS = '/usr/bin/aws';
-
-function stats(samples: number[]): { median: number; p95: number; min: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { median: at(0.5), p95: at(0.95), min: s[0] };
-}
-
-interface Cmd {
-  name: string;
-  file: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-}
-
-function once(c: Cmd): number {
-  const t0 = performance.now();
-  const r = spawnSync(c.file, c.args, { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${c.name} failed (${r.status}): ${r.stderr.toString()}`);
-  return ms;
-}
-
-/** Warm-up 3 runs each, then `runs` rounds running every command once per round (interleaved, so drift hits all alike). */
-function measure(cmds: Cmd[], runs: number): Map<string, number[]> {
-  for (const c of cmds) for (let i = 0; i < 3; i++) once(c);
-  const out = new Map(cmds.map((c) => [c.name, [] as number[]]));
-  for (let i = 0; i < runs; i++) for (const c of cmds) out.get(c.name)!.push(once(c));
-  return out;
-}
 
 const BARE_CLIENT = `const net = require('node:net'), fs = require('node:fs'), c = require('node:crypto'), [dir, id] = process.argv.slice(2);
 const { socket, token } = JSON.parse(fs.readFileSync(dir + '/${IpcFiles.endpoint}', 'utf8'));
@@ -66,40 +34,13 @@ s.on('data', (d) => { buf = Buffer.concat([buf, d]); while (buf.length >= 4 && b
   if (!sn) { sn = m.nonce; s.write(frame({ v: 2, proof: mac('aws-sessions client', cn, sn), method: 'generate', params: { session: id } })); } else { fs.writeSync(1, m.reply + '\\n'); s.destroy(); } } });
 `;
 
-async function startDouble(): Promise<{ ready: ReadyLine; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/double/main.ts'), '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const ready = await new Promise<ReadyLine>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)) as ReadyLine);
-    });
-    child.on('exit', (code) => reject(new Error(`local AWS double exited (${code})`)));
-  });
-  return { ready, stop: () => child.kill('SIGTERM') };
-}
-
 async function main(): Promise<void> {
-  const { home, env } = benchHome('generate-bench-');
-  const double = await startDouble();
-  const storage = path.join(home, 'storage');
-  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: double.ready.endpoint, SERVE_MODE: 'credentialProcess' });
-  try {
-    await server.serving;
-    const shim = path.join(storage, StorageFiles.binDir, 'aws-sessions');
+  await withServedCli('generate-bench-', async ({ home, env, storage, double, shim, sessionId, run }) => {
     const generateBundle = path.join(path.dirname(await buildCli()), 'generate.js');
     const bareClient = path.join(home, 'bare-client.js');
     writeFileSync(bareClient, BARE_CLIENT);
     const ipcDir = path.join(storage, StorageFiles.ipcDir);
-    const user = double.ready.users.find((u) => !u.mfaSerial) ?? double.ready.users[0];
-    const run = (args: string[], input = '') => {
-      const r = spawnSync(shim, args, { env, input, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`aws-sessions ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
-    const session = JSON.parse(run(['add', '--type', 'iamUser', '--alias', 'bench', '--profile', 'bench', '--region', 'us-east-1', '--json'], `${user.accessKeyId}\n${user.secretAccessKey}\n`)) as { id: string };
-    run(['start', 'bench']);
+    const session = { id: sessionId };
     const creds = JSON.parse(run(['generate', session.id])) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
     writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[static]\naws_access_key_id = ${creds.AccessKeyId}\naws_secret_access_key = ${creds.SecretAccessKey}\naws_session_token = ${creds.SessionToken}\n`, { mode: 0o600 });
 
@@ -125,14 +66,8 @@ async function main(): Promise<void> {
 
     const rows = [...gen, ...cli];
     console.log(`credential_process benchmark: ${RUNS} runs (generate), ${AWS_RUNS} runs (AWS CLI), node ${process.version}, ${os.cpus().length} CPUs`);
-    console.log('| command | median ms | p95 ms | min ms |');
-    console.log('|---|---:|---:|---:|');
     const json: Record<string, unknown> = { bench: 'generate', runs: RUNS, awsRuns: AWS_RUNS };
-    for (const [name, samples] of rows) {
-      const s = stats(samples);
-      console.log(`| ${name} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.min.toFixed(1)} |`);
-      json[name] = { median: +s.median.toFixed(2), p95: +s.p95.toFixed(2) };
-    }
+    printRows(new Map(rows), json);
     const ratio = (a: number[], b: number[]) => ({ median: +(stats(a).median / stats(b).median).toFixed(3), p95: +(stats(a).p95 / stats(b).p95).toFixed(3) });
     const [floor, generate] = [...gen.values()].slice(0, 2);
     const [staticKeys, process_] = [...cli.values()];
@@ -143,11 +78,7 @@ async function main(): Promise<void> {
     console.log(`generate / floor: median ${g.median}×, p95 ${g.p95}× (goal ≤ 1.25× → ${g.median <= 1.25 ? 'met' : 'NOT met'})`);
     console.log(`AWS CLI credential_process / static: median ${a.median}×, p95 ${a.p95}× (goal ≤ 1.15× → ${a.median <= 1.15 ? 'met' : 'NOT met'})`);
     console.log(JSON.stringify(json));
-  } finally {
-    await stopServer(server);
-    double.stop();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }
 
 void main();

@@ -3,6 +3,7 @@
 // each printing its table and one JSON line; at the end one markdown table of every benchmark's headline
 // figure, its floor from the same run and the ratio, with the load average it ran under.
 // Usage: node scripts/bench-all.mjs [name-filter] [--readme]   (--readme: also write that table into README.md)
+// Files not listed in BENCHES below run too; helpers they share (bench/spawnTiming.ts, awsHome.ts) are not benchmarks.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -68,6 +68,8 @@ await check('the manifest: gallery fields, no invented URL, capabilities, extens
 });
 
 const walkthroughMedia = (pkg.contributes.walkthroughs ?? []).flatMap((w) => w.steps.map((s) => s.media.image ?? s.media.markdown ?? s.media.svg));
+// JSON schemas the manifest contributes (jsonValidation) must ship, or the editor checks nothing.
+const jsonSchemas = (pkg.contributes.jsonValidation ?? []).map((j) => j.url.replace(/^\.\//, ''));
 
 await check('the walkthrough: every step completes on an event and shows a file that exists', () => {
   const steps = (pkg.contributes.walkthroughs ?? []).flatMap((w) => w.steps);
@@ -94,7 +96,7 @@ await check('vsce packages it (README images inlined)', () => {
 
 await check('the .vsix holds what the extension uses and nothing else from the repository', () => {
   must(entries.length > 0, 'nothing packaged');
-  const needed = ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', `extension/${pkg.main.replace(/^\.\//, '')}`, `extension/${pkg.icon}`, 'extension/media/form.css', 'extension/package.nls.json', 'extension/package.nls.de.json', 'extension/l10n/bundle.l10n.de.json', ...walkthroughMedia.map((m) => `extension/${m}`)];
+  const needed = ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', `extension/${pkg.main.replace(/^\.\//, '')}`, `extension/${pkg.icon}`, 'extension/media/form.css', 'extension/package.nls.json', 'extension/package.nls.de.json', 'extension/l10n/bundle.l10n.de.json', ...walkthroughMedia.map((m) => `extension/${m}`), ...jsonSchemas.map((m) => `extension/${m}`)];
   const lower = entries.map((e) => e.toLowerCase());
   const absent = needed.filter((n) => !lower.includes(n.toLowerCase()));
   must(absent.length === 0, `not packaged: ${absent.join(', ')}`);

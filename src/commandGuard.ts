@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_PROFILE_NAME, SETTINGS_SECTION, Settings } from './core/constants';
 import { DisposableOwner } from './core/disposables';
 import { errorMessage } from './core/errors';
-import { checkAccount, DEFAULT_GUARD_MINIMUM_MINUTES, describeAccountCheck, expectedAccounts, guardDecision, longCommandPatterns, matchLongCommand } from './core/guard';
+import { checkAccount, DEFAULT_GUARD_MINIMUM_MINUTES, describeAccountCheck, expectedAccountsFor, guardDecision, longCommandPatterns, matchLongCommand } from './core/guard';
 import type { DeliveryMode } from './core/model';
 import type { Clock, Logger, StateStore } from './core/ports';
 import type { SessionLifecycle } from './core/sessionLifecycle';
@@ -21,6 +21,8 @@ export interface CommandGuardDeps {
   clock: Clock;
   logger: Logger;
   defaultDeliveryMode: () => DeliveryMode;
+  /** Profile → expected accounts from the folder's .vscode/aws-sessions.json (trusted workspaces only). */
+  declaredExpected?: (folder: vscode.WorkspaceFolder) => Readonly<Record<string, readonly string[]>>;
 }
 
 /** The workspace folder a terminal command runs in: its working folder, else the terminal's, else the only folder. */
@@ -58,8 +60,8 @@ export class CommandGuard extends DisposableOwner {
     this.deps.logger.info(`Command guard: "${command}" (${match.pattern}) started on profile "${profile}".`);
 
     if (folder) {
-      const expected = expectedAccounts(vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).get<unknown>(Settings.terminalExpectedAccountIds));
-      const check = checkAccount(state, profile, expected);
+      const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).get<unknown>(Settings.terminalExpectedAccountIds);
+      const check = checkAccount(state, profile, expectedAccountsFor(setting, profile, this.deps.declaredExpected?.(folder)));
       if (check.verdict !== 'ok') {
         const reason = describeAccountCheck(check, folder.name);
         this.deps.logger.warn(`Command guard: ${reason}`);

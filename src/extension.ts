@@ -33,6 +33,8 @@ import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
 import { SsoAccess } from './core/sso/ssoAccess';
 import { SsoService } from './core/sso/ssoService';
+import { newId } from './core/ids';
+import { DeclaredSessions } from './declaredSessions';
 import { CliTokenCache, normalStartUrl } from './core/sso/cliTokenCache';
 import { VsCodeSecretVault } from './platform/secretVault';
 import { YubiKeyOath } from './core/yubikey';
@@ -181,6 +183,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     naming: async () => ({ template: ssoProfileNameTemplate(), defaultRegion: defaultRegion(), namesInFiles: await files.listProfiles() }),
   });
   const profiles = new ProfileService({ state, lifecycle: service.lifecycle, logger });
+  // A project's .vscode/aws-sessions.json: offered once per change, in trusted workspaces only.
+  const declared = own(new DeclaredSessions({ state, editor: service.editor, sso, newId, logger, memento: context.workspaceState, defaultRegion }));
   const signIn = new ConsoleSignIn({
     state,
     resolver: service.resolver,
@@ -207,7 +211,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
   const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys, endpointVariables, integrations: cliIntegrations(logger, sso, ssoAccess) } }));
   cliHost = cli;
-  own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode }));
+  own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode, declaredExpected: (folder) => declared.expectedAccountIds(folder) }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
 
   // The views of the shared state, then the commands on them.
@@ -243,6 +247,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       access: ssoAccess,
       accessKeys,
       sharedSaml: saml,
+      declared,
     }),
   );
   // Key ages: asked once per activation, at most once a day per session (never on a timer).
@@ -260,6 +265,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     logger.error(`Could not read the sessions: ${errorMessage(error)}`);
     void vscode.window.showErrorMessage(vscode.l10n.t('AWS Sessions: could not read the saved sessions ({0}). Nothing was changed.', errorMessage(error)));
   });
+  void firstRender.then(() => declared.start());
   const demoSeed = process.env[EnvOverrides.demoSeed];
   if (demoSeed) void firstRender.then(() => seedDemoSessions(demoSeed, service, logger));
   logActivation(firstRender, activateStart, performance.now(), () => views.tree.current?.total ?? 0, logger);

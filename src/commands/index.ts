@@ -11,6 +11,7 @@ import type { AccessKeyCommandDeps } from './accessKeys';
 import type { ConsoleCommandDeps } from './console';
 import type { DoctorCommandDeps } from './doctor';
 import type { ImportCommandDeps } from './import';
+import { declaredCommands, type DeclaredCommandDeps } from './declared';
 import { profileCommands, type ProfileCommandDeps } from './profiles';
 import type { SamlCommandDeps } from './saml';
 import { sessionCommands, type SessionCommandDeps } from './sessions';
@@ -19,7 +20,7 @@ import { registerCommandTable, type CommandHandler, type CommandHandlers, type C
 import { viewCommands, type ViewCommandDeps } from './view';
 
 /** What the command modules need, together (each takes its part). */
-export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps;
+export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps & DeclaredCommandDeps;
 
 /**
  * The commands of a module loaded on first use: `ids` names every command of its table (the compiler holds the
@@ -68,6 +69,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }, () => sso().ssoCommands(ctx)),
     ...onFirstUse({ [Commands.rotateAccessKey]: true }, () => accessKeys().accessKeyCommands(ctx)),
     ...onFirstUse({ [Commands.addSamlRoles]: true }, () => saml().samlCommands(ctx)),
+    ...declaredCommands(ctx),
   };
   return registerCommandTable(handlers);
 }

@@ -52,6 +52,7 @@ export const Commands = {
   doctorFix: 'awsSessions.doctorFix',
   importProfiles: 'awsSessions.importFromAwsFiles',
   rotateAccessKey: 'awsSessions.rotateAccessKey',
+  applyDeclaredSessions: 'awsSessions.applyProjectSessions',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -109,6 +110,8 @@ export const Settings = {
 
 /** Global-state key prefix (+ session id): when the age of the session's access key was last asked (epoch ms). */
 export const ACCESS_KEY_CHECKED_PREFIX = 'awsSessions.accessKeyCheckedAt/';
+/** Workspace-state key prefix (+ folder URI): the last plan of the folder's declared sessions offered, so each change is offered once. */
+export const DECLARED_OFFERED_PREFIX = 'awsSessions.declaredOffered/';
 
 /** Test hooks read from the environment (never needed by users). */
 export const EnvOverrides = {

@@ -229,3 +229,11 @@ export function longCommandPatterns(setting: unknown): string[] {
 export function expectedAccounts(setting: unknown): string[] {
   return Array.isArray(setting) ? setting.filter((a): a is string => typeof a === 'string' && /^\d{12}$/.test(a.trim())).map((a) => a.trim()) : [];
 }
+
+/**
+ * The accounts a folder expects of `profile`: the folder's setting (any profile) and what its declared-sessions file
+ * (`expectedAccountIds`, per profile) says, together.
+ */
+export function expectedAccountsFor(setting: unknown, profile: string, declared: Readonly<Record<string, readonly string[]>> = {}): string[] {
+  return [...new Set([...expectedAccounts(setting), ...expectedAccounts(declared[profile])])];
+}

@@ -13,6 +13,15 @@ export interface SessionBase {
   region: string;
   /** How a started session's credentials reach the AWS CLI and SDKs; undefined = the awsSessions.deliveryMode setting. */
   deliveryMode?: DeliveryMode;
+  /** Set when the session was created from a folder's `.vscode/aws-sessions.json`: changes of that file update it. */
+  declaredBy?: DeclaredMark;
+}
+
+/** Which project file declared a session or an integration, and under which name (its alias there). */
+export interface DeclaredMark {
+  /** The workspace folder's URI (as a string). */
+  folder: string;
+  name: string;
 }
 
 export const DELIVERY_MODES = ['credentialsFile', 'credentialProcess'] as const;
@@ -82,6 +91,8 @@ export interface SsoIntegration {
   lastSyncAt?: string;
   /** Accounts seen by the last complete sync. */
   accountCount?: number;
+  /** Set when created from a folder's `.vscode/aws-sessions.json`. */
+  declaredBy?: DeclaredMark;
 }
 
 export interface NamedProfile {

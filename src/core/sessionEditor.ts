@@ -6,7 +6,7 @@
  */
 import { SecretKeys, type SecretPurpose } from './constants';
 import { SessionError, UserFacingError, ValidationError, type FieldProblem } from './errors';
-import type { DeliveryMode, Session, SessionKind } from './model';
+import type { DeclaredMark, DeliveryMode, Session, SessionKind } from './model';
 import type { Logger, SecretVault, StateStore } from './ports';
 import type { CallerIdentity, StsGateway } from './aws/sts';
 import { sessionType } from './sessions/registry';
@@ -47,8 +47,9 @@ export class SessionEditor {
   /**
    * Create (no existingId) or edit a session from form values. Secrets go to the vault before the
    * session is persisted; an edit that changes profile, region or secrets of an active session restarts it.
+   * `declaredBy`: the project file the session comes from (an edit keeps the mark it had).
    */
-  async save(kind: SessionKind, values: FormValues, existingId?: string): Promise<Session> {
+  async save(kind: SessionKind, values: FormValues, existingId?: string, options: { declaredBy?: DeclaredMark } = {}): Promise<Session> {
     const { existing, result } = await this.fromForm(kind, values, existingId, 'save');
     const id = result.session.id;
 
@@ -61,6 +62,8 @@ export class SessionEditor {
     let restart = false;
     const after = await this.deps.state.update((state) => {
       const session: Session = { ...result.session, profileId: findOrAddProfile(state, result.profileName, this.deps.newId).id };
+      const declaredBy = options.declaredBy ?? existing?.declaredBy;
+      if (declaredBy) session.declaredBy = declaredBy;
       const index = state.sessions.findIndex((s) => s.id === id);
       if (index >= 0) {
         const old = state.sessions[index];

@@ -47,12 +47,16 @@ const text = v.string();
 const optionalText = v.optional(v.string());
 const isoTime = v.optional(v.string());
 
+/** Absent in states written before declared sessions existed. */
+const declaredBy = v.optional(v.looseObject({ folder: v.pipe(v.string(), v.minLength(1)), name: v.string() }));
+
 const sessionBase = {
   id: v.pipe(v.string(), v.minLength(1)),
   alias: text,
   profileId: v.pipe(v.string(), v.minLength(1)),
   region: text,
   deliveryMode: v.optional(v.picklist(DELIVERY_MODES)),
+  declaredBy,
 };
 
 const iamUser = v.looseObject({ ...sessionBase, kind: v.literal('iamUser'), mfaSerial: optionalText, mfaOathAccount: optionalText });
@@ -95,6 +99,7 @@ export const integrationSchema = v.looseObject({
   sessionRegion: v.optional(text),
   lastSyncAt: isoTime,
   accountCount: v.optional(v.number()),
+  declaredBy,
 });
 
 export const activeSchema = v.looseObject({

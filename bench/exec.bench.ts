@@ -1,0 +1,42 @@
+/**
+ * Benchmark: `aws-sessions exec` cost. `aws-sessions exec <session> -- node -e 0` (through the shim, the
+ * endpoint served by a running process wired like the extension, credentials in its memory) against
+ * `node -e 0` run directly, interleaved in the same run. What exec adds (exec − direct) as a ratio of
+ * `node -e 0`: goal ≤ 1.25×, as for `generate` (exec is one CLI start + one request before the command).
+ * Every command is a fresh process timed around spawnSync (warm-up, then N runs interleaved).
+ * Run: node --import tsx bench/exec.bench.ts [runs=40]
+ * Prints a table and one JSON line.
+ */
+import * as os from 'node:os';
+import { measure, printRows, stats, withServedCli } from './spawnTiming';
+
+const RUNS = Number(process.argv[2] ?? 40);
+
+async function main(): Promise<void> {
+  await withServedCli('exec-bench-', async ({ env, shim, run }) => {
+    const check = run(['exec', 'bench', '--', process.execPath, '-e', 'process.stdout.write(String(!!process.env.AWS_SECRET_ACCESS_KEY))']);
+    if (check !== 'true') throw new Error(`exec did not pass the credentials to the command (printed ${JSON.stringify(check)})`);
+
+    const rows = measure(
+      [
+        { name: 'node -e 0 (directly)', file: process.execPath, args: ['-e', '0'], env },
+        { name: 'aws-sessions exec bench -- node -e 0', file: shim, args: ['exec', 'bench', '--', process.execPath, '-e', '0'], env },
+        { name: 'aws-sessions exec --profile-only bench -- node -e 0', file: shim, args: ['exec', '--profile-only', 'bench', '--', process.execPath, '-e', '0'], env },
+      ],
+      RUNS,
+    );
+    console.log(`exec benchmark: ${RUNS} runs, node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+    const json: Record<string, unknown> = { bench: 'exec', runs: RUNS };
+    printRows(rows, json);
+    const [direct, exec, profileOnly] = [...rows.values()].map((s) => stats(s).median);
+    const added = (m: number) => +((m - direct) / direct).toFixed(3);
+    const ratio = added(exec);
+    json.execAddedVsNode = { median: ratio, addedMs: +(exec - direct).toFixed(2), goal: 1.25, met: ratio <= 1.25 };
+    json.profileOnlyAddedVsNode = { median: added(profileOnly), addedMs: +(profileOnly - direct).toFixed(2) };
+    json.meetsGoal = ratio <= 1.25;
+    console.log(`exec adds ${(exec - direct).toFixed(1)} ms = ${ratio}× node -e 0 (goal ≤ 1.25× → ${ratio <= 1.25 ? 'met' : 'NOT met'}); --profile-only adds ${added(profileOnly)}×`);
+    console.log(JSON.stringify(json));
+  });
+}
+
+void main();

@@ -1,0 +1,115 @@
+/**
+ * Sessions a project declares, in a real VS Code: a folder gets a .vscode/aws-sessions.json, the watcher
+ * offers it, the user previews and confirms, and the sessions are there, marked as the folder's; a change of
+ * the file updates them; the command then finds nothing left to do.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import * as sinon from 'sinon';
+import { Commands, EXTENSION_ID } from '../../src/core/constants';
+import type { AwsSessionsApi } from '../../src/extension';
+import type { PersistedState } from '../../src/core/model';
+import type { DeclaredCheck } from '../../src/declaredSessions';
+
+const ROLE = 'arn:aws:iam::333333333333:role/Reader';
+const file = (duration: number) =>
+  JSON.stringify(
+    {
+      integrations: [{ alias: 'declared-portal', startUrl: 'https://d-9999999999.awsapps.com/start', region: 'eu-west-1' }],
+      sessions: [
+        { type: 'saml', alias: 'declared-corp', idpUrl: 'https://idp.example.com/app/amazon_aws/sso/saml', roleArn: ROLE, providerArn: 'arn:aws:iam::333333333333:saml-provider/Okta', profile: 'declared-corp', region: 'us-east-1' },
+        { type: 'chained', alias: 'declared-deploy', assumer: 'declared-corp', roleArn: 'arn:aws:iam::444444444444:role/Deploy', durationSeconds: duration, profile: 'declared-deploy', region: 'us-east-1' },
+        { type: 'sso', alias: 'declared-dev', integration: 'declared-portal', accountId: '111111111111', roleName: 'Admin', profile: 'declared-dev' },
+      ],
+      expectedAccountIds: { 'declared-deploy': ['444444444444'] },
+    },
+    null,
+    2,
+  );
+
+describe('declared project sessions', function () {
+  this.timeout(60_000);
+  let api: AwsSessionsApi;
+  let folder: vscode.WorkspaceFolder;
+  const sandbox = sinon.createSandbox();
+  const offers: string[] = [];
+  const previews: string[] = [];
+
+  /** Resolves with the state once `done` holds (the watcher and the apply run on their own). */
+  const stateWhere = (done: (s: PersistedState) => boolean) =>
+    new Promise<PersistedState>((resolve) => {
+      const check = async () => {
+        const s = await api.service.state.read();
+        if (!done(s)) return false;
+        sub.dispose();
+        resolve(s);
+        return true;
+      };
+      const sub = api.service.state.onDidChange(() => void check());
+      void check();
+    });
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<AwsSessionsApi>(EXTENSION_ID)!.activate();
+    await api.ready;
+    folder = vscode.workspace.workspaceFolders![0];
+    assert.ok(vscode.workspace.isTrusted, 'the test workspace is trusted');
+    // The user: opens the preview from the notification, reads it, confirms in the modal.
+    const info = vscode.window.showInformationMessage;
+    sandbox.stub(vscode.window, 'showInformationMessage').callsFake(((message: string, ...rest: never[]) => {
+      if (message.includes('declares AWS sessions')) {
+        offers.push(message);
+        return Promise.resolve('Preview…');
+      }
+      return (info as (m: string, ...r: never[]) => Thenable<unknown>)(message, ...rest);
+    }) as typeof vscode.window.showInformationMessage);
+    const warning = vscode.window.showWarningMessage;
+    sandbox.stub(vscode.window, 'showWarningMessage').callsFake(((message: string, ...rest: never[]) => {
+      if (message.startsWith('Apply the project sessions')) {
+        previews.push(vscode.window.activeTextEditor?.document.getText() ?? '');
+        return Promise.resolve('Apply');
+      }
+      return (warning as (m: string, ...r: never[]) => Thenable<unknown>)(message, ...rest);
+    }) as typeof vscode.window.showWarningMessage);
+  });
+
+  after(async () => {
+    sandbox.restore();
+    rmSync(join(folder.uri.fsPath, '.vscode', 'aws-sessions.json'), { force: true });
+    const state = await api.service.state.read();
+    for (const s of state.sessions.filter((x) => x.declaredBy && x.kind !== 'awsSso')) await api.service.editor.delete(s.id).catch(() => undefined);
+    for (const i of state.integrations ?? []) if (i.declaredBy) await api.sso.deleteIntegration(i.id).catch(() => undefined);
+  });
+
+  it('offers the file of an opened folder, previews exactly what is added, and adds the sessions once confirmed', async () => {
+    mkdirSync(join(folder.uri.fsPath, '.vscode'), { recursive: true });
+    writeFileSync(join(folder.uri.fsPath, '.vscode', 'aws-sessions.json'), file(1800));
+    const state = await stateWhere((s) => s.sessions.filter((x) => x.declaredBy).length === 3);
+    assert.equal(offers.length, 1, 'offered once');
+    assert.match(offers[0], /3 to add|4 to add/);
+    assert.match(previews[0], /declared-corp/);
+    assert.match(previews[0], /declared-deploy/);
+    const deploy = state.sessions.find((s) => s.alias === 'declared-deploy');
+    const corp = state.sessions.find((s) => s.alias === 'declared-corp');
+    assert.ok(deploy?.kind === 'iamRoleChained' && corp);
+    assert.equal(deploy.assumerSessionId, corp.id);
+    assert.equal(deploy.durationSeconds, 1800);
+    assert.deepEqual(deploy.declaredBy, { folder: folder.uri.toString(), name: 'declared-deploy' });
+    assert.ok(state.integrations?.some((i) => i.alias === 'declared-portal' && i.declaredBy?.folder === folder.uri.toString()));
+  });
+
+  it('updates the sessions it created when the file changes (after confirmation), and the command then finds nothing to do', async () => {
+    writeFileSync(join(folder.uri.fsPath, '.vscode', 'aws-sessions.json'), file(3600));
+    const state = await stateWhere((s) => {
+      const deploy = s.sessions.find((x) => x.alias === 'declared-deploy');
+      return deploy?.kind === 'iamRoleChained' && deploy.durationSeconds === 3600;
+    });
+    assert.equal(offers.length, 2, 'the change was offered once more');
+    assert.match(previews[1], /durationSeconds: 1800 → 3600/);
+    assert.equal(state.sessions.filter((s) => s.declaredBy).length, 3);
+    const check = await vscode.commands.executeCommand<DeclaredCheck | undefined>(Commands.applyDeclaredSessions, folder.uri);
+    assert.equal(check?.decision, 'nothing');
+  });
+});
