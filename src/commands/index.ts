@@ -12,11 +12,12 @@ import { profileCommands, type ProfileCommandDeps } from './profiles';
 import { samlCommands, type SamlCommandDeps } from './saml';
 import { sessionCommands, type SessionCommandDeps } from './sessions';
 import { ssoCommands, type SsoCommandDeps } from './sso';
+import { ssmCommands, type SsmCommandDeps } from './ssm';
 import { registerCommandTable, type CommandHandlers } from './table';
 import { viewCommands, type ViewCommandDeps } from './view';
 
 /** What the command modules need, together (each takes its part). */
-export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps;
+export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps & SsmCommandDeps;
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const handlers: CommandHandlers = {
@@ -29,6 +30,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...ssoCommands(ctx),
     ...accessKeyCommands(ctx),
     ...samlCommands(ctx),
+    ...ssmCommands(ctx),
   };
   return registerCommandTable(handlers);
 }
