@@ -39,7 +39,7 @@ describe('local AWS double: SSM (JSON 1.1 protocol, SigV4)', () => {
     assert.equal(first.InstanceInformationList?.length, 5);
     assert.ok(first.NextToken);
     const ids = [...first.InstanceInformationList!.map((i) => i.InstanceId)];
-    let token = first.NextToken;
+    let token: string | undefined = first.NextToken;
     while (token) {
       const page = await client.send(new DescribeInstanceInformationCommand({ MaxResults: 5, NextToken: token }));
       ids.push(...page.InstanceInformationList!.map((i) => i.InstanceId));

@@ -59,7 +59,7 @@ describe('SSM sessions against the local AWS double', function () {
   });
   after(() => aws.close());
 
-  it('lists the active session's region, online first; refuses an inactive session; names the session and region when SSM fails', async () => {
+  it("lists the active session's region, online first; refuses an inactive session; names the session and region when SSM fails", async () => {
     const secrets = new MemorySecretVault();
     const sts = new SdkStsGateway({ endpoint: () => aws.endpoint });
     const service = new SessionService({ state: new MemoryStateStore(), secrets, sts, prompter: new ScriptedPrompter([]), clock: systemClock, logger: new RecordingLogger(), delivery: new MemoryDelivery() });
