@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DescribeInstanceInformationCommand, SSMClient, SSMServiceException, StartSessionCommand } from '@aws-sdk/client-ssm';
+import { DescribeInstanceInformationCommand, type DescribeInstanceInformationCommandOutput, SSMClient, SSMServiceException, StartSessionCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { startLocalAws, type LocalAws } from '../../double';
 
@@ -41,7 +41,7 @@ describe('local AWS double: SSM (JSON 1.1 protocol, SigV4)', () => {
     const ids = [...first.InstanceInformationList!.map((i) => i.InstanceId)];
     let token: string | undefined = first.NextToken;
     while (token) {
-      const page = await client.send(new DescribeInstanceInformationCommand({ MaxResults: 5, NextToken: token }));
+      const page: DescribeInstanceInformationCommandOutput = await client.send(new DescribeInstanceInformationCommand({ MaxResults: 5, NextToken: token }));
       ids.push(...page.InstanceInformationList!.map((i) => i.InstanceId));
       token = page.NextToken;
     }
