@@ -117,7 +117,11 @@ export function createFederationModule(state: DoubleState): ServiceModule & { lo
     return {
       status: 200,
       headers: { 'content-type': 'text/html; charset=utf-8' },
-      body: `<!doctype html><title>${title}</title><h1 id="who" data-account="${session?.accountId ?? ''}">${body}</h1><p id="account">${session ? `Account ${session.accountId}` : ''}</p>`,
+      body:
+        `<!doctype html><title>${title}</title><style>body{margin:0;font:14px system-ui,sans-serif;background:#f2f3f3}` +
+        `header{background:#232f3e;color:#fff;padding:10px 16px;display:flex;justify-content:space-between}main{padding:16px}h1{font-size:18px}</style>` +
+        `<header><span>AWS Console (local double)</span><span>${session ? `Account ${session.accountId} · ${escapeHtml(region)}` : ''}</span></header>` +
+        `<main><h1 id="who" data-account="${session?.accountId ?? ''}">${body}</h1><p id="account">${session ? `Account ${session.accountId}` : ''}</p></main>`,
     };
   }
 

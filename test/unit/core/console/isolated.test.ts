@@ -164,6 +164,24 @@ describe('isolated console: two sessions signed in side by side in the real Chro
     throw new Error(`the console page never opened: ${browser.contexts().flatMap((c) => c.pages().map((p) => p.url())).join(", ")}`);
   }
 
+  /** media/screenshots/consoles-side-by-side.png: both windows (their real pages, under the window names they were given). */
+  async function sideBySide(windows: Array<[string, Awaited<ReturnType<typeof consolePage>>]>): Promise<void> {
+    const shots: string[] = [];
+    for (const [, page] of windows) {
+      await page.setViewportSize({ width: 640, height: 260 });
+      shots.push((await page.screenshot()).toString('base64'));
+    }
+    const frame = (title: string, png: string) =>
+      `<div class="w"><div class="t">${title}</div><img src="data:image/png;base64,${png}"></div>`;
+    const html = `<!doctype html><style>body{margin:0;padding:16px;background:#d6d9dc;display:flex;gap:16px;font:13px system-ui,sans-serif}.w{border:1px solid #999;border-radius:6px;overflow:hidden;box-shadow:0 2px 8px #0003;background:#fff}.t{background:#dfe1e5;padding:6px 10px}img{display:block}</style>${windows.map(([title], i) => frame(title, shots[i])).join('')}`;
+    const composer = await windows[0][1].context().newPage();
+    await composer.setViewportSize({ width: 1330, height: 330 });
+    await composer.setContent(html);
+    mkdirSync(join(__dirname, '../../../../media/screenshots'), { recursive: true });
+    await composer.screenshot({ path: join(__dirname, '../../../../media/screenshots/consoles-side-by-side.png') });
+    await composer.close();
+  }
+
   const accountShown = async (page: Awaited<ReturnType<typeof consolePage>>) => page.locator('#who').getAttribute('data-account');
 
   it('opens each session in its own profile; both stay signed in to their own accounts, and no token is on a command line', async () => {
@@ -197,6 +215,7 @@ describe('isolated console: two sessions signed in side by side in the real Chro
       assert.ok(!cmdline.includes('SigninToken') && !cmdline.includes(new URL(prodLink.url).searchParams.get('SigninToken')!), 'the sign-in token is not on the command line');
       assert.equal(mode(launch.profileDir), 0o700);
     }
+    if (process.env.UPDATE_SCREENSHOTS) await sideBySide([['AWS: prod', prodPage], ['AWS: staging', stagingPage]]);
     await Promise.all([a.pageRemoved, b.pageRemoved]);
     for (const launch of [a, b]) assert.deepEqual(require('node:fs').readdirSync(launch.profileDir).filter((n: string) => n.startsWith('open-')), [], 'the redirect page is removed');
     assert.ok(!t.logger.lines.some((l) => l.includes('SigninToken')), 'the link is never logged');
