@@ -4,7 +4,7 @@
  * session to a fake session-manager-plugin that records its arguments; and the advice when the plugin is missing.
  */
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -28,7 +28,7 @@ describe('Start SSM Session in VS Code', function () {
     const dir = mkdtempSync(join(tmpdir(), 'aws-sessions-ssm-ext-'));
     bin = join(dir, 'bin');
     record = join(dir, 'plugin-args');
-    require('node:fs').mkdirSync(bin);
+    mkdirSync(bin);
     symlinkSync('/usr/bin/aws', join(bin, 'aws'));
     writeFileSync(join(bin, 'session-manager-plugin'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > "${record}.tmp" && mv "${record}.tmp" "${record}"\n`);
     chmodSync(join(bin, 'session-manager-plugin'), 0o755);

@@ -5,7 +5,7 @@
  * that records how it was started and the page it was given.
  */
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalAws, DEFAULT_SSM_INSTANCES, type LocalAws } from '../../double';
@@ -119,8 +119,8 @@ describe('aws-sessions ssm and console --isolated', function () {
     assert.equal(token, before.tokens.length + 1);
     assert.match(page, /location\.replace\("http:\/\/127\.0\.0\.1:\d+\/federation\?Action=login&.*SigninToken=/);
     const pagePath = fileURLToPath(args.at(-1)!);
-    assert.equal(require('node:fs').statSync(pagePath).mode & 0o777, 0o600);
-    assert.equal(require('node:fs').statSync(profile).mode & 0o777, 0o700);
+    assert.equal(statSync(pagePath).mode & 0o777, 0o600);
+    assert.equal(statSync(profile).mode & 0o777, 0o700);
     assert.equal(aws.federationLog().logouts, before.logouts, 'no sign-out step');
     const both = await cli(['console', 'bob', '--isolated', '--print']);
     assert.equal(both.status, 2);

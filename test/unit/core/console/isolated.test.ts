@@ -4,7 +4,7 @@
  * federation endpoint, driven over its remote-debugging port: each window stays signed in to its own account.
  */
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -34,7 +34,7 @@ describe('isolated console: profile folders and the redirect page', () => {
     assert.notEqual(a, b);
     assert.equal(mode(a), 0o700);
     assert.equal(mode(join(dir, CONSOLE_PROFILES_DIR)), 0o700);
-    require('node:fs').chmodSync(a, 0o755);
+    chmodSync(a, 0o755);
     assert.equal(consoleProfileDir(dir, 'session-a'), a);
     assert.equal(mode(a), 0o700, 'a folder opened to others is closed again');
   });
@@ -217,7 +217,7 @@ describe('isolated console: two sessions signed in side by side in the real Chro
     }
     if (process.env.UPDATE_SCREENSHOTS) await sideBySide([['AWS: prod', prodPage], ['AWS: staging', stagingPage]]);
     await Promise.all([a.pageRemoved, b.pageRemoved]);
-    for (const launch of [a, b]) assert.deepEqual(require('node:fs').readdirSync(launch.profileDir).filter((n: string) => n.startsWith('open-')), [], 'the redirect page is removed');
+    for (const launch of [a, b]) assert.deepEqual(readdirSync(launch.profileDir).filter((n) => n.startsWith('open-')), [], 'the redirect page is removed');
     assert.ok(!t.logger.lines.some((l) => l.includes('SigninToken')), 'the link is never logged');
   });
 
