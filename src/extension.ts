@@ -40,7 +40,7 @@ import { VsCodeSecretVault } from './platform/secretVault';
 import { YubiKeyOath } from './core/yubikey';
 import { VsCodePrompter, askSamlPaste, withCancellableProgress } from './platform/prompter';
 import { OutputChannelLogger } from './platform/logger';
-import { accessKeyMaxAgeDays, consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
+import { accessKeyMaxAgeDays, consoleBrowser, consoleSessionDuration, defaultDeliveryMode, defaultRegion, endpointSettings, loginFlow, refreshAfterFraction, samlBrowserPath, ssoCliLoginSharing, ssoProfileNameTemplate } from './platform/settings';
 import { BrowserSamlCapture } from './platform/samlBrowser';
 import { SharedSamlCapture } from './core/saml/sharedCapture';
 import { askToLogin, cliIntegrations } from './platform/ssoLogin';
@@ -54,6 +54,9 @@ import { consoleOpener, registerCommands, remindAgedKeys } from './commands';
 import { setL10nBundle } from './core/l10n';
 import { AccessKeys } from './core/accessKeys';
 import { SdkIamGateway } from './core/aws/iam';
+import { SdkSsmGateway } from './core/aws/ssm';
+import { IsolatedConsoleBrowser } from './platform/consoleBrowser';
+import { SsmSessions } from './core/ssm/ssmSessions';
 import { reporter, warn } from './commands/report';
 import { seedDemoSessions } from './demoSeed';
 import { t } from './core/l10n';
@@ -206,10 +209,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     logger,
     checks: { get: (id) => context.globalState.get<number>(`${ACCESS_KEY_CHECKED_PREFIX}${id}`), set: (id, at) => Promise.resolve(context.globalState.update(`${ACCESS_KEY_CHECKED_PREFIX}${id}`, at)) },
   });
+  const isolatedConsole = new IsolatedConsoleBrowser({
+    storageDir,
+    browserPath: samlBrowserPath,
+    extraArgs: () => (process.env[EnvOverrides.consoleBrowserArgs] ?? '').split(' ').filter(Boolean),
+    logger,
+  });
+  const ssmUrl = () => resolveEndpoint('ssm', endpointSettings(), process.env);
+  const ssmSessions = new SsmSessions({ state, resolver: service.resolver, ssm: new SdkSsmGateway({ endpoint: ssmUrl }), logger, endpoint: ssmUrl });
   // The container credentials endpoint listens only once a terminal, debug session or `aws-sessions exec --endpoint` asks for it.
   const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
   const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
-  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn), notify: warn, more: { accessKeys, endpointVariables, integrations: cliIntegrations(logger, sso, ssoAccess) } }));
+  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn, isolatedConsole, consoleBrowser), notify: warn, more: { accessKeys, endpointVariables, integrations: cliIntegrations(logger, sso, ssoAccess), ssmSessions } }));
   cliHost = cli;
   own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode, declaredExpected: (folder) => declared.expectedAccountIds(folder) }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
@@ -246,6 +257,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       sso,
       access: ssoAccess,
       accessKeys,
+      ssmSessions,
+      isolatedConsole,
+      consoleBrowser,
       sharedSaml: saml,
       declared,
     }),

@@ -14,6 +14,8 @@ import { parseExecArgs } from './exec';
 import { EXPORT_FORMATS, formatExport, isExportFormat } from './exportFormat';
 import { complete, completionScript, isShell, SHELLS } from './completion';
 import { INTEGRATION_COMMANDS } from './integrationCommands';
+import { findInstance, findSsmTools, missingToolsMessage, ssmTerminalPlan } from '../core/ssm/ssmSessions';
+import { CREDENTIAL_VARIABLES } from '../core/launchEnv';
 
 export type { CliContext, Subcommand } from './subcommand';
 
@@ -157,13 +159,15 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   command({
     name: 'console',
     complete: { args: ['session'] },
-    synopsis: 'console <session> [--print]',
+    synopsis: 'console <session> [--print] [--isolated]',
     summary: l10nText('open (or print) the AWS web console sign-in URL'),
-    help: l10nText('Usage: aws-sessions console <session> [--print]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.'),
-    options: { print: { type: 'boolean' } },
+    help: l10nText('Usage: aws-sessions console <session> [--print] [--isolated]\n\nOpens the AWS web console signed in as the session (in the browser of the VS Code window serving the CLI),\nor prints the sign-in URL with --print. The URL signs in once within 15 minutes: treat it like a password.\n  --isolated  open it in a browser profile of the session\'s own (Chrome, Chromium or Edge), so consoles of\n              several sessions stay signed in side by side'),
+    options: { print: { type: 'boolean' }, isolated: { type: 'boolean' } },
     async run({ values, positionals }, ctx) {
       const print = values.print === true;
-      const result = await ctx.call('consoleSignIn', { session: need(positionals, 0, 'session'), openBrowser: !print }, { retryAfterSend: false });
+      if (print && values.isolated) throw new UsageError(t('--print and --isolated exclude each other'));
+      const params = { session: need(positionals, 0, 'session'), openBrowser: !print, ...(values.isolated ? { isolated: true } : {}) };
+      const result = await ctx.call('consoleSignIn', params, { retryAfterSend: false });
       // The URL signs in once within 15 minutes: print it only when asked, or when no browser opened.
       ctx.out(print || !result.opened ? result.url : t('Opened the AWS console in the browser.'));
     },
@@ -245,6 +249,32 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
       if (profile !== undefined || region !== undefined) result = await ctx.call('relocate', { session, profile, region });
       if (delivery !== undefined) result = await ctx.call('setDeliveryMode', { session, mode: delivery });
       if (result) printSummary(ctx, values.json, result);
+    },
+  }),
+  command({
+    name: 'ssm', options: json, complete: { args: ['session'] }, synopsis: 'ssm <session> [instance] [--json]', summary: l10nText('list managed instances, or start an SSM session on one'),
+    help: l10nText(
+      "Usage: aws-sessions ssm <session> [instance] [--json]\n\nWithout an instance: lists the managed instances (SSM DescribeInstanceInformation) in the session's region.\nWith one (id or name): runs `aws ssm start-session --target <id>` here with the session's profile and region\n(AWS_PROFILE, AWS_REGION); needs the AWS CLI v2 and the Session Manager plugin on PATH. The session must be active.",
+    ),
+    async run({ values, positionals }, ctx) {
+      const found = await ctx.call('ssmInstances', { session: need(positionals, 0, 'session') });
+      const ref = positionals[1];
+      if (!ref) {
+        if (values.json) return ctx.out(JSON.stringify(found.instances, null, 2));
+        if (found.instances.length === 0) return ctx.out(t('No managed instances in {0} for "{1}".', found.region, found.alias));
+        return ctx.out(table(['INSTANCE', 'NAME', 'PLATFORM', 'PING', 'IP'], found.instances.map((i) => [i.instanceId, i.name, i.platform, i.pingStatus, i.ipAddress ?? ''])));
+      }
+      const instance = findInstance(found.instances, ref);
+      if (!instance) throw new Exit(EXIT.notFound, t('no managed instance "{0}" in {1} for "{2}" (see: aws-sessions ssm {2})', ref, found.region, found.alias));
+      const tools = await findSsmTools(ctx.env.PATH);
+      const missing = missingToolsMessage(tools);
+      if (missing || !tools.aws) throw new Exit(EXIT.failed, missing ?? '');
+      if (!ctx.exec) throw new Exit(EXIT.unsupported, t('starting an SSM session is not available here'));
+      const plan = ssmTerminalPlan({ profile: found.profile, region: found.region, alias: found.alias }, instance, tools.aws, found.endpoint);
+      const env: Record<string, string | undefined> = { ...ctx.env };
+      // The profile's credentials, not stray ones from this shell.
+      for (const name of CREDENTIAL_VARIABLES) delete env[name];
+      ctx.setExitCode?.(await ctx.exec(plan.command, { ...env, ...plan.env }));
     },
   }),
   command({

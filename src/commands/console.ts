@@ -5,6 +5,7 @@ import type { Session } from '../core/model';
 import type { StateStore } from '../core/ports';
 import type { ConsoleLink, ConsoleSignIn } from '../core/console/consoleSignIn';
 import type { ConsoleOpener } from '../core/ipc/handlers';
+import type { IsolatedConsoleBrowser } from '../platform/consoleBrowser';
 import { inform, warn, type Report } from './report';
 import { sessionHandler } from './sessionArg';
 import type { CommandTable } from './table';
@@ -15,6 +16,10 @@ export interface ConsoleCommandDeps {
   state: Pick<StateStore, 'read'>;
   signIn: ConsoleSignIn;
   report: Report;
+  /** Consoles side by side: each session's in a browser profile of its own. */
+  isolatedConsole: IsolatedConsoleBrowser;
+  /** The awsSessions.console.browser setting, read at each open. */
+  consoleBrowser: () => 'default' | 'isolated';
 }
 
 function time(d: Date): string {
@@ -34,9 +39,14 @@ export function consoleCommands(deps: ConsoleCommandDeps) {
     );
 
   return {
-    /** Returns the URL opened (signs out of the console first, then in), for tests. */
+    /** Returns the URL opened (default browser: signs out of the console first, then in; isolated: the login URL), for tests. */
     [Commands.openConsole]: sessionHandler(ctx, t('Open AWS console'), t('Session to open the AWS console with'), async (session) => {
       const result = await link(session, (alias) => t('AWS Sessions: signing in to the AWS console for "{0}"…', alias));
+      if (deps.consoleBrowser() === 'isolated') {
+        // Its own profile holds only this session's console: no sign-out first.
+        await deps.isolatedConsole.open(session, result.url);
+        return result.url;
+      }
       const opened = await openConsoleUrl(result.openUrl);
       if (!opened) warn(t('the browser did not open. Use "Copy Console URL" for "{0}" instead.', session.alias));
       return result.openUrl;
@@ -51,11 +61,20 @@ export function consoleCommands(deps: ConsoleCommandDeps) {
   } satisfies CommandTable;
 }
 
-/** `aws-sessions console`: a sign-in link made and, unless the CLI asked only to print it, opened from this window. */
-export function consoleOpener(signIn: ConsoleSignIn): ConsoleOpener {
-  return async (sessionId, open) => {
+/**
+ * `aws-sessions console`: a sign-in link made and, unless the CLI asked only to print it, opened from this window;
+ * in the session's own browser profile when the CLI asks (`--isolated`) or the setting says so.
+ */
+export function consoleOpener(signIn: ConsoleSignIn, isolatedConsole: IsolatedConsoleBrowser, consoleBrowser: () => 'default' | 'isolated'): ConsoleOpener {
+  return async (sessionId, open, isolated) => {
     const link = await signIn.link(sessionId);
     if (!open) return { url: link.url, opened: false };
+    if (isolated || consoleBrowser() === 'isolated') {
+      const state = await signIn.session(sessionId);
+      await isolatedConsole.open(state, link.url);
+      // The URL is in the browser already; the CLI prints it only when nothing opened.
+      return { url: link.url, opened: true };
+    }
     return { url: link.openUrl, opened: await openConsoleUrl(link.openUrl) };
   };
 }

@@ -16,11 +16,12 @@ import { profileCommands, type ProfileCommandDeps } from './profiles';
 import type { SamlCommandDeps } from './saml';
 import { sessionCommands, type SessionCommandDeps } from './sessions';
 import type { SsoCommandDeps } from './sso';
+import { ssmCommands, type SsmCommandDeps } from './ssm';
 import { registerCommandTable, type CommandHandler, type CommandHandlers, type CommandTable } from './table';
 import { viewCommands, type ViewCommandDeps } from './view';
 
 /** What the command modules need, together (each takes its part). */
-export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps & DeclaredCommandDeps;
+export type CommandContext = SessionCommandDeps & ViewCommandDeps & ProfileCommandDeps & ConsoleCommandDeps & DoctorCommandDeps & ImportCommandDeps & SsoCommandDeps & AccessKeyCommandDeps & SamlCommandDeps & DeclaredCommandDeps & SsmCommandDeps;
 
 /**
  * The commands of a module loaded on first use: `ids` names every command of its table (the compiler holds the
@@ -41,9 +42,9 @@ const accessKeys = lazy(() => require('./accessKeys') as typeof import('./access
 const saml = lazy(() => require('./saml') as typeof import('./saml'));
 
 /** `aws-sessions console` (the CLI host): the console module is loaded on the first call. */
-export const consoleOpener: typeof import('./console').consoleOpener = (signIn) => {
-  const opener = lazy(() => consoles().consoleOpener(signIn));
-  return (sessionId, open) => opener()(sessionId, open);
+export const consoleOpener: typeof import('./console').consoleOpener = (...made) => {
+  const opener = lazy(() => consoles().consoleOpener(...made));
+  return (...call) => opener()(...call);
 };
 
 /** Once at activation, when a maximum key age is set: the access-key module is loaded only then. */
@@ -70,6 +71,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...onFirstUse({ [Commands.rotateAccessKey]: true }, () => accessKeys().accessKeyCommands(ctx)),
     ...onFirstUse({ [Commands.addSamlRoles]: true }, () => saml().samlCommands(ctx)),
     ...declaredCommands(ctx),
+    ...ssmCommands(ctx),
   };
   return registerCommandTable(handlers);
 }

@@ -53,6 +53,7 @@ export const Commands = {
   importProfiles: 'awsSessions.importFromAwsFiles',
   rotateAccessKey: 'awsSessions.rotateAccessKey',
   applyDeclaredSessions: 'awsSessions.applyProjectSessions',
+  startSsmSession: 'awsSessions.startSsmSession',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -96,6 +97,8 @@ export const Settings = {
   terminalDelivery: 'terminal.delivery',
   /** Seconds a web console session lasts (900–43200); where AWS allows choosing it. */
   consoleSessionDuration: 'console.sessionDurationSeconds',
+  /** Where a console opens: 'default' (the system browser) or 'isolated' (a browser profile per session). */
+  consoleBrowser: 'console.browser',
   /** Days after which an IAM User session's access key is reminded to be rotated (0: never). */
   accessKeyMaxAgeDays: 'accessKeyMaxAgeDays',
   /** Command-line patterns of long commands (terraform apply…) the terminal guard acts on. */
@@ -127,6 +130,8 @@ export const EnvOverrides = {
   federationEndpoint: 'AWS_SESSIONS_FEDERATION_ENDPOINT',
   /** Base URL of the web console a sign-in lands on (default: AWS's per partition and region). */
   consoleEndpoint: 'AWS_SESSIONS_CONSOLE_ENDPOINT',
+  /** Space-separated extra arguments of the browser of isolated consoles (tests: `--headless=new --remote-debugging-port=0`). */
+  consoleBrowserArgs: 'AWS_SESSIONS_CONSOLE_BROWSER_ARGS',
 } as const;
 
 /** What a secret is for; with the session's hidden id it names the secret: `aws-sessions/<sessionId>/<purpose>`. */

@@ -57,6 +57,11 @@ export function consoleSessionDuration(): number | undefined {
   return config().get<number>(Settings.consoleSessionDuration);
 }
 
+/** Where a console opens: the system browser, or a browser profile of the session's own (awsSessions.console.browser). */
+export function consoleBrowser(): 'default' | 'isolated' {
+  return config().get<string>(Settings.consoleBrowser) === 'isolated' ? 'isolated' : 'default';
+}
+
 /** The fraction of their lifetime after which credentials in files are refreshed (awsSessions.rotation.refreshAfterFraction). */
 export function refreshAfterFraction(): number | undefined {
   return config().get<number>(Settings.rotationRefreshAfterFraction);

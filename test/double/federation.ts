@@ -8,9 +8,11 @@
  *   900–43200 and is refused for role-chained and federation-token credentials. Answers
  *   `{"SigninToken":"…"}`; a token is good for 15 minutes and one login.
  * - `GET /federation?Action=login&Issuer=…&Destination=<url>&SigninToken=…` redirects (302) to the
- *   destination with a console cookie; `GET /oauth?Action=logout&redirect_uri=<url>` clears it and
- *   redirects.
- * - `GET /console/home?region=…` shows who is signed in (for tests that follow the redirects).
+ *   destination with a console cookie naming the account (`<account>.<id>`; one cookie per browser, as AWS
+ *   has it, so a second login in the same browser replaces the first); `GET /oauth?Action=logout&redirect_uri=<url>`
+ *   clears it and redirects.
+ * - `GET /console/home?region=…` shows who is signed in and in which account (`#who`, `data-account`), for
+ *   tests that follow the redirects or drive a browser.
  */
 import { randomBytes } from 'node:crypto';
 import type { DoubleState, IssuedCredentials } from './state';
@@ -27,6 +29,7 @@ interface SigninToken {
 
 interface ConsoleSession {
   readonly arn: string;
+  readonly accountId: string;
   readonly expiresAtMs: number;
 }
 
@@ -99,17 +102,27 @@ export function createFederationModule(state: DoubleState): ServiceModule & { lo
     tokens.delete(one(req.query, 'SigninToken') ?? '');
     const id = randomBytes(16).toString('hex');
     const lifetimeMs = (token.sessionDurationSeconds ?? Math.max(0, (token.creds.expiresAtMs - state.now()) / 1000)) * 1000;
-    sessions.set(id, { arn: token.creds.arn, expiresAtMs: state.now() + lifetimeMs });
+    sessions.set(id, { arn: token.creds.arn, accountId: token.creds.accountId, expiresAtMs: state.now() + lifetimeMs });
     log.logins.push({ arn: token.creds.arn, destination });
-    return redirect(destination, { 'set-cookie': `${COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax` });
+    return redirect(destination, { 'set-cookie': `${COOKIE}=${token.creds.accountId}.${id}; Path=/; HttpOnly; SameSite=Lax` });
   }
 
   function consolePage(req: DoubleRequest): DoubleResponse {
-    const id = /(?:^|;\s*)double-console=([0-9a-f]+)/.exec(req.headers['cookie'] ?? '')?.[1];
-    const session = id ? sessions.get(id) : undefined;
+    const cookie = /(?:^|;\s*)double-console=(\d{12})\.([0-9a-f]+)/.exec(req.headers['cookie'] ?? '');
+    const found = cookie ? sessions.get(cookie[2]) : undefined;
+    const session = found && found.accountId === cookie?.[1] && found.expiresAtMs > state.now() ? found : undefined;
     const region = one(req.query, 'region') ?? '';
-    const body = session && session.expiresAtMs > state.now() ? `Signed in as ${escapeHtml(session.arn)} in ${escapeHtml(region)}` : 'Not signed in';
-    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<!doctype html><title>AWS Console (local double)</title><h1 id="who">${body}</h1>` };
+    const body = session ? `Signed in as ${escapeHtml(session.arn)} in ${escapeHtml(region)}` : 'Not signed in';
+    const title = session ? `AWS Console ${session.accountId} (local double)` : 'AWS Console (local double)';
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body:
+        `<!doctype html><title>${title}</title><style>body{margin:0;font:14px system-ui,sans-serif;background:#f2f3f3}` +
+        `header{background:#232f3e;color:#fff;padding:10px 16px;display:flex;justify-content:space-between}main{padding:16px}h1{font-size:18px}</style>` +
+        `<header><span>AWS Console (local double)</span><span>${session ? `Account ${session.accountId} · ${escapeHtml(region)}` : ''}</span></header>` +
+        `<main><h1 id="who" data-account="${session?.accountId ?? ''}">${body}</h1><p id="account">${session ? `Account ${session.accountId}` : ''}</p></main>`,
+    };
   }
 
   return {

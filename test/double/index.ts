@@ -18,6 +18,7 @@ import { DEFAULT_START_URL, SsoState, type SsoSettings } from './ssoState';
 import { createIdpKeys, createIdpRoutes, samlSignatureCheck, type IdpKeys } from './idp';
 import { totp } from './totp';
 import { createFederationModule, type FederationLog } from './federation';
+import { createSsmModule, type SsmInstanceSeed, type SsmLog } from './ssm';
 import type { ServiceModule } from './types';
 
 export interface LocalAwsOptions {
@@ -43,6 +44,8 @@ export interface LocalAwsOptions {
   readonly modules?: (state: DoubleState) => readonly ServiceModule[];
   /** IAM Identity Center: organisation size, portal throttle, token lifetimes; `false` leaves SSO out. */
   readonly sso?: Partial<SsoSettings> | false;
+  /** Systems Manager's managed nodes (default: three in eu-west-1 and three in us-east-1). */
+  readonly ssmInstances?: readonly SsmInstanceSeed[];
 }
 
 export interface ReadyLine {
@@ -69,6 +72,8 @@ export interface LocalAws extends ReadyLine {
   mfaCode(serial: string): string;
   /** Sign-in tokens issued and console logins made by the federation endpoint (`${endpoint}/federation`). */
   federationLog(): FederationLog;
+  /** Sessions started with SSM StartSession (target and region). */
+  ssmLog(): SsmLog;
   close(): Promise<void>;
 }
 
@@ -89,9 +94,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const idpKeys = createIdpKeys();
   const samlChecks = [samlSignatureCheck(idpKeys, () => state.settings.samlSignatureRequired), ...(options.samlChecks ?? [])];
   const federation = createFederationModule(state);
+  const ssm = createSsmModule(state, options.ssmInstances);
   const modules = [
     // Before STS: both take POST / forms; IAM claims the ones signed for `iam` or of its API version.
     createIamModule(state),
+    // Before STS too: it claims its JSON requests by X-Amz-Target.
+    ssm,
     createStsModule(state, { samlChecks }),
     federation,
     ...(options.modules?.(state) ?? []),
@@ -142,6 +150,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       return totp(u.mfaSecretBase32, state.now());
     },
     federationLog: () => federation.log(),
+    ssmLog: () => ssm.log(),
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -163,3 +172,5 @@ export { NodeSha256 } from './sigv4';
 export { totp } from './totp';
 export { SsoState, DEFAULT_START_URL, pkceChallenge, type SsoSettings, type SsoAccount } from './ssoState';
 export type { FederationLog } from './federation';
+export type { SsmInstanceSeed, SsmLog } from './ssm';
+export { DEFAULT_SSM_INSTANCES } from './ssm';

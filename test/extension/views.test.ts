@@ -93,6 +93,7 @@ describe('views: tree, menus, status bar, terminal', function () {
     assert.ok(active.includes(`${Commands.stopSession}@inline`) && !active.includes(`${Commands.startSession}@inline`));
     assert.ok(active.includes(`${Commands.unpin}@menu`) && active.includes(`${Commands.copyAccountId}@menu`) && active.includes(`${Commands.copyRoleArn}@menu`));
     assert.ok(commandsFor('session:iamUser:inactive:unpinned:accessKey').includes(`${Commands.rotateAccessKey}@menu`) && !inactive.includes(`${Commands.rotateAccessKey}@menu`), 'rotate only a long-term key');
+    assert.ok(active.includes(`${Commands.startSsmSession}@menu`) && !inactive.includes(`${Commands.startSsmSession}@menu`), 'SSM only on an active session');
     assert.ok(commandsFor('session:iamRoleFederated:inactive:unpinned:saml').includes(`${Commands.addSamlRoles}@menu`) && !inactive.includes(`${Commands.addSamlRoles}@menu`), 'other roles only of a SAML sign-in');
     const synced = commandsFor('session:awsSso:inactive:unpinned:account:undeletable');
     assert.ok(inactive.includes(`${Commands.deleteSession}@menu`) && !synced.includes(`${Commands.deleteSession}@menu`), 'delete only where the type allows it');

@@ -6,7 +6,8 @@
  *
  * Usage: node <bundle of this file>/serve.js <storageDir> (test/unit/support/cli.ts builds it with the lazy SDK)
  * Env: SERVE_STS_ENDPOINT (the local AWS double), SERVE_CLI (path of a built dist/cli.js), SERVE_MODE
- * (default delivery mode), SERVE_ACQUIRE_DELAY_MS (a host too loaded to listen at once: the pause between
+ * (default delivery mode), SERVE_BROWSER (the browser of `console --isolated`; the double is the sign-in endpoint),
+ * SERVE_ACQUIRE_DELAY_MS (a host too loaded to listen at once: the pause between
  * taking the lease and listening), AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, HOME.
  * Prints `serving <pid>` each time it starts serving; exits on SIGTERM after handing over.
  */
@@ -38,6 +39,10 @@ import { SsoAccess } from '../../src/core/sso/ssoAccess';
 import { SsoService } from '../../src/core/sso/ssoService';
 import { SsoPortal } from '../../src/core/sso/portal';
 import { SdkOidcGateway } from '../../src/core/sso/oidc';
+import { ConsoleSignIn } from '../../src/core/console/consoleSignIn';
+import { SdkSsmGateway } from '../../src/core/aws/ssm';
+import { SsmSessions } from '../../src/core/ssm/ssmSessions';
+import { IsolatedConsoleBrowser } from '../../src/platform/consoleBrowser';
 
 class JsonFileVault implements SecretVault {
   constructor(private readonly file: string) {}
@@ -114,9 +119,30 @@ const integrations = {
       openUrl: async () => true,
     }),
 };
+// The web console (as the extension wires it, the browser given) and SSM, both against the double.
+const signIn = new ConsoleSignIn({
+  state,
+  resolver: service.resolver,
+  secrets,
+  sts,
+  prompter: { askMfaCode: async () => undefined },
+  clock: systemClock,
+  logger: silentLogger,
+  fetch: (url, init) => fetch(url, init),
+  hostOverrides: () => ({ federationEndpoint: endpoint, consoleEndpoint: endpoint }),
+  sessionDurationSeconds: () => 3600,
+});
+const isolated = new IsolatedConsoleBrowser({ storageDir, browserPath: () => process.env.SERVE_BROWSER, extraArgs: () => [], logger: silentLogger });
+const openConsole = async (id: string, open: boolean, isolatedProfile?: boolean) => {
+  const link = await signIn.link(id);
+  if (!open || !isolatedProfile) return { url: link.url, opened: false };
+  await isolated.open(await signIn.session(id), link.url);
+  return { url: link.url, opened: true };
+};
+const ssmSessions = new SsmSessions({ state, resolver: service.resolver, ssm: new SdkSsmGateway({ endpoint: () => endpoint }), logger: silentLogger, endpoint: () => endpoint });
 const server = new IpcServer({
   paths,
-  handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), undefined, { accessKeys, endpointVariables: (id) => credentialsEndpoint.variables(id), integrations }),
+  handler: sessionHandler(service, new ProfileService({ state, lifecycle: service.lifecycle, logger: silentLogger }), openConsole, { accessKeys, endpointVariables: (id) => credentialsEndpoint.variables(id), integrations, ssmSessions }),
   describeError: describeIpcError,
 });
 const lease = new ServingLease({

@@ -38,7 +38,7 @@ export interface ConsoleSignInDeps {
 export interface ConsoleLink {
   /** The login URL (sign-in token inside, valid 15 minutes and once; no credentials). */
   url: string;
-  /** Open this one: signs out of the browser's console session first, then follows on to `url`. */
+  /** Open this one in a shared browser: signs out of its console session first, then follows on to `url` (a profile of the session's own opens `url`). */
   openUrl: string;
   /** When the sign-in token stops working. */
   tokenExpiresAt: Date;
@@ -69,6 +69,12 @@ export function isRoleChained(state: PersistedState, session: Session): boolean 
 
 export class ConsoleSignIn {
   constructor(private readonly deps: ConsoleSignInDeps) {}
+
+  /** The session (id and alias) a link is for. */
+  async session(sessionId: string): Promise<{ id: string; alias: string }> {
+    const session = requireSession(await this.deps.state.read(), sessionId);
+    return { id: session.id, alias: session.alias };
+  }
 
   /** A fresh sign-in link for a session (never logged: it signs whoever holds it in). */
   async link(sessionId: string): Promise<ConsoleLink> {

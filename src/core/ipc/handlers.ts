@@ -9,6 +9,7 @@ import { CREDENTIAL_VARIABLES } from '../launchEnv';
 import type { SessionService } from '../sessionService';
 import type { ProfileService } from '../profiles';
 import type { AccessKeys } from '../accessKeys';
+import type { SsmSessions } from '../ssm/ssmSessions';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
@@ -44,8 +45,11 @@ export function describeIpcError(error: unknown): { code: ErrorCode; message: st
   return { code: 'failed', message: errorMessage(error) };
 }
 
-/** The web console sign-in, when the editor provides it: `open` opens it in the browser, else only the URL. */
-export type ConsoleOpener = (sessionId: string, open: boolean) => Promise<{ url: string; opened: boolean }>;
+/**
+ * The web console sign-in, when the editor provides it: `open` opens it in the browser, else only the URL;
+ * `isolated`: in a browser profile of the session's own (else the awsSessions.console.browser setting decides).
+ */
+export type ConsoleOpener = (sessionId: string, open: boolean, isolated?: boolean) => Promise<{ url: string; opened: boolean }>;
 
 /** The credentials endpoint's variables of a session (URL and token), when this window serves one. */
 export type EndpointVariables = (sessionId: string) => Promise<Record<string, string>>;
@@ -56,6 +60,7 @@ export interface MoreHandlers {
   accessKeys?: AccessKeys;
   /** IAM Identity Center integrations (the `integration` subcommands). */
   integrations?: IntegrationHandlers;
+  ssmSessions?: SsmSessions;
 }
 
 export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): IpcHandler {
@@ -182,12 +187,18 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
     consoleSignIn: async (p) => {
       const session = findSession(await service.state.read(), p.session);
       if (!openConsole) throw new IpcError('unsupported', t('the web console sign-in is not available in this version of AWS Sessions'));
-      return openConsole(session.id, p.openBrowser);
+      return openConsole(session.id, p.openBrowser, p.isolated);
     },
     relocate: async (p) => {
       const session = findSession(await service.state.read(), p.session);
       await service.editor.relocate(session.id, { profileName: p.profile, region: p.region });
       return summaryAfter(session.id);
+    },
+    ssmInstances: async (p) => {
+      if (!more.ssmSessions) throw new IpcError('unsupported', t('SSM sessions are not available in this version of AWS Sessions'));
+      const session = findSession(await service.state.read(), p.session);
+      const found = await more.ssmSessions.instances(session.id);
+      return { alias: session.alias, profile: found.profile, region: found.region, endpoint: more.ssmSessions.endpoint(), instances: found.instances };
     },
     rotateKey: async (p) => {
       const session = findSession(await service.state.read(), p.session);

@@ -99,7 +99,18 @@ export const METHODS = {
     result: v.object({ alias: v.string(), variables: v.record(v.string(), v.string()), clear: v.array(v.string()), expiration: v.optional(v.string()) }),
   },
   /** The web console sign-in URL of the session; `openBrowser`: the editor also opens it. */
-  consoleSignIn: { params: v.strictObject({ session, openBrowser: v.boolean() }), result: v.object({ url: v.string(), opened: v.boolean() }) },
+  consoleSignIn: { params: v.strictObject({ session, openBrowser: v.boolean(), isolated: v.optional(v.boolean()) }), result: v.object({ url: v.string(), opened: v.boolean() }) },
+  /** The managed instances (SSM) of an active session's region, and what `aws ssm start-session` needs besides. */
+  ssmInstances: {
+    params: v.strictObject({ session }),
+    result: v.object({
+      alias: v.string(),
+      profile: v.string(),
+      region: v.string(),
+      endpoint: v.optional(v.string()),
+      instances: v.array(v.object({ instanceId: v.string(), name: v.string(), platform: v.string(), pingStatus: v.string(), ipAddress: v.optional(v.string()) })),
+    }),
+  },
   /** Move a session to another profile and/or region in one change (an active session restarts once). */
   relocate: { params: v.strictObject({ session, profile: v.optional(profile), region: v.optional(named('give a region')) }), result: summary },
   /** Rotate an IAM User session's access key; `steps` are what was done, `warning` what is left to do by hand. */

@@ -29,6 +29,7 @@ const ANSWERS: { [M in Method]?: Result<M> } = {
   types: TYPES,
   list: [SUMMARY],
   consoleSignIn: { url: 'https://signin.example/federation?SigninToken=x', opened: true },
+  ssmInstances: { alias: 'dev', profile: 'dev', region: 'eu-west-1', instances: [{ instanceId: 'i-0abc', name: 'web', platform: 'Amazon Linux 2023', pingStatus: 'Online', ipAddress: '10.0.0.1' }] },
 };
 
 function fakeContext() {
@@ -84,6 +85,22 @@ describe('aws-sessions subcommands', () => {
       { method: 'consoleSignIn', params: { session: 'dev', openBrowser: true } },
     ]);
     assert.deepEqual(out, ['https://signin.example/federation?SigninToken=x', 'Opened the AWS console in the browser.']);
+  });
+
+  it('console --isolated asks for the session’s own browser profile (only then: an older window sees no new param); ssm lists', async () => {
+    const { ctx, calls, out } = fakeContext();
+    await runCli(['console', 'dev', '--isolated'], ctx);
+    await assert.rejects(runCli(['console', 'dev', '--isolated', '--print'], ctx), (e: Error) => e instanceof UsageError && /exclude each other/.test(e.message));
+    await runCli(['ssm', 'dev'], ctx);
+    await runCli(['ssm', 'dev', '--json'], ctx);
+    assert.deepEqual(calls, [
+      { method: 'consoleSignIn', params: { session: 'dev', openBrowser: true, isolated: true } },
+      { method: 'ssmInstances', params: { session: 'dev' } },
+      { method: 'ssmInstances', params: { session: 'dev' } },
+    ]);
+    assert.equal(out[0], 'Opened the AWS console in the browser.');
+    assert.match(out[1], /^INSTANCE\s+NAME\s+PLATFORM\s+PING\s+IP\ni-0abc\s+web\s+Amazon Linux 2023\s+Online\s+10\.0\.0\.1$/);
+    assert.equal(JSON.parse(out[2])[0].instanceId, 'i-0abc');
   });
 
   it('an unknown option names itself and the subcommand’s help; a boolean given a value and a missing value too', async () => {
