@@ -77,7 +77,7 @@ export function nextStatusChange(state: PersistedState, now: number): number | u
 }
 
 /** Lower-cased text a filter matches: alias, account name and id, role, profile, region. */
-function searchText(session: Session, profile: string, facts: SessionDescription, typeLabel: string): string {
+export function searchText(session: Session, profile: string, facts: SessionDescription, typeLabel: string): string {
   return [session.alias, profile, session.region, facts.accountId, facts.accountName, facts.roleArn, typeLabel, ...(facts.treePath ?? []).map((p) => p.label)]
     .filter(Boolean)
     .join('\u0000')
