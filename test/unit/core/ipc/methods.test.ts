@@ -49,6 +49,11 @@ describe('IPC method map', function () {
       ['add', { type: 'iamUser', fields: { alias: 'x'.repeat(9000) } }, /is longer than 8192 characters/],
       ['add', { type: 'iamUser', fields: { alias: { nested: { deeper: ['hunter2'] } } } }, /^add: param "fields.alias" must be of type string$/],
       ['list', { session: 'hunter2' }, /^list: unknown param "session"$/],
+      ['batch', { action: 'explode', sessions: ['a'] }, /^batch: param "action" must be one of: start, stop, delete, pin, unpin, relocate$/],
+      ['batch', { action: 'start', sessions: ['a', 5] }, /^batch: param "sessions.1" must be of type string$/],
+      ['batch', { action: 'start', sessions: Array(2001).fill('hunter2') }, /^batch: param "sessions" names more than 2000 sessions$/],
+      ['batch', { action: 'start', filter: '' }, /^batch: param "filter" is empty: give a filter$/],
+      ['batch', { action: 'start', preview: 'yes' }, /^batch: param "preview" must be of type boolean$/],
     ];
     for (const [method, params, message] of refusals) {
       assert.throws(() => parseRequest(request(method, params)), (e: Error) => e instanceof ProtocolError && message.test(e.message) && !e.message.includes('hunter2') && !e.message.includes('carrierPigeon'), `${method} ${JSON.stringify(params).slice(0, 80)}`);
