@@ -14,6 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -93,12 +94,14 @@ async function main(): Promise<void> {
       await runBatch({ ...parts(w.service), logger: silentLogger }, selected.map((s) => s.id), { kind: 'stop' });
       for (const s of selected) await clearCachedCredentials(secrets, s.id);
       await control(double.endpoint, 'sso/reset', {}); // a refilled bucket, counters at zero
+      const writes0 = state.io.writes;
       const t0 = performance.now();
       const result: BatchResult = await runBatch({ ...parts(w.service), logger: silentLogger, integrationLogin: (id, reason) => w.access.accessToken(id, { interactive: false, reason }) }, selected.map((s) => s.id), { kind: 'start' });
       const ms = performance.now() - t0;
+      const stateWrites = state.io.writes - writes0;
       const stats = (await control(double.endpoint, 'sso/stats')) as { portalCalls: number; throttled: number };
       const failed = result.outcomes.filter((o) => o.status !== 'done');
-      return { ms, failed: failed.length, firstFailure: failed[0] ? `${failed[0].alias}: ${failed[0].cause}` : undefined, throttled: stats.throttled, calls: stats.portalCalls, rate: portal.stats('us-east-1').rate };
+      return { ms, failed: failed.length, firstFailure: failed[0] ? `${failed[0].alias}: ${failed[0].cause}` : undefined, throttled: stats.throttled, calls: stats.portalCalls, rate: portal.stats('us-east-1').rate, stateWrites };
     };
 
     const warm: Awaited<ReturnType<typeof once>>[] = [];
@@ -121,10 +124,11 @@ async function main(): Promise<void> {
       ['wall, new portal limiter (median of runs)', `${(coldMs / 1000).toFixed(3)} s (${cold.map((r) => (r.ms / 1000).toFixed(2)).join(', ')})`],
       ['ratio to the bound, new limiter', `${(coldMs / boundMs).toFixed(3)} ×`],
       ['failures (goal 0)', `${failures}${[...warm, ...cold].find((r) => r.firstFailure)?.firstFailure ? ` — ${[...warm, ...cold].find((r) => r.firstFailure)!.firstFailure}` : ''}`],
+      ['writes of sessions.json per run (warm, cold; 2 per start without group commit)', [...warm, ...cold].map((r) => r.stateWrites).join(', ')],
       ['portal calls / 429 (warm runs)', warm.map((r) => `${r.calls} / ${r.throttled}`).join(', ')],
       ['portal calls / 429 (cold runs)', cold.map((r) => `${r.calls} / ${r.throttled}`).join(', ')],
     ];
-    console.log(`Start ${SESSIONS} selected IAM Identity Center roles at once: ${LATENCY_MS} ms latency, throttle ${RPS} rps burst ${values.burst}, node ${process.version}`);
+    console.log(`Start ${SESSIONS} selected IAM Identity Center roles at once: ${LATENCY_MS} ms latency, throttle ${RPS} rps burst ${values.burst}, node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
     console.log('| figure | value |');
     console.log('|---|---:|');
     for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
@@ -143,6 +147,8 @@ async function main(): Promise<void> {
         coldRatio: Number((coldMs / boundMs).toFixed(3)),
         failures,
         throttled: warm.map((r) => r.throttled),
+        stateWrites: warm.map((r) => r.stateWrites),
+        loadAverage: Number(loadavg()[0].toFixed(1)),
         meetsGoal,
       }),
     );

@@ -161,69 +161,28 @@ export class FileStateStore implements StateStore, Disposable {
     return this.update(() => undefined).catch(() => deepFreeze(checked.state));
   }
 
-  /**
-   * Change the state under the inter-process lock. Updates that arrive while one is being written go together
-   * into the next write (group commit: one lock, one read, one atomic write for all of them, e.g. the starts of
-   * a batch), each applied to what the ones before it left; each caller gets the state after the group. A
-   * mutator that throws rejects its own caller only (in a group, its changes are undone).
-   */
-  update(mutate: (state: PersistedState) => PersistedState | void): Promise<PersistedState> {
-    return new Promise<PersistedState>((resolve, reject) => {
-      this.queued.push({ mutate, resolve, reject });
-      if (!this.committing) void this.commitQueued();
-    });
-  }
-
-  private readonly queued: Array<{ mutate: (state: PersistedState) => PersistedState | void; resolve: (state: PersistedState) => void; reject: (error: unknown) => void }> = [];
-  private committing = false;
-
-  private async commitQueued(): Promise<void> {
-    this.committing = true;
-    try {
-      while (this.queued.length > 0) {
-        const group = this.queued.splice(0);
-        const failed = new Map<number, unknown>();
-        let result: { state: PersistedState; changed: boolean };
-        try {
-          result = await withLock(
-            this.lockPath,
-            async () => {
-              const file = await this.load();
-              let current: PersistedState;
-              if (file.seen) current = file.seen.raw === undefined ? structuredClone(file.seen.state) : (JSON.parse(file.seen.raw) as PersistedState);
-              else current = file.raw === undefined ? structuredClone(this.emptyState()) : await this.parseInLock(file.raw);
-              const raw = file.seen ? file.seen.raw : file.raw;
-              group.forEach((entry, i) => {
-                // Alone, a throw leaves nothing to undo (nothing is written); in a group the others' changes stay.
-                const before = group.length > 1 ? structuredClone(current) : undefined;
-                try {
-                  current = entry.mutate(current) ?? current;
-                } catch (error) {
-                  failed.set(i, error);
-                  if (before) current = before;
-                }
-              });
-              if (failed.size === group.length) return { state: file.seen?.state ?? current, changed: false };
-              const text = JSON.stringify(current) + '\n';
-              if (text === raw) return { state: file.seen?.state ?? this.remember(file.key, raw, current), changed: false };
-              await writeFileAtomic(this.filePath, text, { newMode: 0o600 });
-              this.io.writes++;
-              // Inside the lock nobody else writes: what is there now is what we wrote.
-              return { state: this.remember(await this.statKey(), text, current), changed: true };
-            },
-            this.opts.lock,
-          );
-        } catch (error) {
-          for (const entry of group) entry.reject(error);
-          continue;
-        }
-        this.tellSetAside();
-        if (result.changed) this.emit(result.state);
-        group.forEach((entry, i) => (failed.has(i) ? entry.reject(failed.get(i)) : entry.resolve(result.state)));
-      }
-    } finally {
-      this.committing = false;
-    }
+  async update(mutate: (state: PersistedState) => PersistedState | void): Promise<PersistedState> {
+    const { state, changed } = await withLock(
+      this.lockPath,
+      async () => {
+        const file = await this.load();
+        let current: PersistedState;
+        if (file.seen) current = file.seen.raw === undefined ? structuredClone(file.seen.state) : (JSON.parse(file.seen.raw) as PersistedState);
+        else current = file.raw === undefined ? structuredClone(this.emptyState()) : await this.parseInLock(file.raw);
+        const raw = file.seen ? file.seen.raw : file.raw;
+        const next = mutate(current) ?? current;
+        const text = JSON.stringify(next) + '\n';
+        if (text === raw) return { state: file.seen?.state ?? this.remember(file.key, raw, next), changed: false };
+        await writeFileAtomic(this.filePath, text, { newMode: 0o600 });
+        this.io.writes++;
+        // Inside the lock nobody else writes: what is there now is what we wrote.
+        return { state: this.remember(await this.statKey(), text, next), changed: true };
+      },
+      this.opts.lock,
+    );
+    this.tellSetAside();
+    if (changed) this.emit(state);
+    return state;
   }
 
   /** Inside the lock: the usable state; unusable entries are first written to a backup (kept even if the update then fails). */
