@@ -12,12 +12,11 @@
  *   node --import tsx bench/startMany.bench.ts [--sessions 50] [--latency-ms 25] [--rps 20] [--burst 1] [--runs 3] [--dir /dev/shm]
  * --dir: where the temp HOME (state, ~/.aws) goes; /dev/shm (no fsync cost) separates the batch's own cost from the disk's.
  */
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { doubleControl, startSsoDouble } from './ssoDouble';
 import { AwsFiles } from '../src/core/awsFiles/awsFiles';
 import { clearCachedCredentials } from '../src/core/credentialCache';
 import { CredentialsFileDelivery } from '../src/core/fileDelivery';
@@ -43,20 +42,11 @@ const RPS = Number(values.rps);
 const RUNS = Number(values.runs);
 const ROLES = 3;
 
-async function startDouble(): Promise<{ endpoint: string; stop: () => void }> {
-  const args = ['scripts/local-aws.mjs', '--port', '0', '--accounts', String(SESSIONS), '--roles', String(ROLES), '--latency-ms', String(LATENCY_MS), '--throttle-rps', String(RPS), '--throttle-burst', values.burst!];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`local-aws exited ${code}`)));
-  });
-  return { endpoint: (JSON.parse(line) as { endpoint: string }).endpoint, stop: () => child.kill('SIGTERM') };
+function startDouble(): Promise<{ endpoint: string; stop: () => void }> {
+  return startSsoDouble(['--accounts', String(SESSIONS), '--roles', String(ROLES), '--latency-ms', String(LATENCY_MS), '--throttle-rps', String(RPS), '--throttle-burst', values.burst!]);
 }
 
-async function control(endpoint: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${endpoint}/_double/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await res.json()) as Record<string, unknown>;
-}
+const control = doubleControl;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

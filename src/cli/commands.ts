@@ -103,26 +103,21 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
       ctx.out(table(['ALIAS', 'PROFILE', 'REGION', 'TYPE', 'DELIVERY', 'STATUS', 'EXPIRES', 'ID'], sessions.map((s) => [s.alias, s.profile, s.region, s.kind, s.deliveryMode, s.status, s.expiration ?? '', s.id])));
     },
   }),
-  command({
-    name: 'start',
-    synopsis: 'start <session>… [--all-of|--filter]',
-    summary: l10nText('start sessions (alias or id)'),
-    help: l10nText('Usage: aws-sessions start <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.'),
-    extraHelp: SELECTION_HELP,
-    options: { ...json, ...selection },
-    run: async ({ values, positionals }, ctx) =>
-      isBatch(values, positionals) ? runBatch(ctx, 'start', values, positionals) : printSummary(ctx, values.json, await ctx.call('start', { session: need(positionals, 0, 'session') })),
-  }),
-  command({
-    name: 'stop',
-    synopsis: 'stop <session>… [--all-of|--filter]',
-    summary: l10nText('stop sessions'),
-    help: l10nText('Usage: aws-sessions stop <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nStops the session and removes exactly what its delivery wrote.'),
-    extraHelp: SELECTION_HELP,
-    options: { ...json, ...selection },
-    run: async ({ values, positionals }, ctx) =>
-      isBatch(values, positionals) ? runBatch(ctx, 'stop', values, positionals) : printSummary(ctx, values.json, await ctx.call('stop', { session: need(positionals, 0, 'session') })),
-  }),
+  ...(['start', 'stop'] as const).map((action) =>
+    command({
+      name: action,
+      synopsis: `${action} <session>… [--all-of|--filter]`,
+      summary: action === 'start' ? l10nText('start sessions (alias or id)') : l10nText('stop sessions'),
+      help:
+        action === 'start'
+          ? l10nText('Usage: aws-sessions start <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.')
+          : l10nText('Usage: aws-sessions stop <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nStops the session and removes exactly what its delivery wrote.'),
+      extraHelp: SELECTION_HELP,
+      options: { ...json, ...selection },
+      run: async ({ values, positionals }, ctx) =>
+        isBatch(values, positionals) ? runBatch(ctx, action, values, positionals) : printSummary(ctx, values.json, await ctx.call(action, { session: need(positionals, 0, 'session') })),
+    }),
+  ),
   command({
     name: 'generate',
     synopsis: 'generate <session>',

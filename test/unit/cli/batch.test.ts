@@ -1,10 +1,8 @@
 /** Several sessions at once from the CLI (`start a b c`, `--filter`), through the shim and the real IPC endpoint, against the local AWS double. */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { startLocalAws, type LocalAws } from '../../double';
-import { runProcess, spawnServer, stopServer, type ServerProcess } from '../support/cli';
-import { tempDir } from '../support/tempDirs';
+import { runProcess, serveInTempHome, stopServer, type ServerProcess } from '../support/cli';
 
 describe('aws-sessions start/stop/pin/set/delete of several sessions', function () {
   this.timeout(90_000);
@@ -21,15 +19,9 @@ describe('aws-sessions start/stop/pin/set/delete of several sessions', function 
 
   before(async () => {
     aws = await startLocalAws({ sso: false });
-    const home = tempDir('aws-sessions-batch-home-');
-    const storage = join(home, 'storage');
-    mkdirSync(join(home, '.aws'), { recursive: true });
-    writeFileSync(join(home, '.aws', 'config'), '');
-    env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
-    const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: aws.endpoint });
-    servers.push(server);
-    await server.serving;
-    shim = join(storage, 'bin', 'aws-sessions');
+    const served = await serveInTempHome('aws-sessions-batch-home-', aws.endpoint);
+    ({ env, shim } = served);
+    servers.push(served.server);
     const bob = aws.user('bob');
     for (const alias of ['team-dev', 'team-test', 'team-prod']) {
       const added = await cli(['add', '--type', 'iamUser', '--alias', alias, '--profile', alias, '--region', 'eu-west-1'], `${bob.accessKeyId}\n${bob.secretAccessKey}\n`);

@@ -3,7 +3,7 @@
  * the SDK loaded lazily from sdk.js, like the extension) into a temp folder once per run; spawns servers.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -87,4 +87,16 @@ export function runProcess(file: string, args: string[], env: Record<string, str
     child.on('close', (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(input);
   });
+}
+
+/** A temp HOME with an empty ~/.aws/config, a server on it speaking to `stsEndpoint`, and the shim's path. */
+export async function serveInTempHome(prefix: string, stsEndpoint: string): Promise<{ env: Record<string, string>; shim: string; server: ServerProcess }> {
+  const home = tempDir(prefix);
+  const storage = join(home, 'storage');
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  writeFileSync(join(home, '.aws', 'config'), '');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
+  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: stsEndpoint });
+  await server.serving;
+  return { env, shim: join(storage, 'bin', 'aws-sessions'), server };
 }
