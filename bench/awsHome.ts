@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export function benchHome(prefix: string, extra: NodeJS.ProcessEnv = {}): { home: string; env: NodeJS.ProcessEnv } {
-  const home = mkdtempSync(path.join(os.tmpdir(), prefix));
+export function benchHome(prefix: string, extra: NodeJS.ProcessEnv = {}, parent = os.tmpdir()): { home: string; env: NodeJS.ProcessEnv } {
+  const home = mkdtempSync(path.join(parent, prefix));
   mkdirSync(path.join(home, '.aws'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

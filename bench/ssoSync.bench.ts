@@ -9,12 +9,11 @@
  *
  *   node --import tsx bench/ssoSync.bench.ts [--accounts 1000] [--roles 3] [--latency-ms 25] [--rps 50] [--burst 50]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { doubleControl, startSsoDouble } from './ssoDouble';
 import { FileStateStore } from '../src/core/stateStore';
 import { SdkOidcGateway } from '../src/core/sso/oidc';
 import { SsoPortal } from '../src/core/sso/portal';
@@ -35,21 +34,11 @@ const PAGE = 100;
 /** Wall time ÷ the throttle's lower bound. */
 const GOAL_RATIO = 1.1;
 
-async function startDouble(): Promise<{ endpoint: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['scripts/local-aws.mjs', '--port', '0', '--accounts', String(ACCOUNTS), '--roles', String(ROLES), '--colliding-names', '--latency-ms', values['latency-ms']!, '--throttle-rps', String(RPS), '--throttle-burst', String(BURST)], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`local-aws exited ${code}`)));
-  });
-  return { endpoint: (JSON.parse(line) as { endpoint: string }).endpoint, stop: () => child.kill('SIGTERM') };
+function startDouble(): Promise<{ endpoint: string; stop: () => void }> {
+  return startSsoDouble(['--accounts', String(ACCOUNTS), '--roles', String(ROLES), '--colliding-names', '--latency-ms', values['latency-ms']!, '--throttle-rps', String(RPS), '--throttle-burst', String(BURST)]);
 }
 
-async function control(endpoint: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${endpoint}/_double/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await res.json()) as Record<string, unknown>;
-}
+const control = doubleControl;
 
 /** What a client that knows the throttle does: exactly RPS calls per second, never a 429. */
 async function oracleFloor(endpoint: string, token: string, calls: number): Promise<{ ms: number; throttled: number }> {

@@ -220,7 +220,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   // The container credentials endpoint listens only once a terminal, debug session or `aws-sessions exec --endpoint` asks for it.
   const credentialsEndpoint = own(new ContainerCredentialsEndpoint({ resolver: service.resolver, state, logger }));
   const endpointVariables = (id: string) => credentialsEndpoint.variables(id);
-  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn, isolatedConsole, consoleBrowser), notify: warn, more: { accessKeys, endpointVariables, integrations: cliIntegrations(logger, sso, ssoAccess), ssmSessions } }));
+  const cli = own(new CliHost({ storageDir, extensionPath: context.extensionPath, service, profiles, logger, openConsole: consoleOpener(signIn, isolatedConsole, consoleBrowser), notify: warn, more: { accessKeys, endpointVariables, integrations: cliIntegrations(logger, sso, ssoAccess), ssmSessions, integrationLogin: (id, reason) => ssoAccess.accessToken(id, { interactive: true, reason }) } }));
   cliHost = cli;
   own(new CommandGuard({ state, lifecycle: service.lifecycle, clock, logger, defaultDeliveryMode, declaredExpected: (folder) => declared.expectedAccountIds(folder) }));
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));

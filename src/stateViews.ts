@@ -39,7 +39,7 @@ export class StateViews extends DisposableOwner {
     super();
     const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(Settings.treeViewMode) === 'flat' ? 'flat' : 'grouped';
     this.tree = this.register(new SessionTreeProvider(mode));
-    this.view = this.register(vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.view = this.register(vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: true }));
     this.statusBar = this.register(new StatusBar());
     this.terminal = this.register(new TerminalEnvironment(deps.terminalCollection, { credentialsFor: (id) => deps.resolver.currentCredentials(id), binDir: deps.binDir, endpointVariables: deps.endpointVariables }));
     // Icons turn "expiring" and "expired" with time, not only with state changes: a timer for the next such moment only.

@@ -4,7 +4,7 @@
  * through `ctx.call`, typed by the method map (core/ipc/methods.ts). Adding a subcommand: one entry here,
  * one method in the map, one handler (core/ipc/handlers.ts).
  */
-import type { SessionSummary } from '../core/ipc/methods';
+import type { Params, SessionSummary } from '../core/ipc/methods';
 import { command, json, need, type CliContext, type Subcommand } from './subcommand';
 import { camel, EXIT, exitHelp, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions, UsageError, type OptionsSpec } from './args';
 import { Exit } from './call';
@@ -30,6 +30,32 @@ const printSummary = (ctx: CliContext, asJson: boolean | undefined, s: SessionSu
         : t('{0}: {1} (profile {2}, {3}, {4})', s.alias, s.status, s.profile, s.region, s.deliveryMode),
   );
 
+/** Options that name many sessions at once (besides several names): every session of an integration, a filter. */
+const selection = { 'all-of': { type: 'string' }, filter: { type: 'string' } } as const;
+type Selection = { 'all-of'?: string; filter?: string; json?: boolean };
+
+/** Whether the command line names more than one session (several names, --all-of, --filter). */
+const isBatch = (values: Selection, positionals: readonly string[]): boolean => positionals.length > 1 || values['all-of'] !== undefined || values.filter !== undefined;
+
+const selected = (values: Selection, positionals: readonly string[]) => ({ sessions: positionals.length ? [...positionals] : undefined, allOf: values['all-of'], filter: values.filter });
+
+/**
+ * One action on the sessions named: one call, one summary (the headline on stdout, each cause of failure on
+ * stderr); exit 1 when any failed (5 when every one not done was cancelled).
+ */
+async function runBatch(ctx: CliContext, action: Params<'batch'>['action'], values: Selection, positionals: readonly string[], extra: Pick<Params<'batch'>, 'profile' | 'region'> = {}): Promise<void> {
+  const r = await ctx.call('batch', { action, ...selected(values, positionals), ...extra }, { retryAfterSend: action !== 'delete' });
+  if (values.json) ctx.out(JSON.stringify(r, null, 2));
+  else ctx.out(r.headline);
+  if (!r.failed) return;
+  if (!values.json) for (const problem of r.problems) ctx.warn(problem);
+  const failed = r.outcomes.filter((o) => o.status === 'failed').length;
+  const cancelled = r.outcomes.filter((o) => o.status === 'cancelled').length;
+  throw new Exit(failed === 0 ? EXIT.cancelled : EXIT.failed, t('{0} of {1} sessions failed, {2} cancelled (causes above)', failed, r.outcomes.length, cancelled));
+}
+
+const SELECTION_HELP = l10nText('Several sessions: name them, or give --all-of <integration> (every role of an IAM Identity Center integration)\nor --filter <text> (the sessions whose alias, profile, region, account or role contain every word, as the\ntree\'s filter). One summary at the end; exit 1 when any failed. An MFA code or login the sessions share is\nasked once in VS Code.');
+
 export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   command({
     name: 'list',
@@ -44,24 +70,22 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
       ctx.out(table(['ALIAS', 'PROFILE', 'REGION', 'TYPE', 'DELIVERY', 'STATUS', 'EXPIRES', 'ID'], sessions.map((s) => [s.alias, s.profile, s.region, s.kind, s.deliveryMode, s.status, s.expiration ?? '', s.id])));
     },
   }),
-  command({
-    name: 'start',
-    complete: { args: ['session'] },
-    synopsis: 'start <session>',
-    summary: l10nText('start a session (alias or id)'),
-    help: l10nText('Usage: aws-sessions start <session>\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.'),
-    options: json,
-    run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('start', { session: need(positionals, 0, 'session') })),
-  }),
-  command({
-    name: 'stop',
-    complete: { args: ['session'] },
-    synopsis: 'stop <session>',
-    summary: 'stop a session',
-    help: l10nText('Usage: aws-sessions stop <session>\n\nStops the session and removes exactly what its delivery wrote.'),
-    options: json,
-    run: async ({ values, positionals }, ctx) => printSummary(ctx, values.json, await ctx.call('stop', { session: need(positionals, 0, 'session') })),
-  }),
+  ...(['start', 'stop'] as const).map((action) =>
+    command({
+      name: action,
+      complete: { args: ['session'] },
+      synopsis: `${action} <session>… [--all-of|--filter]`,
+      summary: action === 'start' ? l10nText('start sessions (alias or id)') : l10nText('stop sessions'),
+      help:
+        action === 'start'
+          ? l10nText('Usage: aws-sessions start <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nStarts the session (alias or id) as the editor does; an MFA prompt opens in VS Code and this command waits for it.')
+          : l10nText('Usage: aws-sessions stop <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nStops the session and removes exactly what its delivery wrote.'),
+      extraHelp: SELECTION_HELP,
+      options: { ...json, ...selection },
+      run: async ({ values, positionals }, ctx) =>
+        isBatch(values, positionals) ? runBatch(ctx, action, values, positionals) : printSummary(ctx, values.json, await ctx.call(action, { session: need(positionals, 0, 'session') })),
+    }),
+  ),
   command({
     name: 'generate',
     complete: { args: ['session'] },
@@ -95,11 +119,20 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
   command({
     name: 'delete',
     complete: { args: ['session'] },
-    synopsis: 'delete <session> [--yes]',
-    summary: l10nText('delete a session and its secrets'),
-    help: l10nText('Usage: aws-sessions delete <session> [--yes]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.'),
-    options: { yes: { type: 'boolean', short: 'y' } },
+    synopsis: 'delete <session>… [--yes]',
+    summary: l10nText('delete sessions and their secrets'),
+    help: l10nText('Usage: aws-sessions delete <session>… [--all-of <integration>] [--filter <text>] [--yes] [--json]\n\nDeletes the session and its stored secrets (stopping it first). Asks for confirmation on a terminal unless --yes.'),
+    extraHelp: SELECTION_HELP,
+    options: { yes: { type: 'boolean', short: 'y' }, ...json, ...selection },
     async run({ values, positionals }, ctx) {
+      if (isBatch(values, positionals)) {
+        if (!values.yes) {
+          const { outcomes } = await ctx.call('batch', { action: 'delete', ...selected(values, positionals), preview: true });
+          const names = outcomes.map((o) => `"${o.alias}"`).join(', ');
+          if (!(await ctx.confirm(t('Delete these {0} sessions and their stored secrets: {1}?', outcomes.length, names)))) throw new Exit(EXIT.cancelled, t('not deleted (pass --yes to skip the question)'));
+        }
+        return runBatch(ctx, 'delete', values, positionals);
+      }
       const session = need(positionals, 0, 'session');
       if (!values.yes && !(await ctx.confirm(t('Delete session "{0}" and its stored secrets?', session)))) throw new Exit(EXIT.cancelled, t('not deleted (pass --yes to skip the question)'));
       const r = await ctx.call('delete', { session }, { retryAfterSend: false });
@@ -107,6 +140,20 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
       if (r.orphaned.length) ctx.warn(t('these chained sessions used it and cannot start until they get another assumer: {0}', r.orphaned.join(', ')));
     },
   }),
+  ...(['pin', 'unpin'] as const).map((action) =>
+    command({
+      name: action,
+      synopsis: `${action} <session>… [--all-of|--filter]`,
+      summary: action === 'pin' ? l10nText('pin sessions to the top of the tree') : l10nText('unpin sessions'),
+      help: action === 'pin' ? l10nText('Usage: aws-sessions pin <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nPins the sessions: the tree shows them first.') : l10nText('Usage: aws-sessions unpin <session>… [--all-of <integration>] [--filter <text>] [--json]\n\nUnpins the sessions.'),
+      extraHelp: SELECTION_HELP,
+      options: { ...json, ...selection },
+      run: ({ values, positionals }, ctx) => {
+        if (!isBatch(values, positionals)) need(positionals, 0, 'session');
+        return runBatch(ctx, action, values, positionals);
+      },
+    }),
+  ),
   command({
     name: 'profile',
     complete: { subs: { list: [], create: [], rename: ['profile'], delete: ['profile'] } },
@@ -232,16 +279,21 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
   command({
     name: 'set',
     complete: { args: ['session'], values: { profile: 'profile', delivery: DELIVERY_CHOICES } },
-    options: { profile: { type: 'string' }, region: { type: 'string' }, delivery: { type: 'string' }, ...json },
-    synopsis: 'set <session> [--profile p] [--region r] [--delivery d]',
+    options: { profile: { type: 'string' }, region: { type: 'string' }, delivery: { type: 'string' }, ...json, ...selection },
+    synopsis: 'set <session>… [--profile p] [--region r] [--delivery d]',
     summary: l10nText("change a session's profile, region and delivery at once"),
     help: l10nText(
       'Usage: aws-sessions set <session> [--profile <name>] [--region <region>] [--delivery credentialsFile|credentialProcess|default] [--json]\n\nMoves the session to another named profile (created when new) and/or region, and sets how its credentials are\ndelivered. An active session restarts once with the new profile and region.',
     ),
+    extraHelp: l10nText('Several sessions (names, --all-of <integration>, --filter <text>) move together with --profile and --region (not --delivery).'),
     async run({ values, positionals }, ctx) {
-      const session = need(positionals, 0, 'session');
       const { profile, region, delivery } = values;
       if (profile === undefined && region === undefined && delivery === undefined) throw new UsageError(t('give at least one of --profile, --region, --delivery'));
+      if (isBatch(values, positionals)) {
+        if (delivery !== undefined) throw new UsageError(t('--delivery changes one session at a time'));
+        return runBatch(ctx, 'relocate', values, positionals, { profile, region });
+      }
+      const session = need(positionals, 0, 'session');
       if (delivery !== undefined && delivery !== 'credentialsFile' && delivery !== 'credentialProcess' && delivery !== 'default') {
         throw new UsageError(t('--delivery must be one of: credentialsFile, credentialProcess, default (not "{0}")', delivery));
       }
@@ -330,6 +382,11 @@ The shell formats also unset other credential variables (AWS_PROFILE …) that w
   }),
 ];
 
+/** A subcommand's full help in the user's language. */
+function helpOf(sub: Subcommand): string {
+  return sub.extraHelp ? `${translated(sub.help)}\n\n${translated(sub.extraHelp)}` : translated(sub.help);
+}
+
 /** The overview: every subcommand's synopsis and summary, then the exit codes. */
 export function overviewHelp(): string {
   const rows = SUBCOMMANDS.filter((c) => !c.hidden).map((c) => `  ${c.synopsis.padEnd(38)} ${translated(c.summary)}`).join('\n');
@@ -387,13 +444,13 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   const name = first.positionals[0] ?? '';
   if (!name || name === 'help') {
     const topic = SUBCOMMANDS.find((c) => c.name === first.positionals[1]);
-    return ctx.out(topic ? translated(topic.help) : overviewHelp());
+    return ctx.out(topic ? helpOf(topic) : overviewHelp());
   }
   const sub = SUBCOMMANDS.find((c) => c.name === name);
   if (!sub) throw new UsageError(t('unknown command "{0}" (see: aws-sessions --help)', name));
   const rest = token ? [...argv.slice(0, token.index), ...argv.slice(token.index + 1)] : [...argv];
   // add: the options it does not declare depend on the type it names; it parses them itself once it knows them.
   const parsed = parseOptions(sub.strict === false ? withoutUndeclared(rest, sub.options) : rest, sub.options, sub.name);
-  if (parsed.values.help && sub.strict !== false) return ctx.out(translated(sub.help));
+  if (parsed.values.help && sub.strict !== false) return ctx.out(helpOf(sub));
   await sub.run({ ...parsed, argv: rest }, ctx);
 }

@@ -31,6 +31,8 @@ export interface Subcommand<O extends OptionsSpec = OptionsSpec> {
   synopsis: string;
   summary: string;
   help: string;
+  /** A paragraph several subcommands share, shown after `help` (l10nText). */
+  extraHelp?: string;
   options: O;
   /** What shell completion offers for its arguments and option values (completion.ts). */
   complete?: CompletionSpec;

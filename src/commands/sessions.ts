@@ -14,12 +14,13 @@ import { pickProfile, pickRegion, sessionPickItems } from './pickers';
 import type { Report } from './report';
 import { sessionHandler, type SessionArg, type SessionFilter } from './sessionArg';
 import { guarded, type CommandTable } from './table';
+import { batchActions, orSelection, type BatchCommandDeps } from './batch';
 
 const { t } = vscode.l10n;
 /** The session form (a webview): loaded when it first opens. */
 const sessionForm = lazy(() => require('../webviews/sessionForm/panel') as typeof import('../webviews/sessionForm/panel'));
 
-export interface SessionCommandDeps {
+export interface SessionCommandDeps extends BatchCommandDeps {
   service: SessionService;
   /** What the session form needs. */
   form: FormContext;
@@ -32,6 +33,7 @@ const canStart: SessionFilter = (s, st) => st.active[s.id]?.status !== 'active';
 
 export function sessionCommands(deps: SessionCommandDeps) {
   const { service } = deps;
+  const many = batchActions(deps);
 
   /** A handler that acts on one session (its argument, the tree selection, or a pick); failures are reported as `what`. */
   const onSession = <Rest extends unknown[]>(what: string, placeHolder: string, act: (session: Session, ...rest: Rest) => unknown, filter?: SessionFilter) => {
@@ -64,7 +66,7 @@ export function sessionCommands(deps: SessionCommandDeps) {
     [Commands.createChainedSession]: onSession(t('Create chained session'), t('Session whose credentials assume the role'), (assumer) =>
       sessionForm().SessionFormPanel.show(deps.form, 'iamRoleChained', undefined, { assumerSessionId: assumer.id, region: assumer.region, alias: `${assumer.alias}-chained` }),
     ),
-    [Commands.deleteSession]: onSession(t('Delete session'), t('Session to delete'), async (session, options?: { confirmed?: boolean }) => {
+    [Commands.deleteSession]: orSelection(deps.report, t('Delete sessions'), onSession(t('Delete session'), t('Session to delete'), async (session, options?: { confirmed?: boolean }) => {
       const refusal = sessionType(session.kind).deleteRefusal?.(session);
       if (refusal) throw new Error(refusal);
       if (!options?.confirmed) {
@@ -89,14 +91,19 @@ export function sessionCommands(deps: SessionCommandDeps) {
       if (orphaned.length && options?.confirmed) {
         void vscode.window.showWarningMessage(t('Deleted "{0}". {1} cannot start until given another assumer session.', session.alias, orphaned.map((d) => `"${d.alias}"`).join(', ')));
       }
-    }),
-    [Commands.startSession]: onSession(
-      t('Start session'),
-      t('Session to start'),
-      (session) => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Starting AWS session "{0}"', session.alias) }, () => service.lifecycle.start(session.id)),
-      canStart,
+    }), many.delete),
+    [Commands.startSession]: orSelection(
+      deps.report,
+      t('Start sessions'),
+      onSession(
+        t('Start session'),
+        t('Session to start'),
+        (session) => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Starting AWS session "{0}"', session.alias) }, () => service.lifecycle.start(session.id)),
+        canStart,
+      ),
+      many.start,
     ),
-    [Commands.stopSession]: onSession(t('Stop session'), t('Session to stop'), (session) => service.lifecycle.stop(session.id), isActive),
+    [Commands.stopSession]: orSelection(deps.report, t('Stop sessions'), onSession(t('Stop session'), t('Session to stop'), (session) => service.lifecycle.stop(session.id), isActive), many.stop),
     [Commands.statusBarClick]: guarded(deps.report, t('Status bar'), async () => {
       const state = await service.state.read();
       const items = sessionPickItems(state, state.sessions);
@@ -123,14 +130,21 @@ export function sessionCommands(deps: SessionCommandDeps) {
       if (action?.id === 'switch') await service.editor.setTerminalProfile(profile);
       if (action?.id === 'terminal') await vscode.commands.executeCommand(Commands.openTerminal, session.id);
     }),
-    [Commands.pin]: onSession(t('Pin session'), t('Session to pin'), (session) => service.editor.setPinned(session.id, true)),
-    [Commands.unpin]: onSession(t('Unpin session'), t('Session to unpin'), (session) => service.editor.setPinned(session.id, false)),
-    [Commands.changeProfile]: onSession(t('Change profile'), t('Session whose named profile to change'), async (session) => {
-      const state = await service.state.read();
-      const name = await pickProfile(state, t('Named profile for "{0}"', session.alias), profileOf(state, session).name);
-      if (name) await service.editor.relocate(session.id, { profileName: name });
-    }),
-    [Commands.setDeliveryMode]: onSession(t('Change delivery'), t('Session whose credential delivery to change'), async (session, mode?: DeliveryMode | 'default') => {
+    [Commands.pin]: orSelection(deps.report, t('Pin sessions'), onSession(t('Pin session'), t('Session to pin'), (session) => service.editor.setPinned(session.id, true)), many.pin(true)),
+    [Commands.unpin]: orSelection(deps.report, t('Unpin sessions'), onSession(t('Unpin session'), t('Session to unpin'), (session) => service.editor.setPinned(session.id, false)), many.pin(false)),
+    [Commands.changeProfile]: orSelection(
+      deps.report,
+      t('Change profiles'),
+      onSession(t('Change profile'), t('Session whose named profile to change'), async (session) => {
+        const state = await service.state.read();
+        const name = await pickProfile(state, t('Named profile for "{0}"', session.alias), profileOf(state, session).name);
+        if (name) await service.editor.relocate(session.id, { profileName: name });
+      }),
+      many.profile,
+    ),
+    // From a tree row VS Code passes the selected rows second: only a string is a mode.
+    [Commands.setDeliveryMode]: onSession(t('Change delivery'), t('Session whose credential delivery to change'), async (session, given?: unknown) => {
+      const mode = typeof given === 'string' ? (given as DeliveryMode | 'default') : undefined;
       const current = service.lifecycle.deliveryModeOf(session);
       const items = [
         { label: 'credential_process', detail: t('The AWS CLI and SDKs ask the editor for credentials when they need them; no credentials in any file.'), mode: 'credentialProcess' as const },
@@ -140,10 +154,15 @@ export function sessionCommands(deps: SessionCommandDeps) {
       const chosen = mode ?? (await vscode.window.showQuickPick(items, { placeHolder: t('How "{0}" delivers credentials', session.alias) }))?.mode;
       if (chosen) await service.editor.setDeliveryMode(session.id, chosen);
     }),
-    [Commands.changeRegion]: onSession(t('Change region'), t('Session whose region to change'), async (session) => {
-      const region = await pickRegion(t('Region for "{0}"', session.alias), session.region);
-      if (region) await service.editor.relocate(session.id, { region });
-    }),
+    [Commands.changeRegion]: orSelection(
+      deps.report,
+      t('Change regions'),
+      onSession(t('Change region'), t('Session whose region to change'), async (session) => {
+        const region = await pickRegion(t('Region for "{0}"', session.alias), session.region);
+        if (region) await service.editor.relocate(session.id, { region });
+      }),
+      many.region,
+    ),
     [Commands.copyAccountId]: copyFact(t('Copy account id'), t('Session whose account id to copy'), 'accountId', (alias) => t('Session "{0}" has no known account id.', alias), (id) => t('Copied account id {0}', id)),
     [Commands.copyRoleArn]: copyFact(t('Copy role ARN'), t('Session whose role ARN to copy'), 'roleArn', (alias) => t('Session "{0}" has no role ARN.', alias), (arn) => t('Copied {0}', arn)),
     [Commands.switchTerminalProfile]: guarded(deps.report, t('Switch terminal profile'), async (profileName?: string) => {

@@ -72,11 +72,16 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Lower-cased text a filter matches: alias, account name and id, role, profile, region, type, folders. */
-export function searchText(e: Entry): string {
-  e.text ??= [e.session.alias, e.profile, e.session.region, e.facts.accountId, e.facts.accountName, e.facts.roleArn, e.typeLabel, ...(e.facts.treePath ?? []).map((p) => p.label)]
+export function sessionSearchText(session: Session, profile: string, facts: SessionDescription, typeLabel: string): string {
+  return [session.alias, profile, session.region, facts.accountId, facts.accountName, facts.roleArn, typeLabel, ...(facts.treePath ?? []).map((p) => p.label)]
     .filter(Boolean)
     .join('\u0000')
     .toLowerCase();
+}
+
+/** The entry's search text, made once. */
+export function searchText(e: Entry): string {
+  e.text ??= sessionSearchText(e.session, e.profile, e.facts, e.typeLabel);
   return e.text;
 }
 

@@ -44,7 +44,7 @@ export class CliHost implements vscode.Disposable {
   constructor(private readonly opts: CliHostOptions) {
     this.paths = ipcPaths(join(opts.storageDir, StorageFiles.ipcDir));
     ({ binDir: this.binDir, shimPath: this.shimPath } = cliLocations(opts.storageDir));
-    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles, opts.openConsole, opts.more), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
+    this.server = new IpcServer({ paths: this.paths, handler: sessionHandler(opts.service, opts.profiles, opts.openConsole, { logger: opts.logger, ...opts.more }), describeError: describeIpcError, onLog: (m) => opts.logger.warn(m) });
     this.lease = new ServingLease({
       paths: this.paths,
       onAcquire: () => this.server.listen(),

@@ -4,6 +4,7 @@
  */
 import { CancelledError, errorMessage, UserFacingError, ValidationError } from '../errors';
 import type { PersistedState, Session } from '../model';
+import { silentLogger, type Logger } from '../ports';
 import { activeSessionOfProfile, AmbiguousNameError, profileOf, sessionByRef } from '../sessionLookup';
 import { CREDENTIAL_VARIABLES } from '../launchEnv';
 import type { SessionService } from '../sessionService';
@@ -13,7 +14,8 @@ import type { SsmSessions } from '../ssm/ssmSessions';
 import { isSessionKind, sessionType, sessionTypes } from '../sessions/registry';
 import { IpcError, serveMethods, type IpcHandler } from './server';
 import type { ErrorCode } from './protocol';
-import type { MethodHandlers, ProcessCredentials, SessionSummary } from './methods';
+import type { MethodHandlers, Params, ProcessCredentials, SessionSummary } from './methods';
+import { batchFailed, batchSummary, runBatch, selectSessions, type BatchAction, type BatchDeps } from '../sessionBatch';
 import { t } from '../l10n';
 import { integrationMethods, type IntegrationHandlers } from './integrationHandlers';
 
@@ -38,6 +40,15 @@ function summary(service: SessionService, state: PersistedState, s: Session): Se
   };
 }
 
+function batchAction(p: Params<'batch'>): BatchAction {
+  if (p.action === 'relocate') {
+    if (p.profile === undefined && p.region === undefined) throw new IpcError('badRequest', t('give a profile or a region to move the sessions to'));
+    return { kind: 'relocate', profileName: p.profile, region: p.region };
+  }
+  if (p.action === 'pin' || p.action === 'unpin') return { kind: 'pin', pinned: p.action === 'pin' };
+  return { kind: p.action };
+}
+
 export function describeIpcError(error: unknown): { code: ErrorCode; message: string } {
   if (error instanceof CancelledError) return { code: 'cancelled', message: error.message };
   if (error instanceof ValidationError || error instanceof AmbiguousNameError) return { code: 'badRequest', message: error.full };
@@ -54,13 +65,17 @@ export type ConsoleOpener = (sessionId: string, open: boolean, isolated?: boolea
 /** The credentials endpoint's variables of a session (URL and token), when this window serves one. */
 export type EndpointVariables = (sessionId: string) => Promise<Record<string, string>>;
 
-/** What the editor adds beyond the sessions: the credentials endpoint's variables, access-key rotation. */
+/** What the editor adds beyond the sessions: the credentials endpoint's variables, access-key rotation, IAM Identity Center logins. */
 export interface MoreHandlers {
   endpointVariables?: EndpointVariables;
   accessKeys?: AccessKeys;
   /** IAM Identity Center integrations (the `integration` subcommands). */
   integrations?: IntegrationHandlers;
   ssmSessions?: SsmSessions;
+  /** A valid login of an integration, asked for in the editor when needed (batches: once for all its roles). */
+  integrationLogin?: BatchDeps['integrationLogin'];
+  /** Where a batch logs what failed (the editor's log). */
+  logger?: Logger;
 }
 
 export function sessionHandler(service: SessionService, profiles: ProfileService, openConsole?: ConsoleOpener, more: MoreHandlers = {}): IpcHandler {
@@ -199,6 +214,22 @@ export function sessionMethods(service: SessionService, profiles: ProfileService
       const session = findSession(await service.state.read(), p.session);
       const found = await more.ssmSessions.instances(session.id);
       return { alias: session.alias, profile: found.profile, region: found.region, endpoint: more.ssmSessions.endpoint(), instances: found.instances };
+    },
+    batch: async (p) => {
+      const state = await service.state.read();
+      if (!p.sessions?.length && p.allOf === undefined && p.filter === undefined) throw new IpcError('badRequest', t('name the sessions, or give --all-of <integration> or --filter <text>'));
+      const chosen = (() => {
+        try {
+          return selectSessions(state, { names: p.sessions, allOf: p.allOf, filter: p.filter });
+        } catch (error) {
+          throw error instanceof AmbiguousNameError ? error : new IpcError('notFound', errorMessage(error));
+        }
+      })();
+      if (chosen.length === 0) throw new IpcError('notFound', t('no session matches (see: aws-sessions list)'));
+      const action = batchAction(p);
+      if (p.preview) return { headline: '', problems: [], failed: false, outcomes: chosen.map((s) => ({ id: s.id, alias: s.alias, status: 'unchanged' as const })) };
+      const result = await runBatch({ state: service.state, lifecycle: service.lifecycle, editor: service.editor, resolver: service.resolver, logger: more.logger ?? silentLogger, integrationLogin: more.integrationLogin }, chosen.map((s) => s.id), action);
+      return { ...batchSummary(result), failed: batchFailed(result), outcomes: result.outcomes };
     },
     rotateKey: async (p) => {
       const session = findSession(await service.state.read(), p.session);

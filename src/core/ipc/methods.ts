@@ -52,6 +52,11 @@ const integrationInfo = v.object({
 });
 /** An integration named by alias or id. */
 const integration = named(l10nText('name an integration by alias or id'));
+/** Most sessions one batch names. */
+export const MAX_BATCH_NAMES = 2000;
+export const BATCH_ACTIONS = ['start', 'stop', 'delete', 'pin', 'unpin', 'relocate'] as const;
+
+const batchOutcome = v.object({ id: v.string(), alias: v.string(), status: v.picklist(['done', 'unchanged', 'failed', 'cancelled']), cause: v.optional(v.string()), fix: v.optional(v.string()) });
 
 const fieldInfo = v.object({ name: v.string(), label: v.string(), kind: v.string(), required: v.boolean() });
 
@@ -113,6 +118,23 @@ export const METHODS = {
   },
   /** Move a session to another profile and/or region in one change (an active session restarts once). */
   relocate: { params: v.strictObject({ session, profile: v.optional(profile), region: v.optional(named('give a region')) }), result: summary },
+  /**
+   * One action on many sessions: those named (`sessions`), every session of an integration (`allOf`), those a
+   * filter matches as in the tree (`filter`). `relocate` takes `profile` and/or `region`. One summary of what failed and why.
+   */
+  batch: {
+    params: v.strictObject({
+      action: v.picklist(BATCH_ACTIONS, () => t('must be one of: {0}', BATCH_ACTIONS.join(', '))),
+      sessions: v.optional(v.pipe(v.array(session), v.maxLength(MAX_BATCH_NAMES, () => t('names more than {0} sessions', MAX_BATCH_NAMES)))),
+      allOf: v.optional(named(l10nText('name an integration'))),
+      filter: v.optional(named(l10nText('give a filter'))),
+      profile: v.optional(profile),
+      region: v.optional(named('give a region')),
+      /** Only which sessions the batch would act on (a confirmation lists them); nothing is done. */
+      preview: v.optional(v.boolean()),
+    }),
+    result: v.object({ headline: v.string(), problems: v.array(v.string()), failed: v.boolean(), outcomes: v.array(batchOutcome) }),
+  },
   /** Rotate an IAM User session's access key; `steps` are what was done, `warning` what is left to do by hand. */
   rotateKey: {
     params: v.strictObject({ session }),

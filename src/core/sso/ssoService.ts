@@ -147,12 +147,13 @@ export class SsoService {
   /**
    * What re-applying the profile name template to every role of the integration would change (a
    * preview: nothing is written). Names stay unique against the user's files and the other sessions.
+   * `only`: just these sessions (a selection); the integration's other roles keep their names.
    */
-  async planProfileNames(id: string): Promise<ProfileRename[]> {
+  async planProfileNames(id: string, only?: ReadonlySet<string>): Promise<ProfileRename[]> {
     const integration = await this.integration(id);
     const naming = await this.deps.naming?.();
     const state = await this.deps.state.read();
-    const own = state.sessions.filter((s) => isSsoSessionOf(s, id)).sort((a, b) => roleKey(a.accountId, a.roleName).localeCompare(roleKey(b.accountId, b.roleName)));
+    const own = state.sessions.filter((s) => isSsoSessionOf(s, id)).filter((s) => !only || only.has(s.id)).sort((a, b) => roleKey(a.accountId, a.roleName).localeCompare(roleKey(b.accountId, b.roleName)));
     const namer = new ProfileNamer(takenProfileNames(state, naming?.namesInFiles ?? [], new Set(own.map((s) => s.id))));
     const names = new Map(state.profiles.map((p) => [p.id, p.name]));
     const template = naming?.template ?? DEFAULT_PROFILE_TEMPLATE;

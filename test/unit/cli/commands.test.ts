@@ -30,6 +30,7 @@ const ANSWERS: { [M in Method]?: Result<M> } = {
   list: [SUMMARY],
   consoleSignIn: { url: 'https://signin.example/federation?SigninToken=x', opened: true },
   ssmInstances: { alias: 'dev', profile: 'dev', region: 'eu-west-1', instances: [{ instanceId: 'i-0abc', name: 'web', platform: 'Amazon Linux 2023', pingStatus: 'Online', ipAddress: '10.0.0.1' }] },
+  batch: { headline: '2 of 2 sessions started.', problems: [], failed: false, outcomes: [] },
 };
 
 function fakeContext() {
@@ -123,11 +124,64 @@ describe('aws-sessions subcommands', () => {
     assert.ok(!calls.some((c) => JSON.stringify(c.params).includes('hunter2')), 'the refused secret was never sent');
   });
 
+  it('several sessions, --all-of, --filter: one batch call; one name: the single method as before', async () => {
+    const { ctx, calls, out } = fakeContext();
+    await runCli(['start', 'dev'], ctx);
+    await runCli(['start', 'dev', 'prod'], ctx);
+    await runCli(['stop', '--all-of', 'acme'], ctx);
+    await runCli(['pin', '--filter', 'prod admin', 'ops'], ctx);
+    await runCli(['set', 'a', 'b', '--region', 'us-east-2'], ctx);
+    await runCli(['delete', '--filter', 'old', '--yes'], ctx);
+    assert.deepEqual(calls, [
+      { method: 'start', params: { session: 'dev' } },
+      { method: 'batch', params: { action: 'start', sessions: ['dev', 'prod'], allOf: undefined, filter: undefined } },
+      { method: 'batch', params: { action: 'stop', sessions: undefined, allOf: 'acme', filter: undefined } },
+      { method: 'batch', params: { action: 'pin', sessions: ['ops'], allOf: undefined, filter: 'prod admin' } },
+      { method: 'batch', params: { action: 'relocate', sessions: ['a', 'b'], allOf: undefined, filter: undefined, profile: undefined, region: 'us-east-2' } },
+      { method: 'batch', params: { action: 'delete', sessions: undefined, allOf: undefined, filter: 'old' } },
+    ]);
+    assert.equal(out.filter((l) => l === '2 of 2 sessions started.').length, 5);
+    await assert.rejects(runCli(['set', 'a', 'b', '--delivery', 'default'], ctx), /--delivery changes one session at a time/);
+    await assert.rejects(runCli(['pin'], ctx), /missing session/);
+    assert.equal(calls.length, 6);
+  });
+
+  it('a batch with failures: the headline, one line per cause on stderr, exit 1; only cancelled: exit 5; delete asks listing them', async () => {
+    const { ctx, calls, out } = fakeContext();
+    ANSWERS.batch = {
+      headline: '1 of 3 sessions started.',
+      problems: ['"b": AWS refused the role. Sync the integration.', '"c": The MFA code for "u" was cancelled'],
+      failed: true,
+      outcomes: [
+        { id: '1', alias: 'a', status: 'done' },
+        { id: '2', alias: 'b', status: 'failed', cause: 'AWS refused the role.', fix: 'Sync the integration.' },
+        { id: '3', alias: 'c', status: 'cancelled', cause: 'The MFA code for "u" was cancelled' },
+      ],
+    };
+    try {
+      await assert.rejects(runCli(['start', 'a', 'b', 'c'], ctx), (e: Error & { code?: number }) => e.code === 1 && e.message === '1 of 3 sessions failed, 1 cancelled (causes above)');
+      assert.deepEqual(out, ['1 of 3 sessions started.', 'warn: "b": AWS refused the role. Sync the integration.', 'warn: "c": The MFA code for "u" was cancelled']);
+      ANSWERS.batch = { headline: '0 of 1 sessions started.', problems: ['"c": cancelled'], failed: true, outcomes: [{ id: '3', alias: 'c', status: 'cancelled' }] };
+      await assert.rejects(runCli(['start', '--filter', 'c'], ctx), (e: Error & { code?: number }) => e.code === 5);
+      ANSWERS.batch = { headline: '', problems: [], failed: false, outcomes: [{ id: '1', alias: 'a', status: 'unchanged' }, { id: '2', alias: 'b', status: 'unchanged' }] };
+      const asked: string[] = [];
+      ctx.confirm = async (q) => {
+        asked.push(q);
+        return false;
+      };
+      await assert.rejects(runCli(['delete', 'a', 'b'], ctx), (e: Error & { code?: number }) => e.code === 5);
+      assert.deepEqual(asked, ['Delete these 2 sessions and their stored secrets: "a", "b"?']);
+      assert.deepEqual(calls.at(-1), { method: 'batch', params: { action: 'delete', sessions: ['a', 'b'], allOf: undefined, filter: undefined, preview: true } });
+    } finally {
+      ANSWERS.batch = { headline: '2 of 2 sessions started.', problems: [], failed: false, outcomes: [] };
+    }
+  });
+
   it('help: -h and --help per subcommand, the overview lists every subcommand, --version', async () => {
     const { ctx, out } = fakeContext();
     for (const c of SUBCOMMANDS.filter((s) => s.name !== 'add')) {
       await runCli([c.name, '-h'], ctx);
-      assert.equal(out.pop(), c.help);
+      assert.equal(out.pop(), c.extraHelp ? `${c.help}\n\n${c.extraHelp}` : c.help);
       assert.match(c.help, /^Usage: aws-sessions /);
     }
     await runCli(['add', '--type', 'iamUser', '--help'], ctx);

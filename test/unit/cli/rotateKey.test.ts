@@ -1,11 +1,8 @@
 /** `aws-sessions rotate-key` through the shim and the real IPC endpoint, against the local AWS double. */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startLocalAws, type LocalAws } from '../../double';
-import { spawnServer, stopServer, type ServerProcess } from '../support/cli';
-import { tempDir } from '../support/tempDirs';
+import { serveInTempHome, stopServer, type ServerProcess } from '../support/cli';
 
 interface Ran {
   status: number | null;
@@ -34,15 +31,9 @@ describe('aws-sessions rotate-key and set', function () {
 
   before(async () => {
     aws = await startLocalAws({ sso: false });
-    const home = tempDir('aws-sessions-rotate-home-');
-    const storage = join(home, 'storage');
-    mkdirSync(join(home, '.aws'), { recursive: true });
-    writeFileSync(join(home, '.aws', 'config'), '');
-    env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
-    const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: aws.endpoint });
-    servers.push(server);
-    await server.serving;
-    shim = join(storage, 'bin', 'aws-sessions');
+    const served = await serveInTempHome('aws-sessions-rotate-home-', aws.endpoint);
+    ({ env, shim } = served);
+    servers.push(served.server);
   });
   after(async () => {
     for (const s of servers) await stopServer(s);

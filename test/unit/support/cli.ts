@@ -90,6 +90,18 @@ export function runProcess(file: string, args: string[], env: Record<string, str
   });
 }
 
+/** A temp HOME with an empty ~/.aws/config, a server on it speaking to `stsEndpoint`, and the shim's path. */
+export async function serveInTempHome(prefix: string, stsEndpoint: string, serverEnv: Record<string, string> = {}): Promise<{ env: Record<string, string>; shim: string; server: ServerProcess }> {
+  const home = tempDir(prefix);
+  const storage = join(home, 'storage');
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  writeFileSync(join(home, '.aws', 'config'), '');
+  const env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
+  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: stsEndpoint, ...serverEnv });
+  await server.serving;
+  return { env, shim: join(storage, 'bin', 'aws-sessions'), server };
+}
+
 /** A home with empty AWS files, one serving endpoint process, the shim, against the local AWS double. */
 export interface CliFixture {
   aws: LocalAws;
@@ -103,14 +115,7 @@ export interface CliFixture {
 
 export async function cliFixture(awsOptions: LocalAwsOptions = {}, serverEnv: Record<string, string> = {}): Promise<CliFixture> {
   const aws = await startLocalAws(awsOptions);
-  const home = tempDir('aws-sessions-cli-home-');
-  const storage = join(home, 'storage');
-  mkdirSync(join(home, '.aws'), { recursive: true });
-  writeFileSync(join(home, '.aws', 'config'), '');
-  const env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
-  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: aws.endpoint, ...serverEnv });
-  await server.serving;
-  const shim = join(storage, 'bin', 'aws-sessions');
+  const { env, shim, server } = await serveInTempHome('aws-sessions-cli-home-', aws.endpoint, serverEnv);
   return {
     aws,
     env,

@@ -58,6 +58,11 @@ describe('IPC method map', function () {
       ['integrationAdd', { alias: 'a', startUrl: 'x'.repeat(9000), ssoRegion: 'eu-west-1' }, /is longer than 8192 characters/],
       ['names', { session: 'hunter2' }, /^names: unknown param "session"$/],
       ['idpUrlList', { url: 'hunter2' }, /^idpUrlList: unknown param "url"$/],
+      ['batch', { action: 'explode', sessions: ['a'] }, /^batch: param "action" must be one of: start, stop, delete, pin, unpin, relocate$/],
+      ['batch', { action: 'start', sessions: ['a', 5] }, /^batch: param "sessions.1" must be of type string$/],
+      ['batch', { action: 'start', sessions: Array(2001).fill('hunter2') }, /^batch: param "sessions" names more than 2000 sessions$/],
+      ['batch', { action: 'start', filter: '' }, /^batch: param "filter" is empty: give a filter$/],
+      ['batch', { action: 'start', preview: 'yes' }, /^batch: param "preview" must be of type boolean$/],
     ];
     for (const [method, params, message] of refusals) {
       assert.throws(() => parseRequest(request(method, params)), (e: Error) => e instanceof ProtocolError && message.test(e.message) && !e.message.includes('hunter2') && !e.message.includes('carrierPigeon'), `${method} ${JSON.stringify(params).slice(0, 80)}`);
