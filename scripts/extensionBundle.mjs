@@ -77,6 +77,8 @@ const extensionBuild = {
   target: 'node20',
   format: 'cjs',
   external: ['vscode'],
+  // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow: bundle its ES modules instead.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   // Turn import('./sdk.js') into a lazy require: the extension host loads CommonJS.
   supported: { 'dynamic-import': false },
 };

@@ -83,7 +83,8 @@ describe('role sessions and profiles in VS Code', function () {
     const samlCalls = aws.state.callLog().filter((x) => x.action === 'AssumeRoleWithSAML');
     assert.equal(samlCalls.length, 1);
     assert.equal(samlCalls[0].status, 200);
-    assert.equal(aws.state.callLog().filter((x) => x.service !== 'sts').length, 0, 'the sign-in POST never reached a service');
+    assert.equal(aws.state.callLog().filter((x) => x.service === 'idp').length, 1, 'one sign-in at the IdP');
+    assert.equal(aws.state.callLog().filter((x) => x.service !== 'sts' && x.service !== 'idp').length, 0, 'the sign-in POST never reached a service');
     const tested = await api.service.editor.testCredentials('iamRoleFederated', { alias: 'fed', profile: 'fed', region: 'eu-west-1', roleArn: ROLE, idpUrl, samlProviderArn: PROVIDER }, fed.id);
     assert.equal(tested.arn, 'arn:aws:sts::111111111111:assumed-role/SamlDev/jane');
   });

@@ -70,13 +70,15 @@ describe('SAML sign-in window: Chromium over the DevTools pipe, on the double Id
     // The IdP on 127.0.0.1, the sign-in URL on localhost: another site, so the POST navigates across processes.
     const signIn = `${aws.endpoint.replace('127.0.0.1', 'localhost')}/saml`;
     const { capturer, pasteReasons } = capture(profileDir, { signInUrls: () => [signIn] });
-    const before = aws.state.callLog().length;
+    const services = () => aws.state.callLog().filter((c) => c.service !== 'idp').length;
+    const before = services();
     const samlResponse = await capturer.capture({ sessionAlias: 'corp', idpUrl: aws.idpUrl([ROLE], PROVIDER, signIn, 'jane'), background: false });
     assert.deepEqual(pasteReasons, []);
     const analysis = analyzeSamlResponse(samlResponse, { signInUrls: [signIn], nowMs: Date.now() });
     assert.deepEqual(analysis.problems, []);
     assert.deepEqual(analysis.rolePairs.map((r) => r.roleArn), [ROLE]);
-    assert.equal(aws.state.callLog().length, before, 'the sign-in POST never reached the double');
+    assert.equal(services(), before, 'the sign-in POST never reached the double (only the IdP page was visited)');
+    assert.equal(aws.state.callLog().filter((c) => c.service === 'idp').length, 1, 'one sign-in at the IdP');
     assert.deepEqual(browsersOf(profileDir), [], 'no browser left running');
   });
 
