@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { startEditor, waitFor, type Editor } from './harness';
 
 describe('IAM Identity Center integration (browser end to end)', function () {
-  this.timeout(240_000);
+  this.timeout(300_000);
   let editor: Editor;
 
   before(async () => {
@@ -78,5 +78,38 @@ describe('IAM Identity Center integration (browser end to end)', function () {
     const { output, exitCode } = await editor.runInTerminal(editor.aws('sts get-caller-identity --profile account-0002-ReadOnlyAccess --query Arn --output text'));
     assert.equal(exitCode, 0, output);
     assert.match(output, /arn:aws:sts::200000000002:assumed-role\/AWSReservedSSO_ReadOnlyAccess_/);
+  });
+  it('selects three roles in two accounts and starts them together; the AWS CLI gets three role ARNs', async () => {
+    const page = editor.page;
+    // After the first test: the integration and account-0002 are unfolded; unfold account-0001 too.
+    await editor.treeItem('account-0001').first().click();
+    const rows = ['account-0001-AdministratorAccess', 'account-0001-ReadOnlyAccess', 'account-0002-AdministratorAccess'].map((p) => editor.treeItem(new RegExp(`${p} ·`)).first());
+    for (const row of rows) await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await rows[0].click();
+    await rows[1].click({ modifiers: ['Control'] });
+    await rows[2].click({ modifiers: ['Control'] });
+    await waitFor(async () => (await page.locator('.sidebar .monaco-list-row.selected').count()) === 3, { what: 'three rows selected' });
+    await editor.screenshot('sso-multi-select');
+
+    await rows[2].click({ button: 'right', modifiers: ['Control'] }).catch(() => rows[2].click({ button: 'right' }));
+    await waitFor(async () => (await page.locator('.sidebar .monaco-list-row.selected').count()) === 3, { what: 'the selection kept for the context menu' });
+    const entry = page.getByRole('menuitem', { name: /^Start Session/ }).first();
+    await entry.waitFor({ state: 'visible' });
+    await page.waitForTimeout(300); // the menu fades in; clicks during the animation are dropped
+    await entry.click();
+
+    await waitFor(() => {
+      const c = editor.readAwsFiles().credentials ?? '';
+      return ['account-0001-AdministratorAccess', 'account-0001-ReadOnlyAccess', 'account-0002-AdministratorAccess'].every((p) => c.includes(`[${p}]`)) ? c : '';
+    }, { what: 'the three roles in the credentials file', timeoutMs: 60_000 });
+    const { output, exitCode } = await editor.runInTerminal(
+      ['account-0001-AdministratorAccess', 'account-0001-ReadOnlyAccess', 'account-0002-AdministratorAccess'].map((p) => editor.aws(`sts get-caller-identity --profile ${p} --query Arn --output text`)).join(' && '),
+    );
+    assert.equal(exitCode, 0, output);
+    const arns = output.match(/arn:aws:sts::\d{12}:assumed-role\/\S+/g) ?? [];
+    assert.equal(new Set(arns).size, 3, output);
+    assert.match(output, /200000000001:assumed-role\/AWSReservedSSO_AdministratorAccess_/);
+    assert.match(output, /200000000001:assumed-role\/AWSReservedSSO_ReadOnlyAccess_/);
+    assert.match(output, /200000000002:assumed-role\/AWSReservedSSO_AdministratorAccess_/);
   });
 });

@@ -116,7 +116,10 @@ describe('aws-sessions CLI with credential_process', function () {
     assert.equal(region.status, 0, region.stderr);
     assert.match(readFileSync(env.AWS_CONFIG_FILE, 'utf8'), /\[profile dev\]\noutput = text\ncredential_process = .* generate .*\nregion = us-west-2\n/);
     assert.equal((await cli(['region', 'alice-cp', 'mars-1'])).status, 2);
-    assert.equal((await cli(['console', 'alice-cp'])).status, 7);
+    // The test server signs in to the double's federation endpoint: --print gives the one-time sign-in URL.
+    const consoleUrl = await cli(['console', 'alice-cp', '--print']);
+    assert.equal(consoleUrl.status, 0, consoleUrl.stderr);
+    assert.match(consoleUrl.stdout, /SigninToken=/);
     assert.equal((await cli(['frobnicate'])).status, 2);
     for (const c of ['list', 'start', 'stop', 'generate', 'current', 'add', 'delete', 'profile', 'region', 'delivery', 'console']) {
       const h = await cli([c, '--help']);
