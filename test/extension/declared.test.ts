@@ -39,10 +39,17 @@ describe('declared project sessions', function () {
 
   /** Resolves with the state once `done` holds (the watcher and the apply run on their own). */
   const stateWhere = (done: (s: PersistedState) => boolean) =>
-    new Promise<PersistedState>((resolve) => {
+    new Promise<PersistedState>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        void api.service.state.read().then((s) =>
+          reject(new Error(`the state never got there; messages: ${JSON.stringify(seen)}; sessions: ${JSON.stringify(s.sessions.map((x) => [x.alias, x.kind, !!x.declaredBy]))}; integrations: ${JSON.stringify((s.integrations ?? []).map((i) => [i.alias, i.startUrl, !!i.declaredBy]))}`)),
+        );
+      }, 45_000);
       const check = async () => {
         const s = await api.service.state.read();
         if (!done(s)) return false;
+        clearTimeout(timer);
         sub.dispose();
         resolve(s);
         return true;
@@ -50,6 +57,8 @@ describe('declared project sessions', function () {
       const sub = api.service.state.onDidChange(() => void check());
       void check();
     });
+  /** Every message the extension showed while the test ran (a failure names them). */
+  const seen: string[] = [];
 
   before(async () => {
     api = await vscode.extensions.getExtension<AwsSessionsApi>(EXTENSION_ID)!.activate();
@@ -59,6 +68,7 @@ describe('declared project sessions', function () {
     // The user: opens the preview from the notification, reads it, confirms in the modal.
     const info = vscode.window.showInformationMessage;
     sandbox.stub(vscode.window, 'showInformationMessage').callsFake(((message: string, ...rest: never[]) => {
+      seen.push(message);
       if (message.includes('declares AWS sessions')) {
         offers.push(message);
         return Promise.resolve('Preview…');
@@ -67,6 +77,7 @@ describe('declared project sessions', function () {
     }) as typeof vscode.window.showInformationMessage);
     const warning = vscode.window.showWarningMessage;
     sandbox.stub(vscode.window, 'showWarningMessage').callsFake(((message: string, ...rest: never[]) => {
+      seen.push(message);
       if (message.startsWith('Apply the project sessions')) {
         previews.push(vscode.window.activeTextEditor?.document.getText() ?? '');
         return Promise.resolve('Apply');
