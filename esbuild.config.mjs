@@ -49,9 +49,9 @@ const builds = [
     format: 'cjs',
   },
   {
-    // The CLI, and `generate` alone (every credential_process call): small bundles, no AWS SDK, started by the shim.
+    // The CLI, `generate` alone (every credential_process call) and `exec` alone: small bundles, no AWS SDK, started by the shim.
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts', generate: 'src/cli/generateMain.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', generate: 'src/cli/generateMain.ts', exec: 'src/cli/execMain.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20',

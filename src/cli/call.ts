@@ -10,6 +10,7 @@ import { callEditor, IpcClientError } from '../core/ipc/client';
 import { ipcPaths, type IpcPaths } from '../core/ipc/paths';
 import type { ErrorCode } from '../core/ipc/protocol';
 import type { Method, Params } from '../core/ipc/methods';
+import { UsageError } from './args';
 import { EXIT } from './exitCodes';
 import { writeOut } from './io';
 
@@ -78,4 +79,9 @@ export function reportFailure(error: unknown, fallbackCode: number, keepLines = 
   const message = error instanceof Error ? error.message : String(error);
   writeOut(2, `aws-sessions: ${message.replace(/\s*\n\s*/g, keepLines ? '\n' : ' ')}\n`);
   process.exitCode = error instanceof Exit ? error.code : fallbackCode;
+}
+
+/** How a command line ends on failure: a usage error exits 2 and keeps its lines (it may list choices), anything else as {@link reportFailure} says. */
+export function reportCommandFailure(error: unknown): void {
+  reportFailure(error, error instanceof UsageError ? EXIT.usage : EXIT.failed, error instanceof UsageError);
 }

@@ -10,7 +10,7 @@ import { camel, EXIT, exitHelp, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions,
 import { Exit } from './call';
 import { table } from './io';
 import { l10nText, t, translated } from '../core/l10n';
-import { parseExecArgs } from './exec';
+import { execSession, parseExecArgs } from './exec';
 import { EXPORT_FORMATS, formatExport, isExportFormat } from './exportFormat';
 import { complete, completionScript, isShell, SHELLS } from './completion';
 import { INTEGRATION_COMMANDS } from './integrationCommands';
@@ -235,17 +235,12 @@ the command's (128 + n when signal n ended it, 127 when it was not found).
                   the command gets fresh credentials for as long as it runs (the session must be active)`),
     options: {},
     strict: false,
+    rawArgs: true,
     async run({ argv }, ctx) {
       const args = parseExecArgs(argv);
       if (args.help) return ctx.out(translated(SUBCOMMANDS.find((c) => c.name === 'exec')!.help));
-      if (!args.session) throw new UsageError(t('missing session'));
-      if (args.command.length === 0) throw new UsageError(t('missing command (aws-sessions exec <session> -- <command>)'));
-      if (!ctx.exec) throw new Exit(EXIT.unsupported, t('exec is not available here'));
-      const delivery = args.profileOnly ? 'profile' : args.endpoint ? 'endpoint' : 'credentials';
-      const { variables, clear } = await ctx.call('environment', { session: args.session, delivery });
-      const env: Record<string, string | undefined> = { ...ctx.env };
-      for (const name of clear) delete env[name];
-      ctx.setExitCode?.(await ctx.exec(args.command, { ...env, ...variables }));
+      const code = await execSession(args, { environment: (session, delivery) => ctx.call('environment', { session, delivery }), env: ctx.env, exec: ctx.exec });
+      ctx.setExitCode?.(code);
     },
   }),
   command({
@@ -438,6 +433,8 @@ function withoutUndeclared(argv: readonly string[], options: OptionsSpec): strin
 
 /** Run one command line: find the subcommand, parse its options, run it. Throws UsageError or Exit. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<void> {
+  const raw = SUBCOMMANDS.find((c) => c.rawArgs && c.name === argv[0]);
+  if (raw) return raw.run({ ...parseOptions([], raw.options, raw.name), argv: argv.slice(1) }, ctx);
   const first = parseLoose(argv, ALL_OPTIONS);
   if (first.values.version) return ctx.out(t('aws-sessions 0.1.0'));
   const token = first.tokens?.find((t) => t.kind === 'positional');

@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { UsageError } from './args';
+import { Exit } from './call';
+import { EXIT } from './exitCodes';
 import { t } from '../core/l10n';
 
 export interface ExecArgs {
@@ -40,6 +42,44 @@ export function parseExecArgs(argv: readonly string[]): ExecArgs {
   }
   if (out.profileOnly && out.endpoint) throw new UsageError(t('--profile-only and --endpoint exclude each other'));
   return out;
+}
+
+/** What `exec` needs from its surroundings: the editor's `environment` reply, our environment, a way to run the command. */
+export interface ExecDeps {
+  environment(session: string, delivery: 'credentials' | 'profile' | 'endpoint'): Promise<{ variables: Record<string, string>; clear: readonly string[] }>;
+  env: Readonly<Record<string, string | undefined>>;
+  exec?(command: readonly string[], env: Record<string, string | undefined>): Promise<number>;
+}
+
+/**
+ * `exec` once its arguments are parsed (and it is not `--help`): the session's variables over our environment
+ * without the credential variables the editor names, then the command. Resolves with the command's exit code.
+ * The full CLI and the lean entry (dist/exec.js) both run this.
+ */
+export async function execSession(args: ExecArgs, deps: ExecDeps): Promise<number> {
+  if (!args.session) throw new UsageError(t('missing session'));
+  if (args.command.length === 0) throw new UsageError(t('missing command (aws-sessions exec <session> -- <command>)'));
+  if (!deps.exec) throw new Exit(EXIT.unsupported, t('exec is not available here'));
+  const delivery = args.profileOnly ? 'profile' : args.endpoint ? 'endpoint' : 'credentials';
+  const { variables, clear } = await deps.environment(args.session, delivery);
+  const env: Record<string, string | undefined> = { ...deps.env };
+  for (const name of clear) delete env[name];
+  return deps.exec(args.command, { ...env, ...variables });
+}
+
+/**
+ * The arguments of `aws-sessions exec …` when this command line is one the lean entry runs as is: `exec` first,
+ * arguments that parse, a session and a command, no `--help`. Anything else (help, usage errors): undefined, and
+ * the full CLI answers it.
+ */
+export function runnableExec(argv: readonly string[]): ExecArgs | undefined {
+  if (argv[0] !== 'exec') return undefined;
+  try {
+    const args = parseExecArgs(argv.slice(1));
+    return !args.help && args.session !== undefined && args.command.length > 0 ? args : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The signals passed on to the child. SIGINT/SIGQUIT from a terminal reach the whole process group already. */

@@ -6,8 +6,7 @@
  */
 import { parseResult } from '../core/ipc/methods';
 import { escapeUnsafe } from '../core/text';
-import { EXIT, UsageError } from './args';
-import { reportFailure, request } from './call';
+import { reportCommandFailure, request } from './call';
 import { runCli, type CliContext } from './commands';
 import { confirm, readSecrets, writeOut } from './io';
 import { useLocaleOf } from './locale';
@@ -29,7 +28,4 @@ const context: CliContext = {
   setExitCode: (code) => void (process.exitCode = code),
 };
 
-runCli(process.argv.slice(2), context).then(
-  () => undefined,
-  (error: unknown) => reportFailure(error, error instanceof UsageError ? EXIT.usage : EXIT.failed, error instanceof UsageError),
-);
+runCli(process.argv.slice(2), context).then(() => undefined, reportCommandFailure);

@@ -40,6 +40,8 @@ export interface Subcommand<O extends OptionsSpec = OptionsSpec> {
   hidden?: boolean;
   /** false: options not in `options` are passed on to `run` in `argv` (add: the fields of the chosen type). */
   strict?: boolean;
+  /** Named first, its run gets every word after its name untouched, with no option parsing before (exec: the command's words are the command's, its --version too). */
+  rawArgs?: boolean;
   run(args: Parsed<O> & { argv: readonly string[] }, ctx: CliContext): Promise<void>;
 }
 

@@ -20,6 +20,8 @@ export interface ShimTarget {
   cliPath: string;
   /** Absolute path of dist/generate.js (`generate` alone): the JavaScript shim loads it for credential_process calls. */
   generatePath?: string;
+  /** Absolute path of dist/exec.js (`exec` alone): the JavaScript shim loads it for `aws-sessions exec`. */
+  execPath?: string;
   ipcDir: string;
   /** Desktop VS Code: the executable is Electron and needs ELECTRON_RUN_AS_NODE=1. */
   electron: boolean;
@@ -48,15 +50,22 @@ export function canShebang(t: ShimTarget): boolean {
   return !t.electron && (t.platform ?? process.platform) !== 'win32' && t.nodePath.startsWith('/') && !/[\s\0]/.test(t.nodePath) && Buffer.byteLength(t.nodePath) < 250;
 }
 
+/** `process.argv[2] === 'generate' ? "<generate.js>" : …` for each lean entry given: the JavaScript shim's choice before the full CLI. */
+function leanChoice(t: ShimTarget): string {
+  const lean: [string, string | undefined][] = [
+    ['generate', t.generatePath],
+    ['exec', t.execPath],
+  ];
+  return lean.map(([command, file]) => (file ? `process.argv[2] === ${JSON.stringify(command)} ? ${JSON.stringify(file)} : ` : '')).join('');
+}
+
 export function shimScript(t: ShimTarget): string {
   if (canShebang(t)) {
     return [
       `#!${t.nodePath}`,
       '// AWS Sessions CLI shim, rewritten by the extension at every activation. Do not edit.',
       `process.env[${JSON.stringify(ENV_IPC_DIR)}] = ${JSON.stringify(t.ipcDir)};`,
-      t.generatePath
-        ? `require(process.argv[2] === 'generate' ? ${JSON.stringify(t.generatePath)} : ${JSON.stringify(t.cliPath)});`
-        : `require(${JSON.stringify(t.cliPath)});`,
+      `require(${leanChoice(t)}${JSON.stringify(t.cliPath)});`,
       '',
     ].join('\n');
   }

@@ -64,6 +64,7 @@ export class CliHost implements vscode.Disposable {
       nodePath: process.execPath,
       cliPath: join(this.opts.extensionPath, 'dist', 'cli.js'),
       generatePath: join(this.opts.extensionPath, 'dist', 'generate.js'),
+      execPath: join(this.opts.extensionPath, 'dist', 'exec.js'),
       ipcDir: this.paths.dir,
       electron: !!process.versions.electron,
     });

@@ -159,7 +159,7 @@ const lease = new ServingLease({
 });
 
 void (async () => {
-  if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, generatePath: join(dirname(process.env.SERVE_CLI), 'generate.js'), ipcDir: paths.dir, electron: false });
+  if (process.env.SERVE_CLI) await writeShim(binDir, { nodePath: process.execPath, cliPath: process.env.SERVE_CLI, generatePath: join(dirname(process.env.SERVE_CLI), 'generate.js'), execPath: join(dirname(process.env.SERVE_CLI), 'exec.js'), ipcDir: paths.dir, electron: false });
   await service.lifecycle.recoverInterrupted();
   await lease.start();
   process.stdout.write(`started ${process.pid}\n`);

@@ -31,6 +31,7 @@ const ANSWERS: { [M in Method]?: Result<M> } = {
   consoleSignIn: { url: 'https://signin.example/federation?SigninToken=x', opened: true },
   ssmInstances: { alias: 'dev', profile: 'dev', region: 'eu-west-1', instances: [{ instanceId: 'i-0abc', name: 'web', platform: 'Amazon Linux 2023', pingStatus: 'Online', ipAddress: '10.0.0.1' }] },
   batch: { headline: '2 of 2 sessions started.', problems: [], failed: false, outcomes: [] },
+  environment: { alias: 'dev', variables: { AWS_ACCESS_KEY_ID: 'ASIAX', AWS_REGION: 'eu-west-1' }, clear: ['AWS_PROFILE'] },
 };
 
 function fakeContext() {
@@ -175,6 +176,29 @@ describe('aws-sessions subcommands', () => {
     } finally {
       ANSWERS.batch = { headline: '2 of 2 sessions started.', problems: [], failed: false, outcomes: [] };
     }
+  });
+
+  it("exec: every word from the command on is the command's, its --version and --help too; the session's variables replace the cleared ones", async () => {
+    const { ctx, calls, out } = fakeContext();
+    const ran: Array<{ command: readonly string[]; env: Record<string, string | undefined> }> = [];
+    let code: number | undefined;
+    const exec: CliContext = { ...ctx, env: { AWS_PROFILE: 'stale', HOME: '/h' }, exec: async (command, env) => (ran.push({ command, env }), 7), setExitCode: (c) => (code = c) };
+    await runCli(['exec', 'dev', 'node', '--version'], exec);
+    await runCli(['exec', '--profile-only', 'dev', '--', 'ls', '--help=all', '-h'], exec);
+    assert.deepEqual(out, [], 'no version or help of ours printed');
+    assert.deepEqual(calls, [
+      { method: 'environment', params: { session: 'dev', delivery: 'credentials' } },
+      { method: 'environment', params: { session: 'dev', delivery: 'profile' } },
+    ]);
+    assert.deepEqual(
+      ran.map((r) => r.command),
+      [
+        ['node', '--version'],
+        ['ls', '--help=all', '-h'],
+      ],
+    );
+    assert.deepEqual(ran[0].env, { HOME: '/h', AWS_ACCESS_KEY_ID: 'ASIAX', AWS_REGION: 'eu-west-1' });
+    assert.equal(code, 7);
   });
 
   it('help: -h and --help per subcommand, the overview lists every subcommand, --version', async () => {

@@ -51,17 +51,25 @@ describe('CLI shim', () => {
     for (const t of [{ ...target, nodePath: process.execPath, electron: true }, { ...target, nodePath: 'node' }, { ...target, nodePath: `/${'x'.repeat(300)}` }]) assert.equal(canShebang(t), false, t.nodePath);
   });
 
-  it('hands `generate` to the lean generate bundle and every other command to the full CLI', async () => {
+  it('hands `generate` and `exec` to their lean bundles and every other command to the full CLI', async () => {
     const root = mkdtempSync(join(tmpdir(), 'shim-dispatch-'));
     const cli = join(root, 'cli.js');
     const gen = join(root, 'generate.js');
+    const exec = join(root, 'exec.js');
     writeFileSync(cli, 'process.stdout.write("cli " + process.argv.slice(2).join(","))');
     writeFileSync(gen, 'process.stdout.write("generate " + process.argv.slice(2).join(","))');
-    const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: cli, generatePath: gen, ipcDir: root, electron: false, platform: 'linux' });
+    writeFileSync(exec, 'process.stdout.write("exec " + process.argv.slice(2).join(","))');
+    const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: cli, generatePath: gen, execPath: exec, ipcDir: root, electron: false, platform: 'linux' });
     const out = (args: string[]) => spawnSync(shim, args, { encoding: 'utf8' }).stdout;
     assert.equal(out(['generate', 'id-1']), 'generate generate,id-1');
+    assert.equal(out(['exec', 'dev', '--', 'aws', 'sts']), 'exec exec,dev,--,aws,sts');
     assert.equal(out(['list', '--json']), 'cli list,--json');
+    assert.equal(out(['constructor']), 'cli constructor');
     assert.equal(out([]), 'cli ');
+    // A shim written without the exec bundle (a target that names none): exec goes to the full CLI.
+    await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: cli, generatePath: gen, ipcDir: root, electron: false, platform: 'linux' });
+    assert.equal(out(['exec', 'dev', 'true']), 'cli exec,dev,true');
+    assert.equal(out(['generate', 'id-1']), 'generate generate,id-1');
   });
 
   it('pins the JavaScript shim to CommonJS even under a folder whose package.json says "module"', async () => {

@@ -24,7 +24,7 @@ function buildAll(): Promise<string> {
     const dir = tempDir('aws-sessions-cli-');
     const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', outdir: dir } as const;
     await Promise.all([
-      esbuild.build({ ...common, entryPoints: { cli: 'src/cli/main.ts', generate: 'src/cli/generateMain.ts' }, banner: { js: '#!/usr/bin/env node' } }),
+      esbuild.build({ ...common, entryPoints: { cli: 'src/cli/main.ts', generate: 'src/cli/generateMain.ts', exec: 'src/cli/execMain.ts' }, banner: { js: '#!/usr/bin/env node' } }),
       esbuild.build({ ...common, entryPoints: { sdk: 'src/core/aws/sdk.ts' } }),
       esbuild.build({ ...common, entryPoints: { serve: 'test/support/ipcServe.ts' }, plugins: [lazySdk], supported: { 'dynamic-import': false } }),
     ]);
