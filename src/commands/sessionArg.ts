@@ -48,7 +48,8 @@ export function sessionHandler<Rest extends unknown[], R>(
   return async (arg?: SessionArg, ...rest: Rest) => {
     try {
       const session = await resolveSession(ctx, arg, placeHolder, filter);
-      return session ? await act(session, ...rest) : undefined;
+      // From a tree row, VS Code passes the selected rows second (canSelectMany): no argument of the command.
+      return session ? await act(session, ...((Array.isArray(rest[0]) ? [] : rest) as Rest)) : undefined;
     } catch (error) {
       ctx.report(what, error);
       return undefined;

@@ -52,6 +52,12 @@ describe('Start SSM Session in VS Code', function () {
     await aws.close();
   });
 
+  /** The tree shows the session once it has rendered the state that holds it. */
+  const waitForNode = async (id: string) => {
+    for (let i = 0; i < 100 && !api.tree.nodeFor(id); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(api.tree.nodeFor(id), 'the session is in the tree');
+  };
+
   it('picks an instance of the session region and opens a terminal whose AWS CLI hands the plugin its target, region and profile', async () => {
     process.env.PATH = `${bin}:${original.path ?? ''}`;
     const bob = aws.user('bob');
@@ -63,7 +69,10 @@ describe('Start SSM Session in VS Code', function () {
       shown = list.map((i) => `${i.label} | ${i.description}`);
       return list.find((i) => i.instance.name === 'batch');
     });
-    const started = await vscode.commands.executeCommand<SsmSessionStarted | undefined>(Commands.startSsmSession, session.id);
+    // From the row's context menu, as VS Code passes it: the row, then the selected rows (no instance id).
+    await waitForNode(session.id);
+    const row = api.tree.nodeFor(session.id)!;
+    const started = await vscode.commands.executeCommand<SsmSessionStarted | undefined>(Commands.startSsmSession, row, [row]);
     assert.ok(started, 'the command went through');
     assert.deepEqual(shown, [
       '$(vm-running) web-1 (i-01a1b2c3d4e5f60001) | Online',
