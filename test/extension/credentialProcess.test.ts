@@ -56,7 +56,8 @@ describe('credential_process served by the extension host', function () {
     // code-server runs plain Node: the shim is JavaScript run by that very Node, `generate` going to the lean bundle.
     const shim = readFileSync(api.cli.shimPath, 'utf8');
     assert.ok(shim.startsWith(`#!${process.execPath}\n`), shim);
-    assert.match(shim, /require\(process\.argv\[2\] === 'generate' \? ".*\/dist\/generate\.js" : ".*\/dist\/cli\.js"\);/);
+    // generate and exec load their lean bundles; everything else the full CLI.
+    assert.match(shim, /require\(process\.argv\[2\] === "generate" \? ".*\/dist\/generate\.js" : process\.argv\[2\] === "exec" \? ".*\/dist\/exec\.js" : ".*\/dist\/cli\.js"\);/);
     const path = api.terminalEnvironment.get('PATH');
     assert.equal(path?.type, vscode.EnvironmentVariableMutatorType.Prepend);
     assert.equal(path?.value, `${api.cli.binDir}:`);
