@@ -30,7 +30,7 @@ const file = (duration: number) =>
   );
 
 describe('declared project sessions', function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
   let api: AwsSessionsApi;
   let folder: vscode.WorkspaceFolder;
   const sandbox = sinon.createSandbox();
@@ -59,6 +59,19 @@ describe('declared project sessions', function () {
     });
   /** Every message the extension showed while the test ran (a failure names them). */
   const seen: string[] = [];
+  /**
+   * Writes the file as a user's editor would and waits for the offer. VS Code's recursive workspace watcher may
+   * start seconds after the window (a big folder, a busy machine) and misses what changed before: the same
+   * content is written again every 2 s until the offer comes (the same plan is never offered twice).
+   */
+  const writeUntilOffered = async (content: string, count: number) => {
+    const path = join(folder.uri.fsPath, '.vscode', 'aws-sessions.json');
+    for (let i = 0; i < 40 && offers.length < count; i++) {
+      writeFileSync(path, content);
+      for (let j = 0; j < 20 && offers.length < count; j++) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(offers.length, count, `no offer after 80 s of writes; messages: ${JSON.stringify(seen)}`);
+  };
 
   before(async () => {
     api = await vscode.extensions.getExtension<AwsSessionsApi>(EXTENSION_ID)!.activate();
@@ -96,7 +109,7 @@ describe('declared project sessions', function () {
 
   it('offers the file of an opened folder, previews exactly what is added, and adds the sessions once confirmed', async () => {
     mkdirSync(join(folder.uri.fsPath, '.vscode'), { recursive: true });
-    writeFileSync(join(folder.uri.fsPath, '.vscode', 'aws-sessions.json'), file(1800));
+    await writeUntilOffered(file(1800), 1);
     const state = await stateWhere((s) => s.sessions.filter((x) => x.declaredBy).length === 3);
     assert.equal(offers.length, 1, 'offered once');
     assert.match(offers[0], /3 to add|4 to add/);
@@ -114,7 +127,7 @@ describe('declared project sessions', function () {
   });
 
   it('updates the sessions it created when the file changes (after confirmation), and the command then finds nothing to do', async () => {
-    writeFileSync(join(folder.uri.fsPath, '.vscode', 'aws-sessions.json'), file(3600));
+    await writeUntilOffered(file(3600), 2);
     const state = await stateWhere((s) => {
       const deploy = s.sessions.find((x) => x.alias === 'declared-deploy');
       return deploy?.kind === 'iamRoleChained' && deploy.durationSeconds === 3600;
