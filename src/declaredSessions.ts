@@ -36,6 +36,9 @@ export class DeclaredSessions extends DisposableOwner {
   private readonly files = new Map<string, DeclaredFile>();
   /** Problems already shown, per folder: the same content is not reported twice. */
   private readonly problemsShown = new Map<string, string>();
+  private readonly expectedChanged = this.register(new vscode.EventEmitter<void>());
+  /** Fires when a folder's expected account ids may have changed (its file was read, changed or removed). */
+  readonly onDidChangeExpected = this.expectedChanged.event;
 
   constructor(private readonly deps: DeclaredSessionsDeps) {
     super();
@@ -72,6 +75,14 @@ export class DeclaredSessions extends DisposableOwner {
     return (vscode.workspace.isTrusted && this.files.get(folder.uri.toString())?.expectedAccountIds) || {};
   }
 
+  /** Keeps a folder's last valid file; tells the views when its expected accounts changed. */
+  private remember(key: string, file: DeclaredFile | undefined): void {
+    const before = JSON.stringify(this.files.get(key)?.expectedAccountIds ?? {});
+    if (file) this.files.set(key, file);
+    else this.files.delete(key);
+    if (JSON.stringify(file?.expectedAccountIds ?? {}) !== before) this.expectedChanged.fire();
+  }
+
   /** Read, plan and (with consent) apply one folder's file. `asked`: the command, which offers even an unchanged plan. */
   check(folder: vscode.WorkspaceFolder, asked: boolean): Promise<DeclaredCheck> {
     const key = folder.uri.toString();
@@ -92,13 +103,12 @@ export class DeclaredSessions extends DisposableOwner {
     }
     const text = await this.read(folder);
     if (text === undefined) {
-      this.files.delete(key);
+      this.remember(key, undefined);
       if (asked) void vscode.window.showInformationMessage(t('AWS Sessions: folder "{0}" has no {1}.', folder.name, DECLARED_FILE));
       return { folder: key, decision: 'noFile' };
     }
     const parsed = parseDeclaredFile(text);
-    if (parsed.ok) this.files.set(key, parsed.file);
-    else this.files.delete(key);
+    this.remember(key, parsed.ok ? parsed.file : undefined);
     const plan = parsed.ok ? planDeclared(await this.deps.state.read(), parsed.file, key, { defaultRegion: this.deps.defaultRegion() }) : undefined;
     const decision = offerDecision({ trusted: true, problems: !parsed.ok, plan, lastOffered: this.deps.memento.get<string>(DECLARED_OFFERED_PREFIX + key), asked });
     if (!parsed.ok) {

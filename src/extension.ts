@@ -226,7 +226,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
   const rotation = own(new RotationScheduler({ service, clock, logger, notify: warn, refreshAfterFraction: () => refreshAfterFraction() ?? DEFAULT_REFRESH_AFTER_FRACTION }));
 
   // The views of the shared state, then the commands on them.
-  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables }));
+  const views = own(new StateViews({ state, resolver: service.resolver, ssoAccess, terminalCollection: context.environmentVariableCollection, binDir, endpointVariables, declaredExpected: { of: (folder) => declared.expectedAccountIds(folder), onDidChange: declared.onDidChangeExpected } }));
   // Launch configurations get what terminals get.
   own(DebugEnvironmentProvider.register({ state, credentialsFor: (id) => service.resolver.currentCredentials(id), endpointVariables }));
   context.subscriptions.push(

@@ -26,6 +26,8 @@ export interface StateViewsDeps {
   binDir: string;
   /** The credentials endpoint's variables of a session, for terminals with `terminal.delivery` = `endpoint`. */
   endpointVariables?: (sessionId: string) => Promise<Record<string, string>>;
+  /** The account ids a folder's project file expects per profile, and when they change (the status bar checks them). */
+  declaredExpected?: { of: (folder: vscode.WorkspaceFolder) => Readonly<Record<string, readonly string[]>>; onDidChange: vscode.Event<void> };
 }
 
 export class StateViews extends DisposableOwner {
@@ -40,7 +42,8 @@ export class StateViews extends DisposableOwner {
     const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(Settings.treeViewMode) === 'flat' ? 'flat' : 'grouped';
     this.tree = this.register(new SessionTreeProvider(mode));
     this.view = this.register(vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: true }));
-    this.statusBar = this.register(new StatusBar());
+    this.statusBar = this.register(new StatusBar(Date.now, deps.declaredExpected?.of));
+    if (deps.declaredExpected) this.register(deps.declaredExpected.onDidChange(() => void this.refresh()));
     this.terminal = this.register(new TerminalEnvironment(deps.terminalCollection, { credentialsFor: (id) => deps.resolver.currentCredentials(id), binDir: deps.binDir, endpointVariables: deps.endpointVariables }));
     // Icons turn "expiring" and "expired" with time, not only with state changes: a timer for the next such moment only.
     this.register(toDisposable(() => clearTimeout(this.ticker)));

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Commands, SETTINGS_SECTION, Settings } from './core/constants';
-import { checkAccount, describeAccountCheck, expectedAccounts, type AccountCheck } from './core/guard';
+import { checkAccount, describeAccountCheck, expectedAccountsFor, type AccountCheck } from './core/guard';
 import type { PersistedState } from './core/model';
 import { formatRemaining, untilRemainingChanges } from './core/time';
 import { displayStatus } from './core/treeModel';
@@ -18,7 +18,14 @@ export class StatusBar implements vscode.Disposable {
   /** Only while the item shows a countdown: when its text changes next. */
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly now: () => number = Date.now) {
+  /**
+   * @param declaredExpected profile → account ids a folder's project file (`.vscode/aws-sessions.json`) expects,
+   * checked together with the folder's `terminal.expectedAccountIds` setting.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly declaredExpected: (folder: vscode.WorkspaceFolder) => Readonly<Record<string, readonly string[]>> = () => ({}),
+  ) {
     this.item = vscode.window.createStatusBarItem('awsSessions.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('AWS Sessions');
     this.item.command = Commands.statusBarClick;
@@ -69,13 +76,18 @@ export class StatusBar implements vscode.Disposable {
     this.visible = true;
   }
 
-  /** Folders with awsSessions.terminal.expectedAccountIds whose terminal profile resolves elsewhere: error colour and why. */
+  /**
+   * Folders that expect accounts (awsSessions.terminal.expectedAccountIds, or the project file's expectedAccountIds for
+   * the folder's profile) whose terminal profile resolves elsewhere: error colour and why.
+   */
   private showAccountChecks(state: PersistedState): void {
     const problems: Array<{ check: AccountCheck; reason: string }> = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const expected = expectedAccounts(vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).get<unknown>(Settings.terminalExpectedAccountIds));
-      const profile = expected.length > 0 ? folderTerminalProfile(state, folder) : undefined;
-      const check = profile ? checkAccount(state, profile, expected) : undefined;
+      const profile = folderTerminalProfile(state, folder);
+      if (!profile) continue;
+      const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).get<unknown>(Settings.terminalExpectedAccountIds);
+      const expected = expectedAccountsFor(setting, profile, this.declaredExpected(folder));
+      const check = expected.length > 0 ? checkAccount(state, profile, expected) : undefined;
       if (check && check.verdict !== 'ok') problems.push({ check, reason: describeAccountCheck(check, folder.name) });
     }
     if (problems.length === 0) return;

@@ -1,5 +1,6 @@
 /** The status bar item's states in a real VS Code, with a controlled clock. */
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { StatusBar } from '../../src/statusBar';
 import type { PersistedState } from '../../src/core/model';
 
@@ -53,5 +54,27 @@ describe('status bar', () => {
     bar.update(state({ sessionId: 's1', status: 'error', error: 'STS said no' }));
     assert.equal(bar.shown?.background, 'statusBarItem.errorBackground');
     assert.match(bar.shown!.tooltip, /STS said no/);
+  });
+
+  it("turns red when the project file's expected accounts do not hold the terminal profile's account", () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the extension tests run with a workspace folder');
+    let declared: Record<string, string[]> = { dev: ['999999999999'] };
+    const checked = new StatusBar(() => now, (f) => (f.uri.toString() === folder.uri.toString() ? declared : {}));
+    try {
+      const withAccount: PersistedState = { ...state({ sessionId: 's1', status: 'active', expiration: new Date(NOW + 47 * 60_000).toISOString() }) };
+      withAccount.sessions = [{ ...withAccount.sessions[0], mfaSerial: 'arn:aws:iam::123456789012:mfa/dev-admin' } as PersistedState['sessions'][number]];
+      checked.update(withAccount);
+      assert.match(checked.shown!.text, /wrong account/);
+      assert.equal(checked.shown?.background, 'statusBarItem.errorBackground');
+      assert.match(checked.shown!.tooltip, /999999999999/);
+      assert.match(checked.shown!.tooltip, /123456789012/);
+      declared = { dev: ['123456789012'] };
+      checked.update(withAccount);
+      assert.doesNotMatch(checked.shown!.text, /account/);
+      assert.equal(checked.shown?.background, undefined);
+    } finally {
+      checked.dispose();
+    }
   });
 });
