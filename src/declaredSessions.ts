@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { DECLARED_OFFERED_PREFIX } from './core/constants';
-import { DECLARED_FILE, parseDeclaredFile, type DeclaredFile } from './core/declared/file';
+import { DECLARED_FILE, declaredFileRefusal, parseDeclaredFile, type DeclaredFile, type DeclaredParse } from './core/declared/file';
 import { offerDecision, planDeclared, planFingerprint, type DeclaredPlan, type OfferDecision } from './core/declared/plan';
 import { applyDeclaredPlan, type DeclaredApplyDeps, type DeclaredApplyReport } from './core/declared/apply';
 import { declaredPreview, describeProblems } from './core/declared/preview';
@@ -101,13 +101,14 @@ export class DeclaredSessions extends DisposableOwner {
       if (asked) void vscode.window.showWarningMessage(t('AWS Sessions: project sessions are not applied in Restricted Mode. Trust the workspace first if you trust its {0}.', DECLARED_FILE));
       return { folder: key, decision: 'untrusted' };
     }
-    const text = await this.read(folder);
-    if (text === undefined) {
+    const read = await this.read(folder);
+    if (read === undefined) {
       this.remember(key, undefined);
       if (asked) void vscode.window.showInformationMessage(t('AWS Sessions: folder "{0}" has no {1}.', folder.name, DECLARED_FILE));
       return { folder: key, decision: 'noFile' };
     }
-    const parsed = parseDeclaredFile(text);
+    // Refused by its stat, not read (the same refusal is not reported twice either).
+    const [parsed, text] = typeof read === 'string' ? [parseDeclaredFile(read), read] : [read.refused, JSON.stringify(read.refused)];
     this.remember(key, parsed.ok ? parsed.file : undefined);
     const plan = parsed.ok ? planDeclared(await this.deps.state.read(), parsed.file, key, { defaultRegion: this.deps.defaultRegion() }) : undefined;
     const decision = offerDecision({ trusted: true, problems: !parsed.ok, plan, lastOffered: this.deps.memento.get<string>(DECLARED_OFFERED_PREFIX + key), asked });
@@ -163,9 +164,14 @@ export class DeclaredSessions extends DisposableOwner {
     if (choice === open) await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, DECLARED_FILE));
   }
 
-  private async read(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+  /** The file's text, why it is not read (too large, no regular file), or undefined when there is none. */
+  private async read(folder: vscode.WorkspaceFolder): Promise<string | { refused: DeclaredParse } | undefined> {
+    const uri = vscode.Uri.joinPath(folder.uri, DECLARED_FILE);
     try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, DECLARED_FILE)));
+      const { size, type } = await vscode.workspace.fs.stat(uri);
+      const refused = declaredFileRefusal({ size, regularFile: (type & vscode.FileType.File) !== 0 });
+      if (refused) return { refused };
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch (error) {
       if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
       throw error;

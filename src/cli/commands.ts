@@ -4,7 +4,7 @@
  * through `ctx.call`, typed by the method map (core/ipc/methods.ts). Adding a subcommand: one entry here,
  * one method in the map, one handler (core/ipc/handlers.ts).
  */
-import type { Params, SessionSummary } from '../core/ipc/methods';
+import { MAX_BATCH_NAMES, type Params, type SessionSummary } from '../core/ipc/methods';
 import { command, json, need, type CliContext, type Subcommand } from './subcommand';
 import { camel, EXIT, exitHelp, GLOBAL_OPTIONS, kebab, parseLoose, parseOptions, UsageError, type OptionsSpec } from './args';
 import { Exit } from './call';
@@ -130,6 +130,8 @@ export const SUBCOMMANDS: ReadonlyArray<Subcommand> = [
           const { outcomes } = await ctx.call('batch', { action: 'delete', ...selected(values, positionals), preview: true });
           const names = outcomes.map((o) => `"${o.alias}"`).join(', ');
           if (!(await ctx.confirm(t('Delete these {0} sessions and their stored secrets: {1}?', outcomes.length, names)))) throw new Exit(EXIT.cancelled, t('not deleted (pass --yes to skip the question)'));
+          // Exactly the sessions confirmed, by id: one that matches --filter or --all-of only now (a sync meanwhile) was not shown.
+          if (outcomes.length <= MAX_BATCH_NAMES) return runBatch(ctx, 'delete', { json: values.json }, outcomes.map((o) => o.id));
         }
         return runBatch(ctx, 'delete', values, positionals);
       }

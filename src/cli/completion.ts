@@ -79,8 +79,13 @@ export function completionScript(shell: Shell): string {
     case 'bash':
       return `# bash completion of aws-sessions. Load it with: source <(aws-sessions completion bash)
 _aws_sessions_complete() {
-  local IFS=$'\\n'
-  COMPREPLY=($(aws-sessions __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+  # One candidate a line, each quoted for the command line: a name with spaces, * or $( ) (an account name
+  # of a sync, a project file's alias) is inserted as text, never globbed, expanded or run.
+  local candidate
+  COMPREPLY=()
+  while IFS= read -r candidate; do
+    COMPREPLY+=("$(printf '%q' "$candidate")")
+  done < <(aws-sessions __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
 }
 complete -o default -F _aws_sessions_complete aws-sessions
 `;

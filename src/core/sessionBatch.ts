@@ -292,6 +292,8 @@ export function selectSessions(state: PersistedState, selection: BatchSelection)
   }
   if (selection.filter !== undefined) {
     const tokens = filterTokens(selection.filter);
+    // A filter of blanks matches every session (as the tree's): never what a batch (a delete) means.
+    if (tokens.length === 0) throw new UserFacingError(t('The filter "{0}" has no word to match, so it would take in every session.', selection.filter), t('Give at least one word, or name the sessions.'));
     for (const s of state.sessions) {
       const type = sessionType(s.kind);
       const text = sessionSearchText(s, profileOf(state, s).name, type.describe?.(s, state) ?? {}, translated(type.label));

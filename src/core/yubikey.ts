@@ -5,10 +5,9 @@
  * needs a touch). Plain TypeScript with an injectable runner; a code never reaches a log.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { CancelledError } from './errors';
 import { t } from './l10n';
+import { findExecutable } from './pathLookup';
 
 export interface RunResult {
   code: number | null;
@@ -27,12 +26,14 @@ export class YubiKeyError extends Error {
   }
 }
 
+const notFound = () => new YubiKeyError(t('ykman (YubiKey Manager) was not found. Install it (https://developers.yubico.com/yubikey-manager/) and make sure it is on PATH.'));
+
 export const runProgram: Runner = (file, args, { env, signal, onStderr }) =>
   new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
       child = execFile(file, [...args], { env: env ? { ...env } : undefined, signal, timeout: 120_000, windowsHide: true, encoding: 'utf8' }, (error, stdout, stderr) => {
-        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new YubiKeyError(t('ykman (YubiKey Manager) was not found. Install it (https://developers.yubico.com/yubikey-manager/) and make sure it is on PATH.')));
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(notFound());
         if (error?.name === 'AbortError') return reject(new CancelledError(t('Reading the YubiKey')));
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -40,21 +41,11 @@ export const runProgram: Runner = (file, args, { env, signal, onStderr }) =>
     } catch (error) {
       return reject(error);
     }
+    // Nothing to read: ykman asking for the OATH password gets an end of input and stops, instead of waiting
+    // for an answer nobody can give until the timeout.
+    child.stdin?.end();
     child.stderr?.on('data', (chunk: string | Buffer) => onStderr?.(String(chunk)));
   });
-
-/** Where `program` is on PATH (with the Windows extensions), or undefined. No process is started. */
-export function findOnPath(program: string, env: Readonly<Record<string, string | undefined>>, platform = process.platform): string | undefined {
-  const extensions = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    for (const ext of extensions) {
-      const candidate = join(dir, program + ext);
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
 
 /** The account of `names` that answers for the MFA device: the name the user set, else one naming the device. */
 export function matchAccount(names: readonly string[], mfaSerial: string, oathAccount?: string): string | undefined {
@@ -101,9 +92,9 @@ export class YubiKeyOath {
     return this.executable() !== undefined;
   }
 
-  /** ykman's path on the PATH of `env` (the editor's, not whatever PATH the child would search). */
+  /** ykman's path on the PATH of `env` (the editor's, not whatever PATH the child would search); none another user could have planted. */
   private executable(): string | undefined {
-    return findOnPath(this.program, this.deps.env);
+    return findExecutable(this.program, this.deps.env);
   }
 
   /**
@@ -125,7 +116,10 @@ export class YubiKeyOath {
   /** The current code of `account`; `onTouch` is called when the key waits for a touch. Throws YubiKeyError or CancelledError. */
   async code(account: string, options: { signal?: AbortSignal; onTouch?: () => void } = {}): Promise<string> {
     let touched = false;
-    const result = await this.run(this.executable() ?? this.program, ['oath', 'accounts', 'code', '--single', '--', account], {
+    // Never the bare name: the child's own PATH search would take the ykman refused here.
+    const exe = this.executable();
+    if (!exe) throw notFound();
+    const result = await this.run(exe, ['oath', 'accounts', 'code', '--single', '--', account], {
       env: this.deps.env,
       signal: options.signal,
       onStderr: (text) => {

@@ -4,7 +4,7 @@
  * the file updates them; the command then finds nothing left to do.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import * as sinon from 'sinon';
@@ -137,5 +137,15 @@ describe('declared project sessions', function () {
     assert.equal(state.sessions.filter((s) => s.declaredBy).length, 3);
     const check = await vscode.commands.executeCommand<DeclaredCheck | undefined>(Commands.applyDeclaredSessions, folder.uri);
     assert.equal(check?.decision, 'nothing');
+  });
+
+  it('a file committed as a link to /dev/zero is refused by its stat, never read', async function () {
+    if (process.platform === 'win32') return this.skip();
+    const path = join(folder.uri.fsPath, '.vscode', 'aws-sessions.json');
+    rmSync(path, { force: true });
+    symlinkSync('/dev/zero', path);
+    const check = await vscode.commands.executeCommand<DeclaredCheck | undefined>(Commands.applyDeclaredSessions, folder.uri);
+    assert.equal(check?.decision, 'problems');
+    assert.ok(seen.some((m) => /has 1 problem\(s\): .*it is not a regular file/.test(m)), JSON.stringify(seen));
   });
 });

@@ -14,6 +14,10 @@ import { rules, validateForm, type FieldSpec, type FormValues } from '../validat
 import { t } from '../l10n';
 
 export const DECLARED_FILE = '.vscode/aws-sessions.json';
+/** A larger file is not read (a project's sessions fit in a few kilobytes; a huge one would only stall the window). */
+export const MAX_DECLARED_BYTES = 1024 * 1024;
+/** Problems listed per file; the rest are counted in one last line. */
+export const MAX_DECLARED_PROBLEMS = 50;
 
 export interface DeclaredIntegration {
   alias: string;
@@ -114,20 +118,57 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - start + 1 };
 }
 
+/** The problems of a file: the first MAX_DECLARED_PROBLEMS placed and listed, the others only counted. */
 class Problems {
-  readonly list: DeclaredProblem[] = [];
+  private readonly placed: DeclaredProblem[] = [];
+  private total = 0;
   constructor(
     private readonly text: string,
     private readonly root: Node | undefined,
   ) {}
 
+  get count(): number {
+    return this.total;
+  }
+
   /** At the key's property (its name) when the key is there, else at the nearest object holding it. */
   add(path: Path, message: string): void {
+    if (this.full()) return;
     let node: Node | undefined;
     for (let n = path.length; n >= 0 && !node; n--) node = this.root && findNodeAtLocation(this.root, path.slice(0, n));
     const at = node?.parent?.type === 'property' ? node.parent.offset : (node?.offset ?? 0);
-    this.list.push({ ...position(this.text, at), key: pathText(path), message });
+    this.placed.push({ ...position(this.text, at), key: pathText(path), message });
   }
+
+  /** At an offset of the text (a syntax error). */
+  addAt(offset: number, key: string, message: string): void {
+    if (!this.full()) this.placed.push({ ...position(this.text, offset), key, message });
+  }
+
+  /** The problems listed (sorted by position when asked), then how many more there are. */
+  list(sorted = false): DeclaredProblem[] {
+    const shown = sorted ? [...this.placed].sort((a, b) => a.line - b.line || a.column - b.column) : [...this.placed];
+    const more = this.total - this.placed.length;
+    return more > 0 ? [...shown, { line: 1, column: 1, key: t('(the whole file)'), message: t('{0} more problems are not listed; fix the ones above first', more) }] : shown;
+  }
+
+  /** Counts one more problem; true once enough are listed (finding the position of each would only cost time). */
+  private full(): boolean {
+    this.total += 1;
+    return this.placed.length >= MAX_DECLARED_PROBLEMS;
+  }
+}
+
+const refused = (message: string): DeclaredParse => ({ ok: false, problems: [{ line: 1, column: 1, key: t('(the whole file)'), message }] });
+
+/**
+ * What the file's stat already refuses, before a byte is read: more than MAX_DECLARED_BYTES, or no regular file
+ * (a committed symbolic link to /dev/zero would be read until the window runs out of memory). Undefined: read it.
+ */
+export function declaredFileRefusal(stat: { size: number; regularFile: boolean }): DeclaredParse | undefined {
+  if (!stat.regularFile) return refused(t('it is not a regular file (a link to a device or a folder?); it is not read'));
+  if (stat.size > MAX_DECLARED_BYTES) return refused(t('the file has {0} bytes, more than the {1} bytes a project file may have; it is not read', stat.size, MAX_DECLARED_BYTES));
+  return undefined;
 }
 
 /** A valibot issue in words of our own (the library's texts are English only). */
@@ -174,13 +215,15 @@ function fieldsFor(entry: DeclaredSession): readonly FieldSpec[] {
 
 /** Parse and check the file's text. */
 export function parseDeclaredFile(text: string): DeclaredParse {
+  const tooLarge = declaredFileRefusal({ size: Buffer.byteLength(text, 'utf8'), regularFile: true });
+  if (tooLarge) return tooLarge;
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const problems = new Problems(text, root);
-  for (const e of errors) problems.list.push({ ...position(text, e.offset), key: t('(syntax)'), message: t('JSON syntax error: {0}', printParseErrorCode(e.error)) });
-  if (problems.list.length > 0 || !root) {
-    if (!root && problems.list.length === 0) problems.add([], t('the file is empty; expected an object with "integrations", "sessions" and "expectedAccountIds"'));
-    return { ok: false, problems: problems.list };
+  for (const e of errors) problems.addAt(e.offset, t('(syntax)'), t('JSON syntax error: {0}', printParseErrorCode(e.error)));
+  if (problems.count > 0 || !root) {
+    if (!root && problems.count === 0) problems.add([], t('the file is empty; expected an object with "integrations", "sessions" and "expectedAccountIds"'));
+    return { ok: false, problems: problems.list() };
   }
   const value: unknown = JSON.parse(JSON.stringify(nodeValue(root)));
   const shape = v.safeParse(declaredFileSchema, value);
@@ -189,11 +232,11 @@ export function parseDeclaredFile(text: string): DeclaredParse {
       const path: Path = (issue.path ?? []).map((p) => p.key as string | number);
       problems.add(path, issueMessage(issue, path));
     }
-    return { ok: false, problems: problems.list };
+    return { ok: false, problems: problems.list() };
   }
   const file: DeclaredFile = { integrations: shape.output.integrations ?? [], sessions: shape.output.sessions ?? [], expectedAccountIds: shape.output.expectedAccountIds ?? {} };
   checkValues(file, problems);
-  return problems.list.length > 0 ? { ok: false, problems: problems.list.sort((a, b) => a.line - b.line || a.column - b.column) } : { ok: true, file };
+  return problems.count > 0 ? { ok: false, problems: problems.list(true) } : { ok: true, file };
 }
 
 /** The value of a parse tree without jsonc-parser's getNodeValue (which drops nothing but is typed any). */

@@ -20,8 +20,8 @@ export interface PlanChange {
 export type PlanItem =
   | { action: 'add'; what: 'integration'; alias: string; entry: DeclaredIntegration }
   | { action: 'update'; what: 'integration'; alias: string; entry: DeclaredIntegration; id: string; changes: PlanChange[] }
-  | { action: 'add'; what: 'session'; alias: string; kind: SessionKind; entry: DeclaredSession }
-  | { action: 'update'; what: 'session'; alias: string; kind: SessionKind; entry: DeclaredSession; id: string; changes: PlanChange[] }
+  | { action: 'add'; what: 'session'; alias: string; kind: SessionKind; entry: DeclaredSession; notes: string[] }
+  | { action: 'update'; what: 'session'; alias: string; kind: SessionKind; entry: DeclaredSession; id: string; changes: PlanChange[]; notes: string[] }
   /** Declared by this folder before, no longer in its file: kept, no longer marked (so the user owns it). */
   | { action: 'release'; what: 'session' | 'integration'; alias: string; id: string };
 
@@ -169,15 +169,20 @@ export function planDeclared(state: PersistedState, file: DeclaredFile, folder: 
         continue;
       }
     }
+    // What the preview must point out: the session would act through something of the user's.
+    const notes: string[] = [];
+    const sharing = state.sessions.filter((s) => s !== ours && !isMark(s.declaredBy, folder) && profileName(s.profileId) === entry.profile).map((s) => `"${s.alias}"`);
+    if (sharing.length) notes.push(t('It delivers to the profile "{0}", which your sessions {1} use too: starting it stops them and replaces the credentials of that profile.', entry.profile, sharing.join(', ')));
+    if (entry.type === 'chained' && !declaredNames.has(entry.assumer.toLowerCase())) notes.push(t('It assumes its role with the credentials of your session "{0}".', aliasOf(assumerId)));
     if (!ours) {
-      plan.items.push({ action: 'add', what: 'session', alias: entry.alias, kind, entry });
+      plan.items.push({ action: 'add', what: 'session', alias: entry.alias, kind, entry, notes });
       continue;
     }
     // A chained role whose declared assumer is new in this plan has no assumer id yet: shown by name, resolved when applied.
     const after = formValuesOf(entry, region, assumerId);
     const before = { ...sessionType(kind).toForm(ours), profile: profileName(ours.profileId) };
     const changes = changesBetween(before, after, (key, value) => (key === 'assumerSessionId' ? aliasOf(value) || (entry.type === 'chained' ? entry.assumer : value) : value));
-    if (changes.length) plan.items.push({ action: 'update', what: 'session', alias: entry.alias, kind, entry, id: ours.id, changes });
+    if (changes.length) plan.items.push({ action: 'update', what: 'session', alias: entry.alias, kind, entry, id: ours.id, changes, notes });
     else plan.unchanged.push(entry.alias);
   }
 

@@ -4,13 +4,11 @@
  * on PATH, and the terminal to open: `aws ssm start-session --target <id>` with the session's profile and region
  * in its environment. The terminal gets names only (AWS_PROFILE, AWS_REGION), never a credential.
  */
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import type { ManagedInstance, SsmGateway } from '../aws/ssm';
 import type { CredentialResolver } from '../credentialResolver';
 import { SessionError } from '../errors';
 import { t } from '../l10n';
+import { findExecutable } from '../pathLookup';
 import type { Session } from '../model';
 import type { Logger, StateStore } from '../ports';
 import { profileOf, sessionByRef } from '../sessionLookup';
@@ -49,22 +47,9 @@ export interface SsmTools {
 const PLUGIN_INSTALL_URL = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html';
 const CLI_INSTALL_URL = 'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html';
 
-/** The first executable `name` on `pathValue` (Windows: with each PATHEXT suffix). */
+/** The first executable `name` on `pathValue` (Windows: with each PATHEXT suffix) that no other user could have planted. */
 export async function findOnPath(name: string, pathValue: string | undefined, platform: NodeJS.Platform = process.platform, pathExt = process.env.PATHEXT): Promise<string | undefined> {
-  const suffixes = platform === 'win32' ? (pathExt ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
-  for (const dir of (pathValue ?? '').split(platform === 'win32' ? ';' : delimiter)) {
-    if (!dir) continue;
-    for (const suffix of suffixes) {
-      const candidate = join(dir, name + suffix);
-      try {
-        await access(candidate, platform === 'win32' ? constants.F_OK : constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
+  return findExecutable(name, { PATH: pathValue, PATHEXT: pathExt }, platform);
 }
 
 export async function findSsmTools(pathValue: string | undefined, platform: NodeJS.Platform = process.platform): Promise<SsmTools> {

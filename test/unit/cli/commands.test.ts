@@ -173,6 +173,14 @@ describe('aws-sessions subcommands', () => {
       await assert.rejects(runCli(['delete', 'a', 'b'], ctx), (e: Error & { code?: number }) => e.code === 5);
       assert.deepEqual(asked, ['Delete these 2 sessions and their stored secrets: "a", "b"?']);
       assert.deepEqual(calls.at(-1), { method: 'batch', params: { action: 'delete', sessions: ['a', 'b'], allOf: undefined, filter: undefined, preview: true } });
+      // Confirmed: exactly the sessions listed are deleted, by id, not whatever the filter matches by then.
+      ctx.confirm = async () => true;
+      const before = calls.length;
+      await runCli(['delete', '--filter', 'old'], ctx);
+      assert.deepEqual(calls.slice(before), [
+        { method: 'batch', params: { action: 'delete', sessions: undefined, allOf: undefined, filter: 'old', preview: true } },
+        { method: 'batch', params: { action: 'delete', sessions: ['1', '2'], allOf: undefined, filter: undefined } },
+      ]);
     } finally {
       ANSWERS.batch = { headline: '2 of 2 sessions started.', problems: [], failed: false, outcomes: [] };
     }

@@ -4,10 +4,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SUBCOMMANDS } from '../../../src/cli/commands';
 import { complete, completionScript, SHELLS } from '../../../src/cli/completion';
 import { cliFixture, runProcess, stopServer, type CliFixture } from '../support/cli';
+import { tempDir } from '../support/tempDirs';
 
 const names = async () => ({ session: ['dev', 'prod', 'staging'], profile: ['default', 'dev'], integration: ['acme'] });
 const has = (program: string) => spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
@@ -82,6 +84,22 @@ describe('shell completion', function () {
       assert.equal((await run(['aws-sessions', 'integration', 'lo'])).stdout, 'login\nlogout\n');
       assert.equal((await run(['aws-sessions', 'start', ''])).stdout, 'dev\nprod\n');
       assert.equal((await run(['aws-sessions', 'export', 'p'])).stdout, 'prod\n');
+    });
+
+    it('bash: a name with spaces, * and $( ) is inserted quoted, as text: never globbed or run', async () => {
+      const alias = 'a $(touch ran) *';
+      const user = f.aws.user('alice');
+      assert.equal((await f.cli(['add', '--type', 'iamUser', '--alias', alias, '--profile', 'odd', '--region', 'eu-west-1'], `${user.accessKeyId}\n${user.secretAccessKey}\n`)).status, 0);
+      try {
+        const dir = tempDir('aws-sessions-completion-');
+        writeFileSync(join(dir, 'a file'), '');
+        // What the shell does with the candidate once inserted and the line run: here, print its words.
+        const r = await bash(`cd '${dir}' && source <(aws-sessions completion bash) && COMP_WORDS=(aws-sessions start 'a') && COMP_CWORD=2 && _aws_sessions_complete && eval "printf '[%s]\\n' \${COMPREPLY[0]}"`);
+        assert.equal(r.stdout, `[${alias}]\n`, r.stderr);
+        assert.ok(!existsSync(join(dir, 'ran')), 'the $( ) in the name was not run');
+      } finally {
+        assert.equal((await f.cli(['delete', '--yes', alias])).status, 0);
+      }
     });
 
     it('bash: with no editor serving, subcommands still complete and names offer nothing', async () => {

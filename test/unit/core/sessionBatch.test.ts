@@ -145,6 +145,15 @@ describe('sessions in a batch', () => {
     assert.throws(() => selectSessions(state, { names: ['nobody'] }), /No session named or with id "nobody"/);
     assert.throws(() => selectSessions(state, { allOf: 'acme' }), /No IAM Identity Center integration named or with id "acme"/);
   });
+
+  it('refuses a filter of blanks, which would take in every session (delete --filter " " --yes)', async () => {
+    const t = withUsers([]);
+    await t.user('dev-admin', false);
+    await t.user('prod-admin', false);
+    const state = await t.state.read();
+    for (const filter of [' ', '\t \n']) assert.throws(() => selectSessions(state, { filter }), /has no word to match, so it would take in every session/);
+    assert.throws(() => selectSessions(state, { names: ['dev-admin'], filter: '  ' }), /has no word to match/);
+  });
 });
 
 describe('IAM Identity Center roles in a batch (against the local double)', function () {

@@ -78,6 +78,12 @@ describe('YubiKey OATH codes through ykman', function () {
     assert.ok(touchShown);
   });
 
+  it('a locked OATH application (ykman asks for its password): no waiting on a prompt nobody sees, says what to do', async () => {
+    const locked = key({ FAKE_YKMAN_MODE: 'password' });
+    assert.equal(await locked.accountFor(SERIAL), undefined);
+    await assert.rejects(locked.code(ACCOUNT), (e: unknown) => e instanceof YubiKeyError && /protected by a password\. Let ykman remember it/.test(e.message));
+  });
+
   it('is cancellable while it waits for the touch', async () => {
     const controller = new AbortController();
     const reading = key({ FAKE_YKMAN_MODE: 'touch' }).code(ACCOUNT, { signal: controller.signal, onTouch: () => controller.abort() });

@@ -1,6 +1,6 @@
 /** The declared-sessions file: problems named by line, column and key; values checked by the forms' own rules. */
 import assert from 'node:assert/strict';
-import { parseDeclaredFile, type DeclaredProblem } from '../../../../src/core/declared/file';
+import { declaredFileRefusal, MAX_DECLARED_BYTES, MAX_DECLARED_PROBLEMS, parseDeclaredFile, type DeclaredProblem } from '../../../../src/core/declared/file';
 import { describeProblems } from '../../../../src/core/declared/preview';
 import { BAD_SHAPES, GOOD } from './examples';
 
@@ -62,5 +62,34 @@ describe('declared sessions file', () => {
     assert.ok(keys.some((k) => k.startsWith('sessions[2].alias: ') && /another session/.test(k)), keys.join('\n'));
     assert.ok(keys.some((k) => k.startsWith('sessions[3].integration: ')), keys.join('\n'));
     assert.ok(keys.some((k) => k.startsWith('expectedAccountIds.DEFAULT: ')), keys.join('\n'));
+  });
+
+  it('a hostile file: 20,000 bad entries list 50 problems and count the rest; over 1 MB is refused by its size alone', () => {
+    const entries = Array.from({ length: 20_000 }, () => '    1');
+    const found = problems(`{\n  "sessions": [\n${entries.join(',\n')}\n  ]\n}`);
+    assert.equal(MAX_DECLARED_PROBLEMS, 50);
+    assert.equal(found.length, MAX_DECLARED_PROBLEMS + 1);
+    assert.deepEqual([found[0].line, found[0].key], [3, 'sessions[0]']);
+    assert.match(found[MAX_DECLARED_PROBLEMS].message, /^19950 more problems are not listed; fix the ones above first$/);
+    const syntax = problems('{\n'.repeat(5_000));
+    assert.ok(syntax.length <= MAX_DECLARED_PROBLEMS + 1, String(syntax.length));
+
+    // Before a byte is read: a committed link to /dev/zero (size 0, read forever) and a file over 1 MB.
+    assert.match(JSON.stringify(declaredFileRefusal({ size: 0, regularFile: false })), /it is not a regular file/);
+    assert.match(JSON.stringify(declaredFileRefusal({ size: MAX_DECLARED_BYTES + 1, regularFile: true })), /more than the 1048576 bytes a project file may have/);
+    assert.equal(declaredFileRefusal({ size: MAX_DECLARED_BYTES, regularFile: true }), undefined);
+    const huge = `{ "sessions": [], "$schema": "${'x'.repeat(MAX_DECLARED_BYTES)}" }`;
+    assert.deepEqual(problems(huge), [{ line: 1, column: 1, key: '(the whole file)', message: `the file has ${huge.length} bytes, more than the ${MAX_DECLARED_BYTES} bytes a project file may have; it is not read` }]);
+  });
+
+  it('keys such as __proto__ and constructor are refused or ignored, and pollute nothing', () => {
+    const text = '{ "__proto__": { "polluted": 1 }, "sessions": [{ "__proto__": { "polluted": 2 }, "type": "saml" }], "expectedAccountIds": { "__proto__": ["111111111111"], "constructor": ["111111111111"] } }';
+    const found = problems(text);
+    assert.ok(found.some((p) => p.key === '__proto__' && /unknown key/.test(p.message)), JSON.stringify(found));
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    const ok = parseDeclaredFile('{ "expectedAccountIds": { "__proto__": ["111111111111"], "prod": ["222222222222"] } }');
+    assert.ok(ok.ok || ok.problems.every((p) => p.key.startsWith('expectedAccountIds')), JSON.stringify(ok));
+    if (ok.ok) assert.deepEqual(Object.keys(ok.file.expectedAccountIds), ['prod']);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 });

@@ -94,6 +94,23 @@ describe('declared sessions: plan and apply', function () {
     assert.ok(other.items.every((i) => i.action !== 'update' && i.action !== 'release'));
   });
 
+  it('the preview shows every value an added session declares, and says when it acts through something of yours', async () => {
+    // A file's own profiles and assumers: nothing to point out.
+    const own = declaredPreview(planDeclared(await h.state.read(), parsed(GOOD), FOLDER), 'project');
+    assert.ok(!own.includes('Note:'), own);
+    await h.sessions.editor.save('iamUser', { alias: 'prod-admin', profile: 'prod', region: 'eu-west-2', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
+    const file = parsed(
+      '{ "sessions": [{ "type": "chained", "alias": "project-tools", "assumer": "prod-admin", "roleArn": "arn:aws:iam::999999999999:role/Collector", "externalId": "hidden-id", "profile": "prod", "region": "eu-west-1" }] }',
+    );
+    const plan = planDeclared(await h.state.read(), file, FOLDER);
+    assert.deepEqual(plan.items.map((i) => [i.action, i.alias]), [['add', 'project-tools']]);
+    const preview = declaredPreview(plan, 'project');
+    for (const shown of ['roleArn: arn:aws:iam::999999999999:role/Collector', 'assumer: prod\\-admin', 'profile: prod', 'externalId: \\(set\\)']) assert.ok(preview.split('\n').includes(`  - ${shown}`), `${shown} in:\n${preview}`);
+    assert.match(preview, /Note: It delivers to the profile "prod", which your sessions "prod\\-admin" use too: starting it stops them and replaces the credentials of that profile\./);
+    assert.match(preview, /Note: It assumes its role with the credentials of your session "prod\\-admin"\./);
+    assert.ok(!preview.includes('hidden-id'), 'the ExternalId is not shown');
+  });
+
   it('releases (keeps, unmarks) what the file no longer declares', async () => {
     await apply(parsed(GOOD));
     const smaller = parsed(GOOD.replace(/\{ "type": "saml".*\n/, '').replace('"profile": "dev" },', '"profile": "dev" }'));
