@@ -1,5 +1,4 @@
-
-import { t } from '../l10n';/**
+/**
  * Reading a SAMLResponse the way AWS does, to say why it would be refused, in the words of the
  * troubleshooting article "Response did not contain a valid SAML assertion": Role attribute and its
  * `roleArn,providerArn` values, NotBefore/NotOnOrAfter with clock skew, Audience and Recipient,
@@ -8,6 +7,8 @@ import { t } from '../l10n';/**
  * provider's metadata, which the extension does not have.
  */
 
+import { t } from '../l10n';
+import { signInEndpoints } from './signInEndpoints';
 import { attribute, elements, parseSamlXml, textOf } from './samlXml';
 
 export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
@@ -132,14 +133,14 @@ export function analyzeSamlXml(xml: string, options: AnalyzeOptions): SamlAnalys
 
   const audiences = elements(assertion, 'Audience').map((a) => textOf(a) ?? '');
   const recipients = confirmations.map((c) => attribute(c, 'Recipient')).filter((r): r is string => !!r);
-  const signIn = new Set(options.signInUrls);
-  const audienceOk = (a: string) => a.startsWith('urn:amazon:webservices') || signIn.has(a);
+  const signIn = signInEndpoints(options.signInUrls);
+  const audienceOk = (a: string) => a.startsWith('urn:amazon:webservices') || signIn.matches(a);
   if (audiences.length > 0 && !audiences.some(audienceOk)) {
     problems.push(t('the Audience {0} is not AWS: it must be urn:amazon:webservices or {1}; fix the AWS application\'s audience in the IdP', audiences.join(', '), options.signInUrls[0]));
   }
-  const badRecipient = recipients.find((r) => !signIn.has(r));
+  const badRecipient = recipients.find((r) => !signIn.matches(r));
   if (badRecipient) {
-    problems.push(t('the Recipient {0} is not the AWS sign-in URL ({1}); fix the ACS/recipient URL of the AWS application in the IdP', badRecipient, [...signIn].join(' or ')));
+    problems.push(t('the Recipient {0} is not the AWS sign-in URL ({1}); fix the ACS/recipient URL of the AWS application in the IdP', badRecipient, options.signInUrls.join(' or ')));
   }
   const hasAuthnStatement = elements(assertion, 'AuthnStatement').length > 0;
   if (!hasAuthnStatement) problems.push(t('no AuthnStatement: the IdP must say how and when you authenticated'));

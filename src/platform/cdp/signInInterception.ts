@@ -1,10 +1,11 @@
 /**
  * Catches the IdP's POST of the SAMLResponse to the AWS sign-in URL inside the browser: every page (and
  * out-of-process frame, and popup) is attached paused, gets Fetch interception for the sign-in URLs
- * only, then runs; the first page is sent to the IdP. A paused request to a sign-in URL is answered by us
+ * only (the listed ones and their regional forms), then runs; the first page is sent to the IdP. A paused request to a sign-in URL is answered by us
  * (a "you can close this window" page) and never reaches AWS; any other paused request goes on unchanged.
  */
 import { t } from '../../core/l10n';
+import { endpointOf, signInEndpoints } from '../../core/saml/signInEndpoints';
 import { CdpClosedError, type CdpEvent, type CdpParams, type CdpPipe } from './pipe';
 
 export interface SignInInterceptionOptions {
@@ -25,21 +26,6 @@ export function samlResponseFromPost(body: string | undefined): string | undefin
   return value ? value.replace(/\s+/g, '') : undefined;
 }
 
-/** A URL as the sign-in endpoint it reaches: origin and path, no query, fragment or trailing slash. */
-export function endpointOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
-  } catch {
-    return undefined;
-  }
-}
-
-/** A Fetch.enable urlPattern matching the endpoint with any suffix ('*' and '?' are wildcards, '\' escapes). */
-export function fetchPatternOf(endpoint: string): string {
-  return `${endpoint.replace(/[\\*?]/g, (c) => `\\${c}`)}*`;
-}
-
 /** The body of a paused request: its postDataEntries (base64 bytes), else its postData. */
 export function postBodyOf(request: CdpParams): string | undefined {
   const entries = request.postDataEntries;
@@ -58,8 +44,8 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
  * goes away first.
  */
 export function interceptSignIn(cdp: CdpPipe, options: SignInInterceptionOptions): Promise<string> {
-  const endpoints = new Set(options.signInUrls.map(endpointOf).filter((e): e is string => !!e));
-  const patterns = [...endpoints].map((endpoint) => ({ urlPattern: fetchPatternOf(endpoint), requestStage: 'Request' }));
+  const endpoints = signInEndpoints(options.signInUrls);
+  const patterns = endpoints.fetchPatterns.map((urlPattern) => ({ urlPattern, requestStage: 'Request' }));
   const doneBody = Buffer.from(options.donePage, 'utf8').toString('base64');
   const attached = new Set<string>();
   /** The sessions of the open pages (tabs, popups): when the last one goes, the user closed the window. */
@@ -89,8 +75,9 @@ export function interceptSignIn(cdp: CdpPipe, options: SignInInterceptionOptions
       const requestId = str(params.requestId);
       const request = typeof params.request === 'object' && params.request !== null ? (params.request as CdpParams) : {};
       if (!requestId) return;
-      const endpoint = endpointOf(str(request.url) ?? '');
-      if (!endpoint || !endpoints.has(endpoint)) {
+      const url = str(request.url) ?? '';
+      const endpoint = endpointOf(url);
+      if (!endpoint || !endpoints.matches(url)) {
         void cdp.send('Fetch.continueRequest', { requestId }, sessionId).catch(() => undefined);
         return;
       }

@@ -59,6 +59,12 @@ describe('SAML assertion analysis', () => {
     assert.deepEqual(analyze(signed({ recipient: 'https://signin.amazonaws.cn/saml', audience: 'urn:amazon:webservices:cn-north-1' })).problems, []);
   });
 
+  it('accepts a regional sign-in endpoint as Recipient and Audience, not a look-alike host', () => {
+    assert.deepEqual(analyze(signed({ recipient: 'https://us-east-2.signin.aws.amazon.com/saml', audience: 'https://us-east-2.signin.aws.amazon.com/saml' })).problems, []);
+    assert.match(analyze(signed({ recipient: 'https://us-east-2.signin.aws.amazon.com.example.com/saml' })).problems.join(), /Recipient .* is not the AWS sign-in URL/);
+    assert.match(analyze(signed({ recipient: 'https://evil.signin.aws.amazon.com/saml' })).problems.join(), /Recipient .* is not the AWS sign-in URL/);
+  });
+
   it('refuses an assertion without AuthnStatement, and an unsigned one', () => {
     assert.match(analyze(signed({ omitAuthnStatement: true })).problems.join(), /no AuthnStatement/);
     const unsigned = analyze(buildSamlAssertion({ roles: [{ roleArn: ROLE, principalArn: PROVIDER }], nowMs: NOW }));

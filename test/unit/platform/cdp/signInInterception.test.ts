@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { CdpClosedError } from '../../../../src/platform/cdp/pipe';
-import { endpointOf, fetchPatternOf, interceptSignIn, postBodyOf, samlResponseFromPost } from '../../../../src/platform/cdp/signInInterception';
+import { interceptSignIn, postBodyOf, samlResponseFromPost } from '../../../../src/platform/cdp/signInInterception';
 import { FakeBrowser, type Command } from './fakeBrowser';
 
 const SIGN_IN = 'http://127.0.0.1:4567/saml';
@@ -128,11 +128,22 @@ describe('SAML sign-in interception over the DevTools protocol', () => {
     assert.ok(outcome() instanceof CdpClosedError, String(outcome()));
   });
 
-  it('helpers: the endpoint of a URL, the Fetch pattern with wildcards escaped, the POST body, the SAMLResponse field', () => {
-    assert.equal(endpointOf('https://signin.aws.amazon.com/saml/?x=1#y'), 'https://signin.aws.amazon.com/saml');
-    assert.equal(endpointOf('HTTPS://Signin.AWS.amazon.com:443/saml'), 'https://signin.aws.amazon.com/saml');
-    assert.equal(endpointOf('no url'), undefined);
-    assert.equal(fetchPatternOf('https://h/a*b?c\\d'), 'https://h/a\\*b\\?c\\\\d*');
+  it('captures the POST to a regional sign-in endpoint (https://<region>.signin.aws.amazon.com/saml)', async () => {
+    const browser = browserWithPage();
+    const posted = interceptSignIn(browser.pipe, { signInUrls: ['https://signin.aws.amazon.com/saml'], idpUrl: IDP, donePage: DONE });
+    await FakeBrowser.settle();
+    const patterns = (browser.commands.find((c) => c.method === 'Fetch.enable')?.params.patterns as Array<{ urlPattern: string }>).map((p) => p.urlPattern);
+    assert.deepEqual(patterns, ['https://signin.aws.amazon.com/saml*', 'https://*.signin.aws.amazon.com/saml*']);
+    // Matched by the wildcard pattern, but not a sign-in endpoint: goes on unchanged.
+    browser.event('Fetch.requestPaused', paused('R1', 'https://evil.example/x.signin.aws.amazon.com/saml', 'POST', { postData: form({ SAMLResponse: 'nope' }) }), 'S1');
+    browser.event('Fetch.requestPaused', paused('R2', 'https://eu-central-1.signin.aws.amazon.com/saml', 'POST', { postData: form({ SAMLResponse: 'cmVnaW9uYWw=' }) }), 'S1');
+    assert.equal(await posted, 'cmVnaW9uYWw=');
+    await FakeBrowser.settle();
+    assert.deepEqual(browser.commands.filter((c) => c.method === 'Fetch.continueRequest').map((c) => c.params.requestId), ['R1']);
+    assert.deepEqual(browser.commands.filter((c) => c.method === 'Fetch.fulfillRequest').map((c) => c.params.requestId), ['R2']);
+  });
+
+  it('helpers: the POST body, the SAMLResponse field', () => {
     assert.equal(postBodyOf({ postData: 'a=1' }), 'a=1');
     assert.equal(postBodyOf({ postDataEntries: [{ bytes: Buffer.from('b=2').toString('base64') }, {}], postData: 'a=1' }), 'b=2');
     assert.equal(postBodyOf({ postDataEntries: [{}] }), undefined);
