@@ -29,6 +29,7 @@ import { ProfileService } from './core/profiles';
 import { RotationScheduler } from './core/rotation';
 import { ContainerCredentialsEndpoint } from './core/containerEndpoint';
 import { ConsoleSignIn } from './core/console/consoleSignIn';
+import { removeConsoleProfile } from './core/console/isolated';
 import { SdkOidcGateway } from './core/sso/oidc';
 import { SsoPortal } from './core/sso/portal';
 import { SsoAccess } from './core/sso/ssoAccess';
@@ -169,6 +170,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       delivery,
       saml,
       defaultDeliveryMode,
+      forgetLocalData: (sessionId) => removeConsoleProfile(storageDir, sessionId),
       // One window generates a session's credentials at a time: a second waits, then reuses the cached token.
       generationLock: (sessionId, fn) => withLock(join(storageDir, `${StorageFiles.generateLockPrefix}${sessionId}.lock`), fn, { timeoutMs: 330_000 }),
     }),

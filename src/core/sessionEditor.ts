@@ -33,6 +33,8 @@ export interface SessionEditorDeps {
   newId: () => string;
   credentials: Pick<CredentialResolver, 'generateContext' | 'forgetAll'>;
   lifecycle: Pick<SessionLifecycle, 'start' | 'stop' | 'deliveryModeOf'>;
+  /** Removes what a deleted session keeps outside the state and the secrets (its console browser profile). */
+  forgetLocalData?: (sessionId: string) => Promise<unknown>;
 }
 
 export class SessionEditor {
@@ -96,6 +98,7 @@ export class SessionEditor {
       if (s.lastUsed) delete s.lastUsed[id];
     });
     for (const key of SecretKeys.allFor(id)) await this.deps.secrets.delete(key);
+    await this.deps.forgetLocalData?.(id).catch((error: unknown) => this.deps.logger.warn(`Session "${session.alias}": its local data could not be removed: ${error instanceof Error ? error.message : String(error)}`));
     this.deps.logger.info(`Session "${session.alias}" deleted with its secrets.`);
     if (orphaned.length) this.deps.logger.warn(`Chained sessions that needed "${session.alias}" cannot start until they get another assumer: ${orphaned.map((s) => `"${s.alias}"`).join(', ')}.`);
     return { orphaned };

@@ -24,6 +24,8 @@ export interface SessionServiceDeps extends CredentialResolverDeps {
   newId?: () => string;
   /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
   defaultDeliveryMode?: () => DeliveryMode;
+  /** Removes what a deleted session keeps outside the state and the secrets (see SessionEditorDeps). */
+  forgetLocalData?: (sessionId: string) => Promise<unknown>;
 }
 
 export class SessionService {

@@ -10,7 +10,7 @@
  * removed shortly after (and any left by a crash at the next launch).
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, open, readdir, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserFacingError } from '../errors';
@@ -36,6 +36,19 @@ export function consoleProfileDir(storageDir: string, sessionId: string, platfor
     if (!check.ok) throw new UserFacingError(t('The browser profile folder is not private: {0}.', check.reason), t('Remove the folder and try again.'));
   }
   return dir;
+}
+
+/**
+ * Removes a deleted session's profile folder (its console cookies last up to 12 hours). Only a real folder of ours
+ * is removed: a symbolic link in its place is left alone (and its target untouched); a folder never made is no error.
+ */
+export async function removeConsoleProfile(storageDir: string, sessionId: string): Promise<boolean> {
+  if (!SAFE_ID.test(sessionId) || sessionId.startsWith('.')) return false;
+  const dir = join(storageDir, CONSOLE_PROFILES_DIR, sessionId);
+  const st = await lstat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) return false;
+  await rm(dir, { recursive: true, force: true, maxRetries: 2 });
+  return true;
 }
 
 function escapeAttr(s: string): string {

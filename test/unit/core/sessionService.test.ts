@@ -128,11 +128,12 @@ describe('SessionService with IAM User sessions', () => {
     assert.equal(t.sts.calls.length, 2, 'a new secret discards the cached token');
   });
 
-  it('delete stops the session and removes every secret it stored', async () => {
+  it('delete stops the session and removes every secret it stored, and its local data (console profile)', async () => {
     const t = setup();
     const s = await t.service.editor.save('iamUser', userForm({ mfaSerial: '' }));
     await t.service.lifecycle.start(s.id);
     await t.service.editor.delete(s.id);
+    assert.deepEqual(t.forgotten, [s.id]);
     assert.equal(t.secrets.values.size, 0);
     assert.equal(t.delivery.profiles.size, 0);
     assert.deepEqual((await t.state.read()).sessions, []);

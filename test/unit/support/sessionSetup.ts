@@ -15,6 +15,9 @@ export function setup(answers: Array<string | undefined> = []) {
   const delivery = new MemoryDelivery();
   const logger = new RecordingLogger();
   let n = 0;
-  const service = new SessionService({ state, secrets, sts, prompter, clock, logger, delivery, newId: () => `id-${++n}` });
-  return { clock, secrets, state, sts, prompter, delivery, logger, service };
+  /** Sessions whose local data (console profile) the service asked to remove, in order. */
+  const forgotten: string[] = [];
+  const forgetLocalData = async (id: string) => void forgotten.push(id);
+  const service = new SessionService({ state, secrets, sts, prompter, clock, logger, delivery, newId: () => `id-${++n}`, forgetLocalData });
+  return { clock, secrets, state, sts, prompter, delivery, logger, service, forgotten };
 }

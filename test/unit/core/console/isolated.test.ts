@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { SdkStsGateway } from '../../../../src/core/aws/sts';
 import { ConsoleSignIn } from '../../../../src/core/console/consoleSignIn';
-import { CONSOLE_PROFILES_DIR, consoleProfileDir, isolatedBrowserArgs, redirectPage, removeStalePages, writeRedirectPage } from '../../../../src/core/console/isolated';
+import { CONSOLE_PROFILES_DIR, consoleProfileDir, isolatedBrowserArgs, redirectPage, removeConsoleProfile, removeStalePages, writeRedirectPage } from '../../../../src/core/console/isolated';
 import { systemClock } from '../../../../src/core/ports';
 import { SessionService } from '../../../../src/core/sessionService';
 import { IsolatedConsoleBrowser, type IsolatedLaunch } from '../../../../src/platform/consoleBrowser';
@@ -77,6 +77,27 @@ describe('isolated console: profile folders and the redirect page', () => {
     assert.ok(!existsSync(old));
     assert.ok(existsSync(fresh));
     assert.ok(existsSync(join(profile, 'Preferences')), 'the browser’s own files stay');
+  });
+
+  it("a deleted session's profile folder goes with its cookies; a link in its place and other ids are left alone", async () => {
+    const profile = consoleProfileDir(dir, 's1');
+    mkdirSync(join(profile, 'Default'));
+    writeFileSync(join(profile, 'Default', 'Cookies'), 'signed in');
+    const other = consoleProfileDir(dir, 's2');
+    assert.equal(await removeConsoleProfile(dir, 's1'), true);
+    assert.ok(!existsSync(profile));
+    assert.ok(existsSync(other), "another session's profile stays");
+    assert.equal(await removeConsoleProfile(dir, 's1'), false, 'a folder never made (or gone) is no error');
+
+    const target = join(dir, 'elsewhere');
+    mkdirSync(target);
+    writeFileSync(join(target, 'keep'), 'x');
+    symlinkSync(target, join(dir, CONSOLE_PROFILES_DIR, 's3'));
+    assert.equal(await removeConsoleProfile(dir, 's3'), false);
+    assert.ok(existsSync(join(target, 'keep')), "the link's target is untouched");
+    assert.equal(await removeConsoleProfile(dir, '..'), false);
+    assert.equal(await removeConsoleProfile(dir, '../elsewhere'), false);
+    assert.ok(existsSync(join(target, 'keep')));
   });
 });
 
