@@ -24,6 +24,8 @@ export interface SessionServiceDeps extends CredentialResolverDeps {
   newId?: () => string;
   /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
   defaultDeliveryMode?: () => DeliveryMode;
+  /** How long a delivery waits for the other starts under way (deliveryBatch.ts; tests set it). */
+  deliveryWindowMs?: number;
 }
 
 export class SessionService {
