@@ -114,7 +114,7 @@ async function main(): Promise<void> {
       ['wall, new portal limiter (median of runs)', `${(coldMs / 1000).toFixed(3)} s (${cold.map((r) => (r.ms / 1000).toFixed(2)).join(', ')})`],
       ['ratio to the bound, new limiter', `${(coldMs / boundMs).toFixed(3)} ×`],
       ['failures (goal 0)', `${failures}${[...warm, ...cold].find((r) => r.firstFailure)?.firstFailure ? ` — ${[...warm, ...cold].find((r) => r.firstFailure)!.firstFailure}` : ''}`],
-      ['writes of sessions.json per run (warm, cold; 2 per start without group commit)', [...warm, ...cold].map((r) => r.stateWrites).join(', ')],
+      ['writes of sessions.json per run (warm, cold; 2 per group of deliveries written together)', [...warm, ...cold].map((r) => r.stateWrites).join(', ')],
       ['portal calls / 429 (warm runs)', warm.map((r) => `${r.calls} / ${r.throttled}`).join(', ')],
       ['portal calls / 429 (cold runs)', cold.map((r) => `${r.calls} / ${r.throttled}`).join(', ')],
     ];

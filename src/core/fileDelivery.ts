@@ -2,9 +2,9 @@
  * The credentials-file delivery: temporary keys into the profile's section of the shared credentials
  * file, the region into the config file; withdraw reverts exactly those keys.
  */
-import type { AwsCredentials, DeliveryRecord } from './model';
-import type { CredentialsDelivery, DeliveryJournal, DeliveryTarget, Reconciled } from './delivery';
-import type { AwsFiles, CredentialValues } from './awsFiles/awsFiles';
+import type { DeliveryRecord } from './model';
+import type { CredentialsDelivery, DeliveryJournal, DeliveryRequest, Reconciled } from './delivery';
+import type { AwsFiles, CredentialValues, KeyChange } from './awsFiles/awsFiles';
 import { isOwnedKeys, type OwnedKeys } from './awsFiles/ownership';
 
 interface FileRecord {
@@ -12,9 +12,6 @@ interface FileRecord {
   credentials: OwnedKeys;
   config: OwnedKeys;
 }
-
-/** A record as the journal has it: the files written so far. */
-type PartialFileRecord = { kind: 'credentialsFile' } & Partial<Pick<FileRecord, 'credentials' | 'config'>>;
 
 function isFileRecord(record: DeliveryRecord | undefined): record is DeliveryRecord & FileRecord {
   return !!record && record.kind === 'credentialsFile';
@@ -30,27 +27,22 @@ export class CredentialsFileDelivery implements CredentialsDelivery {
   readonly recordKind = 'credentialsFile';
   constructor(private readonly files: AwsFiles) {}
 
-  async deliver(target: DeliveryTarget, credentials: AwsCredentials, previous: DeliveryRecord | undefined, journal?: DeliveryJournal): Promise<DeliveryRecord> {
-    const prev = partsOf(previous);
-    const values: CredentialValues = {
-      aws_access_key_id: credentials.accessKeyId,
-      aws_secret_access_key: credentials.secretAccessKey,
-    };
-    if (credentials.sessionToken) values.aws_session_token = credentials.sessionToken;
-    const pending: PartialFileRecord = { kind: 'credentialsFile' };
-    const note = (part: 'credentials' | 'config') => async (owned: OwnedKeys) => {
-      pending[part] = owned;
-      await journal?.({ ...pending });
-    };
-    const written = await this.files.applyCredentials(target.profileName, values, prev.credentials, note('credentials'));
-    try {
-      const config = await this.files.applyConfig(target.profileName, { region: target.region }, prev.config, note('config'));
-      const record: FileRecord = { kind: 'credentialsFile', credentials: written, config };
+  async deliverAll(requests: readonly DeliveryRequest[], journal?: DeliveryJournal): Promise<Array<DeliveryRecord | Error>> {
+    const units = requests.map(({ target, credentials, previous }): KeyChange[] => {
+      const prev = partsOf(previous);
+      const values: CredentialValues = { aws_access_key_id: credentials.accessKeyId, aws_secret_access_key: credentials.secretAccessKey };
+      if (credentials.sessionToken) values.aws_session_token = credentials.sessionToken;
+      return [
+        { file: 'credentials', profile: target.profileName, values: { ...values }, previousOwned: prev.credentials },
+        { file: 'config', profile: target.profileName, values: { region: target.region }, previousOwned: prev.config },
+      ];
+    });
+    const recordOf = ([credentials, config]: OwnedKeys[]): DeliveryRecord => {
+      const record: FileRecord = { kind: 'credentialsFile', credentials, config };
       return { ...record };
-    } catch (error) {
-      await this.files.revert(written);
-      throw error;
-    }
+    };
+    const results = await this.files.applyAll(units, journal && ((owned) => journal(new Map([...owned].map(([i, o]) => [i, recordOf(o)])))));
+    return results.map((r) => (r instanceof Error ? r : recordOf(r)));
   }
 
   async withdraw(record: DeliveryRecord): Promise<void> {

@@ -4,9 +4,9 @@
  * SDKs then run the shim whenever they need credentials, and the editor serves them over IPC.
  * Withdraw reverts exactly those keys (ownership records), every other byte stays.
  */
-import type { AwsCredentials, DeliveryRecord } from './model';
-import type { CredentialsDelivery, DeliveryJournal, DeliveryTarget, Reconciled } from './delivery';
-import type { AwsFiles } from './awsFiles/awsFiles';
+import type { DeliveryRecord } from './model';
+import type { CredentialsDelivery, DeliveryJournal, DeliveryRequest, Reconciled } from './delivery';
+import type { AwsFiles, KeyChange } from './awsFiles/awsFiles';
 import { isOwnedKeys, type OwnedKeys } from './awsFiles/ownership';
 import { CLI_GENERATE } from './constants';
 import { t } from './l10n';
@@ -41,16 +41,21 @@ export class CredentialProcessDelivery implements CredentialsDelivery {
     private readonly shimPath: () => string,
   ) {}
 
-  async deliver(target: DeliveryTarget, _credentials: AwsCredentials, previous: DeliveryRecord | undefined, journal?: DeliveryJournal): Promise<DeliveryRecord> {
-    const prev = isProcessRecord(previous) ? previous : undefined;
-    const config = await this.files.applyConfig(
-      target.profileName,
-      { credential_process: credentialProcessCommand(this.shimPath(), target.sessionId), region: target.region },
-      prev?.config,
-      async (owned) => journal?.({ kind: 'credentialProcess', config: owned }),
-    );
-    const record: ProcessRecord = { kind: 'credentialProcess', config };
-    return { ...record };
+  async deliverAll(requests: readonly DeliveryRequest[], journal?: DeliveryJournal): Promise<Array<DeliveryRecord | Error>> {
+    const units = requests.map(({ target, previous }): KeyChange[] => [
+      {
+        file: 'config',
+        profile: target.profileName,
+        values: { credential_process: credentialProcessCommand(this.shimPath(), target.sessionId), region: target.region },
+        previousOwned: isProcessRecord(previous) ? previous.config : undefined,
+      },
+    ]);
+    const recordOf = ([config]: OwnedKeys[]): DeliveryRecord => {
+      const record: ProcessRecord = { kind: 'credentialProcess', config };
+      return { ...record };
+    };
+    const results = await this.files.applyAll(units, journal && ((owned) => journal(new Map([...owned].map(([i, o]) => [i, recordOf(o)])))));
+    return results.map((r) => (r instanceof Error ? r : recordOf(r)));
   }
 
   async withdraw(record: DeliveryRecord): Promise<void> {

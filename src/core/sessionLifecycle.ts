@@ -5,10 +5,11 @@
  * its writes, and first finishes or undoes what a crashed process left (sessionRecovery.ts).
  */
 import { CancelledError, SessionError, UserFacingError } from './errors';
-import type { ActiveSession, AwsCredentials, DeliveryMode, DeliveryRecord, InFlight, Session } from './model';
+import type { ActiveSession, AwsCredentials, DeliveryMode, DeliveryRecord, PersistedState, Session } from './model';
 import type { Clock, Logger, StateStore } from './ports';
 import type { CredentialsDelivery } from './delivery';
 import type { CredentialResolver } from './credentialResolver';
+import { DeliveryBatcher, type DeliverySlot } from './deliveryBatch';
 import { profileOf, requireSession } from './sessionLookup';
 import { ClaimConflict, endFlight, newFlight, SessionRecovery } from './sessionRecovery';
 import { t } from './l10n';
@@ -20,15 +21,20 @@ export interface SessionLifecycleDeps {
   delivery: CredentialsDelivery;
   /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
   defaultDeliveryMode?: () => DeliveryMode;
+  /** How long a delivery waits for the other starts under way (default DELIVERY_WINDOW_MS). */
+  deliveryWindowMs?: number;
   /** What it remembers of a session no longer active goes by itself, on the state's change. */
   credentials: Pick<CredentialResolver, 'credentials' | 'rememberDelivered'>;
 }
 
 export class SessionLifecycle {
   private readonly recovery: SessionRecovery;
+  /** Every start and refresh delivers through it: those that come together are written together. */
+  private readonly batcher: DeliveryBatcher;
 
   constructor(private readonly deps: SessionLifecycleDeps) {
     this.recovery = new SessionRecovery(deps);
+    this.batcher = new DeliveryBatcher(deps, deps.deliveryWindowMs);
   }
 
   /** Finish or undo the starts, refreshes and stops a crashed process left (at activation; also before each of them). */
@@ -41,8 +47,20 @@ export class SessionLifecycle {
     return session.deliveryMode ?? this.deps.defaultDeliveryMode?.() ?? 'credentialsFile';
   }
 
-  /** Start a session: stop the other active session of its profile, get credentials, deliver them. */
+  /**
+   * Start a session: stop the other active session of its profile, get credentials, deliver them (with the other
+   * starts and refreshes whose credentials are ready: deliveryBatch.ts).
+   */
   async start(id: string): Promise<void> {
+    const slot = this.batcher.slot();
+    try {
+      await this.startIn(slot, id);
+    } finally {
+      slot.release();
+    }
+  }
+
+  private async startIn(slot: DeliverySlot, id: string): Promise<void> {
     await this.recovery.recover(id);
     const state = await this.deps.state.read();
     const session = requireSession(state, id);
@@ -54,7 +72,7 @@ export class SessionLifecycle {
       }
     }
     const flight = newFlight('start', this.deps.clock.now());
-    // Marked in flight with the delivery's first journal entry, in the same write, before any AWS file changes.
+    // Marked in flight with the delivery's journal entry, in the same write, before any AWS file changes.
     let claimed = false;
     let before: ActiveSession | undefined;
     const settle = async (status: 'error' | 'cancelled', message?: string) => {
@@ -76,41 +94,39 @@ export class SessionLifecycle {
       const target = { profileName: profile.name, region: session.region, sessionAlias: session.alias, sessionId: id, mode: this.deliveryModeOf(session) };
       flight.expiration = credentials.expiration?.toISOString();
       const starting = (a: ActiveSession | undefined): ActiveSession => ({ sessionId: id, status: 'starting', delivery: a?.delivery });
+      let stillOurs = false;
+      const result = (s: PersistedState, delivery: DeliveryRecord) => {
+        const a = s.active[id];
+        if (claimed ? a?.inFlight?.token !== flight.token : a?.inFlight) return; // taken over (stopped meanwhile): the taker withdraws our writes
+        stillOurs = true;
+        const now = new Date(this.deps.clock.now()).toISOString();
+        s.active[id] = { sessionId: id, status: 'active', expiration: credentials.expiration?.toISOString(), delivery, startedAt: now, issuedAt: now };
+        s.terminalProfile = profile.name;
+        s.lastUsed = { ...s.lastUsed, [id]: now };
+      };
       const seen = (await this.deps.state.read()).active[id];
-      let delivery: DeliveryRecord | undefined;
+      let delivered = false;
       if (!seen?.delivery) {
-        const journal = this.recovery.claimingJournal(id, flight, session.alias, seen, starting, () => {
+        const journal = this.recovery.claimingJournal(id, flight, session.alias, seen, starting);
+        const journalled = () => {
           claimed = true;
           before = seen;
-        });
-        delivery = await this.deps.delivery.deliver(target, credentials, undefined, journal).catch((error: unknown) => {
-          if (error instanceof ClaimConflict) return undefined; // changed meanwhile: the slow way below
-          throw error;
-        });
+        };
+        delivered = await slot.deliver({ request: { target, credentials }, journal, journalled, settle: result }).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof ClaimConflict) return false; // changed meanwhile: the slow way below
+            throw error;
+          },
+        );
       }
-      if (!delivery) {
+      if (!delivered) {
         // Delivered before (or changed meanwhile): take the record over first, withdrawing what another operation left pending.
         before = await this.recovery.takeOver(id, flight, starting);
         claimed = true;
         if (before?.inFlight?.pending) await this.deps.delivery.withdraw(before.inFlight.pending);
-        delivery = await this.deps.delivery.deliver(target, credentials, before?.delivery, this.recovery.journal(id, flight, session.alias));
+        await slot.deliver({ request: { target, credentials, previous: before?.delivery }, journal: this.recovery.journal(id, flight, session.alias), settle: result });
       }
-      let stillOurs = false;
-      await this.deps.state.update((s) => {
-        const a = s.active[id];
-        if (claimed ? a?.inFlight?.token !== flight.token : a?.inFlight) return; // taken over (stopped meanwhile): the taker withdraws our writes
-        stillOurs = true;
-        s.active[id] = {
-          sessionId: id,
-          status: 'active',
-          expiration: credentials.expiration?.toISOString(),
-          delivery,
-          startedAt: new Date(this.deps.clock.now()).toISOString(),
-          issuedAt: new Date(this.deps.clock.now()).toISOString(),
-        };
-        s.terminalProfile = profile.name;
-        s.lastUsed = { ...s.lastUsed, [id]: new Date(this.deps.clock.now()).toISOString() };
-      });
       if (stillOurs) this.deps.logger.info(`Session "${session.alias}" started on profile "${profile.name}" until ${credentials.expiration?.toISOString() ?? 'no expiry'}.`);
       else this.deps.logger.info(`Session "${session.alias}" was stopped elsewhere while it started.`);
     } catch (error) {
@@ -176,6 +192,7 @@ export class SessionLifecycle {
       return undefined;
     }
     let done = false;
+    const slot = this.batcher.slot();
     try {
       const session = before.sessions.find((s) => s.id === id);
       if (!session) return undefined;
@@ -186,17 +203,22 @@ export class SessionLifecycle {
       if (!still || state.active[id]?.inFlight?.token !== mine.token) return undefined;
       const profile = profileOf(state, still);
       mine.expiration = credentials.expiration?.toISOString();
-      const delivery = await this.deps.delivery.deliver({ profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) }, credentials, current.delivery, this.recovery.journal(id, mine, still.alias));
-      await this.deps.state.update((s) => {
-        const a = s.active[id];
-        if (a?.inFlight?.token !== mine.token) return;
-        s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined, inFlight: undefined };
+      const target = { profileName: profile.name, region: still.region, sessionAlias: still.alias, sessionId: id, mode: this.deliveryModeOf(still) };
+      await slot.deliver({
+        request: { target, credentials, previous: current.delivery },
+        journal: this.recovery.journal(id, mine, still.alias),
+        settle: (s, delivery) => {
+          const a = s.active[id];
+          if (a?.inFlight?.token !== mine.token) return;
+          s.active[id] = { ...a, status: 'active', error: undefined, expiration: credentials.expiration?.toISOString(), issuedAt: new Date(this.deps.clock.now()).toISOString(), delivery, refreshClaimUntil: undefined, inFlight: undefined };
+        },
       });
       this.deps.credentials.rememberDelivered(id, credentials);
       done = true;
       this.deps.logger.info(`Session "${still.alias}" refreshed until ${credentials.expiration?.toISOString()}.`);
       return credentials;
     } finally {
+      slot.release();
       // Not refreshed: withdraw what was written for it, keep the previous record (one write).
       if (!done) await this.recovery.endFailed(id, mine, (a) => a);
       endFlight(mine);

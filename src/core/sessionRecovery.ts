@@ -1,6 +1,6 @@
 /**
  * Crash safety of deliveries. Every start, refresh and stop marks the session's active record with an
- * in-flight entry (owner pid and host, a token) and, before each write of the AWS files, records there
+ * in-flight entry (owner pid and host, a token) and, before the AWS files change, records there
  * what it is about to write (the delivery's journal: ownership records with SHA-256 digests, never a
  * value) — all in the shared state file, written atomically and fsynced, under the AWS files lock. A
  * process killed between writing a file and recording the result leaves the entry behind, and the
@@ -12,10 +12,10 @@
  * An operation that replaces a live entry (a stop during another window's start) takes over its pending writes.
  */
 import { randomUUID } from 'node:crypto';
-import type { CredentialsDelivery, DeliveryJournal } from './delivery';
+import type { CredentialsDelivery } from './delivery';
 import { errorMessage, SessionError } from './errors';
 import { deadOnThisHost, hostName } from './liveness';
-import type { ActiveSession, InFlight } from './model';
+import type { ActiveSession, DeliveryRecord, InFlight, PersistedState } from './model';
 import type { Clock, Logger, StateStore } from './ports';
 import { t } from './l10n';
 
@@ -63,36 +63,32 @@ const owns = (a: ActiveSession | undefined, flight: InFlight): a is ActiveSessio
 export class SessionRecovery {
   constructor(private readonly deps: SessionRecoveryDeps) {}
 
-  /** The journal of a delivery made under `flight`; cancels the write when the session is no longer this operation's. */
-  journal(id: string, flight: InFlight, alias: string): DeliveryJournal {
-    return async (pending) => {
-      await this.deps.state.update((s) => {
-        const a = s.active[id];
-        if (!owns(a, flight)) throw new SessionError(alias, t('was stopped or started elsewhere while its credentials were being written; nothing more was written'), t('Start it again if you need it.'));
-        a.inFlight.pending = pending;
-        a.inFlight.expiration = flight.expiration;
-      });
+  /**
+   * The journal entry of a delivery made under `flight` (written with the others of its group, before the files
+   * change); refuses when the session is no longer this operation's.
+   */
+  journal(id: string, flight: InFlight, alias: string): (state: PersistedState, pending: DeliveryRecord) => void {
+    return (s, pending) => {
+      const a = s.active[id];
+      if (!owns(a, flight)) throw new SessionError(alias, t('was stopped or started elsewhere while its credentials were being written; nothing more was written'), t('Start it again if you need it.'));
+      a.inFlight.pending = pending;
+      a.inFlight.expiration = flight.expiration;
     };
   }
 
   /**
-   * A journal whose first entry also marks the session in flight (one write for both): the session's record
-   * must still be `seen` (nobody else's operation in it, the same delivery), else it throws {@link ClaimConflict}
-   * before anything is written, and the caller takes the session over the slow way. `record` gives the record
-   * the entry goes into. Later entries are those of {@link journal}.
+   * A journal entry that also marks the session in flight (one write for both): the session's record must still
+   * be `seen` (nobody else's operation in it, the same delivery), else it refuses with {@link ClaimConflict} before
+   * anything is written, and the caller takes the session over the slow way. `record` gives the record the entry
+   * goes into. Once marked, it is the entry of {@link journal}.
    */
-  claimingJournal(id: string, flight: InFlight, alias: string, seen: ActiveSession | undefined, record: (a: ActiveSession | undefined) => ActiveSession, onClaim: () => void): DeliveryJournal {
-    let claimed = false;
+  claimingJournal(id: string, flight: InFlight, alias: string, seen: ActiveSession | undefined, record: (a: ActiveSession | undefined) => ActiveSession): (state: PersistedState, pending: DeliveryRecord) => void {
     const later = this.journal(id, flight, alias);
-    return async (pending) => {
-      if (claimed) return later(pending);
-      await this.deps.state.update((s) => {
-        const a = s.active[id];
-        if (a?.inFlight || JSON.stringify(a?.delivery) !== JSON.stringify(seen?.delivery)) throw new ClaimConflict(id);
-        s.active[id] = { ...record(a), inFlight: { ...flight, pending } };
-      });
-      claimed = true;
-      onClaim();
+    return (s, pending) => {
+      const a = s.active[id];
+      if (owns(a, flight)) return later(s, pending);
+      if (a?.inFlight || JSON.stringify(a?.delivery) !== JSON.stringify(seen?.delivery)) throw new ClaimConflict(id);
+      s.active[id] = { ...record(a), inFlight: { ...flight, pending } };
     };
   }
 

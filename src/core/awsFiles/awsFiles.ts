@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LockRunner } from '../fileLock';
+import { asError } from '../errors';
 import { describingFileErrors } from '../fileErrors';
 import { ConcurrentChangeError, readIfExists, removeFile, writeFileAtomic } from './atomicFile';
 import { decodeUtf8, IniDocument, IniParseError } from './iniEdit';
@@ -56,6 +57,35 @@ export type RevertSummary = Omit<RevertResult, 'text'>;
  */
 export type BeforeWrite = (owned: OwnedKeys) => Promise<void>;
 
+/** One change of a profile's keys in one file. */
+export interface KeyChange {
+  file: AwsFileKind;
+  profile: string;
+  /** Keys to write (undefined values are left out). */
+  values: Readonly<Record<string, string | undefined>>;
+  /** The record of the last apply of this file and profile (rotation). */
+  previousOwned?: OwnedKeys;
+}
+
+/**
+ * {@link AwsFiles.applyAll}'s journal: called under the lock before a file is written, with the records of every
+ * unit about to be written (by unit index; not called when nothing changes). It returns the units to leave out,
+ * each with the reason (it hears the rest again), or throws to write nothing.
+ */
+export type BeforeWriteAll = (owned: ReadonlyMap<number, OwnedKeys[]>) => Promise<ReadonlyMap<number, Error> | void>;
+
+/** The files as a set of units will leave them. */
+interface Plan {
+  texts: Map<AwsFileKind, string>;
+  owned: Map<number, OwnedKeys[]>;
+  /** Files whose text differs from what was read (or that do not exist yet). */
+  changed: Set<AwsFileKind>;
+}
+
+/** The order the files are written in. */
+const FILE_ORDER: readonly AwsFileKind[] = ['credentials', 'config'];
+const CONCURRENT_CHANGE_ATTEMPTS = 8;
+
 export interface AwsFilesOptions {
   env: Readonly<Record<string, string | undefined>>;
   homeDir: string;
@@ -76,7 +106,7 @@ export function expandPath(p: string, env: Readonly<Record<string, string | unde
 }
 
 /** Redo a read-edit-write when a program outside our lock wrote the file in between (a few times). */
-async function retryOnConcurrentChange<T>(edit: () => Promise<T>, attempts = 8): Promise<T> {
+async function retryOnConcurrentChange<T>(edit: () => Promise<T>, attempts = CONCURRENT_CHANGE_ATTEMPTS): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await edit();
@@ -109,12 +139,12 @@ export class AwsFiles {
 
   /** Write short-lived credentials into `[profile]` of the credentials file. */
   applyCredentials(profile: string, values: CredentialValues, previousOwned?: OwnedKeys, beforeWrite?: BeforeWrite): Promise<OwnedKeys> {
-    return this.apply('credentials', profile, { ...values }, previousOwned, beforeWrite);
+    return this.applyOne({ file: 'credentials', profile, values: { ...values }, previousOwned }, beforeWrite);
   }
 
   /** Write region, credential_process … into `[default]` / `[profile name]` of the config file. */
   applyConfig(profile: string, values: ConfigValues, previousOwned?: OwnedKeys, beforeWrite?: BeforeWrite): Promise<OwnedKeys> {
-    return this.apply('config', profile, { ...values }, previousOwned, beforeWrite);
+    return this.applyOne({ file: 'config', profile, values: { ...values }, previousOwned }, beforeWrite);
   }
 
   /** Whether the file holds every key of a record as written (after a crash: did that write land?). */
@@ -128,42 +158,149 @@ export class AwsFiles {
     });
   }
 
-  private apply(file: AwsFileKind, profile: string, raw: Record<string, string | undefined>, previousOwned?: OwnedKeys, beforeWrite?: BeforeWrite): Promise<OwnedKeys> {
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw)) if (v !== undefined) values[k] = v;
-    const p = this.pathOf(file);
-    return this.lock(() =>
-      retryOnConcurrentChange(async () => {
-        const bytes = await readIfExists(p);
-        const text = bytes ? this.decode(bytes, p) : '';
-        const { text: next, owned } = this.wrap(p, () => applyOwned(text, file, profile, values, previousOwned, p));
-        if (!bytes) owned.createdFile = true;
-        if (!bytes || next !== text) {
-          await beforeWrite?.(owned);
-          await writeFileAtomic(p, next, { expected: { bytes } });
+  private async applyOne(change: KeyChange, beforeWrite?: BeforeWrite): Promise<OwnedKeys> {
+    const [result] = await this.applyAll([[change]], beforeWrite && (async (owned) => beforeWrite(owned.get(0)![0])));
+    if (result instanceof Error) throw result;
+    return result[0];
+  }
+
+  /**
+   * Units of changes (e.g. the deliveries of several sessions) in one locked read-modify-write: each file is read
+   * once and the units' changes are applied in order, as one after another would be; a unit that cannot be made
+   * (a foreign key, a bad profile name) fails alone and none of its changes is made. `beforeWrite` hears the records
+   * of every unit before anything is written (again, for the rest, if it leaves some out or a file must be read
+   * again), then each file that changed is written once, the credentials file first. If a later file cannot be
+   * written, what was written to the earlier one is put back and the error thrown. Returns per unit its records
+   * (in the order of its changes) or why it failed.
+   */
+  applyAll(units: readonly (readonly KeyChange[])[], beforeWrite?: BeforeWriteAll): Promise<Array<OwnedKeys[] | Error>> {
+    const kinds = FILE_ORDER.filter((f) => units.some((u) => u.some((c) => c.file === f)));
+    return this.lock(async () => {
+      const failed = new Map<number, Error>();
+      const bytes = new Map<AwsFileKind, Buffer | undefined>();
+      for (const f of kinds) bytes.set(f, await readIfExists(this.pathOf(f)));
+      /** The records each written file holds, by unit. */
+      const written = new Map<AwsFileKind, Map<number, OwnedKeys[]>>();
+      let plan = this.plan(units, kinds, bytes, failed);
+      let told: string | undefined;
+      try {
+        for (let attempt = 1; ; ) {
+          const next = kinds.find((f) => !written.has(f) && plan.changed.has(f));
+          if (!next) break;
+          const heard = JSON.stringify([...plan.owned]);
+          if (beforeWrite && heard !== told) {
+            const refused = await beforeWrite(plan.owned);
+            told = heard;
+            if (refused?.size) {
+              for (const [i, error] of refused) failed.set(i, error);
+              plan = this.plan(units, kinds, bytes, failed);
+              continue;
+            }
+          }
+          try {
+            await this.write(next, plan.texts.get(next)!, bytes.get(next));
+            written.set(next, plan.owned);
+          } catch (error) {
+            if (!(error instanceof ConcurrentChangeError) || attempt++ >= CONCURRENT_CHANGE_ATTEMPTS) throw error;
+            // A program outside our lock wrote this file meanwhile: read it again and redo the plan (a file
+            // already written gives the same text again, from the bytes it was planned on).
+            await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+            bytes.set(next, await readIfExists(this.pathOf(next)));
+            plan = this.plan(units, kinds, bytes, failed);
+          }
         }
-        return owned;
+      } catch (error) {
+        // Left to recovery if this fails too: the journal names those records.
+        await this.putBack(written, () => true).catch(() => undefined);
+        throw error;
+      }
+      // Units left out after a file holding their changes was written (refused on a second hearing): put back.
+      await this.putBack(written, (i) => failed.has(i));
+      return units.map((_, i) => failed.get(i) ?? plan.owned.get(i)!);
+    });
+  }
+
+  /** The texts of the files with every unit not failed applied in order; units that cannot be made join `failed`. */
+  private plan(units: readonly (readonly KeyChange[])[], kinds: readonly AwsFileKind[], bytes: ReadonlyMap<AwsFileKind, Buffer | undefined>, failed: Map<number, Error>): Plan {
+    const texts = new Map<AwsFileKind, string>();
+    for (const f of kinds) {
+      const b = bytes.get(f);
+      texts.set(f, b ? this.decode(b, this.pathOf(f)) : '');
+    }
+    /** Files that do not exist yet and no unit has written to. */
+    let fresh = new Set(kinds.filter((f) => !bytes.get(f)));
+    const touched = new Set<AwsFileKind>();
+    const owned = new Map<number, OwnedKeys[]>();
+    units.forEach((unit, i) => {
+      if (failed.has(i)) return;
+      const draft = new Map(texts);
+      const draftFresh = new Set(fresh);
+      const records: OwnedKeys[] = [];
+      try {
+        for (const c of unit) {
+          const p = this.pathOf(c.file);
+          const values: Record<string, string> = {};
+          for (const [k, v] of Object.entries(c.values)) if (v !== undefined) values[k] = v;
+          const applied = this.wrap(p, () => applyOwned(draft.get(c.file)!, c.file, c.profile, values, c.previousOwned, p));
+          if (draftFresh.delete(c.file)) applied.owned.createdFile = true;
+          draft.set(c.file, applied.text);
+          records.push(applied.owned);
+        }
+      } catch (error) {
+        failed.set(i, asError(error));
+        return;
+      }
+      for (const [f, text] of draft) texts.set(f, text);
+      for (const c of unit) touched.add(c.file);
+      fresh = draftFresh;
+      owned.set(i, records);
+    });
+    const changed = new Set(
+      kinds.filter((f) => {
+        const b = bytes.get(f);
+        return touched.has(f) && (!b || texts.get(f) !== this.decode(b, this.pathOf(f)));
       }),
     );
+    return { texts, owned, changed };
+  }
+
+  /** Replace a file read as `expected` (undefined: missing) with `text`; a change by another program meanwhile throws ConcurrentChangeError. */
+  private write(file: AwsFileKind, text: string, expected: Buffer | undefined): Promise<void> {
+    return writeFileAtomic(this.pathOf(file), text, { expected: { bytes: expected } });
+  }
+
+  /** Under the lock: revert the records of the chosen units from each file written. */
+  private async putBack(written: ReadonlyMap<AwsFileKind, ReadonlyMap<number, OwnedKeys[]>>, chosen: (unit: number) => boolean): Promise<void> {
+    for (const [file, byUnit] of written) {
+      const records = [...byUnit].filter(([i]) => chosen(i)).flatMap(([, r]) => r.filter((o) => o.file === file));
+      if (records.length) await this.revertAll(records.reverse());
+    }
   }
 
   /** Undo an apply: keys still holding what we wrote, our header if now empty, our file if now empty. */
   revert(owned: OwnedKeys): Promise<RevertSummary> {
-    const p = this.pathOf(owned.file);
-    return this.lock(() =>
-      retryOnConcurrentChange(async () => {
-        const bytes = await readIfExists(p);
-        if (!bytes) return { keptKeys: [], sectionRemoved: true };
-        const text = this.decode(bytes, p);
+    return this.lock(async () => (await this.revertAll([owned]))[0]);
+  }
+
+  /** Undo applies of one file, in the order given (newest first), in one read-modify-write; under the lock. */
+  private revertAll(records: readonly OwnedKeys[]): Promise<RevertSummary[]> {
+    const p = this.pathOf(records[0].file);
+    return retryOnConcurrentChange(async () => {
+      const bytes = await readIfExists(p);
+      if (!bytes) return records.map(() => ({ keptKeys: [], sectionRemoved: true }));
+      let text = this.decode(bytes, p);
+      const original = text;
+      let removeIt = false;
+      const summaries = records.map((owned) => {
         const result = this.wrap(p, () => revertOwned(text, owned));
-        if (owned.createdFile && result.text.length === 0) {
-          await removeFile(p);
-        } else if (result.text !== text) {
-          await writeFileAtomic(p, result.text, { expected: { bytes } });
-        }
+        text = result.text;
+        if (owned.createdFile && text.length === 0) removeIt = true;
         return { keptKeys: result.keptKeys, sectionRemoved: result.sectionRemoved };
-      }),
-    );
+      });
+      if (removeIt && text.length === 0) await removeFile(p);
+      else if (text !== original) await this.write(records[0].file, text, bytes);
+      return summaries;
+    });
   }
 
   /**

@@ -12,6 +12,7 @@ import { AwsFiles } from '../../../src/core/awsFiles/awsFiles';
 import { CredentialsFileDelivery } from '../../../src/core/fileDelivery';
 import { fileLock } from '../../../src/core/fileLock';
 import { FileStateStore } from '../../../src/core/stateStore';
+import { deliverOne } from '../support/fakes';
 
 const creds = { aws_access_key_id: 'ASIATEST', aws_secret_access_key: 'sec', aws_session_token: 'tok' };
 const mode = async (p: string) => (await fs.stat(p)).mode & 0o777;
@@ -57,7 +58,7 @@ describe('file safety', () => {
         const delivery = new CredentialsFileDelivery(files);
         const target_ = { profileName: 'dev', region: 'eu-west-1', sessionAlias: 'dev', sessionId: 's-1', mode: 'credentialsFile' as const };
         await assert.rejects(
-          delivery.deliver(target_, { accessKeyId: 'ASIANEW', secretAccessKey: 'new-secret', sessionToken: 'new-token', expiration: new Date() }, undefined),
+          deliverOne(delivery, target_, { accessKeyId: 'ASIANEW', secretAccessKey: 'new-secret', sessionToken: 'new-token', expiration: new Date() }),
           (e: unknown) => assertDescribes(e, target, /read-only|write-protected/),
         );
         assert.equal(await fs.readFile(files.credentialsPath, 'utf8'), CREDENTIALS);

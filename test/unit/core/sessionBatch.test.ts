@@ -85,18 +85,21 @@ describe('sessions in a batch', () => {
     let most = 0;
     const perProfile = new Map<string, number>();
     let overlapOnProfile = false;
-    const deliver = t.delivery.deliver.bind(t.delivery);
-    t.delivery.deliver = async (target, credentials, previous, journal) => {
-      most = Math.max(most, ++running);
-      perProfile.set(target.profileName, (perProfile.get(target.profileName) ?? 0) + 1);
-      if (perProfile.get(target.profileName)! > 1) overlapOnProfile = true;
+    const deliverAll = t.delivery.deliverAll.bind(t.delivery);
+    t.delivery.deliverAll = async (requests, journal) => {
+      running += requests.length;
+      most = Math.max(most, running);
+      for (const { target } of requests) {
+        perProfile.set(target.profileName, (perProfile.get(target.profileName) ?? 0) + 1);
+        if (perProfile.get(target.profileName)! > 1) overlapOnProfile = true;
+      }
       try {
         await new Promise((r) => setTimeout(r, 10));
-        if (target.sessionAlias === 'u3') throw new Error('disk full while writing ~/.aws/credentials');
-        return await deliver(target, credentials, previous, journal);
+        const out = await deliverAll(requests, journal);
+        return out.map((r, i) => (requests[i].target.sessionAlias === 'u3' ? new Error('disk full while writing ~/.aws/credentials') : r));
       } finally {
-        running -= 1;
-        perProfile.set(target.profileName, perProfile.get(target.profileName)! - 1);
+        running -= requests.length;
+        for (const { target } of requests) perProfile.set(target.profileName, perProfile.get(target.profileName)! - 1);
       }
     };
     const progress: number[] = [];

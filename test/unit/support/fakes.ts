@@ -1,7 +1,7 @@
 /** In-memory stand-ins for what the editor provides, for unit tests of the core. */
 import { emptyState, type AwsCredentials, type DeliveryRecord, type PersistedState } from '../../../src/core/model';
 import type { Clock, Disposable, Logger, Prompter, SecretVault, StateStore } from '../../../src/core/ports';
-import type { CredentialsDelivery, DeliveryJournal, DeliveryTarget, Reconciled } from '../../../src/core/delivery';
+import type { CredentialsDelivery, DeliveryJournal, DeliveryRequest, DeliveryTarget, Reconciled } from '../../../src/core/delivery';
 import type { CallerIdentity, StsGateway } from '../../../src/core/aws/sts';
 import { deepFreeze } from '../../../src/core/stateStore';
 
@@ -123,12 +123,16 @@ export class FakeSts implements StsGateway {
 export class MemoryDelivery implements CredentialsDelivery {
   readonly profiles = new Map<string, { credentials: AwsCredentials; region: string }>();
   readonly log: string[] = [];
-  async deliver(target: DeliveryTarget, credentials: AwsCredentials, _previous?: DeliveryRecord, journal?: DeliveryJournal): Promise<DeliveryRecord> {
-    const record = { kind: 'memory', profile: target.profileName };
-    await journal?.(record);
-    this.profiles.set(target.profileName, { credentials, region: target.region });
-    this.log.push(`deliver ${target.profileName}`);
-    return record;
+  async deliverAll(requests: readonly DeliveryRequest[], journal?: DeliveryJournal): Promise<Array<DeliveryRecord | Error>> {
+    const records = new Map(requests.map((r, i) => [i, { kind: 'memory', profile: r.target.profileName }]));
+    const refused = (await journal?.(records)) ?? new Map<number, Error>();
+    return requests.map(({ target, credentials }, i) => {
+      const error = refused.get(i);
+      if (error) return error;
+      this.profiles.set(target.profileName, { credentials, region: target.region });
+      this.log.push(`deliver ${target.profileName}`);
+      return records.get(i)!;
+    });
   }
   async withdraw(record: DeliveryRecord): Promise<void> {
     this.profiles.delete(String(record.profile));
@@ -137,4 +141,11 @@ export class MemoryDelivery implements CredentialsDelivery {
   async reconcile(_previous: DeliveryRecord | undefined, pending: DeliveryRecord): Promise<Reconciled> {
     return { record: pending, landed: this.profiles.has(String(pending.profile)) };
   }
+}
+
+/** One delivery through `deliverAll`, its failure thrown. */
+export async function deliverOne(delivery: CredentialsDelivery, target: DeliveryTarget, credentials: AwsCredentials, previous?: DeliveryRecord): Promise<DeliveryRecord> {
+  const [result] = await delivery.deliverAll([{ target, credentials, previous }]);
+  if (result instanceof Error) throw result;
+  return result;
 }

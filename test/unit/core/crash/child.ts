@@ -1,9 +1,10 @@
 /**
  * Child process of kill.test.ts (bundled by the test, so it starts in a few tens of ms):
- *   <home> <storage> <seed> <session ids…>
+ *   <home> <storage> <seed> one|batch <session ids…>
  * Prints "ready" once loaded and waits for a line on stdin (the test loads the next child while it
  * checks the last kill). Then it starts, refreshes and stops the sessions in a random order until it is
- * killed, printing "begin" before and "op <ms>" after each operation.
+ * killed, printing "begin" before and "op <ms>" after each operation. `batch`: each operation acts on every
+ * session at once (starts of the inactive ones, else refreshes or stops of all), so their deliveries go together.
  */
 import { wire } from './wiring';
 
@@ -15,12 +16,21 @@ async function timed(what: () => Promise<unknown>): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [home, storage, seedText, ...ids] = process.argv.slice(2);
+  const [home, storage, seedText, mode, ...ids] = process.argv.slice(2);
   const { service, state } = wire(home, storage, ids);
   let seed = Number(seedText) || 1;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   process.stdout.write('ready\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
+  while (mode === 'batch') {
+    await timed(async () => {
+      const { active } = await state.read();
+      const inactive = ids.filter((id) => !active[id]);
+      if (inactive.length) await Promise.all(inactive.map((id) => service.lifecycle.start(id)));
+      else if (random() < 0.6) await Promise.all(ids.map((id) => service.lifecycle.refresh(id)));
+      else await Promise.all(ids.map((id) => service.lifecycle.stop(id)));
+    });
+  }
   for (;;) {
     const id = ids[Math.floor(random() * ids.length)];
     await timed(async () => {

@@ -1,7 +1,7 @@
 /**
  * Kill at random points: child processes (the core wired as a window wires it, on real files and a real
- * state file in a temp HOME) start, refresh and stop two sessions until SIGKILL lands at a random
- * moment. After each kill, recovery runs as at activation, and then:
+ * state file in a temp HOME) start, refresh and stop two sessions — one at a time, or both at once so that
+ * their deliveries go in one batched write — until SIGKILL lands at a random moment. After each kill, recovery runs as at activation, and then:
  * - no operation is left in flight, no session is left "starting";
  * - each AWS file is complete and holds the original bytes plus exactly the keys of the active
  *   sessions' records (reverting those records gives the original bytes back);
@@ -23,6 +23,7 @@ import type { PersistedState } from '../../../../src/core/model';
 import { LONG_TERM, wire, type Wired } from './wiring';
 
 const KILLS = Number(process.env.KILL_TEST_KILLS) || 300;
+const BATCH_KILLS = Math.ceil(KILLS / 3);
 
 const CREDENTIALS =
   '# hand-written; AWS Sessions owns none of this\r\n[long-term]\r\naws_access_key_id = AKIALONGTERM00000001\r\n' +
@@ -93,9 +94,14 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
   });
   after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
 
-  it(`${KILLS} kills: 0 need a hand edit; files hold the original or the original plus exactly our keys`, async () => {
-    const home = join(dir, 'home');
-    const storage = join(dir, 'storage');
+  it(`${KILLS} kills: 0 need a hand edit; files hold the original or the original plus exactly our keys`, () => killRun(KILLS, 'one'));
+
+  it(`${BATCH_KILLS} kills of batches (both sessions started, refreshed or stopped together, one delivery for both): 0 need a hand edit`, () => killRun(BATCH_KILLS, 'batch'));
+
+  /** `one`: one operation at a time; `batch`: the operation on every session at once (their deliveries in one write). */
+  async function killRun(KILLS: number, mode: 'one' | 'batch'): Promise<void> {
+    const home = join(dir, `home-${mode}`);
+    const storage = join(dir, `storage-${mode}`);
     mkdirSync(join(home, '.aws'), { recursive: true });
     mkdirSync(storage, { recursive: true, mode: 0o700 });
     const credentialsFile = join(home, '.aws', 'credentials');
@@ -127,7 +133,7 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
       return result;
     };
     const spawnChild = (seed: number) => {
-      const child = spawn(process.execPath, [childJs, home, storage, String(seed), ...ids], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [childJs, home, storage, String(seed), mode, ...ids], { stdio: ['pipe', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -261,7 +267,7 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
     assert.equal(tempsLeftAfterWrite, 0, 'temp files of dead writers left after the next write');
     // The kills must have hit the window this test is about, not only the gaps between operations.
     assert.ok(seen.pendingWrite >= Math.ceil(KILLS / 30), `only ${seen.pendingWrite} kills interrupted a journalled write`);
-  });
+  }
 });
 
 /** Problems with the files against the state: each one a case that would need a hand edit. */

@@ -9,6 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsFiles } from '../../../../src/core/awsFiles/awsFiles';
+import { StorageFiles } from '../../../../src/core/constants';
+import { withLock, type LockRunner } from '../../../../src/core/fileLock';
 import { LONG_TERM, wire, type Wired } from './wiring';
 
 const CREDENTIALS = '[work]\naws_access_key_id = AKIAWORK000000000001\naws_secret_access_key = workSecretOfAnotherProfile00000000000000\n';
@@ -21,19 +23,41 @@ function deadPid(): number {
 }
 
 /**
- * After `after` calls, this method of `files` never returns: the process stops there as if killed.
- * Resolves when it has stopped there.
+ * The process stops as if killed at a step of `files` and never goes on: at the write of the credentials or the
+ * config file (`finished`: just after it), at a revert, or just after a whole `applyAll` (outside the lock); the
+ * first `after` such steps still run. Resolves when it has stopped there.
  */
-function dieAt(files: AwsFiles, method: 'applyCredentials' | 'applyConfig' | 'revert', after = 0): Promise<void> {
-  const original = files[method].bind(files) as (...args: unknown[]) => Promise<unknown>;
+function dieAt(files: AwsFiles, step: 'credentials' | 'config' | 'revert' | 'applyAll', after = 0, finished = false): Promise<void> {
+  const method = step === 'revert' || step === 'applyAll' ? step : 'write';
+  const hooked = files as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = hooked[method].bind(files);
   let calls = 0;
   return new Promise((died) => {
-    (files as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      if (calls++ < after) return original(...args);
+    hooked[method] = async (...args: unknown[]) => {
+      if ((method === 'write' && args[0] !== step) || calls++ < after) return original(...args);
+      if (finished || step === 'applyAll') await original(...args);
       died();
       return new Promise(() => undefined);
     };
   });
+}
+
+/**
+ * The AWS files lock of a window that can be killed inside it: `kill()` releases the lock at once (as a dead
+ * holder's is broken) and whatever held it, or asks for it later, never goes on.
+ */
+function killableLock(lockPath: string): { run: LockRunner; kill: () => void } {
+  const KILLED = new Error('killed');
+  let kill: () => void = () => undefined;
+  const killed = new Promise<never>((_, reject) => (kill = () => reject(KILLED)));
+  killed.catch(() => undefined);
+  const run: LockRunner = <T>(fn: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      withLock(lockPath, () => Promise.race([fn(), killed])).then(resolve, (error: unknown) => {
+        if (error !== KILLED) reject(error);
+      });
+    });
+  return { run, kill: () => kill() };
 }
 
 describe('crash recovery: an interrupted start, refresh or stop is finished or undone', () => {
@@ -43,14 +67,17 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
   let credentialsFile: string;
   let configFile: string;
   let first: Wired;
+  let firstLock: ReturnType<typeof killableLock>;
   let id: string;
 
   const read = () => [readFileSync(credentialsFile, 'utf8'), readFileSync(configFile, 'utf8')];
-  /** The first window died: its in-flight entry now names a pid that is gone. */
-  const killFirst = () =>
-    first.state.update((s) => {
+  /** The first window died: its lock is free, its in-flight entry now names a pid that is gone. */
+  const killFirst = () => {
+    firstLock.kill();
+    return first.state.update((s) => {
       for (const a of Object.values(s.active)) if (a.inFlight) a.inFlight.pid = deadPid();
     });
+  };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'recovery-'));
@@ -62,13 +89,15 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
     configFile = join(home, '.aws', 'config');
     writeFileSync(credentialsFile, CREDENTIALS);
     writeFileSync(configFile, CONFIG);
-    first = wire(home, storage, []);
+    firstLock = killableLock(join(storage, StorageFiles.awsFilesLock));
+    // Starts begun together are delivered together however slow this machine is.
+    first = wire(home, storage, [], firstLock.run, 60_000);
     id = (await first.service.editor.save('iamUser', { alias: 'dev', profile: 'dev', region: 'eu-west-1', accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' })).id;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a start killed after writing the credentials file is undone at activation: original bytes, and Start works', async () => {
-    const died = dieAt(first.files, 'applyConfig');
+    const died = dieAt(first.files, 'config');
     void first.service.lifecycle.start(id);
     await died;
     assert.match(read()[0], /\[dev\]\naws_access_key_id = ASIA/, 'the keys were written');
@@ -84,7 +113,7 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
   });
 
   it('the same crash is undone by the next Start, which then succeeds (no ForeignCredentialsError)', async () => {
-    const died = dieAt(first.files, 'applyConfig');
+    const died = dieAt(first.files, 'config');
     void first.service.lifecycle.start(id);
     await died;
     await killFirst();
@@ -100,7 +129,7 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
   it('a refresh killed after writing the new keys is finished at activation: they are recorded, and Stop removes them', async () => {
     await first.service.lifecycle.start(id);
     const before = (await first.state.read()).active[id];
-    const died = dieAt(first.files, 'applyConfig');
+    const died = dieAt(first.files, 'credentials', 0, true); // the region is the same: the config file is not written again
     void first.service.lifecycle.refresh(id);
     await died;
     await killFirst();
@@ -134,7 +163,7 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
   });
 
   it('leaves the operation of a live window alone; a Stop there takes it over and removes what it wrote', async () => {
-    const died = dieAt(first.files, 'applyConfig'); // first is alive, just slow
+    const died = dieAt(first.files, 'applyAll'); // first is alive, just slow: both files written, the result not yet recorded
     void first.service.lifecycle.start(id);
     await died;
     const second = wire(home, storage, [id]);
@@ -148,9 +177,10 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
   });
 
   it('an entry with this process’s pid from an earlier process (pid reused after a restart) is recovered', async () => {
-    const died = dieAt(first.files, 'applyConfig');
+    const died = dieAt(first.files, 'config');
     void first.service.lifecycle.start(id);
     await died;
+    firstLock.kill();
     await first.state.update((s) => {
       s.active[id].inFlight!.token = 'of-the-process-that-had-this-pid-before';
     });
@@ -160,7 +190,7 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
   });
 
   it('records the intent before writing: digests of the values, never a value', async () => {
-    const died = dieAt(first.files, 'applyConfig');
+    const died = dieAt(first.files, 'config');
     void first.service.lifecycle.start(id);
     await died;
     const raw = readFileSync(join(storage, 'sessions.json'), 'utf8');
@@ -171,5 +201,61 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
     assert.equal(pending.credentials.profile, 'dev');
     assert.deepEqual(Object.keys(pending.credentials.keys).sort(), ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
     for (const rec of Object.values(pending.credentials.keys) as Array<{ written: string }>) assert.match(rec.written, /^sha256:[0-9a-f]{64}$/);
+  });
+
+  describe('a batch of starts, delivered together, killed in the middle', () => {
+    const profiles = ['dev', 'stage', 'prod'];
+    let ids: string[];
+    beforeEach(async () => {
+      ids = [id];
+      for (const profile of profiles.slice(1)) {
+        ids.push((await first.service.editor.save('iamUser', { alias: profile, profile, region: 'eu-west-1', accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' })).id);
+      }
+    });
+    const startAll = (w: Wired) => Promise.all(ids.map((i) => w.service.lifecycle.start(i)));
+    const journalled = async () => Object.values((await first.state.read()).active).filter((a) => a.inFlight?.op === 'start' && a.inFlight.pending).length;
+
+    for (const [step, finished, what] of [
+      ['credentials', false, 'before any file changed (the journal written)'],
+      ['config', false, 'between the credentials file (all three sessions’ keys) and the config file'],
+      ['config', true, 'after both files, before the result was recorded'],
+    ] as const) {
+      it(`${what}: undone at activation for all three (original bytes), and starting them again works`, async () => {
+        const died = dieAt(first.files, step, 0, finished);
+        void startAll(first);
+        await died;
+        assert.equal(await journalled(), 3, 'one journal entry per session, written before the files');
+        const [credentials, config] = read();
+        for (const profile of profiles) {
+          assert.equal(new RegExp(`\\[${profile}\\]\\naws_access_key_id = ASIA`).test(credentials), step !== 'credentials', `[${profile}] keys in the credentials file`);
+          assert.equal(config.includes(`[profile ${profile === 'dev' ? 'dev]\nregion = eu-west-1' : `${profile}]`}`), finished, `[profile ${profile}] region in the config file`);
+        }
+        await killFirst();
+
+        const second = wire(home, storage, ids);
+        assert.deepEqual((await second.service.lifecycle.recoverInterrupted()).sort(), [...ids].sort());
+        assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
+        assert.deepEqual((await second.state.read()).active, {}, 'inactive, none "starting"');
+        await startAll(second);
+        for (const i of ids) assert.equal((await second.state.read()).active[i]?.status, 'active');
+        await Promise.all(ids.map((i) => second.service.lifecycle.stop(i)));
+        assert.deepEqual(read(), [CREDENTIALS, CONFIG]);
+      });
+    }
+
+    it('a live window’s batch, its files written but not its result: a Stop elsewhere takes one session over and removes its keys only', async () => {
+      const died = dieAt(first.files, 'applyAll');
+      void startAll(first);
+      await died;
+      const second = wire(home, storage, ids);
+      assert.deepEqual(await second.service.lifecycle.recoverInterrupted(), [], 'not abandoned: its owner runs');
+      await second.service.lifecycle.stop(ids[1]);
+      const state = await second.state.read();
+      assert.equal(state.active[ids[1]], undefined);
+      const [credentials, config] = read();
+      assert.ok(!credentials.includes('[stage]') && !config.includes('[profile stage]'), 'the stopped session’s keys and region were removed');
+      assert.ok(credentials.includes('[prod]') && config.includes('[profile prod]'), 'the others’ stay');
+      assert.equal(state.active[ids[2]]?.inFlight?.op, 'start', 'the others are still its');
+    });
   });
 });

@@ -10,7 +10,7 @@ import { AwsFiles } from '../../../../src/core/awsFiles/awsFiles';
 import { SecretKeys, StorageFiles } from '../../../../src/core/constants';
 import { DeliveryRouter } from '../../../../src/core/delivery';
 import { CredentialsFileDelivery } from '../../../../src/core/fileDelivery';
-import { fileLock } from '../../../../src/core/fileLock';
+import { fileLock, type LockRunner } from '../../../../src/core/fileLock';
 import type { AwsCredentials } from '../../../../src/core/model';
 import { silentLogger, systemClock } from '../../../../src/core/ports';
 import { CredentialProcessDelivery } from '../../../../src/core/processDelivery';
@@ -53,10 +53,13 @@ export interface Wired {
   secrets: MemorySecretVault;
 }
 
-/** `sessionIds`: sessions whose long-term keys this process's (in-memory) vault holds. */
-export function wire(home: string, storage: string, sessionIds: readonly string[]): Wired {
+/**
+ * `sessionIds`: sessions whose long-term keys this process's (in-memory) vault holds; `lock`: of the AWS files (a test's
+ * stand-in); `deliveryWindowMs`: how long a delivery waits for the other starts under way.
+ */
+export function wire(home: string, storage: string, sessionIds: readonly string[], lock: LockRunner = fileLock(join(storage, StorageFiles.awsFilesLock)), deliveryWindowMs?: number): Wired {
   const state = new FileStateStore({ filePath: join(storage, StorageFiles.state), lockPath: join(storage, StorageFiles.lock), pollMs: 0 });
-  const files = new AwsFiles({ env: {}, homeDir: home, lock: fileLock(join(storage, StorageFiles.awsFilesLock)) });
+  const files = new AwsFiles({ env: {}, homeDir: home, lock });
   const secrets = new MemorySecretVault();
   for (const id of sessionIds) {
     void secrets.store(SecretKeys.accessKeyId(id), LONG_TERM.accessKeyId);
@@ -69,6 +72,7 @@ export function wire(home: string, storage: string, sessionIds: readonly string[
     prompter: new ScriptedPrompter([]),
     clock: systemClock,
     logger: silentLogger,
+    deliveryWindowMs,
     delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => '/opt/aws-sessions/bin/aws-sessions') }),
   });
   return { service, files, state, secrets };
