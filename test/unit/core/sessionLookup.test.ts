@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { emptyState, type PersistedState, type Session } from '../../../src/core/model';
 import { activeSessionOfProfile, AmbiguousNameError, integrationByRef, sessionById, sessionByRef } from '../../../src/core/sessionLookup';
-import { deepFreeze } from '../../../src/core/stateStore';
+import { countingSnapshot } from '../support/countReads';
 import { sessionType } from '../../../src/core/sessions/registry';
 import { describeIpcError, sessionMethods } from '../../../src/core/ipc/handlers';
 import { ProfileService } from '../../../src/core/profiles';
@@ -66,25 +66,17 @@ describe('session lookup', () => {
     assert.equal(activeSessionOfProfile(s, 'default'), undefined);
     assert.equal(activeSessionOfProfile(s, undefined), undefined);
   });
+
   it('by id on a snapshot: an index built once, so describing every chain reads each session a bounded number of times', () => {
     const chains = 2000;
     const s = emptyState('profile-default');
     s.sessions.push(user('root', 'root'));
     for (let i = 0; i < chains; i++) s.sessions.push({ id: `c-${i}`, kind: 'iamRoleChained', alias: `chain-${i}`, profileId: 'profile-default', region: 'eu-west-1', roleArn: `arn:aws:iam::111111111111:role/R${i}`, assumerSessionId: i === 0 ? 'root' : `c-${i - 1}` } as Session);
-    deepFreeze(s);
-    let reads = 0;
-    // Counts what a lookup reads of the (frozen) list: each element access.
-    const counted = new Proxy(s.sessions, {
-      get(target, key, receiver) {
-        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
-        return Reflect.get(target, key, receiver) as unknown;
-      },
-    });
-    const snapshot = { ...s, sessions: counted } as PersistedState;
+    const { snapshot, reads } = countingSnapshot(s);
     const described = s.sessions.slice(1).map((c) => sessionType(c.kind).describe?.(c, snapshot)?.details?.[0]);
     assert.equal(described[0], 'Assumer: root');
     assert.equal(described[chains - 1], `Assumer: chain-${chains - 2}`);
-    assert.ok(reads <= 2 * (chains + 1), `${reads} reads of ${chains + 1} sessions for ${chains} lookups (a search each: about ${(chains * chains) / 2})`);
+    assert.ok(reads() <= 2 * (chains + 1), `${reads()} reads of ${chains + 1} sessions for ${chains} lookups (a search each: about ${(chains * chains) / 2})`);
     assert.equal(sessionById(snapshot, 'nobody'), undefined);
 
     // A state being changed (an update's draft) is searched: what changed since is found.
