@@ -7,13 +7,22 @@
  * then the whole folder goes.
  */
 import { leftoverProblem, makeRunTemp, removeRunTemp } from '../../../scripts/tempFolders.mjs';
-import { chmodSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { removeTempDirs, tempDirCount } from './tempDirs';
 
 const outer = process.env.TMPDIR;
 const runTemp = makeRunTemp('unit');
 // Like /tmp (sticky, anyone may create): the squatting tests have another user create a folder beside ours.
 chmodSync(runTemp, 0o1777);
+// Child processes run TypeScript through tsx, whose compile cache is <temp dir>/tsx-<uid>: they keep the warm one.
+const uid = process.getuid?.();
+if (uid !== undefined) {
+  const cache = join(tmpdir(), `tsx-${uid}`);
+  mkdirSync(cache, { recursive: true, mode: 0o700 });
+  symlinkSync(cache, join(runTemp, `tsx-${uid}`));
+}
 process.env.TMPDIR = runTemp;
 
 export const mochaHooks = {
