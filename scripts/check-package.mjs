@@ -9,7 +9,7 @@
 // Usage: node scripts/check-package.mjs [--summary <file>]
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +83,10 @@ await check('the walkthrough: every step completes on an event and shows a file 
   return `${steps.length} steps`;
 });
 
-const vsix = join(mkdtempSync(join(tmpdir(), 'aws-sessions-package-')), 'aws-sessions.vsix');
+const vsixDir = mkdtempSync(join(tmpdir(), 'aws-sessions-package-'));
+const vsix = join(vsixDir, 'aws-sessions.vsix');
+// However the checks end (a check's failure is counted, not thrown; an exception ends the process), the folder goes.
+process.on('exit', () => rmSync(vsixDir, { recursive: true, force: true }));
 let entries = [];
 /** esbuild.config.mjs with `args` (the production build is what ships and what the budget is for). */
 const build = (args) => execFileSync(process.execPath, ['esbuild.config.mjs', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -156,7 +159,7 @@ await check('Open VSX dry run: ovsx publish to a local stand-in registry; ovsx l
       const reply = (status, body) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
       const url = new URL(req.url, 'http://registry');
       if (req.method !== 'POST' || url.pathname !== '/api/-/publish') return reply(404, { error: `not a publish request: ${req.method} ${url.pathname}` });
-      const upload = join(tmpdir(), `ovsx-upload-${process.pid}.vsix`);
+      const upload = join(vsixDir, 'upload.vsix');
       writeFileSync(upload, Buffer.concat(chunks));
       try {
         // What Open VSX reads from an upload: the manifest's identity, version and engine.

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeServerBin, ensureCodeServer } from './install-code-server.mjs';
+import { editorTemp } from './tempFolders.mjs';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -101,7 +102,7 @@ export function spawnGroup(command, args, options = {}) {
  * Starts code-server on 127.0.0.1 with isolated state.
  * @param {object} [options]
  * @param {string} [options.workspace] folder to open (default: a fresh temp folder)
- * @param {string} [options.root] parent of the isolated dirs (default: a fresh temp dir)
+ * @param {string} [options.root] parent of the isolated dirs (default: a fresh temp dir); `<root>/tmp` is the editor's TMPDIR
  * @param {string} [options.home] HOME of code-server, its extension host and terminals (default <root>/home)
  * @param {string} [options.userDataDir] default <root>/user-data
  * @param {string} [options.extensionsDir] default <root>/extensions
@@ -136,6 +137,9 @@ export async function startCodeServer(options = {}) {
     XDG_CACHE_HOME: join(home, '.cache'),
     PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     SHELL: '/bin/bash',
+    // The editor's temp folder is inside its root, removed with it: a killed code-server leaves its IPC socket
+    // folder (aws-sessions-XXXXXX) and VS Code's own sockets there, not in the machine's temp dir.
+    TMPDIR: editorTemp(root),
   };
   // Nothing of the developer's own AWS setup leaks into the isolated editor.
   for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, elapsed } from './codeServer.mjs';
 import { ensureCodeServer } from './install-code-server.mjs';
+import { leftoverProblem, makeRunTemp, removeRunTemp } from './tempFolders.mjs';
 import { argValue, red, writeSummary } from './testReport.mjs';
 
 const argv = process.argv.slice(2);
@@ -40,6 +41,10 @@ try {
 
 const mochaSummary = join(REPO_ROOT, 'test-results', 'e2e-mocha-summary.json');
 rmSync(mochaSummary, { force: true });
+// The run's own temp dir: the editors' roots (and in them each code-server's TMPDIR) go there, and it is
+// removed at the end; what the tests left in it is a failure (E2E_KEEP=1 keeps everything).
+const keep = process.env.E2E_KEEP === '1';
+const runTemp = makeRunTemp('run');
 const result = spawnSync(
   process.execPath,
   [
@@ -55,8 +60,11 @@ const result = spawnSync(
     '--reporter-option', `summary=${mochaSummary}`,
     ...mochaArgs,
   ],
-  { cwd: REPO_ROOT, stdio: 'inherit' },
+  { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, TMPDIR: runTemp } },
 );
+const leftovers = keep ? undefined : leftoverProblem(runTemp, 'the browser end-to-end tests');
+if (keep) console.log(`e2e: temp folders kept in ${runTemp}`);
+else removeRunTemp(runTemp);
 if (!existsSync(mochaSummary)) fail(`mocha ended (${result.status ?? result.signal}) without a report`);
 const summary = JSON.parse(readFileSync(mochaSummary, 'utf8'));
 const ran = summary.passed + summary.failed;
@@ -66,6 +74,11 @@ if (ran === 0) {
 }
 // mocha exits non-zero on a hook failure even when no test is marked failed.
 if (result.status !== 0 && summary.failed === 0) summary.failed += 1;
+if (leftovers) {
+  console.error(red(`e2e: ${leftovers}`));
+  summary.failed += 1;
+  summary.failures = [...(summary.failures ?? []), { title: 'e2e temp folders', error: leftovers }];
+}
 summary.durationMs = Date.now() - started;
 writeSummary(summaryFile, summary);
 console.log(`e2e tests: ${summary.passed} passed, ${summary.failed} failed, ${summary.pending} pending in ${elapsed(started)}`);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { REPO_ROOT, removeDir } from './codeServer.mjs';
+import { editorTemp } from './tempFolders.mjs';
 import { argValue, finishLayer, red, writeSummary } from './testReport.mjs';
 
 const argv = process.argv.slice(2);
@@ -39,6 +40,8 @@ try {
     extensionTestsEnv: {
       AWS_SESSIONS_TEST_RESULTS: resultsFile,
       AWS_SESSIONS_TEST_GREP: argValue(argv, '--grep') ?? '',
+      // The tests' temp folders and the extension's socket folder stay under root, removed at the end.
+      TMPDIR: editorTemp(root),
     },
     launchArgs: [
       join(root, 'workspace'),

@@ -8,10 +8,10 @@
 // Env: EXTENSION_TESTS_TIMEOUT_MS (whole run, default 240000), HEADED=1 (visible browser),
 //      AWS_SESSIONS_TEST_TIMEOUT (ms per test, passed to the suite).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT, developmentPayload, elapsed, launchBrowser, openWorkbench, removeDir, startCodeServer } from './codeServer.mjs';
+import { editorTemp, leftoverProblem, makeRunTemp } from './tempFolders.mjs';
 import { argValue, finishLayer, red, writeSummary } from './testReport.mjs';
 
 const argv = process.argv.slice(2);
@@ -30,7 +30,9 @@ async function main() {
   }
   if (!existsSync(testsEntry)) throw new Error(`${testsEntry} missing: build with node esbuild.config.mjs --tests`);
 
-  const root = mkdtempSync(join(tmpdir(), 'aws-sessions-ext-tests-'));
+  // code-server's TMPDIR is <root>/tmp (startCodeServer), so the tests' temp folders and the editor's socket
+  // folder stay under root, which goes at the end.
+  const root = makeRunTemp('ext-tests');
   const resultsFile = join(root, 'results.json');
   // The extension host inherits code-server's environment; the report path travels that way.
   const testServer = await startCodeServer({
@@ -58,6 +60,10 @@ async function main() {
       await sleep(250);
     }
     const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    // The suite has finished (its after hooks too): what it made in the temp dir should be gone by now. The
+    // editor's own socket folder is still in use and goes with root.
+    const leftovers = leftoverProblem(editorTemp(root), 'the extension-host tests', { allowSocketFolders: true });
+    if (leftovers) report.failures.push({ title: 'extension-host temp folders', error: leftovers });
     return finishLayer(report, { heading: 'extension host (code-server 4.100.3 / VS Code 1.100.3)', label: 'extension-host tests', summaryFile, started });
   } finally {
     await browser?.close().catch(() => {});

@@ -5,7 +5,7 @@
 //   → extension host (mocha inside code-server) → browser end to end (Chromium + code-server)
 // Usage: node scripts/test-all.mjs [--skip-e2e] [--skip-extension]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { setup } from './setup.mjs';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const summaries = mkdtempSync(join(tmpdir(), 'aws-sessions-test-'));
+process.on('exit', () => rmSync(summaries, { recursive: true, force: true }));
 const layers = [];
 const total = { passed: 0, failed: 0, pending: 0 };
 

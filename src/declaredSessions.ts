@@ -3,9 +3,11 @@
  * only, reads each folder's file when the window opens, when trust is granted and when the file changes
  * (a FileSystemWatcher per folder, no polling), and offers each change once: a notification → a preview
  * of exactly what will be added and updated → a modal confirmation → apply. Nothing without consent.
+ * The preview is a read-only virtual document (`aws-sessions-preview:`), shown rendered by VS Code's
+ * Markdown preview: the reader sees the text, not its Markdown escapes, and cannot edit it.
  */
 import * as vscode from 'vscode';
-import { DECLARED_OFFERED_PREFIX } from './core/constants';
+import { DECLARED_OFFERED_PREFIX, DECLARED_PREVIEW_SCHEME } from './core/constants';
 import { DECLARED_FILE, declaredFileRefusal, parseDeclaredFile, type DeclaredFile, type DeclaredParse } from './core/declared/file';
 import { offerDecision, planDeclared, planFingerprint, type DeclaredPlan, type OfferDecision } from './core/declared/plan';
 import { applyDeclaredPlan, type DeclaredApplyDeps, type DeclaredApplyReport } from './core/declared/apply';
@@ -39,9 +41,14 @@ export class DeclaredSessions extends DisposableOwner {
   private readonly expectedChanged = this.register(new vscode.EventEmitter<void>());
   /** Fires when a folder's expected account ids may have changed (its file was read, changed or removed). */
   readonly onDidChangeExpected = this.expectedChanged.event;
+  /** The preview documents' Markdown, by URI (a new one per offer; dropped when its document closes). */
+  private readonly previews = new Map<string, string>();
+  private offers = 0;
 
   constructor(private readonly deps: DeclaredSessionsDeps) {
     super();
+    this.register(vscode.workspace.registerTextDocumentContentProvider(DECLARED_PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => this.previews.get(uri.toString()) ?? '' }));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.previews.delete(d.uri.toString())));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.start()));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.start()));
     this.register(toDisposable(() => this.watchers.forEach((w) => w.dispose())));
@@ -135,8 +142,7 @@ export class DeclaredSessions extends DisposableOwner {
     const preview = t('Preview…');
     const choice = await vscode.window.showInformationMessage(t('AWS Sessions: folder "{0}" declares AWS sessions: {1} to add, {2} to update. Nothing changes until you confirm.', folder.name, adds, updates), preview, t('Not Now'));
     if (choice !== preview) return { folder: key, decision: 'declined' };
-    const document = await vscode.workspace.openTextDocument({ content: declaredPreview(plan, folder.name, file.expectedAccountIds), language: 'markdown' });
-    await vscode.window.showTextDocument(document, { preview: true });
+    await this.showPreview(folder, declaredPreview(plan, folder.name, file.expectedAccountIds));
     const apply = t('Apply');
     const confirm = await vscode.window.showWarningMessage(
       t('Apply the project sessions of "{0}"?', folder.name),
@@ -156,6 +162,21 @@ export class DeclaredSessions extends DisposableOwner {
     if (report.failed.length) void vscode.window.showWarningMessage(t('AWS Sessions: {0} Not applied: {1}', summary, report.failed.map((f) => `${f.alias} (${f.reason})`).join('; ')));
     else void vscode.window.showInformationMessage(t('AWS Sessions: project sessions of "{0}": {1}', folder.name, summary));
     return { folder: key, decision: 'offer', report };
+  }
+
+  /** The plan, rendered, beside the editor (read-only); the modal that follows asks to apply it. */
+  private async showPreview(folder: vscode.WorkspaceFolder, markdown: string): Promise<void> {
+    // A new document per offer (its text never changes under an open preview); the title names the folder.
+    const uri = vscode.Uri.from({ scheme: DECLARED_PREVIEW_SCHEME, path: `/${folder.name}/aws-sessions.md`, query: `offer=${++this.offers}` });
+    this.previews.set(uri.toString(), markdown);
+    const document = await vscode.workspace.openTextDocument(uri);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch (error) {
+      // The built-in Markdown extension disabled: the text itself, still read-only.
+      this.deps.logger.info(`Declared sessions: the Markdown preview is not available (${errorMessage(error)}); showing the text.`);
+      await vscode.window.showTextDocument(document, { preview: true });
+    }
   }
 
   private async showProblems(folder: vscode.WorkspaceFolder, lines: readonly string[]): Promise<void> {

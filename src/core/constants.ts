@@ -115,6 +115,8 @@ export const Settings = {
 export const ACCESS_KEY_CHECKED_PREFIX = 'awsSessions.accessKeyCheckedAt/';
 /** Workspace-state key prefix (+ folder URI): the last plan of the folder's declared sessions offered, so each change is offered once. */
 export const DECLARED_OFFERED_PREFIX = 'awsSessions.declaredOffered/';
+/** The URI scheme of the read-only project-sessions preview documents (shown rendered by the Markdown preview). */
+export const DECLARED_PREVIEW_SCHEME = 'aws-sessions-preview';
 
 /** Test hooks read from the environment (never needed by users). */
 export const EnvOverrides = {

@@ -7,9 +7,27 @@ import { UserFacingError } from './errors';
 import type { ActiveSession, NamedProfile, PersistedState, Session, SsoIntegration } from './model';
 import { t } from './l10n';
 
+/** Each frozen snapshot's sessions by id, built on its first lookup (snapshots are shared and never change). */
+const indexes = new WeakMap<readonly Session[], ReadonlyMap<string, Session>>();
+
+/**
+ * The session with this id, or undefined. On a state snapshot (frozen: the store's) a lookup in an index built
+ * once per snapshot, so asking for every session's assumer, or each active one, is linear, not quadratic; on
+ * a state being changed (an update's draft) a search, as it may have changed since the last lookup.
+ */
+export function sessionById(state: Pick<PersistedState, 'sessions'>, id: string): Session | undefined {
+  const sessions = state.sessions;
+  const known = indexes.get(sessions);
+  if (known) return known.get(id);
+  if (!Object.isFrozen(sessions)) return sessions.find((s) => s.id === id);
+  const index = new Map(sessions.map((s) => [s.id, s]));
+  indexes.set(sessions, index);
+  return index.get(id);
+}
+
 /** The session with this id, or a user-facing error (it may have been deleted in another window). */
 export function requireSession(state: PersistedState, id: string): Session {
-  const session = state.sessions.find((s) => s.id === id);
+  const session = sessionById(state, id);
   if (!session) throw new UserFacingError(t('No session with id {0}.', id), t('It may have been deleted in another window.'));
   return session;
 }

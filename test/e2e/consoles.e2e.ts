@@ -64,9 +64,12 @@ describe('consoles side by side in isolated browser profiles (browser end to end
         }
       }
     }
-    await editor?.stop();
-    await aws?.stop();
-    if (seedDir) rmSync(seedDir, { recursive: true, force: true });
+    try {
+      await editor?.stop();
+      await aws?.stop();
+    } finally {
+      if (seedDir) rmSync(seedDir, { recursive: true, force: true });
+    }
   });
 
   /** The browser of a profile folder, over the port it wrote to DevToolsActivePort. */

@@ -4,9 +4,9 @@
  * and they appear in the tree.
  */
 import * as assert from 'node:assert/strict';
-import { startEditor, waitFor, type Editor } from './harness';
+import { startEditor, waitFor, webviewFrame, type Editor } from './harness';
 
-// Aliases without Markdown punctuation: the preview is Markdown and escapes `-`, `_` and the like.
+// The preview is rendered Markdown (its source escapes `-`, `_` and the like; the extension-host test reads that).
 const FILE = JSON.stringify(
   {
     sessions: [
@@ -41,17 +41,18 @@ describe('project sessions from .vscode/aws-sessions.json (browser end to end)',
     const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: /declares AWS sessions/ }).first();
     await toast.getByRole('button', { name: 'Preview…' }).click();
 
-    // The preview: an untitled Markdown document listing exactly what is added.
+    // The preview: a read-only document, rendered by the Markdown preview, listing exactly what is added.
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /Apply the project sessions of "workspace"\?/);
-    const preview = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    const frame = await webviewFrame(page);
     const text = await waitFor(async () => {
-      const shown = (await preview.innerText()).replace(/\u00a0/g, ' ');
+      const shown = (await frame.locator('body').innerText()).replace(/\u00a0/g, ' ');
       return /teamDeploy/.test(shown) ? shown : '';
-    }, { what: 'the preview document' });
-    assert.match(text, /# Project sessions of "workspace"/);
-    assert.match(text, /## To add/);
+    }, { what: 'the rendered preview' });
+    assert.equal((await frame.locator('h1').first().innerText()).trim(), 'Project sessions of "workspace"', 'a heading, not Markdown source');
+    assert.equal((await frame.locator('h2').first().innerText()).trim(), 'To add');
+    assert.doesNotMatch(text, /\\|^#/m, 'no Markdown escapes or marks shown');
     assert.match(text, /"teamCorp"/);
     assert.match(text, /"teamDeploy"/);
     assert.match(text, /profile "teamdeploy": 444444444444/);

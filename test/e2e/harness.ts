@@ -355,15 +355,28 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
       },
       async stop() {
         liveEditors.delete(editor);
-        for (const cleanup of cleanups.splice(0)) await cleanup();
+        await runCleanups(cleanups);
       },
     };
     liveEditors.add(editor);
     return editor;
   } catch (error) {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
+    await runCleanups(cleanups);
     throw error;
   }
+}
+
+/** Runs every cleanup even when one fails (the last removes the temp root), then throws the first failure. */
+async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {
+  let first: unknown;
+  for (const cleanup of cleanups.splice(0)) {
+    try {
+      await cleanup();
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  if (first !== undefined) throw first;
 }
 
 /** Polls `check` until it returns a truthy value (returned) or the time is up. */

@@ -8,7 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerBin } from '../../scripts/install-code-server.mjs';
@@ -25,12 +25,13 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
   let aws: LocalAws | undefined;
   let entries: string[] = [];
   let extensionsDir = '';
+  let root: string | undefined;
 
   before(async () => {
     const build = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(build.status, 0, `npm run package failed:\n${build.stdout}\n${build.stderr}`);
     entries = execFileSync('unzip', ['-Z1', VSIX], { encoding: 'utf8' }).trim().split('\n');
-    const root = mkdtempSync(join(tmpdir(), 'aws-sessions-vsix-'));
+    root = mkdtempSync(join(tmpdir(), 'aws-sessions-vsix-'));
     extensionsDir = join(root, 'extensions');
     mkdirSync(extensionsDir, { recursive: true });
     const install = spawnSync(codeServerBin(), ['--extensions-dir', extensionsDir, '--user-data-dir', join(root, 'user-data'), '--install-extension', VSIX], { encoding: 'utf8', env: { ...process.env, HOME: join(root, 'home') } });
@@ -47,8 +48,12 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
   });
 
   after(async () => {
-    await editor?.stop();
-    await aws?.stop();
+    try {
+      await editor?.stop();
+      await aws?.stop();
+    } finally {
+      if (root && process.env.E2E_KEEP !== '1') rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+    }
   });
 
   it('holds only what it needs: the bundles, the manifest, media; no sources, tests, maps or node_modules', () => {

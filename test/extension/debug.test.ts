@@ -58,10 +58,13 @@ describe('debug sessions get the session', function () {
   });
 
   after(async () => {
-    await api.service.editor.delete(sessionId).catch(() => undefined);
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, undefined, vscode.ConfigurationTarget.Global);
-    await aws.close();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await api.service.editor.delete(sessionId).catch(() => undefined);
+      await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, undefined, vscode.ConfigurationTarget.Global);
+      await aws.close();
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   /** Starts a Node launch configuration, returns what the program printed and the configuration VS Code resolved. */

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import * as sinon from 'sinon';
-import { Commands, EXTENSION_ID } from '../../src/core/constants';
+import { Commands, DECLARED_PREVIEW_SCHEME, EXTENSION_ID } from '../../src/core/constants';
 import type { AwsSessionsApi } from '../../src/extension';
 import type { PersistedState } from '../../src/core/model';
 import type { DeclaredCheck } from '../../src/declaredSessions';
@@ -36,6 +36,8 @@ describe('declared project sessions', function () {
   const sandbox = sinon.createSandbox();
   const offers: string[] = [];
   const previews: string[] = [];
+  const shownAs: string[] = [];
+  const sourceEditors: number[] = [];
 
   /** Resolves with the state once `done` holds (the watcher and the apply run on their own). */
   const stateWhere = (done: (s: PersistedState) => boolean) =>
@@ -92,8 +94,19 @@ describe('declared project sessions', function () {
     sandbox.stub(vscode.window, 'showWarningMessage').callsFake(((message: string, ...rest: never[]) => {
       seen.push(message);
       if (message.startsWith('Apply the project sessions')) {
-        previews.push(vscode.window.activeTextEditor?.document.getText() ?? '');
-        return Promise.resolve('Apply');
+        // What is on screen as the modal asks: the rendered Markdown preview of a read-only document, no editor of its source.
+        const active = () => vscode.window.tabGroups.activeTabGroup.activeTab;
+        return (async () => {
+          // The tab model reaches this extension host a moment after the preview opened.
+          for (let i = 0; i < 50 && !(active()?.input instanceof vscode.TabInputWebview); i++) await new Promise((r) => setTimeout(r, 100));
+          const input = active()?.input;
+          shownAs.push(input instanceof vscode.TabInputWebview ? input.viewType : `not a preview: ${active()?.label}`);
+          sourceEditors.push(vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === DECLARED_PREVIEW_SCHEME).length);
+          const offer = (d: vscode.TextDocument) => Number(/offer=(\d+)/.exec(d.uri.query)?.[1] ?? 0);
+          const latest = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === DECLARED_PREVIEW_SCHEME).sort((a, b) => offer(b) - offer(a))[0];
+          previews.push(latest?.getText() ?? '');
+          return 'Apply';
+        })();
       }
       return (warning as (m: string, ...r: never[]) => Thenable<unknown>)(message, ...rest);
     }) as typeof vscode.window.showWarningMessage);
@@ -113,7 +126,9 @@ describe('declared project sessions', function () {
     const state = await stateWhere((s) => s.sessions.filter((x) => x.declaredBy).length === 3);
     assert.equal(offers.length, 1, 'offered once');
     assert.match(offers[0], /3 to add|4 to add/);
-    // The preview is Markdown: names are escaped (declared\-corp); read it as the reader sees it.
+    assert.match(shownAs[0], /markdown\.preview/, 'shown rendered by the Markdown preview');
+    assert.equal(sourceEditors[0], 0, 'its Markdown source (with escapes such as declared\\-corp) is not shown');
+    // The document is Markdown: names are escaped (declared\-corp); read it as the preview renders it.
     const shown = previews[0].replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
     assert.match(shown, /SAML 2\.0\) "declared-corp"/);
     assert.match(shown, /IAM Role Chained "declared-deploy"/);

@@ -4,7 +4,7 @@
  * session to a fake session-manager-plugin that records its arguments; and the advice when the plugin is missing.
  */
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -20,12 +20,13 @@ describe('Start SSM Session in VS Code', function () {
   let api: AwsSessionsApi;
   let bin: string;
   let record: string;
+  let dir: string | undefined;
   const sandbox = sinon.createSandbox();
   const original = { path: process.env.PATH, ssm: process.env.AWS_ENDPOINT_URL_SSM };
 
   before(async () => {
     aws = await startLocalAws({ sso: false });
-    const dir = mkdtempSync(join(tmpdir(), 'aws-sessions-ssm-ext-'));
+    dir = mkdtempSync(join(tmpdir(), 'aws-sessions-ssm-ext-'));
     bin = join(dir, 'bin');
     record = join(dir, 'plugin-args');
     mkdirSync(bin);
@@ -44,12 +45,16 @@ describe('Start SSM Session in VS Code', function () {
   });
 
   after(async () => {
-    for (const s of (await api.service.state.read()).sessions) await api.service.editor.delete(s.id).catch(() => undefined);
-    if (original.ssm === undefined) delete process.env.AWS_ENDPOINT_URL_SSM;
-    else process.env.AWS_ENDPOINT_URL_SSM = original.ssm;
-    await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, undefined, vscode.ConfigurationTarget.Global);
-    for (const t of vscode.window.terminals.filter((x) => x.name.startsWith('SSM: '))) t.dispose();
-    await aws.close();
+    try {
+      for (const s of (await api.service.state.read()).sessions) await api.service.editor.delete(s.id).catch(() => undefined);
+      if (original.ssm === undefined) delete process.env.AWS_ENDPOINT_URL_SSM;
+      else process.env.AWS_ENDPOINT_URL_SSM = original.ssm;
+      await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(Settings.stsEndpointUrl, undefined, vscode.ConfigurationTarget.Global);
+      for (const t of vscode.window.terminals.filter((x) => x.name.startsWith('SSM: '))) t.dispose();
+      await aws.close();
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   /** The tree shows the session once it has rendered the state that holds it. */

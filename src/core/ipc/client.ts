@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { proofOf, randomToken, sameProof, sealOf } from './handshake';
 import { readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { handOverState, pokeWindows } from './presence';
-import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseChallenge, parseReply, parseSealed, PROTOCOL_VERSION, type EndpointRecord, type Reply } from './protocol';
+import { encodeFrame, FrameReader, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, olderWindowProblem, parseChallenge, parseReply, parseSealed, PROTOCOL_VERSION, type EndpointRecord, type Reply } from './protocol';
 import type { Method, Params } from './methods';
 import { t } from '../l10n';
 
@@ -127,7 +127,7 @@ function exchange<M extends Method>(endpoint: EndpointRecord, method: M, params:
         }
         if (!sameProof(sealed.mac, sealOf(token, clientNonce, serverNonce, sealed.reply))) return forged(t('its seal does not match the token'));
         try {
-          return settle({ kind: 'reply', reply: parseReply(JSON.parse(sealed.reply)) });
+          return settle({ kind: 'reply', reply: fromOlderWindow(endpoint, method, parseReply(JSON.parse(sealed.reply))) });
         } catch (error) {
           return settle({ kind: 'reply', reply: { ok: false, code: 'failed', message: t('unreadable reply: {0}', error instanceof Error ? error.message : String(error)) } });
         }
@@ -138,9 +138,21 @@ function exchange<M extends Method>(endpoint: EndpointRecord, method: M, params:
   });
 }
 
+/**
+ * A window from before the endpoint record listed its methods answers a method it lacks with `badRequest`
+ * ("unknown method", in its language); this CLI's params are its own method map's, so any refusal of the request
+ * by such a window means the window is older: say so (exit 7), with its words.
+ */
+function fromOlderWindow(endpoint: EndpointRecord, method: string, reply: Reply): Reply {
+  if (reply.ok || reply.code !== 'badRequest' || endpoint.methods) return reply;
+  return { ok: false, code: 'unsupported', message: t('{0} (the window answered: {1})', olderWindowProblem(method), reply.message) };
+}
+
 function attempt<M extends Method>(paths: IpcPaths, method: M, params: Params<M>, replyTimeoutMs: number, handshakeTimeoutMs: number): Promise<Attempt> {
   const checked = checkPaths(paths);
   if ('kind' in checked) return Promise.resolve(checked);
+  // The window says what it serves: a method it lacks is not sent.
+  if (checked.methods && !checked.methods.includes(method)) return Promise.resolve({ kind: 'reply', reply: { ok: false, code: 'unsupported', message: olderWindowProblem(method) } });
   return exchange(checked, method, params, replyTimeoutMs, handshakeTimeoutMs);
 }
 

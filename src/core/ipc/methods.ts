@@ -10,7 +10,7 @@
  */
 import * as v from 'valibot';
 import { DELIVERY_MODES } from '../model';
-import { ProtocolError, PROTOCOL_VERSION, requestProof, versionProblem, type Request } from './protocol';
+import { olderWindowProblem, ProtocolError, PROTOCOL_VERSION, requestProof, versionProblem, type Request } from './protocol';
 import { l10nText, t, translated } from '../l10n';
 
 /** Longest string param; a form value is far shorter, an SSO start URL or a role ARN well below it. */
@@ -222,6 +222,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export type TypedRequest = Request & MethodCall;
 
+/** A well-formed request for a method this window does not know: a newer CLI (answered `unsupported`, not `badRequest`). */
+export class UnknownMethodError extends ProtocolError {}
+
+/** The names of every method, as the endpoint record lists them for the CLI. */
+export const METHOD_NAMES: readonly string[] = Object.keys(METHODS);
+
 /** Schema check of a request frame (the server side); throws ProtocolError naming the first problem (never echoing values). */
 export function parseRequest(value: unknown): TypedRequest {
   if (!isRecord(value)) throw new ProtocolError(t('request is not a JSON object'));
@@ -229,7 +235,7 @@ export function parseRequest(value: unknown): TypedRequest {
   if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(versionProblem(value.v));
   const proof = requestProof(value);
   if (!proof) throw new ProtocolError(t('proof missing or malformed'));
-  if (!isMethod(value.method)) throw new ProtocolError(t('unknown method'));
+  if (!isMethod(value.method)) throw new UnknownMethodError(olderWindowProblem(typeof value.method === 'string' ? value.method : ''));
   return { v: PROTOCOL_VERSION, proof, ...call(value.method, value.params === undefined ? {} : value.params) };
 }
 

@@ -53,7 +53,17 @@ export interface EndpointRecord {
   v: typeof PROTOCOL_VERSION;
   socket: string;
   token: string;
+  /**
+   * The methods the serving window knows. Methods are added within a protocol version (a request's shape does
+   * not change), so a CLI newer than the window asks for one it lacks: the CLI refuses that itself, naming the
+   * method. Absent: a window from before the list, which may lack any method added since.
+   */
+  methods?: readonly string[];
 }
+
+/** Most method names an endpoint record may list, and their longest name. */
+const MAX_METHODS = 256;
+const METHOD_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 
 /** Why a request failed; the CLI maps each to a documented exit code. */
 export const ERROR_CODES = ['badRequest', 'unauthorized', 'notFound', 'cancelled', 'timeout', 'failed', 'unsupported', 'conflict'] as const;
@@ -158,7 +168,18 @@ export function parseEndpoint(text: string): EndpointRecord | undefined {
     return undefined;
   }
   if (!isRecord(value) || value.v !== PROTOCOL_VERSION || typeof value.socket !== 'string' || value.socket.length === 0 || !tokenish(value.token)) return undefined;
-  return { v: PROTOCOL_VERSION, socket: value.socket, token: value.token };
+  const methods = value.methods;
+  const listed = Array.isArray(methods) && methods.length <= MAX_METHODS && methods.every((m) => typeof m === 'string' && METHOD_NAME.test(m));
+  return { v: PROTOCOL_VERSION, socket: value.socket, token: value.token, ...(listed ? { methods: methods as string[] } : {}) };
+}
+
+/**
+ * Why a method is refused by a window older than the command line (same protocol, fewer methods): named, with
+ * what to do. `method` is the CLI's own method name, or a request's when it is a plain name (never other input).
+ */
+export function olderWindowProblem(method: string): string {
+  const name = METHOD_NAME.test(method) ? method : '?';
+  return t('the VS Code window serving the command line runs an older version of AWS Sessions than this aws-sessions: it does not know "{0}" (both speak protocol {1}; the method came later). Update AWS Sessions in that window and reload it (Developer: Reload Window), then run the command again', name, PROTOCOL_VERSION);
 }
 
 /** Schema check of a reply frame (the CLI side). */

@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { proofOf, randomToken, sameProof, sealOf } from './handshake';
 import { encodeFrame, FrameReader, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, MAX_SEALED_BYTES, parseHello, PROTOCOL_VERSION, ProtocolError, requestProof, type EndpointRecord, type ErrorCode, type Reply } from './protocol';
-import { parseRequest, type Method, type MethodCall, type MethodHandlers } from './methods';
+import { METHOD_NAMES, parseRequest, UnknownMethodError, type Method, type MethodCall, type MethodHandlers } from './methods';
 import { join } from 'node:path';
 import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { chooseSocketFolder, newSocketPath, removeOldSockets } from './socketFolder';
@@ -122,7 +122,7 @@ export class IpcServer {
   /** Write `{socket, token}` into the endpoint record (0600, atomically). */
   private async publish(): Promise<void> {
     const { paths } = this.opts;
-    const record: EndpointRecord = { v: PROTOCOL_VERSION, socket: this.socketPath, token: this.token };
+    const record: EndpointRecord = { v: PROTOCOL_VERSION, socket: this.socketPath, token: this.token, methods: METHOD_NAMES };
     const tmp = `${paths.endpoint}.${process.pid}.tmp`;
     await fs.writeFile(tmp, JSON.stringify(record), { mode: 0o600 });
     await fs.rename(tmp, paths.endpoint);
@@ -231,6 +231,7 @@ export class IpcServer {
     try {
       request = parseRequest(frame);
     } catch (error) {
+      if (error instanceof UnknownMethodError) return { ok: false, code: 'unsupported', message: error.message };
       return { ok: false, code: 'badRequest', message: error instanceof ProtocolError ? error.message : t('bad request') };
     }
     try {

@@ -12,7 +12,7 @@
  *   logout removes those still holding our token.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { readIfExists, removeFile, writeFileAtomic } from '../awsFiles/atomicFile';
 import { trustProblem } from '../ipc/paths';
@@ -57,10 +57,64 @@ function parseToken(raw: string): { startUrl?: unknown; region?: unknown; access
   }
 }
 
+type ParsedToken = ReturnType<typeof parseToken>;
+
+/**
+ * A file's or folder's identity: device, inode, size, change and modification times in ns. A folder's changes
+ * when an entry is added, removed or renamed into it; a file's when it is rewritten, also in place.
+ */
+function identity(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/**
+ * Changed this recently, a second change may keep the same times on a file system with coarse timestamps:
+ * such a reading is not kept (read again next time), as git does with "racily clean" entries.
+ */
+const SETTLED_NS = 2_000_000_000n;
+const settled = (st: BigIntStats): boolean => BigInt(Date.now()) * 1_000_000n - st.mtimeNs > SETTLED_NS;
+
 export class CliTokenCache {
   private readonly warned = new Set<string>();
+  /** The folder's `.json` names while its identity stays (a render of a logged-out integration asks each time). */
+  private listing?: { identity: string; names: string[] };
+  /** Each file's parsed body while its identity stays. */
+  private readonly bodies = new Map<string, { identity: string; token: ParsedToken }>();
 
   constructor(private readonly opts: CliTokenCacheOptions) {}
+
+  /** The `.json` names in the cache folder: listed again only when the folder changed. */
+  private async names(): Promise<string[]> {
+    const st = await fs.stat(this.opts.dir, { bigint: true }).catch(() => undefined);
+    if (!st) {
+      this.listing = undefined;
+      this.bodies.clear();
+      return [];
+    }
+    const id = identity(st);
+    if (this.listing?.identity === id) return this.listing.names;
+    const names = (await fs.readdir(this.opts.dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+    this.listing = settled(st) ? { identity: id, names } : undefined;
+    for (const file of this.bodies.keys()) if (!names.includes(path.basename(file))) this.bodies.delete(file);
+    return names;
+  }
+
+  /** A cache file's body: read again only when the file changed. */
+  private async body(file: string): Promise<ParsedToken> {
+    const st = await fs.stat(file, { bigint: true }).catch(() => undefined);
+    if (!st) {
+      this.bodies.delete(file);
+      return undefined;
+    }
+    const id = identity(st);
+    const known = this.bodies.get(file);
+    if (known?.identity === id) return known.token;
+    const raw = await readIfExists(file).catch(() => undefined);
+    const token = raw && parseToken(raw.toString('utf8'));
+    if (settled(st)) this.bodies.set(file, { identity: id, token });
+    else this.bodies.delete(file);
+    return token;
+  }
 
   /**
    * The AWS CLI's token for this start URL and region valid for at least `minValidityMs` more, if any (the
@@ -69,13 +123,11 @@ export class CliTokenCache {
   async find(startUrl: string, region: string, now: number, minValidityMs: number): Promise<CliCachedToken | undefined> {
     if (!this.opts.readEnabled()) return undefined;
     if (!this.trusted(this.opts.dir, 'folder')) return undefined;
-    const names = await fs.readdir(this.opts.dir).catch(() => [] as string[]);
     const wanted = normalStartUrl(startUrl);
     let best: CliCachedToken | undefined;
-    for (const name of names.filter((n) => n.endsWith('.json'))) {
+    for (const name of await this.names()) {
       const file = path.join(this.opts.dir, name);
-      const raw = await readIfExists(file).catch(() => undefined);
-      const token = raw && parseToken(raw.toString('utf8'));
+      const token = await this.body(file);
       if (!token || typeof token.startUrl !== 'string' || normalStartUrl(token.startUrl) !== wanted || token.region !== region) continue;
       if (typeof token.accessToken !== 'string' || typeof token.expiresAt !== 'string') continue;
       const expires = Date.parse(token.expiresAt);

@@ -1,16 +1,12 @@
 /** Several sessions at once from the CLI (`start a b c`, `--filter`), through the shim and the real IPC endpoint, against the local AWS double. */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startLocalAws, type LocalAws } from '../../double';
-import { runProcess, serveInTempHome, stopServer, type ServerProcess } from '../support/cli';
+import { cliFixture, type CliFixture } from '../support/cli';
 
 describe('aws-sessions start/stop/pin/set/delete of several sessions', function () {
   this.timeout(90_000);
-  let aws: LocalAws;
-  let env: Record<string, string>;
-  let shim: string;
-  const servers: ServerProcess[] = [];
-  const cli = (args: string[], input?: string) => runProcess(shim, args, env, input);
+  let f: CliFixture;
+  const cli = (args: string[], input?: string) => f.cli(args, input);
   const statuses = async () => {
     const r = await cli(['list', '--json']);
     assert.equal(r.status, 0, r.stderr);
@@ -18,11 +14,8 @@ describe('aws-sessions start/stop/pin/set/delete of several sessions', function 
   };
 
   before(async () => {
-    aws = await startLocalAws({ sso: false });
-    const served = await serveInTempHome('aws-sessions-batch-home-', aws.endpoint);
-    ({ env, shim } = served);
-    servers.push(served.server);
-    const bob = aws.user('bob');
+    f = await cliFixture({ sso: false });
+    const bob = f.aws.user('bob');
     for (const alias of ['team-dev', 'team-test', 'team-prod']) {
       const added = await cli(['add', '--type', 'iamUser', '--alias', alias, '--profile', alias, '--region', 'eu-west-1'], `${bob.accessKeyId}\n${bob.secretAccessKey}\n`);
       assert.equal(added.status, 0, added.stderr);
@@ -32,17 +25,14 @@ describe('aws-sessions start/stop/pin/set/delete of several sessions', function 
     assert.equal(broken.status, 0, broken.stderr);
   });
 
-  after(async () => {
-    for (const s of servers) await stopServer(s);
-    await aws?.close();
-  });
+  after(async () => f?.close());
 
   it('start several by name: one summary, every one started; the credentials file holds each profile', async () => {
     const r = await cli(['start', 'team-dev', 'TEAM-TEST', 'team-prod']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '3 of 3 sessions started.\n');
     assert.deepEqual(await statuses(), { 'team-dev': 'active eu-west-1', 'team-test': 'active eu-west-1', 'team-prod': 'active eu-west-1', 'team-broken': 'inactive eu-west-1' });
-    const credentials = readFileSync(env.AWS_SHARED_CREDENTIALS_FILE, 'utf8');
+    const credentials = readFileSync(f.env.AWS_SHARED_CREDENTIALS_FILE, 'utf8');
     for (const p of ['team-dev', 'team-test', 'team-prod']) assert.match(credentials, new RegExp(`\\[${p}\\]\\naws_access_key_id = ASIA`));
   });
 

@@ -1,54 +1,27 @@
 /** `aws-sessions rotate-key` through the shim and the real IPC endpoint, against the local AWS double. */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { startLocalAws, type LocalAws } from '../../double';
-import { serveInTempHome, stopServer, type ServerProcess } from '../support/cli';
-
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { cliFixture, runProcess, type CliFixture } from '../support/cli';
 
 describe('aws-sessions rotate-key and set', function () {
   this.timeout(60_000);
-  let aws: LocalAws;
-  let env: Record<string, string>;
-  let shim: string;
-  const servers: ServerProcess[] = [];
-  const exec = (file: string, args: string[], e: Record<string, string>, input?: string) =>
-    new Promise<Ran>((resolve) => {
-      const child = spawn(file, args, { env: e, timeout: 30_000 });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-      child.stdin.end(input ?? '');
-    });
-  const cli = (args: string[], input?: string) => exec(shim, args, env, input);
-  const awsCli = (profile: string) => exec('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', aws.endpoint, '--output', 'json'], { ...env, AWS_PROFILE: profile });
+  let f: CliFixture;
+  const cli = (args: string[], input?: string) => f.cli(args, input);
+  const awsCli = (profile: string) => runProcess('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', f.aws.endpoint, '--output', 'json'], { ...f.env, AWS_PROFILE: profile }, '', 30_000);
 
   before(async () => {
-    aws = await startLocalAws({ sso: false });
-    const served = await serveInTempHome('aws-sessions-rotate-home-', aws.endpoint);
-    ({ env, shim } = served);
-    servers.push(served.server);
+    f = await cliFixture({ sso: false });
   });
-  after(async () => {
-    for (const s of servers) await stopServer(s);
-    await aws?.close();
-  });
+  after(async () => f?.close());
 
   it('rotates an active session\'s key step by step; the session keeps working; the old key is gone', async () => {
-    const bob = aws.user('bob');
+    const bob = f.aws.user('bob');
     const added = await cli(['add', '--type', 'iamUser', '--alias', 'bob', '--profile', 'bob', '--region', 'eu-west-1'], `${bob.accessKeyId}\n${bob.secretAccessKey}\n`);
     assert.equal(added.status, 0, added.stderr);
     assert.equal((await cli(['start', 'bob'])).status, 0);
 
     const r = await cli(['rotate-key', 'bob']);
     assert.equal(r.status, 0, r.stderr);
-    const keys = aws.state.accessKeysOf('bob').map((k) => k.accessKeyId);
+    const keys = f.aws.state.accessKeysOf('bob').map((k) => k.accessKeyId);
     assert.equal(keys.length, 1);
     assert.notEqual(keys[0], bob.accessKeyId);
     assert.match(r.stdout, new RegExp(`^1\\. Created access key ${keys[0]}\\n2\\. Verified the new key with STS: ${bob.arn}\\n3\\. Stored the new key in secret storage\\n4\\. Deleted the old key ${bob.accessKeyId}\\nSession "bob" now uses ${keys[0]}; ${bob.accessKeyId} is deleted\\.\\n$`));
@@ -66,13 +39,13 @@ describe('aws-sessions rotate-key and set', function () {
   });
 
   it('at the two-keys limit exits 1, names the key to delete and changes nothing', async () => {
-    const alice = aws.user('alice');
+    const alice = f.aws.user('alice');
     assert.equal((await cli(['add', '--type', 'iamUser', '--alias', 'alice', '--profile', 'alice', '--region', 'eu-west-1'], `${alice.accessKeyId}\n${alice.secretAccessKey}\n`)).status, 0);
-    aws.state.accessKeysOf('alice').push({ accessKeyId: 'AKIAOTHERKEY00000002', secretAccessKey: 'y'.repeat(40), status: 'Active', createdMs: Date.now() });
+    f.aws.state.accessKeysOf('alice').push({ accessKeyId: 'AKIAOTHERKEY00000002', secretAccessKey: 'y'.repeat(40), status: 'Active', createdMs: Date.now() });
     const r = await cli(['rotate-key', 'alice']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /already has two access keys .*Delete AKIAOTHERKEY00000002/s);
-    assert.equal(aws.state.accessKeysOf('alice').length, 2);
+    assert.equal(f.aws.state.accessKeysOf('alice').length, 2);
   });
 
   it('set moves a session to another profile and region and changes its delivery, through the real endpoint', async () => {
@@ -82,7 +55,7 @@ describe('aws-sessions rotate-key and set', function () {
     assert.deepEqual([s.profile, s.region, s.deliveryMode, s.status], ['moved', 'us-west-2', 'credentialProcess', 'active']);
     const who = await awsCli('moved');
     assert.equal(who.status, 0, who.stderr);
-    assert.equal(JSON.parse(who.stdout).Arn, aws.user('bob').arn);
+    assert.equal(JSON.parse(who.stdout).Arn, f.aws.user('bob').arn);
     const bad = await cli(['set', 'bob', '--profile', 'bad name!']);
     assert.equal(bad.status, 2, bad.stderr);
   });

@@ -1,16 +1,16 @@
 /** The shim runs the CLI with the given Node, passes every argument untouched and names the IPC folder. */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canShebang, shimScript, writeShim } from '../../../src/core/shim';
 import { credentialProcessCommand, quoteCommandPath } from '../../../src/core/processDelivery';
 import { shlexSplit } from '../../../src/core/awsFiles/shlex';
+import { tempDir } from '../support/tempDirs';
 
 describe('CLI shim', () => {
   it('runs the bundle with the given Node, arguments and IPC folder intact, even through odd paths', async () => {
-    const root = mkdtempSync(join(tmpdir(), "shim it's $HOME `x` "));
+    const root = tempDir("shim it's $HOME `x` ");
     const bundle = join(root, 'ext dir', 'cli.js');
     mkdirSync(join(root, 'ext dir'));
     writeFileSync(bundle, 'process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), ipc: process.env.AWS_SESSIONS_IPC_DIR, electron: process.env.ELECTRON_RUN_AS_NODE ?? null }))');
@@ -33,7 +33,7 @@ describe('CLI shim', () => {
   });
 
   it('falls back to sh where #! cannot run the Node, and the sh form passes arguments intact too', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'shim-sh-'));
+    const root = tempDir('shim-sh-');
     const nodeDir = join(root, 'Code Helper');
     mkdirSync(nodeDir);
     const node = join(nodeDir, 'node');
@@ -52,7 +52,7 @@ describe('CLI shim', () => {
   });
 
   it('hands `generate` and `exec` to their lean bundles and every other command to the full CLI', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'shim-dispatch-'));
+    const root = tempDir('shim-dispatch-');
     const cli = join(root, 'cli.js');
     const gen = join(root, 'generate.js');
     const exec = join(root, 'exec.js');
@@ -73,7 +73,7 @@ describe('CLI shim', () => {
   });
 
   it('pins the JavaScript shim to CommonJS even under a folder whose package.json says "module"', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'shim-esm-'));
+    const root = tempDir('shim-esm-');
     writeFileSync(join(root, 'package.json'), '{ "type": "module" }');
     const bundle = join(root, 'cli.cjs');
     writeFileSync(bundle, 'process.stdout.write("ok " + process.argv.slice(2).join(","))');

@@ -5,8 +5,7 @@
  * counts the attempts), no session, secret or file byte is lost, and rotation recovers by itself.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessionService } from '../../../src/core/sessionService';
 import { SdkStsGateway } from '../../../src/core/aws/sts';
@@ -20,6 +19,7 @@ import { RotationScheduler } from '../../../src/core/rotation';
 import type { Prompter } from '../../../src/core/ports';
 import { startLocalAws, type LocalAws } from '../../double';
 import { FakeClock, MemorySecretVault, MemoryStateStore, RecordingLogger } from '../support/fakes';
+import { tempDir } from '../support/tempDirs';
 
 const FOREIGN = '# mine\n[prod]\naws_access_key_id = AKIAFOREIGN000000001\naws_secret_access_key = foreignSecretValue0000000000000000000000\n';
 
@@ -33,7 +33,7 @@ describe('faults from the local AWS double, through the session service and the 
   after(() => aws.close());
   beforeEach(async () => {
     await control('reset', {});
-    dir = mkdtempSync(join(tmpdir(), 'faults-'));
+    dir = tempDir('faults-');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

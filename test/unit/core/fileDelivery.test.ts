@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsFiles } from '../../../src/core/awsFiles/awsFiles';
 import { CredentialsFileDelivery } from '../../../src/core/fileDelivery';
 import { fileLock } from '../../../src/core/fileLock';
 import { deliverOne } from '../support/fakes';
+import { tempDir } from '../support/tempDirs';
 
 describe('CredentialsFileDelivery', () => {
   const target = { profileName: 'dev', region: 'eu-west-1', sessionAlias: 'dev-admin', sessionId: 's-1', mode: 'credentialsFile' as const };
   const creds = (n: number) => ({ accessKeyId: `ASIAEXAMPLE00000000${n}`, secretAccessKey: `secret/${n}/`.padEnd(40, 'x'), sessionToken: `token-${n}`, expiration: new Date() });
 
   function setup(credentials: string, config: string) {
-    const home = mkdtempSync(join(tmpdir(), 'delivery-'));
+    const home = tempDir('delivery-');
     mkdirSync(join(home, '.aws'));
     writeFileSync(join(home, '.aws', 'credentials'), credentials);
     writeFileSync(join(home, '.aws', 'config'), config);

@@ -5,13 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { LockTimeoutError, withLock } from '../../../src/core/fileLock';
+import { tempDir } from '../support/tempDirs';
 
 const child = path.join(__dirname, 'fileLock.child.ts');
 const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', child, ...args], { timeout: 60_000 });
 
 describe('fileLock', () => {
   let dir: string;
-  beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lock-'))));
+  beforeEach(async () => (dir = tempDir('lock-')));
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('two processes incrementing 200 times each lose no update', async () => {

@@ -13,6 +13,7 @@ import { CredentialsFileDelivery } from '../../../src/core/fileDelivery';
 import { fileLock } from '../../../src/core/fileLock';
 import { FileStateStore } from '../../../src/core/stateStore';
 import { deliverOne } from '../support/fakes';
+import { tempDir } from '../support/tempDirs';
 
 const creds = { aws_access_key_id: 'ASIATEST', aws_secret_access_key: 'sec', aws_session_token: 'tok' };
 const mode = async (p: string) => (await fs.stat(p)).mode & 0o777;
@@ -39,7 +40,7 @@ describe('file safety', () => {
   let home: string;
   let files: AwsFiles;
   beforeEach(async () => {
-    home = await fs.mkdtemp(path.join(os.tmpdir(), 'filesafety-'));
+    home = tempDir('filesafety-');
     await fs.mkdir(path.join(home, '.aws'));
     files = new AwsFiles({ env: {}, homeDir: home, lock: fileLock(path.join(home, 'aws.lock')) });
   });

@@ -1,7 +1,6 @@
 /** credential_process on the service side: memory cache, one prompt across windows, delivery modes. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessionService } from '../../../src/core/sessionService';
 import { withLock, fileLock } from '../../../src/core/fileLock';
@@ -11,6 +10,7 @@ import { CredentialProcessDelivery } from '../../../src/core/processDelivery';
 import { DeliveryRouter } from '../../../src/core/delivery';
 import { MEMORY_CACHE_MARGIN_MS } from '../../../src/core/constants';
 import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
+import { tempDir } from '../support/tempDirs';
 
 const form = { alias: 'alice', profile: 'dev', region: 'eu-west-1', accessKeyId: 'AKIAABCDEFGHIJKLMNOP', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
 
@@ -34,7 +34,7 @@ describe('credentials for credential_process', () => {
   });
 
   it('two windows (two services, one shared vault and state) never both prompt for the same session', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gen-lock-'));
+    const dir = tempDir('gen-lock-');
     const clock = new FakeClock();
     const sts = new FakeSts(clock);
     const secrets = new MemorySecretVault();
@@ -52,7 +52,7 @@ describe('credentials for credential_process', () => {
   });
 
   it('switching delivery mode of an active session withdraws the old delivery exactly', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'mode-switch-'));
+    const home = tempDir('mode-switch-');
     mkdirSync(join(home, '.aws'));
     const config = '[profile dev]\noutput = json ; mine\n';
     writeFileSync(join(home, '.aws', 'config'), config);

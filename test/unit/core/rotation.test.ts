@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { SessionService } from '../../../src/core/sessionService';
 import { refreshMargin, RotationScheduler } from '../../../src/core/rotation';
 import { AwsCallError } from '../../../src/core/aws/awsErrors';
+import { emptyState, type Session } from '../../../src/core/model';
+import { countingSnapshot } from '../support/countReads';
 import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../support/fakes';
 
 const KEY = 'AKIAABCDEFGHIJKLMNOP';
@@ -190,5 +192,31 @@ describe('rotation', () => {
     t.clock.advance(59 * MIN);
     assert.equal(await t.service.lifecycle.refresh(u.id), undefined);
     assert.equal(t.sts.calls.length, 1);
+  });
+
+  it('a wake with many sessions and several active looks each active one up in an index, not by a search of all', async () => {
+    const clock = new FakeClock();
+    const sessions = Array.from({ length: 3000 }, (_, i) => ({ id: `s-${i}`, kind: 'iamUser', alias: `s-${i}`, profileId: 'profile-default', region: 'eu-west-1' }) as Session);
+    const state = emptyState('profile-default');
+    state.sessions.push(...sessions);
+    const expiration = new Date(clock.now() + 3600_000).toISOString();
+    for (let i = 0; i < 3000; i += 30) state.active[`s-${i}`] = { sessionId: `s-${i}`, status: 'active', expiration, issuedAt: new Date(clock.now()).toISOString() };
+    const { snapshot, reads, reset } = countingSnapshot(state);
+    const refreshed: string[] = [];
+    const rotation = new RotationScheduler({
+      service: { state: { read: async () => snapshot }, lifecycle: { refresh: async (id) => (refreshed.push(id), undefined), markExpired: async () => undefined } },
+      clock,
+      logger: new RecordingLogger(),
+      notify: () => undefined,
+      timers: { setTimeout: () => ({ dispose() {} }) },
+    });
+    await rotation.tick();
+    assert.deepEqual(refreshed, [], 'none due yet');
+    assert.ok(reads() <= 2 * 3000, `${reads()} reads of 3000 sessions for 100 active (a search each: about 150,000)`);
+    reset();
+    clock.advance(25 * MIN);
+    await rotation.tick();
+    assert.equal(refreshed.length, 100, 'all due a third of the way (no prompt, file delivery)');
+    assert.ok(reads() <= 3000, `${reads()} reads on the second wake of the same snapshot`);
   });
 });

@@ -1,7 +1,9 @@
 /** One answer to "which session did the user name" and "which session holds this profile", for every caller. */
 import * as assert from 'node:assert/strict';
 import { emptyState, type PersistedState, type Session } from '../../../src/core/model';
-import { activeSessionOfProfile, AmbiguousNameError, integrationByRef, sessionByRef } from '../../../src/core/sessionLookup';
+import { activeSessionOfProfile, AmbiguousNameError, integrationByRef, sessionById, sessionByRef } from '../../../src/core/sessionLookup';
+import { countingSnapshot } from '../support/countReads';
+import { sessionType } from '../../../src/core/sessions/registry';
 import { describeIpcError, sessionMethods } from '../../../src/core/ipc/handlers';
 import { ProfileService } from '../../../src/core/profiles';
 import { SessionService } from '../../../src/core/sessionService';
@@ -63,5 +65,26 @@ describe('session lookup', () => {
     assert.deepEqual(activeSessionOfProfile(s, 'dev'), { session: s.sessions[1], active: s.active['id-2'], profile: 'dev' });
     assert.equal(activeSessionOfProfile(s, 'default'), undefined);
     assert.equal(activeSessionOfProfile(s, undefined), undefined);
+  });
+
+  it('by id on a snapshot: an index built once, so describing every chain reads each session a bounded number of times', () => {
+    const chains = 2000;
+    const s = emptyState('profile-default');
+    s.sessions.push(user('root', 'root'));
+    for (let i = 0; i < chains; i++) s.sessions.push({ id: `c-${i}`, kind: 'iamRoleChained', alias: `chain-${i}`, profileId: 'profile-default', region: 'eu-west-1', roleArn: `arn:aws:iam::111111111111:role/R${i}`, assumerSessionId: i === 0 ? 'root' : `c-${i - 1}` } as Session);
+    const { snapshot, reads } = countingSnapshot(s);
+    const described = s.sessions.slice(1).map((c) => sessionType(c.kind).describe?.(c, snapshot)?.details?.[0]);
+    assert.equal(described[0], 'Assumer: root');
+    assert.equal(described[chains - 1], `Assumer: chain-${chains - 2}`);
+    assert.ok(reads() <= 2 * (chains + 1), `${reads()} reads of ${chains + 1} sessions for ${chains} lookups (a search each: about ${(chains * chains) / 2})`);
+    assert.equal(sessionById(snapshot, 'nobody'), undefined);
+
+    // A state being changed (an update's draft) is searched: what changed since is found.
+    const draft = { sessions: [user('a', 'a')] };
+    assert.equal(sessionById(draft, 'a')?.alias, 'a');
+    draft.sessions.push(user('b', 'b'));
+    draft.sessions[0] = user('a', 'renamed');
+    assert.equal(sessionById(draft, 'b')?.alias, 'b');
+    assert.equal(sessionById(draft, 'a')?.alias, 'renamed');
   });
 });

@@ -1,12 +1,12 @@
 /** A sessions.json with unusable entries: the good ones are kept, the bad ones moved to a named backup, and nothing downstream throws. */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStateStore } from '../../../src/core/stateStore';
 import { buildTreeModel } from '../../../src/core/treeModel';
 import { SessionService } from '../../../src/core/sessionService';
 import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, RecordingLogger, ScriptedPrompter } from '../support/fakes';
+import { tempDir } from '../support/tempDirs';
 
 const good = { id: 'good-1', kind: 'iamUser', alias: 'alice', profileId: 'p-default', region: 'eu-west-1' };
 const chained = { id: 'good-2', kind: 'iamRoleChained', alias: 'dev', profileId: 'p-dev', region: 'eu-west-1', roleArn: 'arn:aws:iam::111111111111:role/Dev', assumerSessionId: 'good-1' };
@@ -32,7 +32,7 @@ describe('state file with unusable entries', () => {
   let store: FileStateStore;
   let told: string[];
   beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'state-entries-'));
+    dir = tempDir('state-entries-');
     file = path.join(dir, 'sessions.json');
     await fs.writeFile(file, JSON.stringify(BAD_STATE, null, 2));
     told = [];

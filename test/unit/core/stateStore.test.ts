@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { PersistedState } from '../../../src/core/model';
 import { FileStateStore, StateFileError } from '../../../src/core/stateStore';
+import { tempDir } from '../support/tempDirs';
 
 const child = path.join(__dirname, 'stateStore.child.ts');
 const runChild = (file: string, ...names: string[]) =>
@@ -28,7 +28,7 @@ describe('FileStateStore', () => {
   let file: string;
   let store: FileStateStore;
   beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'state-'));
+    dir = tempDir('state-');
     file = path.join(dir, 'g', 'sessions.json');
     store = new FileStateStore({ filePath: file, newId: () => 'default-id' });
   });

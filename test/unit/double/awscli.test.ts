@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalAws, type LocalAws } from '../../double';
+import { tempDir } from '../support/tempDirs';
 
 /** AWS CLI v2 from Debian's awscli package (a pyenv v1 shim may shadow `aws` on PATH). */
 const AWS_CLI = '/usr/bin/aws';
@@ -25,7 +25,7 @@ describe('local AWS double: the real AWS CLI accepts it', function () {
   });
   beforeEach(async () => {
     double = await startLocalAws();
-    dir = mkdtempSync(join(tmpdir(), 'local-aws-cli-'));
+    dir = tempDir('local-aws-cli-');
     writeFileSync(join(dir, 'config'), '');
     writeFileSync(join(dir, 'credentials'), '');
   });

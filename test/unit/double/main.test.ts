@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stsCall, xmlText } from './helpers';
+import { tempDir } from '../support/tempDirs';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -80,7 +80,7 @@ describe('local AWS double: npm run local-aws entry', function () {
   });
 
   it('takes keys from --seed and the lifetime from --credential-seconds', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'local-aws-seed-'));
+    const dir = tempDir('local-aws-seed-');
     const seedFile = join(dir, 'seed.json');
     writeFileSync(
       seedFile,

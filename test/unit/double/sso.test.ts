@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pkceChallenge, startLocalAws, type LocalAws } from '../../double';
+import { tempDir } from '../support/tempDirs';
 
 const AWS_CLI = '/usr/bin/aws';
 
@@ -16,7 +16,7 @@ describe('local AWS double: IAM Identity Center (SSO portal and SSO-OIDC)', func
   before(() => assert.ok(existsSync(AWS_CLI), `${AWS_CLI} is missing: apt-get install -y awscli`));
   beforeEach(async () => {
     double = await startLocalAws({ sso: { accounts: 25, roles: 3 } });
-    dir = mkdtempSync(join(tmpdir(), 'local-aws-sso-'));
+    dir = tempDir('local-aws-sso-');
     writeFileSync(join(dir, 'config'), '');
     writeFileSync(join(dir, 'credentials'), '');
   });

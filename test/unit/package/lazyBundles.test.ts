@@ -5,12 +5,12 @@
  * bundle's modules (one copy of each), loaded by its first command.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExtension, lazyEntries } from '../../../scripts/extensionBundle.mjs';
 import { Commands } from '../../../src/core/constants';
+import { tempDir } from '../support/tempDirs';
 
 interface Stub {
   vscode: unknown;
@@ -27,7 +27,7 @@ describe('the extension bundle and the modules loaded on first use', function ()
   let out: string;
   let inputs: string[];
   before(async () => {
-    out = mkdtempSync(join(tmpdir(), 'lazy-bundles-'));
+    out = tempDir('lazy-bundles-');
     const built = await buildExtension({ minify: true, legalComments: 'none', logLevel: 'silent' }, out);
     // A page bundle where dist/webviews would hold it (its content does not matter here).
     mkdirSync(join(out, 'webviews'));
@@ -61,7 +61,7 @@ describe('the extension bundle and the modules loaded on first use', function ()
     (Module as unknown as { _load: typeof original })._load = function (this: unknown, request: string, ...rest: unknown[]) {
       return request === 'vscode' ? stub.vscode : original.call(this, request, ...rest);
     };
-    const storage = mkdtempSync(join(tmpdir(), 'lazy-bundles-storage-'));
+    const storage = tempDir('lazy-bundles-storage-');
     const env = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
     process.env.AWS_CONFIG_FILE = join(storage, 'config');
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(storage, 'credentials');

@@ -5,18 +5,18 @@
  * Ctrl+Alt+F to VS Code's tree find, and walks a new user through the first session.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readmeForPackage, REPO_ROOT } from '../../../scripts/package.mjs';
 import { ContextKeys } from '../../../src/core/constants';
+import { tempDir } from '../support/tempDirs';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 describe('the packaged README', () => {
   let root: string;
   before(() => {
-    root = mkdtempSync(join(tmpdir(), 'readme-'));
+    root = tempDir('readme-');
     mkdirSync(join(root, 'media'));
     writeFileSync(join(root, 'media', 'shot.png'), PNG);
     writeFileSync(join(root, 'media', 'logo.svg'), '<svg/>');

@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { tempDir } from './tempDirs';
@@ -90,21 +89,13 @@ export function runProcess(file: string, args: string[], env: Record<string, str
   });
 }
 
-/** A temp HOME with an empty ~/.aws/config, a server on it speaking to `stsEndpoint`, and the shim's path. */
-export async function serveInTempHome(prefix: string, stsEndpoint: string, serverEnv: Record<string, string> = {}): Promise<{ env: Record<string, string>; shim: string; server: ServerProcess }> {
-  const home = tempDir(prefix);
-  const storage = join(home, 'storage');
-  mkdirSync(join(home, '.aws'), { recursive: true });
-  writeFileSync(join(home, '.aws', 'config'), '');
-  const env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
-  const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: stsEndpoint, ...serverEnv });
-  await server.serving;
-  return { env, shim: join(storage, 'bin', 'aws-sessions'), server };
-}
-
-/** A home with empty AWS files, one serving endpoint process, the shim, against the local AWS double. */
+/**
+ * The one fixture of the CLI tests: a temp HOME with an empty ~/.aws/config, the local AWS double (started
+ * here with `awsOptions`), one serving endpoint process on that home speaking to the double, the shim.
+ */
 export interface CliFixture {
   aws: LocalAws;
+  /** The environment the shim runs with: the home's AWS files, PATH, and this run's TMPDIR. */
   env: Record<string, string>;
   shim: string;
   server: ServerProcess;
@@ -115,16 +106,29 @@ export interface CliFixture {
 
 export async function cliFixture(awsOptions: LocalAwsOptions = {}, serverEnv: Record<string, string> = {}): Promise<CliFixture> {
   const aws = await startLocalAws(awsOptions);
-  const { env, shim, server } = await serveInTempHome('aws-sessions-cli-home-', aws.endpoint, serverEnv);
-  return {
-    aws,
-    env,
-    shim,
-    server,
-    cli: (args, input) => runProcess(shim, args, env, input, 30_000),
-    close: async () => {
-      await stopServer(server);
-      await aws.close();
-    },
-  };
+  try {
+    const home = tempDir('aws-sessions-cli-home-');
+    const storage = join(home, 'storage');
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    writeFileSync(join(home, '.aws', 'config'), '');
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') };
+    if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
+    const server = await spawnServer(storage, { ...env, SERVE_STS_ENDPOINT: aws.endpoint, ...serverEnv });
+    await server.serving;
+    const shim = join(storage, 'bin', 'aws-sessions');
+    return {
+      aws,
+      env,
+      shim,
+      server,
+      cli: (args, input) => runProcess(shim, args, env, input),
+      close: async () => {
+        await stopServer(server);
+        await aws.close();
+      },
+    };
+  } catch (error) {
+    await aws.close();
+    throw error;
+  }
 }

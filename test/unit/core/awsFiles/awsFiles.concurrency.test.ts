@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IniDocument } from '../../../../src/core/awsFiles/iniEdit';
 import { findProfileSection } from '../../../../src/core/awsFiles/ownership';
 import { ConcurrentChangeError, writeFileAtomic } from '../../../../src/core/awsFiles/atomicFile';
+import { tempDir } from '../../support/tempDirs';
 
 const HOST_OPS = 400;
 const FOREIGN_OPS = 200;
@@ -34,7 +34,7 @@ describe('AWS files under concurrent writers (two extension hosts + a foreign pr
   this.timeout(180_000);
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'awsfiles-concurrency-'));
+    dir = tempDir('awsfiles-concurrency-');
   });
   after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
 

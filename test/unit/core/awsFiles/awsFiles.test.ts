@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsFiles, expandPath } from '../../../../src/core/awsFiles/awsFiles';
 import { IniParseError } from '../../../../src/core/awsFiles/iniEdit';
 import { ForeignCredentialsError } from '../../../../src/core/awsFiles/ownership';
 import { fileLock } from '../../../../src/core/fileLock';
+import { tempDir } from '../../support/tempDirs';
 
 const creds = { aws_access_key_id: 'ASIATEST', aws_secret_access_key: 'sec', aws_session_token: 'tok' };
 const mode = async (p: string) => (await fs.stat(p)).mode & 0o777;
@@ -14,7 +14,7 @@ describe('AwsFiles', () => {
   let home: string;
   let files: AwsFiles;
   beforeEach(async () => {
-    home = await fs.mkdtemp(path.join(os.tmpdir(), 'awsfiles-'));
+    home = tempDir('awsfiles-');
     files = new AwsFiles({ env: {}, homeDir: home, lock: fileLock(path.join(home, 'lockdir', 'aws.lock')) });
   });
   afterEach(() => fs.rm(home, { recursive: true, force: true }));
@@ -113,7 +113,7 @@ describe('AwsFiles', () => {
 describe('AwsFiles: golden fixtures (test/fixtures/ini)', () => {
   const fixtures = path.join(__dirname, '..', '..', '..', 'fixtures', 'ini');
   let home: string;
-  beforeEach(async () => (home = await fs.mkdtemp(path.join(os.tmpdir(), 'awsgold-'))));
+  beforeEach(async () => (home = tempDir('awsgold-')));
   afterEach(() => fs.rm(home, { recursive: true, force: true }));
 
   it('edits a realistic config and credentials file byte for byte, and reverts to the original bytes', async () => {

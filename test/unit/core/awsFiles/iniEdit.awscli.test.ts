@@ -7,12 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { IniDocument, IniParseError } from '../../../../src/core/awsFiles/iniEdit';
 import { applyOwned, AwsFileKind, ForeignCredentialsError, isWritten, OwnedKeys } from '../../../../src/core/awsFiles/ownership';
 import { chance, generateFile, pick, PROFILE_NAMES, randomValues, rng } from './iniEdit.gen';
+import { tempDir } from '../../support/tempDirs';
 
 const AWS = '/usr/bin/aws';
 const SAMPLE = Number(process.env.INI_CLI_FILES ?? 400);
@@ -38,7 +38,7 @@ describe('AWS CLI reads our edits as intended', function () {
   let dir: string;
   before(function () {
     if (!python) this.skip();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'awscli-oracle-'));
+    dir = tempDir('awscli-oracle-');
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 

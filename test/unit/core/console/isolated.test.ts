@@ -4,8 +4,7 @@
  * federation endpoint, driven over its remote-debugging port: each window stays signed in to its own account.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { SdkStsGateway } from '../../../../src/core/aws/sts';
@@ -16,6 +15,7 @@ import { SessionService } from '../../../../src/core/sessionService';
 import { IsolatedConsoleBrowser, type IsolatedLaunch } from '../../../../src/platform/consoleBrowser';
 import { startLocalAws, type LocalAws } from '../../../double';
 import { MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../../support/fakes';
+import { tempDir } from '../../support/tempDirs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const mode = (path: string) => lstatSync(path).mode & 0o777;
@@ -23,7 +23,7 @@ const mode = (path: string) => lstatSync(path).mode & 0o777;
 describe('isolated console: profile folders and the redirect page', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'aws-sessions-isolated-'));
+    dir = tempDir('aws-sessions-isolated-');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -112,7 +112,7 @@ describe('isolated console: two sessions signed in side by side in the real Chro
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is needed (apt-get install chromium)`);
   });
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'aws-sessions-consoles-'));
+    dir = tempDir('aws-sessions-consoles-');
     aws = await startLocalAws({ sso: false, seed: { users: [{ name: 'prod', accountId: '222222222222' }, { name: 'staging', accountId: '333333333333' }] } });
   });
   afterEach(async () => {

@@ -12,8 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { IniDocument } from '../../../../src/core/awsFiles/iniEdit';
@@ -21,6 +20,7 @@ import { findProfileSection, isOwnedKeys, isWritten, revertOwned, type OwnedKeys
 import { SecretKeys } from '../../../../src/core/constants';
 import type { PersistedState } from '../../../../src/core/model';
 import { LONG_TERM, wire, type Wired } from './wiring';
+import { tempDir } from '../../support/tempDirs';
 
 const KILLS = Number(process.env.KILL_TEST_KILLS) || 300;
 const BATCH_KILLS = Math.ceil(KILLS / 3);
@@ -78,7 +78,7 @@ describe('crash: kill -9 at random points of start, refresh and stop', function 
   let childJs: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kill-test-'));
+    dir = tempDir('kill-test-');
     childJs = join(dir, 'child.js');
     await build({
       entryPoints: [join(__dirname, 'child.ts')],

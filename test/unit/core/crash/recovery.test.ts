@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AwsFiles } from '../../../../src/core/awsFiles/awsFiles';
 import { StorageFiles } from '../../../../src/core/constants';
 import { withLock, type LockRunner } from '../../../../src/core/fileLock';
 import { LONG_TERM, wire, type Wired } from './wiring';
+import { tempDir } from '../../support/tempDirs';
 
 const CREDENTIALS = '[work]\naws_access_key_id = AKIAWORK000000000001\naws_secret_access_key = workSecretOfAnotherProfile00000000000000\n';
 const CONFIG = '[profile dev]\nregion = eu-central-1\noutput = json\n';
@@ -80,7 +80,7 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
   };
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'recovery-'));
+    dir = tempDir('recovery-');
     home = join(dir, 'home');
     storage = join(dir, 'storage');
     mkdirSync(join(home, '.aws'), { recursive: true });

@@ -1,7 +1,6 @@
 /** Import from ~/.aws: the plan on crafted files, byte-for-byte checks of what is kept, and applying it. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildImportPlan, importable } from '../../../../src/core/import/plan';
 import { importPreview } from '../../../../src/core/import/preview';
@@ -12,6 +11,7 @@ import { SecretKeys } from '../../../../src/core/constants';
 import { emptyState } from '../../../../src/core/model';
 import { SessionService } from '../../../../src/core/sessionService';
 import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../../support/fakes';
+import { tempDir } from '../../support/tempDirs';
 
 const K1 = 'AKIAIOSFODNN7EXAMPLE';
 const S1 = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -136,7 +136,7 @@ describe('import plan', () => {
 
 describe('import apply', () => {
   function setup() {
-    const dir = mkdtempSync(join(tmpdir(), 'import-'));
+    const dir = tempDir('import-');
     writeFileSync(join(dir, 'credentials'), CREDENTIALS);
     writeFileSync(join(dir, 'config'), CONFIG);
     const files = new AwsFiles({ env: { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') }, homeDir: dir, lock: fileLock(join(dir, 'lock')) });

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { callEditor } from '../../../../src/core/ipc/client';
 import { proofOf, randomToken, sealOf } from '../../../../src/core/ipc/handshake';
-import { parseRequest, type MethodHandlers } from '../../../../src/core/ipc/methods';
+import { METHOD_NAMES, parseRequest, UnknownMethodError, type MethodHandlers } from '../../../../src/core/ipc/methods';
 import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
 import { encodeFrame, PROTOCOL_VERSION as V, ProtocolError } from '../../../../src/core/ipc/protocol';
 import { IpcServer } from '../../../../src/core/ipc/server';
@@ -67,7 +67,10 @@ describe('IPC method map', function () {
     for (const [method, params, message] of refusals) {
       assert.throws(() => parseRequest(request(method, params)), (e: Error) => e instanceof ProtocolError && message.test(e.message) && !e.message.includes('hunter2') && !e.message.includes('carrierPigeon'), `${method} ${JSON.stringify(params).slice(0, 80)}`);
     }
-    for (const method of ['region', 'console', 'toString', 'hasOwnProperty']) assert.throws(() => parseRequest(request(method, {})), /unknown method/, method);
+    for (const method of ['region', 'console', 'toString', 'hasOwnProperty']) {
+      assert.throws(() => parseRequest(request(method, {})), (e: Error) => e instanceof UnknownMethodError && e.message.includes(`does not know "${method}"`), method);
+    }
+    assert.throws(() => parseRequest(request('a"b <hunter2>', {})), (e: Error) => e instanceof UnknownMethodError && e.message.includes('does not know "?"') && !e.message.includes('hunter2'));
   });
 
   it('a malformed request gets a clear sealed error and reaches no handler; a boolean reaches the editor as a boolean', async () => {
@@ -132,5 +135,42 @@ describe('IPC method map', function () {
     } finally {
       window.kill();
     }
+  });
+  it('a CLI newer than the window: a method the window lacks ends as "unsupported" (exit 7) naming it and the fix, never as a usage error', async () => {
+    const paths = ipcPaths(join(tempDir('aws-sessions-ipc-'), 'ipc'));
+    const served: string[] = [];
+    server = new IpcServer({
+      paths,
+      handler: async (r) => {
+        served.push(r.method);
+        return { pid: 1 };
+      },
+    });
+    await server.listen();
+    const record = readEndpoint(paths)!;
+    assert.deepEqual(record.methods, METHOD_NAMES, 'the window lists the methods it serves in its endpoint record');
+    assert.ok(record.methods?.includes('batch') && record.methods.includes('integrationList'));
+    const olderWindow = /runs an older version of AWS Sessions than this aws-sessions: it does not know "batch" \(both speak protocol \d+; the method came later\)\. Update AWS Sessions in that window and reload it \(Developer: Reload Window\)/;
+
+    // A window listing its methods without this one: refused here, nothing sent.
+    writeFileSync(paths.endpoint, JSON.stringify({ ...record, methods: record.methods!.filter((m) => m !== 'batch') }), { mode: 0o600 });
+    const refused = await callEditor(paths, 'batch', { action: 'start', sessions: ['dev'] });
+    assert.ok(!refused.ok && refused.code === 'unsupported' && olderWindow.test(refused.message), JSON.stringify(refused));
+    assert.deepEqual(served, [], 'nothing reached the window');
+    assert.deepEqual(await callEditor(paths, 'ping', {}), { ok: true, result: { pid: 1 } }, 'what it knows still works');
+
+    // A window from before the list answers what it does not know with badRequest ("unknown method"): the CLI says why.
+    writeFileSync(paths.endpoint, JSON.stringify({ v: V, socket: record.socket, token: record.token }), { mode: 0o600 });
+    const old = await callEditor(paths, 'batch', { action: 'explode' } as never);
+    assert.ok(!old.ok && old.code === 'unsupported' && olderWindow.test(old.message), JSON.stringify(old));
+    assert.match(old.ok ? '' : old.message, /\(the window answered: batch: param "action" must be one of/);
+
+    // The window itself answers a method it does not know (a newer CLI that read the record of another window) as unsupported, sealed.
+    const hs = await startHandshake(record.socket);
+    const sealed = (await hs.send({ v: V, proof: proofOf(record.token, 'client', hs.clientNonce, hs.challenge.nonce), method: 'integrationFrobnicate', params: {} })).reply as { reply: string; mac: string };
+    assert.equal(sealed.mac, sealOf(record.token, hs.clientNonce, hs.challenge.nonce, sealed.reply));
+    const unknown = JSON.parse(sealed.reply) as { ok: boolean; code: string; message: string };
+    assert.ok(!unknown.ok && unknown.code === 'unsupported' && /does not know "integrationFrobnicate"/.test(unknown.message), JSON.stringify(unknown));
+    assert.deepEqual(served, ['ping']);
   });
 });

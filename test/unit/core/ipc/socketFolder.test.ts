@@ -1,7 +1,6 @@
 /** Where the server puts its socket when the IPC folder's path is too long: only folders no one else can create. */
 import * as assert from 'node:assert/strict';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ipcPaths, IpcSetupError } from '../../../../src/core/ipc/paths';
 import { chooseSocketFolder, folderHash, newSocketPath } from '../../../../src/core/ipc/socketFolder';
@@ -24,7 +23,7 @@ describe('IPC socket folder', () => {
 
   it('too long: a folder in XDG_RUNTIME_DIR when that is ours, 0700 and no link', () => {
     const paths = longIpc();
-    const runtime = mkdtempSync(join(tmpdir(), 'rt-'));
+    const runtime = tempDir('rt-');
     const folder = chooseSocketFolder(paths, { env: { XDG_RUNTIME_DIR: runtime } });
     assert.equal(folder, join(runtime, `aws-sessions-${folderHash(paths.dir)}`));
     assert.ok(isPrivate(folder));
@@ -33,22 +32,22 @@ describe('IPC socket folder', () => {
 
   it('too long and XDG_RUNTIME_DIR unusable (0755, a link, another user’s): a new mkdtemp folder in the temp dir, never a predictable name', () => {
     const paths = longIpc();
-    const tempDir = mkdtempSync(join(tmpdir(), 't-'));
-    const open = mkdtempSync(join(tmpdir(), 'rt-'));
+    const temp = tempDir('t-');
+    const open = tempDir('rt-');
     chmodSync(open, 0o755);
-    const link = `${mkdtempSync(join(tmpdir(), 'rt-'))}-link`;
-    symlinkSync(mkdtempSync(join(tmpdir(), 'rt-')), link);
+    const link = `${tempDir('rt-')}-link`;
+    symlinkSync(tempDir('rt-'), link);
     const runtimes = [undefined, open, link, 'relative/dir'];
     if (process.getuid?.() === 0) {
-      const theirs = mkdtempSync(join(tmpdir(), 'rt-'));
+      const theirs = tempDir('rt-');
       chownSync(theirs, 65534, 65534);
       runtimes.push(theirs);
     }
     const seen = new Set<string>();
     for (const runtime of runtimes) {
       const notes: string[] = [];
-      const folder = chooseSocketFolder(paths, { env: { XDG_RUNTIME_DIR: runtime }, tempDir, onNote: (m) => notes.push(m) });
-      assert.equal(dirname(folder), tempDir, String(runtime));
+      const folder = chooseSocketFolder(paths, { env: { XDG_RUNTIME_DIR: runtime }, tempDir: temp, onNote: (m) => notes.push(m) });
+      assert.equal(dirname(folder), temp, String(runtime));
       assert.match(basename(folder), /^aws-sessions-[A-Za-z0-9]{6}$/);
       assert.ok(isPrivate(folder));
       seen.add(folder);
@@ -59,28 +58,29 @@ describe('IPC socket folder', () => {
 
   it('reuses the previous server’s temp folder while it is still private and ours; otherwise creates another', () => {
     const paths = longIpc();
-    const tempDir = mkdtempSync(join(tmpdir(), 't-'));
-    const first = chooseSocketFolder(paths, { env: {}, tempDir });
-    assert.equal(chooseSocketFolder(paths, { env: {}, tempDir, previousSocket: join(first, 'cli-a1b2c3.sock') }), first);
+    const temp = tempDir('t-');
+    const first = chooseSocketFolder(paths, { env: {}, tempDir: temp });
+    assert.equal(chooseSocketFolder(paths, { env: {}, tempDir: temp, previousSocket: join(first, 'cli-a1b2c3.sock') }), first);
     chmodSync(first, 0o777);
     const notes: string[] = [];
-    const second = chooseSocketFolder(paths, { env: {}, tempDir, previousSocket: join(first, 'cli-a1b2c3.sock'), onNote: (m) => notes.push(m) });
+    const second = chooseSocketFolder(paths, { env: {}, tempDir: temp, previousSocket: join(first, 'cli-a1b2c3.sock'), onNote: (m) => notes.push(m) });
     assert.notEqual(second, first);
     assert.match(notes.join(), /can be changed by other users/);
     if (process.getuid?.() === 0) {
       chownSync(second, 65534, 65534);
-      const third = chooseSocketFolder(paths, { env: {}, tempDir, previousSocket: join(second, 'cli-a1b2c3.sock') });
+      const third = chooseSocketFolder(paths, { env: {}, tempDir: temp, previousSocket: join(second, 'cli-a1b2c3.sock') });
       assert.ok(![first, second].includes(third) && isPrivate(third));
     }
     // Not a folder of ours by name: never reused, whoever owns it.
-    const foreign = join(tempDir, 'somewhere');
+    const foreign = join(temp, 'somewhere');
     mkdirSync(foreign, { mode: 0o700 });
-    assert.notEqual(chooseSocketFolder(paths, { env: {}, tempDir, previousSocket: join(foreign, 'cli-a1b2c3.sock') }), foreign);
+    assert.notEqual(chooseSocketFolder(paths, { env: {}, tempDir: temp, previousSocket: join(foreign, 'cli-a1b2c3.sock') }), foreign);
   });
 
   it('a temp dir that cannot hold a folder is an IpcSetupError naming it and what to do', () => {
     const paths = longIpc();
-    const file = join(root(), 'not-a-folder');
+    // Short enough that a socket folder in it would fit: only that it is no folder stops it.
+    const file = join(tempDir('sf-'), 'not-a-folder');
     writeFileSync(file, '');
     assert.throws(
       () => chooseSocketFolder(paths, { env: {}, tempDir: file }),

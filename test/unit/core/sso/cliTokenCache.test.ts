@@ -4,7 +4,7 @@
  * the double through AWS_DATA_PATH endpoint rule sets, the way botocore loads them.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliTokenCache, cacheFileName } from '../../../../src/core/sso/cliTokenCache';
 import { runProcess } from '../../support/cli';
@@ -68,6 +68,45 @@ describe('the AWS CLI token cache: one login shared', function () {
     assert.equal(found?.accessToken, 'long');
     assert.equal(await cacheIn(home, { read: false }).find(START_URL, 'eu-west-1', now, 0), undefined, 'the setting turns it off');
     assert.equal(await cacheIn(home).find(START_URL, 'eu-west-1', now + 9 * hour, 0), undefined);
+  });
+
+  it('asked again and again while logged out (every render): lists the folder and reads a file again only once it changed', async () => {
+    const home = tempDir('aws-sessions-home-');
+    const dir = join(home, '.aws', 'sso', 'cache');
+    const now = Date.now();
+    const expired = writeCliToken(home, 'a.json', { startUrl: START_URL, region: 'eu-west-1', accessToken: 'expired', expiresAt: new Date(now - hour).toISOString() });
+    const past = new Date(now - 60_000);
+    utimesSync(expired, past, past);
+    utimesSync(dir, past, past);
+    const cache = cacheIn(home);
+    const seen = { listings: 0, reads: 0 };
+    const { readdir, readFile } = fs;
+    fs.readdir = ((...args: Parameters<typeof readdir>) => {
+      if (String(args[0]) === dir) seen.listings++;
+      return readdir.apply(fs, args);
+    }) as typeof fs.readdir;
+    fs.readFile = ((...args: Parameters<typeof readFile>) => {
+      if (String(args[0]).startsWith(dir)) seen.reads++;
+      return readFile.apply(fs, args);
+    }) as typeof fs.readFile;
+    try {
+      for (let i = 0; i < 5; i++) assert.equal(await cache.find(START_URL, 'eu-west-1', now, 0), undefined);
+      assert.deepEqual(seen, { listings: 1, reads: 1 }, 'five renders, one listing and one read');
+
+      // `aws sso login` adds a file: the folder changed, so it is listed again and the token found.
+      const added = writeCliToken(home, 'b.json', { startUrl: START_URL, region: 'eu-west-1', accessToken: 'first', expiresAt: new Date(now + hour).toISOString() });
+      assert.equal((await cache.find(START_URL, 'eu-west-1', now, 0))?.accessToken, 'first');
+      // It rewrites that file in place (botocore's cache does): the folder's times stay, the file's change.
+      utimesSync(dir, past, past);
+      writeFileSync(added, JSON.stringify({ startUrl: START_URL, region: 'eu-west-1', accessToken: 'second', expiresAt: new Date(now + 2 * hour).toISOString() }));
+      assert.equal((await cache.find(START_URL, 'eu-west-1', now, 0))?.accessToken, 'second');
+      // And a logout elsewhere removes it.
+      rmSync(added);
+      assert.equal(await cache.find(START_URL, 'eu-west-1', now, 0), undefined);
+    } finally {
+      fs.readdir = readdir;
+      fs.readFile = readFile;
+    }
   });
 
   it('never trusts a token file another user could have planted: another owner, writable by others, a symbolic link', async function () {
