@@ -104,6 +104,12 @@ export interface Editor {
    * row no longer offers the action: the click landed).
    */
   clickRowAction(row: ReturnType<Page['locator']>, label: string): Promise<void>;
+  /**
+   * Right-clicks a tree row and chooses the context-menu entry whose name matches `entry`. A right-click while the
+   * row's hover settles can open no menu, and a click during the menu's fade-in is dropped: right-clicks again when
+   * no menu came, and clicks until the menu is gone.
+   */
+  clickRowMenu(row: ReturnType<Page['locator']>, entry: RegExp): Promise<void>;
   /** The document inside the visible webview (the last visible one if several). */
   webview(): FrameLocator;
   /** Chooses the row of the open quick pick whose label is `label` (e.g. the session type after "Add Session"). */
@@ -275,6 +281,27 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
             );
           },
           { what: `the ${label} action of the row`, timeoutMs: 30_000 },
+        );
+      },
+      async clickRowMenu(row, entry) {
+        const target = row.first();
+        await target.waitFor({ state: 'visible', timeout: 30_000 });
+        const item = page.getByRole('menuitem', { name: entry }).first();
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await target.click({ button: 'right' });
+          if (await item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
+          await page.keyboard.press('Escape');
+        }
+        await item.waitFor({ state: 'visible', timeout: 5_000 });
+        await sleep(300); // the menu fades in; clicks during the animation are dropped
+        await waitFor(
+          async () => {
+            if (!(await item.isVisible().catch(() => false))) return true;
+            await item.click({ timeout: 2_000 }).catch(() => undefined);
+            await sleep(300);
+            return !(await item.isVisible().catch(() => false));
+          },
+          { what: `the menu entry ${String(entry)} to take the click` },
         );
       },
       webview() {
