@@ -123,8 +123,8 @@ export interface Editor {
   runInTerminal(command: string, options?: { newTerminal?: boolean; timeoutMs?: number }): Promise<TerminalResult>;
   /** Waits for a notification toast whose text matches; returns its text. */
   notification(text: string | RegExp, timeoutMs?: number): Promise<string>;
-  /** Saves test-results/screenshots/<name>.png (and media/screenshots/ with UPDATE_SCREENSHOTS=1). */
-  screenshot(name: string): Promise<string>;
+  /** Saves test-results/screenshots/<name>.png (and media/screenshots/ with UPDATE_SCREENSHOTS=1); `clip`: a part of the page. */
+  screenshot(name: string, options?: { clip?: { x: number; y: number; width: number; height: number } }): Promise<string>;
   /** What the editor shows and logged, for a failed test's report (see hooks.ts). */
   report(title: string): Promise<string>;
   /** Stops the browser, code-server and the double it started; removes temp folders. */
@@ -352,11 +352,11 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
         await toast.waitFor({ state: 'visible', timeout: timeoutMs });
         return (await toast.innerText()).trim();
       },
-      async screenshot(name: string) {
+      async screenshot(name: string, shotOptions = {}) {
         const file = `${name.replace(/[^\w.-]+/g, '-')}.png`;
         const path = join(RESULTS_DIR, 'screenshots', file);
         mkdirSync(join(RESULTS_DIR, 'screenshots'), { recursive: true });
-        await page.screenshot({ path });
+        await page.screenshot({ path, clip: shotOptions.clip });
         if (process.env.UPDATE_SCREENSHOTS === '1') {
           mkdirSync(SCREENSHOTS_DIR, { recursive: true });
           copyFileSync(path, join(SCREENSHOTS_DIR, file));
