@@ -18,11 +18,14 @@ describe('Start SSM Session from the tree (browser end to end)', function () {
   before(async () => {
     editor = await startEditor({
       viewport: { width: 1400, height: 900 },
-      // The plugin sits next to the harness's AWS CLI v2 link (first on PATH): it records its arguments,
-      // then waits for the test to let it end, so the terminal stays open while the test looks at it.
+      // The plugin sits next to the harness's AWS CLI v2 link: it records its arguments, then waits for the test
+      // to let it end, so the terminal stays open while the test looks at it. The extension host's PATH is the
+      // login shell's (VS Code's server resolves the shell environment, and Debian's /etc/profile sets PATH), so
+      // ~/.profile puts ~/.local/bin first, as Debian's default ~/.profile does for a user who installed there.
       beforeStart: ({ root, home }) => {
         const bin = join(home, '.local', 'bin');
         mkdirSync(bin, { recursive: true });
+        writeFileSync(join(home, '.profile'), 'if [ -d "$HOME/.local/bin" ]; then PATH="$HOME/.local/bin:$PATH"; fi\n');
         record = join(root, 'plugin-args');
         release = join(root, 'plugin-release');
         writeFileSync(
