@@ -52,7 +52,10 @@ describe('Start SSM Session from the tree (browser end to end)', function () {
     await editor.clickRowAction(row, 'Start Session');
     await waitFor(() => /\[ssmops\]\naws_access_key_id = /.test(editor.readAwsFiles().credentials ?? ''), { what: 'the credentials of ssmops', timeoutMs: 60_000 });
 
-    // The row's context menu (VS Code passes the row, then the selected rows): the pick of the region's nodes.
+    // The selected row's context menu: the pick of the region's nodes. (VS Code 1.100 passes the selected rows as a
+    // second argument only when several are selected; the extension-host test covers that call.)
+    await row.first().click();
+    await waitFor(async () => /\bselected\b/.test((await row.first().getAttribute('class')) ?? ''), { what: 'the row selected' });
     await editor.clickRowMenu(row, /^Start SSM Session/);
     const pick = page.locator('.quick-input-widget');
     await waitFor(async () => /Start SSM Session: ssmOps \(us-east-1\)/.test(await pick.innerText()), { what: 'the pick of managed instances', timeoutMs: 60_000 });
