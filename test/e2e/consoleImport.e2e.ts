@@ -69,16 +69,7 @@ describe('import from ~/.aws and console sign-in (browser end to end)', function
     const admin = editor.treeItem('admin').first();
     await admin.waitFor({ state: 'visible', timeout: 30_000 });
     const popup = page.context().waitForEvent('page', { timeout: 60_000 });
-    const item = page.getByRole('menuitem', { name: /^Open AWS Console/ }).first();
-    // A right-click while the row's hover is still settling can open no menu (seen once in CI): try again.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await admin.click({ button: 'right' });
-      if (await item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
-      await page.keyboard.press('Escape');
-    }
-    await item.waitFor({ state: 'visible' });
-    await page.waitForTimeout(300); // the menu fades in; clicks during the animation are dropped
-    await item.click();
+    await editor.clickRowMenu(admin, /^Open AWS Console/);
     const openButton = dialogButton('Open');
     const tab = await Promise.race([popup, openButton.waitFor({ state: 'visible', timeout: 60_000 }).then(async () => (await openButton.click(), popup))]);
     await tab.waitForLoadState('domcontentloaded');

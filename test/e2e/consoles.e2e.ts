@@ -95,17 +95,7 @@ describe('consoles side by side in isolated browser profiles (browser end to end
   async function openConsole(alias: string): Promise<void> {
     const row = editor.treeItem(alias).first();
     await row.click();
-    await row.click({ button: 'right' });
-    const entry = editor.page.getByRole('menuitem', { name: /^Open AWS Console/ }).first();
-    await entry.waitFor({ state: 'visible' });
-    await editor.page.waitForTimeout(300); // the menu fades in; clicks during the animation are dropped
-    // A click during the menu's fade-in is dropped: click until the menu is gone.
-    await waitFor(async () => {
-      if (!(await entry.isVisible().catch(() => false))) return true;
-      await entry.click({ timeout: 2_000 }).catch(() => undefined);
-      await editor.page.waitForTimeout(300);
-      return !(await entry.isVisible().catch(() => false));
-    }, { what: 'the menu entry to take the click' });
+    await editor.clickRowMenu(row, /^Open AWS Console/);
   }
 
   it('opens each session from the tree in its own browser profile, each signed in to its own account', async () => {

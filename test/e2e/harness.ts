@@ -104,6 +104,12 @@ export interface Editor {
    * row no longer offers the action: the click landed).
    */
   clickRowAction(row: ReturnType<Page['locator']>, label: string): Promise<void>;
+  /**
+   * Right-clicks a tree row and chooses the context-menu entry whose name matches `entry`. A right-click while the
+   * row's hover settles can open no menu, and a click during the menu's fade-in is dropped: right-clicks again when
+   * no menu came, and clicks until the menu is gone.
+   */
+  clickRowMenu(row: ReturnType<Page['locator']>, entry: RegExp): Promise<void>;
   /** The document inside the visible webview (the last visible one if several). */
   webview(): FrameLocator;
   /** Chooses the row of the open quick pick whose label is `label` (e.g. the session type after "Add Session"). */
@@ -117,8 +123,8 @@ export interface Editor {
   runInTerminal(command: string, options?: { newTerminal?: boolean; timeoutMs?: number }): Promise<TerminalResult>;
   /** Waits for a notification toast whose text matches; returns its text. */
   notification(text: string | RegExp, timeoutMs?: number): Promise<string>;
-  /** Saves test-results/screenshots/<name>.png (and media/screenshots/ with UPDATE_SCREENSHOTS=1). */
-  screenshot(name: string): Promise<string>;
+  /** Saves test-results/screenshots/<name>.png (and media/screenshots/ with UPDATE_SCREENSHOTS=1); `clip`: a part of the page. */
+  screenshot(name: string, options?: { clip?: { x: number; y: number; width: number; height: number } }): Promise<string>;
   /** What the editor shows and logged, for a failed test's report (see hooks.ts). */
   report(title: string): Promise<string>;
   /** Stops the browser, code-server and the double it started; removes temp folders. */
@@ -277,6 +283,27 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
           { what: `the ${label} action of the row`, timeoutMs: 30_000 },
         );
       },
+      async clickRowMenu(row, entry) {
+        const target = row.first();
+        await target.waitFor({ state: 'visible', timeout: 30_000 });
+        const item = page.getByRole('menuitem', { name: entry }).first();
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await target.click({ button: 'right' });
+          if (await item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
+          await page.keyboard.press('Escape');
+        }
+        await item.waitFor({ state: 'visible', timeout: 5_000 });
+        await sleep(300); // the menu fades in; clicks during the animation are dropped
+        await waitFor(
+          async () => {
+            if (!(await item.isVisible().catch(() => false))) return true;
+            await item.click({ timeout: 2_000 }).catch(() => undefined);
+            await sleep(300);
+            return !(await item.isVisible().catch(() => false));
+          },
+          { what: `the menu entry ${String(entry)} to take the click` },
+        );
+      },
       webview() {
         return page.frameLocator('iframe.webview.ready:visible').last().frameLocator('iframe#active-frame');
       },
@@ -325,11 +352,11 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
         await toast.waitFor({ state: 'visible', timeout: timeoutMs });
         return (await toast.innerText()).trim();
       },
-      async screenshot(name: string) {
+      async screenshot(name: string, shotOptions = {}) {
         const file = `${name.replace(/[^\w.-]+/g, '-')}.png`;
         const path = join(RESULTS_DIR, 'screenshots', file);
         mkdirSync(join(RESULTS_DIR, 'screenshots'), { recursive: true });
-        await page.screenshot({ path });
+        await page.screenshot({ path, clip: shotOptions.clip });
         if (process.env.UPDATE_SCREENSHOTS === '1') {
           mkdirSync(SCREENSHOTS_DIR, { recursive: true });
           copyFileSync(path, join(SCREENSHOTS_DIR, file));
