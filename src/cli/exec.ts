@@ -3,12 +3,13 @@
  * (never in its arguments), stdin/stdout/stderr shared, signals passed on, and its exit code (or 128 + the
  * signal that ended it) as ours.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { UsageError } from './args';
 import { Exit } from './call';
 import { EXIT } from './exitCodes';
 import { t } from '../core/l10n';
+import { nodeChildProcess } from '../core/lazy';
 
 export interface ExecArgs {
   session?: string;
@@ -137,7 +138,7 @@ export function runCommand(command: readonly string[], env: NodeJS.ProcessEnv): 
       for (const [signal, handler] of handlers) process.off(signal, handler);
       resolve(code);
     };
-    child = spawn(command[0], command.slice(1), { stdio: 'inherit', env });
+    child = nodeChildProcess().spawn(command[0], command.slice(1), { stdio: 'inherit', env });
     for (const signal of pending.splice(0)) child.kill(signal);
     child.on('error', (error: NodeJS.ErrnoException) => {
       const message = error.code === 'ENOENT' ? t('aws-sessions: could not run "{0}": command not found', command[0]) : t('aws-sessions: could not run "{0}": {1}', command[0], error.message);
