@@ -16,8 +16,7 @@ import { PROTOCOL_VERSION } from '../../../src/core/ipc/protocol';
 import { ipcPaths } from '../../../src/core/ipc/paths';
 import { writeShim, type ShimTarget } from '../../../src/core/shim';
 import { commandMissing, shellHandOver } from '../../../src/cli/execShell';
-import { startLocalAws, type LocalAws } from '../../double';
-import { buildCli, runProcess, spawnServer, stopServer, type ServerProcess } from '../support/cli';
+import { buildCli, execFixture, runProcess, type ExecFixture } from '../support/cli';
 import { tempDir } from '../support/tempDirs';
 
 const PRINT_ENV = `process.stdout.write(JSON.stringify({ env: process.env, argv: process.argv.slice(1), pid: process.pid, ppid: process.ppid }))`;
@@ -43,27 +42,18 @@ async function shShim(binDir: string, ipcDir: string, bundles: { cli: string; ex
 
 describe('aws-sessions exec through the sh shim: the shell becomes the command', function () {
   this.timeout(90_000);
-  let aws: LocalAws;
-  let server: ServerProcess;
+  let fixture: ExecFixture;
   let shim: string;
   let env: Record<string, string>;
 
   before(async () => {
-    aws = await startLocalAws({ sso: false });
-    const home = tempDir('aws-sessions-exec-sh-');
-    mkdirSync(join(home, '.aws'));
-    env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'), AWS_PROFILE: 'stale', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' };
-    server = await spawnServer(join(home, 'storage'), { ...env, SERVE_STS_ENDPOINT: aws.endpoint, SERVE_MODE: 'credentialsFile' });
-    await server.serving;
+    fixture = await execFixture('aws-sessions-exec-sh-');
+    env = fixture.env;
     const cli = await buildCli();
-    shim = await shShim(join(home, 'shbin'), join(home, 'storage', StorageFiles.ipcDir), { cli, exec: join(dirname(cli), 'exec.js') });
-    const bob = aws.user('bob');
-    const added = await runProcess(shim, ['add', '--type', 'iamUser', '--alias', 'bob', '--profile', 'bob', '--region', 'eu-west-1'], env, `${bob.accessKeyId}\n${bob.secretAccessKey}\n`);
-    assert.equal(added.status, 0, added.stderr);
+    shim = await shShim(join(fixture.home, 'shbin'), join(fixture.home, 'storage', StorageFiles.ipcDir), { cli, exec: join(dirname(cli), 'exec.js') });
   });
   after(async () => {
-    if (server) await stopServer(server);
-    await aws?.close();
+    await fixture?.close();
   });
 
   const cli = (args: string[], input = '') => runProcess(shim, args, env, input);
