@@ -24,6 +24,7 @@ const NOT_FOUND = 127;
  */
 export function shellHandOver(plan: ExecPlan, argc: number): string {
   const assignments = formatExport('sh', plan.variables, plan.clear);
+  // l10n-ignore: sh commands, not words
   return `unset ${SHIM_EXEC_VARIABLE}\n${assignments ? `${assignments}\n` : ''}shift ${argc - plan.command.length}\nexec "$@"\n`;
 }
 
