@@ -3,12 +3,13 @@
  * (never in its arguments), stdin/stdout/stderr shared, signals passed on, and its exit code (or 128 + the
  * signal that ended it) as ours.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { UsageError } from './args';
 import { Exit } from './call';
 import { EXIT } from './exitCodes';
 import { t } from '../core/l10n';
+import { nodeChildProcess } from '../core/lazy';
 
 export interface ExecArgs {
   session?: string;
@@ -51,20 +52,48 @@ export interface ExecDeps {
   exec?(command: readonly string[], env: Record<string, string | undefined>): Promise<number>;
 }
 
+/** What `exec` runs: the command, the session's variables and the credential variables to remove first. */
+export interface ExecPlan {
+  command: readonly string[];
+  variables: Readonly<Record<string, string>>;
+  clear: readonly string[];
+}
+
 /**
- * `exec` once its arguments are parsed (and it is not `--help`): the session's variables over our environment
- * without the credential variables the editor names, then the command. Resolves with the command's exit code.
- * The full CLI and the lean entry (dist/exec.js) both run this.
+ * The one place the environment of `exec` is decided, whichever way the command is then started: the arguments
+ * checked, the editor asked for the session's variables (credentials, profile or endpoint, and the region).
  */
-export async function execSession(args: ExecArgs, deps: ExecDeps): Promise<number> {
+export async function planExec(args: ExecArgs, environment: ExecDeps['environment']): Promise<ExecPlan> {
+  const session = sessionOf(args);
+  const delivery = args.profileOnly ? 'profile' : args.endpoint ? 'endpoint' : 'credentials';
+  const { variables, clear } = await environment(session, delivery);
+  return { command: args.command, variables, clear };
+}
+
+/** The session named, once the arguments have a session and a command. */
+function sessionOf(args: ExecArgs): string {
   if (!args.session) throw new UsageError(t('missing session'));
   if (args.command.length === 0) throw new UsageError(t('missing command (aws-sessions exec <session> -- <command>)'));
+  return args.session;
+}
+
+/** The plan's variables over `env` without the credential variables the editor names. */
+export function commandEnvironment(plan: ExecPlan, env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of plan.clear) delete out[name];
+  return { ...out, ...plan.variables };
+}
+
+/**
+ * `exec` once its arguments are parsed (and it is not `--help`): the session's variables over our environment
+ * without the credential variables the editor names, then the command as our child. Resolves with the command's
+ * exit code. The full CLI and the lean entry (dist/exec.js) run this where no shell takes the command over.
+ */
+export async function execSession(args: ExecArgs, deps: ExecDeps): Promise<number> {
+  sessionOf(args);
   if (!deps.exec) throw new Exit(EXIT.unsupported, t('exec is not available here'));
-  const delivery = args.profileOnly ? 'profile' : args.endpoint ? 'endpoint' : 'credentials';
-  const { variables, clear } = await deps.environment(args.session, delivery);
-  const env: Record<string, string | undefined> = { ...deps.env };
-  for (const name of clear) delete env[name];
-  return deps.exec(args.command, { ...env, ...variables });
+  const plan = await planExec(args, deps.environment);
+  return deps.exec(plan.command, commandEnvironment(plan, deps.env));
 }
 
 /**
@@ -109,7 +138,7 @@ export function runCommand(command: readonly string[], env: NodeJS.ProcessEnv): 
       for (const [signal, handler] of handlers) process.off(signal, handler);
       resolve(code);
     };
-    child = spawn(command[0], command.slice(1), { stdio: 'inherit', env });
+    child = nodeChildProcess().spawn(command[0], command.slice(1), { stdio: 'inherit', env });
     for (const signal of pending.splice(0)) child.kill(signal);
     child.on('error', (error: NodeJS.ErrnoException) => {
       const message = error.code === 'ENOENT' ? t('aws-sessions: could not run "{0}": command not found', command[0]) : t('aws-sessions: could not run "{0}": {1}', command[0], error.message);

@@ -202,6 +202,12 @@ export const IpcFiles = {
 export const CLI_NAME = 'aws-sessions';
 export const CLI_GENERATE = 'generate';
 export const ENV_IPC_DIR = 'AWS_SESSIONS_IPC_DIR';
+/**
+ * Set (to `1`) by a POSIX sh shim when it runs dist/exec.js: print the session's variables as sh for the shim to
+ * `eval`, which then becomes the command itself (`exec "$@"`); the shell variable that holds that text meanwhile.
+ */
+export const ENV_EXEC_SHELL = 'AWS_SESSIONS_EXEC_SHELL';
+export const SHIM_EXEC_VARIABLE = 'aws_sessions_exec_env';
 /** Overrides how long the CLI waits for a reply (seconds), e.g. while an MFA prompt is open. */
 export const ENV_CLI_TIMEOUT = 'AWS_SESSIONS_TIMEOUT';
 /**

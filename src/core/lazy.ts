@@ -16,3 +16,6 @@ export function lazy<T>(load: () => T): () => T {
 
 /** `node:http`, for the servers that listen only on demand (the container credentials endpoint, an IAM Identity Center login). */
 export const nodeHttp = lazy(() => require('node:http') as typeof import('node:http'));
+
+/** `node:child_process`, for `aws-sessions exec` where it runs the command as a child (under a sh shim the shell runs it). */
+export const nodeChildProcess = lazy(() => require('node:child_process') as typeof import('node:child_process'));

@@ -11,7 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CLI_NAME, ENV_IPC_DIR } from './constants';
+import { CLI_NAME, ENV_EXEC_SHELL, ENV_IPC_DIR, SHIM_EXEC_VARIABLE } from './constants';
 
 export interface ShimTarget {
   /** Executable that runs JavaScript: `process.execPath` of the extension host. */
@@ -80,13 +80,34 @@ export function shimScript(t: ShimTarget): string {
       '',
     ].join('\r\n');
   }
-  const env = `${ENV_IPC_DIR}=${shQuote(t.ipcDir)}${t.electron ? ' ELECTRON_RUN_AS_NODE=1' : ''}`;
-  return [
-    '#!/bin/sh',
-    '# AWS Sessions CLI shim, rewritten by the extension at every activation. Do not edit.',
-    `${env} exec ${shQuote(t.nodePath)} ${shQuote(t.cliPath)} "$@"`,
-    '',
-  ].join('\n');
+  return shScript(t);
+}
+
+/**
+ * The POSIX sh shim. `generate` runs its lean bundle; `exec` runs dist/exec.js inside `$(…)`, which prints the
+ * session's variables as sh to this shell through the pipe (never a command line, never a file) and ends with
+ * `exec "$@"`: the shell `eval`s it and becomes the command, with no Node process left holding it. exec.js
+ * printing nothing and succeeding (help, a usage error): the full CLI answers, as for every other command.
+ * Only the Node runs get the IPC folder and ELECTRON_RUN_AS_NODE, never the command's environment; tracing is
+ * switched off first so that `sh -x` cannot print the credentials.
+ */
+function shScript(t: ShimTarget): string {
+  const vars = `${ENV_IPC_DIR}=${shQuote(t.ipcDir)}${t.electron ? ' ELECTRON_RUN_AS_NODE=1' : ''}`;
+  const node = shQuote(t.nodePath);
+  const lean = [
+    ...(t.generatePath ? [`if [ "$1" = generate ]; then ${vars} exec ${node} ${shQuote(t.generatePath)} "$@"; fi`] : []),
+    ...(t.execPath
+      ? [
+          'if [ "$1" = exec ]; then',
+          // A trace (sh -x, SHELLOPTS) would print the evaluated text, credentials included.
+          '  set +xv',
+          `  ${SHIM_EXEC_VARIABLE}=$(${vars} ${ENV_EXEC_SHELL}=1 exec ${node} ${shQuote(t.execPath)} "$@") || exit`,
+          `  eval "$${SHIM_EXEC_VARIABLE}"`,
+          'fi',
+        ]
+      : []),
+  ];
+  return ['#!/bin/sh', '# AWS Sessions CLI shim, rewritten by the extension at every activation. Do not edit.', ...lean, `${vars} exec ${node} ${shQuote(t.cliPath)} "$@"`, ''].join('\n');
 }
 
 /** Atomic write (temp + rename), skipped when the file already says exactly this. */

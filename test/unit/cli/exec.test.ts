@@ -5,38 +5,26 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startLocalAws, type LocalAws } from '../../double';
-import { runProcess, spawnServer, stopServer, type ServerProcess } from '../support/cli';
-import { tempDir } from '../support/tempDirs';
+import type { LocalAws } from '../../double';
+import { execFixture, runProcess, type ExecFixture } from '../support/cli';
 
 const AWS_CLI = '/usr/bin/aws';
 const PRINT_ENV = `process.stdout.write(JSON.stringify({ env: process.env, argv: process.argv }))`;
 
 describe('aws-sessions exec and export', function () {
   this.timeout(90_000);
+  let fixture: ExecFixture;
   let aws: LocalAws;
-  let server: ServerProcess;
   let shim: string;
   let env: Record<string, string>;
 
+  // No AWS files at all, and a stale profile in the caller's environment that exec must not pass on.
   before(async () => {
-    aws = await startLocalAws({ sso: false });
-    const home = tempDir('aws-sessions-exec-');
-    mkdirSync(join(home, '.aws'));
-    // No AWS files at all, and a stale profile in the caller's environment that exec must not pass on.
-    env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'), AWS_PROFILE: 'stale', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' };
-    server = await spawnServer(join(home, 'storage'), { ...env, SERVE_STS_ENDPOINT: aws.endpoint, SERVE_MODE: 'credentialsFile' });
-    await server.serving;
-    shim = join(home, 'storage', 'bin', 'aws-sessions');
-    const bob = aws.user('bob');
-    const added = await runProcess(shim, ['add', '--type', 'iamUser', '--alias', 'bob', '--profile', 'bob', '--region', 'eu-west-1'], env, `${bob.accessKeyId}\n${bob.secretAccessKey}\n`);
-    assert.equal(added.status, 0, added.stderr);
+    fixture = await execFixture('aws-sessions-exec-');
+    ({ aws, shim, env } = fixture);
   });
   after(async () => {
-    if (server) await stopServer(server);
-    await aws?.close();
+    await fixture?.close();
   });
 
   const cli = (args: string[], input = '') => runProcess(shim, args, env, input);

@@ -72,6 +72,26 @@ describe('CLI shim', () => {
     assert.equal(out(['generate', 'id-1']), 'generate generate,id-1');
   });
 
+  it('the sh form: `generate` to its bundle; `exec` evaluates what exec.js prints, or goes on to the full CLI when it prints nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shim-sh-dispatch-'));
+    const cli = join(root, 'cli.js');
+    const gen = join(root, 'generate.js');
+    const exec = join(root, 'exec.js');
+    writeFileSync(cli, 'process.stdout.write("cli " + process.argv.slice(2).join(","))');
+    writeFileSync(gen, 'process.stdout.write("generate " + process.argv.slice(2).join(","))');
+    // Told by the shim that a shell takes over: hand it a command; for `--help`, nothing (the full CLI answers).
+    writeFileSync(exec, `if (process.env.AWS_SESSIONS_EXEC_SHELL !== '1') throw new Error('not told');
+if (!process.argv.includes('--help')) process.stdout.write('shift 2\\nexec printf "ran %s|" "$@"\\n');`);
+    const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: cli, generatePath: gen, execPath: exec, ipcDir: root, electron: true, platform: 'linux' });
+    assert.match(readFileSync(shim, 'utf8'), /^#!\/bin\/sh\n/);
+    const out = (args: string[]) => spawnSync(shim, args, { encoding: 'utf8' }).stdout;
+    assert.equal(out(['generate', 'id-1']), 'generate generate,id-1');
+    assert.equal(out(['exec', 'dev', 'a b', '$HOME', '']), 'ran a b|ran $HOME|ran |');
+    assert.equal(out(['exec', '--help']), 'cli exec,--help');
+    assert.equal(out(['list', '--json']), 'cli list,--json');
+    assert.equal(out([]), 'cli ');
+  });
+
   it('pins the JavaScript shim to CommonJS even under a folder whose package.json says "module"', async () => {
     const root = tempDir('shim-esm-');
     writeFileSync(join(root, 'package.json'), '{ "type": "module" }');

@@ -132,3 +132,37 @@ export async function cliFixture(awsOptions: LocalAwsOptions = {}, serverEnv: Re
     throw error;
   }
 }
+
+/** For `exec`: a home with no AWS files and a stale AWS_PROFILE in the caller's environment, a server on the local AWS double, the IAM User session `bob` added through the shim. */
+export interface ExecFixture {
+  aws: LocalAws;
+  home: string;
+  env: Record<string, string>;
+  server: ServerProcess;
+  /** The JavaScript shim the server wrote. */
+  shim: string;
+  close(): Promise<void>;
+}
+
+export async function execFixture(prefix: string): Promise<ExecFixture> {
+  const aws = await startLocalAws({ sso: false });
+  const home = tempDir(prefix);
+  mkdirSync(join(home, '.aws'));
+  const env = { PATH: process.env.PATH ?? '', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'), AWS_PROFILE: 'stale', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' };
+  const server = await spawnServer(join(home, 'storage'), { ...env, SERVE_STS_ENDPOINT: aws.endpoint, SERVE_MODE: 'credentialsFile' });
+  const close = async () => {
+    await stopServer(server);
+    await aws.close();
+  };
+  try {
+    await server.serving;
+    const shim = join(home, 'storage', 'bin', 'aws-sessions');
+    const bob = aws.user('bob');
+    const added = await runProcess(shim, ['add', '--type', 'iamUser', '--alias', 'bob', '--profile', 'bob', '--region', 'eu-west-1'], env, `${bob.accessKeyId}\n${bob.secretAccessKey}\n`);
+    if (added.status !== 0) throw new Error(`adding bob failed: ${added.stderr}`);
+    return { aws, home, env, server, shim, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
