@@ -73,7 +73,7 @@ describe('CLI shim', () => {
   });
 
   it('the sh form: `generate` to its bundle; `exec` evaluates what exec.js prints, or goes on to the full CLI when it prints nothing', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'shim-sh-dispatch-'));
+    const root = tempDir('shim-sh-dispatch-');
     const cli = join(root, 'cli.js');
     const gen = join(root, 'generate.js');
     const exec = join(root, 'exec.js');
