@@ -16,6 +16,7 @@ import { CancelledError, errorMessage } from './errors';
 import type { DeliveryRecord, PersistedState } from './model';
 import type { Clock, Disposable, Logger, StateStore } from './ports';
 import type { SessionLifecycle } from './sessionLifecycle';
+import { sessionById } from './sessionLookup';
 import { sessionType } from './sessions/registry';
 import { t } from './l10n';
 
@@ -154,7 +155,7 @@ export class RotationScheduler implements Disposable {
 
   private async refresh(id: string, previousExpiration: string): Promise<void> {
     const state = await this.deps.service.state.read();
-    const alias = state.sessions.find((s) => s.id === id)?.alias ?? id;
+    const alias = sessionById(state, id)?.alias ?? id;
     /** The expiry of what the session holds now (failures are forgotten when it changes). */
     let expiration = previousExpiration;
     try {
@@ -195,7 +196,7 @@ export class RotationScheduler implements Disposable {
 
   /** Early refresh: credentials in a file (not served by credential_process), renewed without asking the user. */
   private refreshesEarly(state: PersistedState, id: string, delivery: DeliveryRecord | undefined): boolean {
-    const session = state.sessions.find((s) => s.id === id);
+    const session = sessionById(state, id);
     if (!session || delivery?.kind === 'credentialProcess') return false;
     return !sessionType(session.kind).refreshAsksUser?.(session);
   }

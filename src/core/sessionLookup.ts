@@ -14,6 +14,22 @@ export function requireSession(state: PersistedState, id: string): Session {
   return session;
 }
 
+/** Sessions by id, per frozen list of sessions (a snapshot's list never changes, so its index holds as long as it lives). */
+const indexOfFrozen = new WeakMap<readonly Session[], ReadonlyMap<string, Session>>();
+
+/** The session with this id (the first, as `find` gives it); a frozen snapshot's list is indexed once, not searched per call. */
+export function sessionById(state: PersistedState, id: string): Session | undefined {
+  const sessions = state.sessions;
+  if (!Object.isFrozen(sessions)) return sessions.find((s) => s.id === id);
+  let index = indexOfFrozen.get(sessions);
+  if (!index) {
+    const byId = new Map<string, Session>();
+    for (const s of sessions) if (!byId.has(s.id)) byId.set(s.id, s);
+    indexOfFrozen.set(sessions, (index = byId));
+  }
+  return index.get(id);
+}
+
 /** What a name names, for the message of {@link AmbiguousNameError}. */
 export type NamedKind = 'session' | 'integration';
 

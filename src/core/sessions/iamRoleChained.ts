@@ -5,6 +5,7 @@
 import { SessionError } from '../errors';
 import type { AwsCredentials, IamRoleChainedSession } from '../model';
 import { arnAccount, defaultRoleSessionName, ROLE_CHAINING_MAX_SECONDS } from '../validation';
+import { sessionById } from '../sessionLookup';
 import { asSession, durationField, durationFromForm, explainDuration, EXTERNAL_ID_FIELD, partitionProblem, SOURCE_IDENTITY_FIELD } from './roleCommon';
 import { aliasField, PROFILE_FIELD, REGION_FIELD, ROLE_ARN_FIELD, type FieldSpec, type SessionTypeModule } from './sessionType';
 import { l10nText, t } from '../l10n';
@@ -102,14 +103,17 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
 
   dependsOn: (session) => session.assumerSessionId,
 
-  describe(session, state) {
-    const assumer = state.sessions.find((s) => s.id === session.assumerSessionId);
+  describe(session) {
+    return { accountId: arnAccount(session.roleArn), roleArn: session.roleArn };
+  },
+  details(session, state) {
+    const assumer = sessionById(state, session.assumerSessionId);
     const details = [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, t('Role session name: {0}', session.roleSessionName ?? defaultRoleSessionName(session.alias))];
     if (session.durationSeconds) details.push(t('Duration: {0} s', session.durationSeconds));
     if (session.sourceIdentity) details.push(t('Source identity: {0}', session.sourceIdentity));
     // The ExternalId itself stays out of tooltips and logs: only that one is sent.
     if (session.externalId) details.push(t('External ID: set'));
-    return { accountId: arnAccount(session.roleArn), roleArn: session.roleArn, details };
+    return details;
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {

@@ -1,7 +1,8 @@
 /** One answer to "which session did the user name" and "which session holds this profile", for every caller. */
 import * as assert from 'node:assert/strict';
 import { emptyState, type PersistedState, type Session } from '../../../src/core/model';
-import { activeSessionOfProfile, AmbiguousNameError, integrationByRef, sessionByRef } from '../../../src/core/sessionLookup';
+import { activeSessionOfProfile, AmbiguousNameError, integrationByRef, sessionById, sessionByRef } from '../../../src/core/sessionLookup';
+import { deepFreeze } from '../../../src/core/stateStore';
 import { describeIpcError, sessionMethods } from '../../../src/core/ipc/handlers';
 import { ProfileService } from '../../../src/core/profiles';
 import { SessionService } from '../../../src/core/sessionService';
@@ -25,6 +26,18 @@ describe('session lookup', () => {
     assert.equal(sessionByRef(s, 'nobody'), undefined);
     s.integrations = [{ id: 'i-1', alias: 'Corp', startUrl: 'https://corp.awsapps.com/start', ssoRegion: 'eu-west-1' }];
     assert.equal(integrationByRef(s, 'corp')?.id, 'i-1');
+  });
+
+  it('by id: the first session with it, in a snapshot (indexed) and in a draft that changes (searched)', () => {
+    const draft = state();
+    draft.sessions.push(user('id-1', 'second with id-1'));
+    assert.equal(sessionById(draft, 'id-1')?.alias, 'Alpha');
+    draft.sessions.splice(0, 1);
+    assert.equal(sessionById(draft, 'id-1')?.alias, 'second with id-1', 'a draft is searched as it is now');
+    const snapshot = deepFreeze(state());
+    assert.equal(sessionById(snapshot, 'id-3')?.alias, 'BETA');
+    assert.equal(sessionById(snapshot, 'id-2')?.alias, 'beta');
+    assert.equal(sessionById(snapshot, 'nobody'), undefined);
   });
 
   it('an alias several sessions answer to is an error that lists them and asks for the id', () => {
