@@ -1,7 +1,8 @@
-// One measured process of bench/load.bench.mjs: node harness.cjs <load|render> <extension main> [storage dir]
+// One measured process of bench/load.bench.ts: node harness.cjs <load|render|parse> <extension main> [storage dir]
 // Holds the built-ins the extension host has loaded before any extension (a probe extension's
 // process.moduleLoadList in code-server 4.100.3), answers `vscode` with a stub, then requires the extension;
-// `render` also activates it and times the first getChildren of its tree that shows the saved sessions.
+// `render` also activates it and times the first getChildren of its tree that shows the saved sessions; `parse`
+// (the floor of `render`) only reads and JSON.parses the saved sessions, after the same require.
 'use strict';
 const HOST_BUILTINS = ['events', 'buffer', 'path', 'querystring', 'async_hooks', 'timers', 'util', 'fs', 'url', 'string_decoder', 'stream/promises', 'stream', 'diagnostics_channel', 'net', 'dgram', 'child_process', 'v8', 'module', 'perf_hooks', 'http', 'os', 'crypto', 'zlib', 'assert', 'fs/promises', 'tls', 'http2', 'console', 'dns', 'util/types', 'worker_threads', 'https', 'tty', 'cluster'];
 for (const name of HOST_BUILTINS) require(name);
@@ -33,6 +34,7 @@ async function visibleRows(provider, limit = 60) {
 
 async function render() {
   const context = stub.extensionContext(storageDir, require('node:path').resolve(main, '..', '..'));
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await extension.activate(context);
   const activateMs = performance.now() - start;
@@ -46,13 +48,28 @@ async function render() {
   });
   const rows = await rendered;
   const renderMs = performance.now() - start;
+  const renderCpuMs = cpuMs(cpu);
   for (const d of context.subscriptions) d.dispose?.();
   await extension.deactivate?.();
-  return { activateMs, renderMs, rows };
+  return { activateMs, renderMs, renderCpuMs, rows };
+}
+
+/** The floor of a first render: what any extension showing the saved sessions pays, reading and parsing the file. */
+async function parse() {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const state = JSON.parse(await require('node:fs').promises.readFile(require('node:path').join(storageDir, 'sessions.json'), 'utf8'));
+  return { parseMs: performance.now() - start, parseCpuMs: cpuMs(cpu), rows: state.sessions.length };
+}
+
+/** CPU time (user + system, all threads) of this process since `from`, in ms: what a loaded machine's waiting does not inflate. */
+function cpuMs(from) {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
 }
 
 (async () => {
-  const result = mode === 'render' ? await render() : {};
+  const result = mode === 'render' ? await render() : mode === 'parse' ? await parse() : {};
   process.stdout.write(`${JSON.stringify({ loadMs, ...result })}\n`);
   process.exit(0);
 })().catch((error) => {

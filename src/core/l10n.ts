@@ -28,7 +28,8 @@ export function l10nBundle(): L10nBundle | undefined {
   return bundle;
 }
 
-const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
+/** A placeholder's name: `{0}`, `{count}` (letters, digits, `_`). */
+const isNameChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
  * `message` translated, its placeholders filled: `t('Session "{0}" started', alias)` or
@@ -37,13 +38,28 @@ const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
 export function t(message: string, ...args: Arg[] | [Record<string, Arg>]): string {
   const entry = l10nBundle()?.[message];
   const text = typeof entry === 'string' ? entry : (entry?.message ?? message);
-  if (args.length === 0 || !text.includes('{')) return text;
+  if (args.length === 0) return text;
+  let open = text.indexOf('{');
+  if (open < 0) return text;
   const named = args.length === 1 && typeof args[0] === 'object' && args[0] !== null ? args[0] : undefined;
   const positional = args as Arg[];
-  return text.replace(PLACEHOLDER, (whole, name: string) => {
-    if (named) return Object.hasOwn(named, name) ? String(named[name]) : whole;
-    return /^\d+$/.test(name) && Number(name) < positional.length ? String(positional[Number(name)]) : whole;
-  });
+  // Each `{name}` in turn (a scan, not a regex with a callback: texts are filled for every row of a tree).
+  let out = '';
+  let from = 0;
+  for (; open >= 0; open = text.indexOf('{', open + 1)) {
+    let close = open + 1;
+    while (close < text.length && isNameChar(text.charCodeAt(close))) close++;
+    if (close === open + 1 || text.charCodeAt(close) !== 125) continue;
+    const name = text.slice(open + 1, close);
+    let value: string | undefined;
+    if (named) value = Object.hasOwn(named, name) ? String(named[name]) : undefined;
+    else if (/^\d+$/.test(name) && Number(name) < positional.length) value = String(positional[Number(name)]);
+    if (value === undefined) continue;
+    out += text.slice(from, open) + value;
+    from = close + 1;
+    open = close;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**

@@ -20,7 +20,8 @@ export function sessionById(state: Pick<PersistedState, 'sessions'>, id: string)
   const known = indexes.get(sessions);
   if (known) return known.get(id);
   if (!Object.isFrozen(sessions)) return sessions.find((s) => s.id === id);
-  const index = new Map(sessions.map((s) => [s.id, s]));
+  const index = new Map<string, Session>();
+  for (const s of sessions) if (!index.has(s.id)) index.set(s.id, s); // the first, as `find` gives it
   indexes.set(sessions, index);
   return index.get(id);
 }

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_PROFILE_NAME } from './constants';
 import type { ActiveSession, NamedProfile, PersistedState, Session, SsoIntegration } from './model';
+import { quickActive, quickIntegration, quickProfile, quickSession } from './stateQuickCheck';
 import { checkActive, checkIntegration, checkProfile, checkSession, type EntryCheck } from './stateSchema';
 import { t } from './l10n';
 
@@ -42,16 +43,21 @@ export function describeEntry(entry: RejectedEntry): string {
  */
 export function checkState(s: PersistedState, newId: () => string): CheckedState {
   const rejected: RejectedEntry[] = [];
-  const keep = <T extends { id: string }>(list: readonly unknown[], name: string, check: (value: unknown, where: string) => EntryCheck<T>): T[] => {
+  /** The entries of `list` that pass (a well-formed one by the quick check, with no words made for it) and are the first with their id. */
+  const keep = <T extends { id: string }>(list: readonly unknown[], name: string, quick: (value: unknown) => boolean, check: (value: unknown, where: string) => EntryCheck<T>): T[] => {
     const seen = new Set<string>();
     const kept: T[] = [];
     list.forEach((value, i) => {
-      const where = `${name}[${i}]`;
-      const result = check(value, where);
-      if (!result.ok) rejected.push({ where, reason: result.reason, value });
-      else if (seen.has(result.value.id)) rejected.push({ where, reason: t('{0}: another entry before it has the id {1}', where, JSON.stringify(result.value.id)), value });
+      let id: string;
+      if (quick(value)) id = (value as T).id;
       else {
-        seen.add(result.value.id);
+        const result = check(value, `${name}[${i}]`);
+        if (!result.ok) return void rejected.push({ where: `${name}[${i}]`, reason: result.reason, value });
+        id = result.value.id;
+      }
+      if (seen.has(id)) rejected.push({ where: `${name}[${i}]`, reason: t('{0}: another entry before it has the id {1}', `${name}[${i}]`, JSON.stringify(id)), value });
+      else {
+        seen.add(id);
         kept.push(value as T);
       }
     });
@@ -59,19 +65,23 @@ export function checkState(s: PersistedState, newId: () => string): CheckedState
   };
 
   const state: PersistedState = { ...s };
-  state.profiles = keep<NamedProfile>(s.profiles, 'profiles', checkProfile);
+  state.profiles = keep<NamedProfile>(s.profiles, 'profiles', quickProfile, checkProfile);
   const addDefault = !state.profiles.some((p) => p.name === DEFAULT_PROFILE_NAME);
   if (addDefault) state.profiles.unshift({ id: newId(), name: DEFAULT_PROFILE_NAME });
-  state.sessions = keep<Session>(s.sessions, 'sessions', checkSession);
+  state.sessions = keep<Session>(s.sessions, 'sessions', quickSession, checkSession);
   state.active = {};
   for (const [id, value] of Object.entries(s.active)) {
+    if (quickActive(value)) {
+      state.active[id] = value as ActiveSession;
+      continue;
+    }
     const where = `active[${JSON.stringify(id)}]`;
     const result = checkActive(value, where);
     if (result.ok) state.active[id] = value as ActiveSession;
     else rejected.push({ where, reason: result.reason, value });
   }
   if (s.integrations !== undefined) {
-    if (Array.isArray(s.integrations)) state.integrations = keep<SsoIntegration>(s.integrations, 'integrations', checkIntegration);
+    if (Array.isArray(s.integrations)) state.integrations = keep<SsoIntegration>(s.integrations, 'integrations', quickIntegration, checkIntegration);
     else {
       rejected.push({ where: 'integrations', reason: t('integrations: not a list'), value: s.integrations });
       delete state.integrations;

@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { DELIVERY_MODES } from './model';
 import type { ActiveSession, NamedProfile, Session, SsoIntegration } from './model';
+import { quickActive, quickIntegration, quickProfile, quickSession } from './stateQuickCheck';
 import { t } from './l10n';
 
 /** The format version this code writes. Files with a higher version are refused, never rewritten. */
@@ -140,7 +141,13 @@ function check<T>(schema: v.GenericSchema<unknown, unknown>, value: unknown, whe
   return result.success ? { ok: true, value: result.output as T } : { ok: false, reason: describeIssue(where, result.issues) };
 }
 
-export const checkSession = (value: unknown, where: string) => check<Session>(sessionSchema, value, where);
-export const checkProfile = (value: unknown, where: string) => check<NamedProfile>(profileSchema, value, where);
-export const checkIntegration = (value: unknown, where: string) => check<SsoIntegration>(integrationSchema, value, where);
-export const checkActive = (value: unknown, where: string) => check<ActiveSession>(activeSchema, value, where);
+/** A well-formed entry passes the hand-written check (`stateQuickCheck.ts`) as it is; anything else goes through the schema, which says why. */
+const checkWith =
+  <T>(quick: (value: unknown) => boolean, schema: v.GenericSchema<unknown, unknown>) =>
+  (value: unknown, where: string): EntryCheck<T> =>
+    quick(value) ? { ok: true, value: value as T } : check<T>(schema, value, where);
+
+export const checkSession = checkWith<Session>(quickSession, sessionSchema);
+export const checkProfile = checkWith<NamedProfile>(quickProfile, profileSchema);
+export const checkIntegration = checkWith<SsoIntegration>(quickIntegration, integrationSchema);
+export const checkActive = checkWith<ActiveSession>(quickActive, activeSchema);

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { PersistedState } from '../core/model';
 import { buildTreeModel, type DisplayStatus, type ModelNode, type SessionNode, type TreeModel, type ViewMode } from '../core/treeModel';
+import { isSessionKind, sessionType } from '../core/sessions/registry';
 import { formatRemaining } from '../core/time';
 import { SsoTreeDecorations } from './ssoNodes';
 
@@ -148,16 +149,29 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     item.description = `${profile} · ${session.region}`;
     item.iconPath = statusIcons[status];
     item.contextValue = sessionContextValue(element);
+    // The tooltip comes on hover (resolveTreeItem): VS Code asks for the item of every row of an expanded group.
+    item.accessibilityInformation = { label: t('{0}, {1}, profile {2}, {3}, {4}', session.alias, element.typeLabel, profile, session.region, statusWords(status)) };
+    return item;
+  }
+
+  /** A session's tooltip, made when the pointer rests on its row (the first one formats a date: ICU's data loads then). */
+  resolveTreeItem(item: vscode.TreeItem, element: TreeNode): vscode.TreeItem {
+    if (element.type !== 'session' || item.tooltip !== undefined) return item;
+    item.tooltip = this.sessionTooltip(element);
+    return item;
+  }
+
+  private sessionTooltip(element: SessionNode): vscode.MarkdownString {
+    const { session, active, facts, profile, status } = element;
     const lines = [`**${escape(session.alias)}** — ${element.typeLabel} — ${statusWords(status)}`, ''];
     if (facts.accountId) lines.push(t('Account: {0}', `${facts.accountName ? `${escape(facts.accountName)} ` : ''}\`${facts.accountId}\``));
     if (facts.roleArn) lines.push(t('Role: {0}', `\`${facts.roleArn}\``));
     lines.push(t('Profile: {0}', `\`${profile}\``), t('Region: {0}', `\`${session.region}\``), t('Delivery: {0}', deliveryLabel(active?.delivery?.kind)));
-    for (const detail of facts.details ?? []) lines.push(escape(detail));
+    const type = isSessionKind(session.kind) ? sessionType(session.kind) : undefined;
+    for (const detail of (this.state && type?.details?.(session, this.state)) || []) lines.push(escape(detail));
     if (active?.expiration) lines.push(t('Expires: {0} ({1})', new Date(active.expiration).toLocaleString(), formatRemaining(Date.parse(active.expiration) - this.now())));
     if (active?.error) lines.push('', `$(error) ${escape(active.error)}`);
-    item.tooltip = new vscode.MarkdownString(lines.join('  \n'), true);
-    item.accessibilityInformation = { label: t('{0}, {1}, profile {2}, {3}, {4}', session.alias, element.typeLabel, profile, session.region, statusWords(status)) };
-    return item;
+    return new vscode.MarkdownString(lines.join('  \n'), true);
   }
 
   dispose(): void {

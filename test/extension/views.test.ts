@@ -76,7 +76,8 @@ describe('views: tree, menus, status bar, terminal', function () {
     assert.equal(item.id, `session:${ids[1]}`);
     assert.equal(item.contextValue, 'session:iamUser:inactive:unpinned:account:accessKey');
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'circle-large-outline');
-    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    assert.equal(item.tooltip, undefined, 'the tooltip comes on hover');
+    const tooltip = (api.tree.resolveTreeItem(item, api.tree.nodeFor(ids[1])!).tooltip as vscode.MarkdownString).value;
     assert.match(tooltip, /Account: `111111111111`/);
     assert.match(tooltip, /Region: `us-east-2`/);
     assert.match(tooltip, /Delivery: not started/);

@@ -124,13 +124,16 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
   const confDoc = input.configText !== undefined ? IniDocument.parse(input.configText) : undefined;
   const index = indexProfiles(credDoc, confDoc);
   const taken = new Set(input.state.sessions.map((s) => s.alias.toLowerCase()));
-  const boundProfiles = new Set(input.state.sessions.map((s) => input.state.profiles.find((p) => p.id === s.profileId)?.name));
+  const profileNames = new Map<string, string>();
+  for (const p of input.state.profiles) if (!profileNames.has(p.id)) profileNames.set(p.id, p.name);
+  const boundProfiles = new Set(input.state.sessions.map((s) => profileNames.get(s.profileId)));
   const items: ImportItem[] = [];
   const secrets: PlanSecrets = new Map();
   const lines: Record<'credentials' | 'config', number[]> = { credentials: [], config: [] };
   const ssoByName = new Map<string, ImportSso>();
   const users = new Map<string, ImportUser>();
   const chained: ImportChained[] = [];
+  const integrationUrls = new Set((input.state.integrations ?? []).map((i) => i.startUrl.replace(/\/+$/, '')));
   const regionOf = (v: Record<string, string>) => (v.region && isKnownRegion(v.region) ? v.region : DEFAULT_REGION);
 
   for (const p of index.profiles.values()) {
@@ -146,7 +149,7 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
         items.push({ kind: 'skip', profile: p.name, reason: t('IAM Identity Center profile without sso_start_url / sso_region{0}', v.sso_session ? t(' in [sso-session {0}]', v.sso_session) : '') });
         continue;
       }
-      if ((input.state.integrations ?? []).some((i) => i.startUrl.replace(/\/+$/, '') === sso.sso_start_url.replace(/\/+$/, ''))) {
+      if (integrationUrls.has(sso.sso_start_url.replace(/\/+$/, ''))) {
         items.push({ kind: 'skip', profile: p.name, reason: t('an IAM Identity Center integration for {0} already exists (sync it for this role)', sso.sso_start_url) });
         continue;
       }
@@ -211,9 +214,11 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
   }
   for (const c of pending) items.push({ kind: 'skip', profile: c.profile, reason: t('source_profile "{0}" has no importable credentials (or the chain loops)', c.sourceProfile) });
   // mfa_serial of a role profile protects AssumeRole: AWS Sessions asks for it once, at the IAM User session.
+  const orderedByProfile = new Map<string, ImportChained>();
+  for (const c of ordered) if (!orderedByProfile.has(c.profile)) orderedByProfile.set(c.profile, c);
   for (const c of ordered) {
     let root: string | undefined = c.sourceProfile;
-    for (let i = 0; root && !users.has(root) && i < 10; i++) root = ordered.find((o) => o.profile === root)?.sourceProfile;
+    for (let i = 0; root && !users.has(root) && i < 10; i++) root = orderedByProfile.get(root)?.sourceProfile;
     const user = root ? users.get(root) : undefined;
     if (c.mfaSerial && user && !user.mfaSerial) user.mfaSerial = c.mfaSerial;
   }

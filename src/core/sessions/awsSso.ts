@@ -5,7 +5,7 @@
  * integration → account, whose ids stay stable across syncs.
  */
 import { SessionError, UserFacingError } from '../errors';
-import type { AwsCredentials, AwsSsoSession, SsoIntegration } from '../model';
+import type { AwsCredentials, AwsSsoSession, PersistedState, SsoIntegration } from '../model';
 import { PROFILE_FIELD, REGION_FIELD, type FieldSpec, type SessionTypeModule, type TreeFolder } from './sessionType';
 import { l10nText, t } from '../l10n';
 
@@ -24,6 +24,23 @@ export function integrationFolder(integration: Pick<SsoIntegration, 'id' | 'alia
 
 export function accountFolder(session: AwsSsoSession): TreeFolder {
   return { id: `sso-account:${session.integrationId}:${session.accountId}`, label: session.accountName, description: session.accountId, role: SSO_ACCOUNT_FOLDER, icon: 'account' };
+}
+
+/** The integration's folder, made once per record of a snapshot (its thousands of roles share it). */
+const folderOfRecord = new WeakMap<SsoIntegration, TreeFolder>();
+
+/** A session's integration, or what stands for it once deleted. */
+function integrationOf(session: AwsSsoSession, state: PersistedState): Pick<SsoIntegration, 'id' | 'alias' | 'accountCount'> {
+  return state.integrations?.find((i) => i.id === session.integrationId) ?? { id: session.integrationId, alias: t('(deleted integration)') };
+}
+
+/** The folder of a session's integration; a frozen record (a snapshot's, which never changes) keeps the one made. */
+function integrationFolderOf(session: AwsSsoSession, state: PersistedState): TreeFolder {
+  const record = state.integrations?.find((i) => i.id === session.integrationId);
+  if (!record || !Object.isFrozen(record)) return integrationFolder(integrationOf(session, state));
+  let folder = folderOfRecord.get(record);
+  if (!folder) folderOfRecord.set(record, (folder = integrationFolder(record)));
+  return folder;
 }
 
 /** The integration id of a folder id made by integrationFolder (tree node ids are `path:<folder id>`). */
@@ -51,14 +68,15 @@ export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
   },
 
   describe(session, state) {
-    const integration = state.integrations?.find((i) => i.id === session.integrationId) ?? { id: session.integrationId, alias: t('(deleted integration)') };
     return {
       accountId: session.accountId,
       accountName: session.accountName,
-      details: [`Role: ${session.roleName}`, `Integration: ${integration.alias}`],
-      treePath: [integrationFolder(integration), accountFolder(session)],
+      treePath: [integrationFolderOf(session, state), accountFolder(session)],
       shortLabel: session.roleName,
     };
+  },
+  details(session, state) {
+    return [`Role: ${session.roleName}`, `Integration: ${integrationOf(session, state).alias}`];
   },
 
   emptyTreePaths: (state) => (state.integrations ?? []).map((integration) => [integrationFolder(integration)]),

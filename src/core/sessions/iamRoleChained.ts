@@ -103,14 +103,17 @@ export const iamRoleChainedType: SessionTypeModule<IamRoleChainedSession> = {
 
   dependsOn: (session) => session.assumerSessionId,
 
-  describe(session, state) {
+  describe(session) {
+    return { accountId: arnAccount(session.roleArn), roleArn: session.roleArn };
+  },
+  details(session, state) {
     const assumer = sessionById(state, session.assumerSessionId);
     const details = [`Assumer: ${assumer ? assumer.alias : '(deleted)'}`, t('Role session name: {0}', session.roleSessionName ?? defaultRoleSessionName(session.alias))];
     if (session.durationSeconds) details.push(t('Duration: {0} s', session.durationSeconds));
     if (session.sourceIdentity) details.push(t('Source identity: {0}', session.sourceIdentity));
     // The ExternalId itself stays out of tooltips and logs: only that one is sent.
     if (session.externalId) details.push(t('External ID: set'));
-    return { accountId: arnAccount(session.roleArn), roleArn: session.roleArn, details };
+    return details;
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {

@@ -78,11 +78,10 @@ export const iamRoleFederatedType: SessionTypeModule<IamRoleFederatedSession> = 
   },
 
   describe(session) {
-    return {
-      accountId: arnAccount(session.roleArn),
-      roleArn: session.roleArn,
-      details: [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`, ...(session.durationSeconds ? [t('Duration: {0} s', session.durationSeconds)] : [])],
-    };
+    return { accountId: arnAccount(session.roleArn), roleArn: session.roleArn };
+  },
+  details(session) {
+    return [`IdP: ${session.idpUrl}`, `Provider: ${session.samlProviderArn}`, ...(session.durationSeconds ? [t('Duration: {0} s', session.durationSeconds)] : [])];
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {

@@ -74,8 +74,10 @@ export const iamUserType: SessionTypeModule<IamUserSession> = {
   },
 
   describe(session) {
-    const accountId = arnAccount(session.mfaSerial ?? '');
-    return { accountId, details: session.mfaSerial ? [t('MFA device: {0}', session.mfaSerial)] : [t('No MFA device')] };
+    return { accountId: arnAccount(session.mfaSerial ?? '') };
+  },
+  details(session) {
+    return session.mfaSerial ? [t('MFA device: {0}', session.mfaSerial)] : [t('No MFA device')];
   },
 
   async generate(session, ctx): Promise<AwsCredentials> {

@@ -106,6 +106,8 @@ export interface SessionTypeModule<S extends Session = Session> {
   dependsOn?(session: S): string | undefined;
   /** What the tree, tooltips, filter and copy actions show of a session (optional facts). */
   describe?(session: S, state: PersistedState): SessionDescription;
+  /** Extra tooltip lines, e.g. "MFA device: arn:…" or "Assumer: dev": made when a tooltip shows, not for every row of the tree. */
+  details?(session: S, state: PersistedState): string[];
   /** Folders the grouped tree shows even with no session in them (an integration not synced yet, to log in). */
   emptyTreePaths?(state: PersistedState): TreeFolder[][];
   /** Why the user may not delete such a session (e.g. a sync would bring it back); absent: deletable. */
@@ -138,8 +140,6 @@ export interface SessionDescription {
   accountId?: string;
   accountName?: string;
   roleArn?: string;
-  /** Extra tooltip lines, e.g. "MFA: arn:…" or "Assumer: dev". */
-  details?: string[];
   /**
    * Folders below the type's group in the grouped tree (e.g. integration → account), outermost first.
    * Ids must be stable and unique across the tree.

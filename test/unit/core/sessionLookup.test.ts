@@ -4,6 +4,7 @@ import { emptyState, type PersistedState, type Session } from '../../../src/core
 import { activeSessionOfProfile, AmbiguousNameError, integrationByRef, sessionById, sessionByRef } from '../../../src/core/sessionLookup';
 import { countingSnapshot } from '../support/countReads';
 import { sessionType } from '../../../src/core/sessions/registry';
+import { deepFreeze } from '../../../src/core/stateStore';
 import { describeIpcError, sessionMethods } from '../../../src/core/ipc/handlers';
 import { ProfileService } from '../../../src/core/profiles';
 import { SessionService } from '../../../src/core/sessionService';
@@ -27,6 +28,18 @@ describe('session lookup', () => {
     assert.equal(sessionByRef(s, 'nobody'), undefined);
     s.integrations = [{ id: 'i-1', alias: 'Corp', startUrl: 'https://corp.awsapps.com/start', ssoRegion: 'eu-west-1' }];
     assert.equal(integrationByRef(s, 'corp')?.id, 'i-1');
+  });
+
+  it('by id: the first session with it, in a snapshot (indexed) and in a draft that changes (searched)', () => {
+    const draft = state();
+    draft.sessions.push(user('id-1', 'second with id-1'));
+    assert.equal(sessionById(draft, 'id-1')?.alias, 'Alpha');
+    draft.sessions.splice(0, 1);
+    assert.equal(sessionById(draft, 'id-1')?.alias, 'second with id-1', 'a draft is searched as it is now');
+    const snapshot = deepFreeze(state());
+    assert.equal(sessionById(snapshot, 'id-3')?.alias, 'BETA');
+    assert.equal(sessionById(snapshot, 'id-2')?.alias, 'beta');
+    assert.equal(sessionById(snapshot, 'nobody'), undefined);
   });
 
   it('an alias several sessions answer to is an error that lists them and asks for the id', () => {
@@ -73,7 +86,7 @@ describe('session lookup', () => {
     s.sessions.push(user('root', 'root'));
     for (let i = 0; i < chains; i++) s.sessions.push({ id: `c-${i}`, kind: 'iamRoleChained', alias: `chain-${i}`, profileId: 'profile-default', region: 'eu-west-1', roleArn: `arn:aws:iam::111111111111:role/R${i}`, assumerSessionId: i === 0 ? 'root' : `c-${i - 1}` } as Session);
     const { snapshot, reads } = countingSnapshot(s);
-    const described = s.sessions.slice(1).map((c) => sessionType(c.kind).describe?.(c, snapshot)?.details?.[0]);
+    const described = s.sessions.slice(1).map((c) => sessionType(c.kind).details?.(c, snapshot)?.[0]);
     assert.equal(described[0], 'Assumer: root');
     assert.equal(described[chains - 1], `Assumer: chain-${chains - 2}`);
     assert.ok(reads() <= 2 * (chains + 1), `${reads()} reads of ${chains + 1} sessions for ${chains} lookups (a search each: about ${(chains * chains) / 2})`);

@@ -55,6 +55,19 @@ describe('FileStateStore', () => {
     sub.dispose();
   });
 
+  it('reads and parses the file once when several callers read it at the same time (as at activation)', async () => {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const sessions = Array.from({ length: 200 }, (_, i) => ({ id: `s${i}`, kind: 'iamUser', alias: `a${i}`, profileId: 'p0', region: 'eu-west-1' }));
+    await fs.writeFile(file, JSON.stringify({ version: 1, profiles: [{ id: 'p0', name: 'default' }], sessions, active: {} }));
+    const watching = store.onDidChange(() => undefined); // its baseline read runs alongside
+    const snapshots = await Promise.all([store.read(), store.read(), store.read()]);
+    assert.equal(snapshots[0].sessions.length, 200);
+    assert.ok(snapshots.every((s) => s === snapshots[0]), 'one shared snapshot');
+    await store.read();
+    assert.deepEqual({ reads: store.io.reads, parses: store.io.parses }, { reads: 1, parses: 1 });
+    watching.dispose();
+  });
+
   it('refuses a corrupt file and never overwrites it', async () => {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, '{"version":1, "profiles": [');
