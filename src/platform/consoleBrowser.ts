@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import { consoleProfileDir, isolatedBrowserArgs, REDIRECT_PAGE_LIFETIME_MS, removeStalePages, writeRedirectPage } from '../core/console/isolated';
+import { consoleProfileDir, isolatedBrowserArgs, REDIRECT_PAGE_LIFETIME_MS, removeStalePages, seedProfileColour, writeRedirectPage } from '../core/console/isolated';
 import { UserFacingError } from '../core/errors';
 import { t } from '../core/l10n';
 import type { Logger } from '../core/ports';
@@ -43,6 +43,7 @@ export class IsolatedConsoleBrowser {
       );
     }
     const profileDir = consoleProfileDir(this.options.storageDir, session.id);
+    await seedProfileColour(profileDir, session.id);
     const lifetime = this.options.pageLifetimeMs ?? REDIRECT_PAGE_LIFETIME_MS;
     await removeStalePages(profileDir, Date.now(), lifetime);
     const title = t('AWS: {0}', session.alias);

@@ -10,7 +10,7 @@
  * removed shortly after (and any left by a crash at the next launch).
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, open, readdir, rm, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserFacingError } from '../errors';
@@ -93,6 +93,43 @@ export async function removeStalePages(profileDir: string, nowMs: number, maxAge
     }
   }
   return removed;
+}
+
+/**
+ * Window colours for the sessions' browser profiles: eight hues far enough apart to tell two windows apart at a
+ * glance, as Chromium's own profile colours are. A session keeps its colour (a hash of its id picks it).
+ */
+export const PROFILE_COLOURS = [0x1a73e8, 0xd93025, 0x188038, 0xf9ab00, 0x9334e6, 0x007b83, 0xe8710a, 0xd01884] as const;
+
+/** The colour of a session's console window (0xRRGGBB). */
+export function profileColour(sessionId: string): number {
+  let hash = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < sessionId.length; i++) hash = Math.imul(hash ^ sessionId.charCodeAt(i), 0x01000193);
+  return PROFILE_COLOURS[(hash >>> 0) % PROFILE_COLOURS.length];
+}
+
+/**
+ * Gives a new profile its window colour: Chromium reads `browser.theme.user_color` (an opaque ARGB integer) from the
+ * profile's Default/Preferences and tints the window and its pages with it. Written only into a profile that has
+ * none yet (the folder and the file created new, 0700 / 0600): a profile the browser already owns keeps its own
+ * preferences, and nothing is written through a link. Returns whether it wrote.
+ */
+export async function seedProfileColour(profileDir: string, sessionId: string): Promise<boolean> {
+  const dir = join(profileDir, 'Default');
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch {
+    return false; // there already (the browser's, or anything else): left as it is
+  }
+  const argb = (0xff000000 | profileColour(sessionId)) | 0;
+  const preferences = { browser: { theme: { user_color: argb, color_variant: 1 } }, extensions: { theme: { id: 'user_color_theme_id', system_theme: 0 } } };
+  const handle = await open(join(dir, 'Preferences'), 'wx', 0o600);
+  try {
+    await handle.writeFile(JSON.stringify(preferences));
+  } finally {
+    await handle.close();
+  }
+  return true;
 }
 
 /** The browser's arguments: its own profile, a new window named after the session, the page's file: URL. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { SdkStsGateway } from '../../../../src/core/aws/sts';
 import { ConsoleSignIn } from '../../../../src/core/console/consoleSignIn';
-import { CONSOLE_PROFILES_DIR, consoleProfileDir, isolatedBrowserArgs, redirectPage, removeConsoleProfile, removeStalePages, writeRedirectPage } from '../../../../src/core/console/isolated';
+import { CONSOLE_PROFILES_DIR, consoleProfileDir, isolatedBrowserArgs, PROFILE_COLOURS, profileColour, redirectPage, removeConsoleProfile, removeStalePages, seedProfileColour, writeRedirectPage } from '../../../../src/core/console/isolated';
 import { systemClock } from '../../../../src/core/ports';
 import { SessionService } from '../../../../src/core/sessionService';
 import { IsolatedConsoleBrowser, type IsolatedLaunch } from '../../../../src/platform/consoleBrowser';
@@ -77,6 +77,33 @@ describe('isolated console: profile folders and the redirect page', () => {
     assert.ok(!existsSync(old));
     assert.ok(existsSync(fresh));
     assert.ok(existsSync(join(profile, 'Preferences')), 'the browser’s own files stay');
+  });
+
+  it('gives a new profile its session’s window colour, once, and never writes into a profile the browser owns or through a link', async () => {
+    const profile = consoleProfileDir(dir, 's1');
+    assert.equal(await seedProfileColour(profile, 's1'), true);
+    assert.equal(mode(join(profile, 'Default')), 0o700);
+    const preferences = join(profile, 'Default', 'Preferences');
+    assert.equal(mode(preferences), 0o600);
+    const written = JSON.parse(readFileSync(preferences, 'utf8'));
+    assert.equal(written.browser.theme.user_color, (0xff000000 | profileColour('s1')) | 0, 'an opaque ARGB integer, as Chromium stores it');
+    assert.equal(written.extensions.theme.id, 'user_color_theme_id');
+
+    writeFileSync(preferences, '{"browser":{"theme":{"user_color":-1}},"profile":{"name":"the browser wrote this"}}');
+    assert.equal(await seedProfileColour(profile, 's1'), false);
+    assert.match(readFileSync(preferences, 'utf8'), /the browser wrote this/, 'a profile the browser owns keeps its preferences');
+
+    const other = consoleProfileDir(dir, 's2');
+    const target = join(dir, 'elsewhere-default');
+    mkdirSync(target);
+    symlinkSync(target, join(other, 'Default'));
+    assert.equal(await seedProfileColour(other, 's2'), false);
+    assert.deepEqual(readdirSync(target), [], 'nothing written through a link');
+
+    const colours = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((id) => profileColour(`session-${id}`));
+    assert.ok(colours.every((c) => (PROFILE_COLOURS as readonly number[]).includes(c)));
+    assert.ok(new Set(colours).size >= 4, `ten sessions get several colours, not one: ${colours.map((c) => c.toString(16))}`);
+    assert.equal(profileColour('session-a'), colours[0], 'a session keeps its colour');
   });
 
   it("a deleted session's profile folder goes with its cookies; a link in its place and other ids are left alone", async () => {
