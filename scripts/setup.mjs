@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs what a fresh Debian 12 machine lacks for the tests and the demo, and nothing that is there
-// already: Debian packages (chromium for the browser tests, awscli as the real AWS CLI, and what
-// code-server's install needs), the npm packages (npm ci), and code-server in .cache/.
+// already: Debian packages (chromium for the browser tests, awscli as the real AWS CLI, zsh and fish for the
+// completion scripts, and what code-server's install needs), the npm packages (npm ci), and code-server in .cache/.
 // Only Node built-ins here: it runs before node_modules exists. Used by `npm test`, `npm run demo`
 // and .ci/run. Usage: node scripts/setup.mjs [--no-code-server]
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,9 @@ const wanted = [
   ['awscli', '/usr/bin/aws'],
   ['ripgrep', '/usr/bin/rg'],
   ['libkrb5-dev', '/usr/include/gssapi/gssapi.h'],
+  // The completion scripts are checked in the shells they are for.
+  ['zsh', '/usr/bin/zsh'],
+  ['fish', '/usr/bin/fish'],
 ];
 
 export function ensureDebianPackages() {

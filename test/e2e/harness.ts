@@ -360,8 +360,8 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
         if (process.env.UPDATE_SCREENSHOTS === '1') {
           mkdirSync(SCREENSHOTS_DIR, { recursive: true });
           copyFileSync(path, join(SCREENSHOTS_DIR, file));
-          // Palette PNGs: the .vsix carries some of them twice (walkthrough, README) within its size budget.
-          const quantized = spawnSync('pngquant', ['--quality=80-100', '--speed', '1', '--strip', '--force', '--output', join(SCREENSHOTS_DIR, file), path]);
+          // Palette PNGs of 64 colours (flat UI: no visible loss): the .vsix carries the README's inline, within its size budget.
+          const quantized = spawnSync('pngquant', ['--speed', '1', '--strip', '--force', '--output', join(SCREENSHOTS_DIR, file), '64', path]);
           if (quantized.status !== 0) console.warn(`      pngquant did not run on ${file} (${quantized.error?.message ?? quantized.status}): install it (apt-get install pngquant) before committing screenshots`);
         }
         return path;

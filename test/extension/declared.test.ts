@@ -97,10 +97,12 @@ describe('declared project sessions', function () {
         // What is on screen as the modal asks: the rendered Markdown preview of a read-only document, no editor of its source.
         const active = () => vscode.window.tabGroups.activeTabGroup.activeTab;
         return (async () => {
-          // The tab model reaches this extension host a moment after the preview opened.
-          for (let i = 0; i < 50 && !(active()?.input instanceof vscode.TabInputWebview); i++) await new Promise((r) => setTimeout(r, 100));
+          // The tab model reaches this extension host a moment after the preview opened (the Markdown extension's first
+          // activation, on a loaded machine, takes seconds).
+          for (let i = 0; i < 300 && !(active()?.input instanceof vscode.TabInputWebview); i++) await new Promise((r) => setTimeout(r, 100));
           const input = active()?.input;
-          shownAs.push(input instanceof vscode.TabInputWebview ? input.viewType : `not a preview: ${active()?.label}`);
+          const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((tab) => `${tab.label} (${tab.input instanceof vscode.TabInputWebview ? tab.input.viewType : tab.input?.constructor?.name})`));
+          shownAs.push(input instanceof vscode.TabInputWebview ? input.viewType : `not a preview: the active tab is ${active()?.label}; tabs: ${tabs.join(', ')}`);
           sourceEditors.push(vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === DECLARED_PREVIEW_SCHEME).length);
           const offer = (d: vscode.TextDocument) => Number(/offer=(\d+)/.exec(d.uri.query)?.[1] ?? 0);
           const latest = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === DECLARED_PREVIEW_SCHEME).sort((a, b) => offer(b) - offer(a))[0];
@@ -126,7 +128,7 @@ describe('declared project sessions', function () {
     const state = await stateWhere((s) => s.sessions.filter((x) => x.declaredBy).length === 3);
     assert.equal(offers.length, 1, 'offered once');
     assert.match(offers[0], /3 to add|4 to add/);
-    assert.match(shownAs[0], /markdown\.preview/, 'shown rendered by the Markdown preview');
+    assert.match(shownAs[0], /markdown\.preview/, `shown rendered by the Markdown preview, not: ${shownAs[0]}`);
     assert.equal(sourceEditors[0], 0, 'its Markdown source (with escapes such as declared\\-corp) is not shown');
     // The document is Markdown: names are escaped (declared\-corp); read it as the preview renders it.
     const shown = previews[0].replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');

@@ -108,10 +108,20 @@ describe('shell completion', function () {
       assert.equal(r.stdout, 'start\n[]\n', r.stderr);
     });
 
+    it('fish: complete -C offers subcommands, nested subcommands and session names as typed', async function () {
+      if (!has('fish')) return this.skip();
+      const run = (line: string) => runProcess('fish', ['-c', `aws-sessions completion fish | source; complete -C '${line}'`], env);
+      assert.equal((await run('aws-sessions integ')).stdout, 'integration\n');
+      assert.equal((await run('aws-sessions integration lo')).stdout, 'login\nlogout\n');
+      assert.equal((await run('aws-sessions start ')).stdout, 'dev\nprod\n');
+    });
+
     for (const shell of ['zsh', 'fish'] as const) {
       it(`${shell}: the script passes ${shell} -n`, async function () {
         if (!has(shell)) return this.skip();
-        const r = await runProcess(shell, ['-n', '/dev/stdin'], env, completionScript(shell));
+        const script = join(tempDir('aws-sessions-completion-'), `aws-sessions.${shell}`);
+        writeFileSync(script, completionScript(shell));
+        const r = await runProcess(shell, ['-n', script], env);
         assert.equal(r.status, 0, r.stderr);
       });
     }
