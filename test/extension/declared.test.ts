@@ -99,7 +99,9 @@ describe('declared project sessions', function () {
         return (async () => {
           // The tab model reaches this extension host a moment after the preview opened (the Markdown extension's first
           // activation, on a loaded machine, takes seconds).
-          for (let i = 0; i < 300 && !(active()?.input instanceof vscode.TabInputWebview); i++) await new Promise((r) => setTimeout(r, 100));
+          // Another test's webview (a session form) may be the active tab until then: wait for the preview itself.
+          const isPreview = () => { const input = active()?.input; return input instanceof vscode.TabInputWebview && /markdown\.preview/.test(input.viewType); };
+          for (let i = 0; i < 300 && !isPreview(); i++) await new Promise((r) => setTimeout(r, 100));
           const input = active()?.input;
           const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((tab) => `${tab.label} (${tab.input instanceof vscode.TabInputWebview ? tab.input.viewType : tab.input?.constructor?.name})`));
           shownAs.push(input instanceof vscode.TabInputWebview ? input.viewType : `not a preview: the active tab is ${active()?.label}; tabs: ${tabs.join(', ')}`);
