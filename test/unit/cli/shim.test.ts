@@ -8,6 +8,16 @@ import { credentialProcessCommand, quoteCommandPath } from '../../../src/core/pr
 import { shlexSplit } from '../../../src/core/awsFiles/shlex';
 import { tempDir } from '../support/tempDirs';
 
+/** Stand-ins for cli.js and generate.js that print which bundle ran and its arguments; exec.js is the test's to write. */
+function echoBundles(prefix: string): { root: string; cli: string; gen: string; exec: string } {
+  const root = tempDir(prefix);
+  const cli = join(root, 'cli.js');
+  const gen = join(root, 'generate.js');
+  writeFileSync(cli, 'process.stdout.write("cli " + process.argv.slice(2).join(","))');
+  writeFileSync(gen, 'process.stdout.write("generate " + process.argv.slice(2).join(","))');
+  return { root, cli, gen, exec: join(root, 'exec.js') };
+}
+
 describe('CLI shim', () => {
   it('runs the bundle with the given Node, arguments and IPC folder intact, even through odd paths', async () => {
     const root = tempDir("shim it's $HOME `x` ");
@@ -52,12 +62,7 @@ describe('CLI shim', () => {
   });
 
   it('hands `generate` and `exec` to their lean bundles and every other command to the full CLI', async () => {
-    const root = tempDir('shim-dispatch-');
-    const cli = join(root, 'cli.js');
-    const gen = join(root, 'generate.js');
-    const exec = join(root, 'exec.js');
-    writeFileSync(cli, 'process.stdout.write("cli " + process.argv.slice(2).join(","))');
-    writeFileSync(gen, 'process.stdout.write("generate " + process.argv.slice(2).join(","))');
+    const { root, cli, gen, exec } = echoBundles('shim-dispatch-');
     writeFileSync(exec, 'process.stdout.write("exec " + process.argv.slice(2).join(","))');
     const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: cli, generatePath: gen, execPath: exec, ipcDir: root, electron: false, platform: 'linux' });
     const out = (args: string[]) => spawnSync(shim, args, { encoding: 'utf8' }).stdout;
@@ -73,12 +78,7 @@ describe('CLI shim', () => {
   });
 
   it('the sh form: `generate` to its bundle; `exec` evaluates what exec.js prints, or goes on to the full CLI when it prints nothing', async () => {
-    const root = tempDir('shim-sh-dispatch-');
-    const cli = join(root, 'cli.js');
-    const gen = join(root, 'generate.js');
-    const exec = join(root, 'exec.js');
-    writeFileSync(cli, 'process.stdout.write("cli " + process.argv.slice(2).join(","))');
-    writeFileSync(gen, 'process.stdout.write("generate " + process.argv.slice(2).join(","))');
+    const { root, cli, gen, exec } = echoBundles('shim-sh-dispatch-');
     // Told by the shim that a shell takes over: hand it a command; for `--help`, nothing (the full CLI answers).
     writeFileSync(exec, `if (process.env.AWS_SESSIONS_EXEC_SHELL !== '1') throw new Error('not told');
 if (!process.argv.includes('--help')) process.stdout.write('shift 2\\nexec printf "ran %s|" "$@"\\n');`);
