@@ -102,18 +102,18 @@ describe('shell completion', function () {
       }
     });
 
-    it('bash: with no editor serving, subcommands still complete and names offer nothing', async () => {
-      await stopServer(f.server);
-      const r = await runProcess('bash', ['-c', `source <(aws-sessions completion bash) && COMP_WORDS=(aws-sessions sta '') && COMP_CWORD=1 && _aws_sessions_complete && printf '%s\\n' "\${COMPREPLY[@]}" && COMP_WORDS=(aws-sessions start '') && COMP_CWORD=2 && _aws_sessions_complete && echo "[\${COMPREPLY[*]}]"`], env);
-      assert.equal(r.stdout, 'start\n[]\n', r.stderr);
-    });
-
     it('fish: complete -C offers subcommands, nested subcommands and session names as typed', async function () {
       if (!has('fish')) return this.skip();
       const run = (line: string) => runProcess('fish', ['-c', `aws-sessions completion fish | source; complete -C '${line}'`], env);
       assert.equal((await run('aws-sessions integ')).stdout, 'integration\n');
       assert.equal((await run('aws-sessions integration lo')).stdout, 'login\nlogout\n');
       assert.equal((await run('aws-sessions start ')).stdout, 'dev\nprod\n');
+    });
+
+    it('bash: with no editor serving, subcommands still complete and names offer nothing', async () => {
+      await stopServer(f.server);
+      const r = await runProcess('bash', ['-c', `source <(aws-sessions completion bash) && COMP_WORDS=(aws-sessions sta '') && COMP_CWORD=1 && _aws_sessions_complete && printf '%s\\n' "\${COMPREPLY[@]}" && COMP_WORDS=(aws-sessions start '') && COMP_CWORD=2 && _aws_sessions_complete && echo "[\${COMPREPLY[*]}]"`], env);
+      assert.equal(r.stdout, 'start\n[]\n', r.stderr);
     });
 
     for (const shell of ['zsh', 'fish'] as const) {
