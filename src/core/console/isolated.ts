@@ -23,10 +23,12 @@ export const CONSOLE_PROFILES_DIR = 'console-profiles';
 export const REDIRECT_PAGE_LIFETIME_MS = 60_000;
 const PAGE = /^open-[0-9a-f]{32}\.html$/;
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** Whether a session id can name a folder: a plain name, not `.`/`..` or hidden. */
+const namesAFolder = (sessionId: string): boolean => SAFE_ID.test(sessionId) && !sessionId.startsWith('.');
 
 /** The session's own profile folder, created 0700 and checked: a folder of ours that no one else can enter. */
 export function consoleProfileDir(storageDir: string, sessionId: string, platform: NodeJS.Platform = process.platform): string {
-  if (!SAFE_ID.test(sessionId) || sessionId.startsWith('.')) throw new UserFacingError(t('The session id "{0}" cannot name a browser profile folder.', sessionId.slice(0, 64)));
+  if (!namesAFolder(sessionId)) throw new UserFacingError(t('The session id "{0}" cannot name a browser profile folder.', sessionId.slice(0, 64)));
   const root = join(storageDir, CONSOLE_PROFILES_DIR);
   const dir = join(root, sessionId);
   ensurePrivateDir(root);
@@ -43,7 +45,7 @@ export function consoleProfileDir(storageDir: string, sessionId: string, platfor
  * is removed: a symbolic link in its place is left alone (and its target untouched); a folder never made is no error.
  */
 export async function removeConsoleProfile(storageDir: string, sessionId: string): Promise<boolean> {
-  if (!SAFE_ID.test(sessionId) || sessionId.startsWith('.')) return false;
+  if (!namesAFolder(sessionId)) return false;
   const dir = join(storageDir, CONSOLE_PROFILES_DIR, sessionId);
   const st = await lstat(dir).catch(() => undefined);
   if (!st?.isDirectory()) return false;
