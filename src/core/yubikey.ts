@@ -7,7 +7,7 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { CancelledError } from './errors';
 import { t } from './l10n';
-import { findExecutable } from './pathLookup';
+import { lookupExecutable, refusedProgramsText } from './pathLookup';
 
 export interface RunResult {
   code: number | null;
@@ -26,7 +26,8 @@ export class YubiKeyError extends Error {
   }
 }
 
-const notFound = () => new YubiKeyError(t('ykman (YubiKey Manager) was not found. Install it (https://developers.yubico.com/yubikey-manager/) and make sure it is on PATH.'));
+const notFound = (refused = '') =>
+  new YubiKeyError([t('ykman (YubiKey Manager) was not found. Install it (https://developers.yubico.com/yubikey-manager/) and make sure it is on PATH.'), refused].filter(Boolean).join(' '));
 
 export const runProgram: Runner = (file, args, { env, signal, onStderr }) =>
   new Promise((resolve, reject) => {
@@ -92,9 +93,15 @@ export class YubiKeyOath {
     return this.executable() !== undefined;
   }
 
+  /** Why a ykman on PATH is not used (another user could have put it there), in words; '' when none was passed over. */
+  refusedText(): string {
+    const lookup = lookupExecutable(this.program, this.deps.env);
+    return lookup.path ? '' : refusedProgramsText(lookup.refused);
+  }
+
   /** ykman's path on the PATH of `env` (the editor's, not whatever PATH the child would search); none another user could have planted. */
   private executable(): string | undefined {
-    return findExecutable(this.program, this.deps.env);
+    return lookupExecutable(this.program, this.deps.env).path;
   }
 
   /**
@@ -118,7 +125,7 @@ export class YubiKeyOath {
     let touched = false;
     // Never the bare name: the child's own PATH search would take the ykman refused here.
     const exe = this.executable();
-    if (!exe) throw notFound();
+    if (!exe) throw notFound(this.refusedText());
     const result = await this.run(exe, ['oath', 'accounts', 'code', '--single', '--', account], {
       env: this.deps.env,
       signal: options.signal,

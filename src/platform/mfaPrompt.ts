@@ -16,7 +16,9 @@ export async function askMfaCode(request: MfaRequest, yubikey?: YubiKeyOath): Pr
   const check = (value: string) => (value.trim() === '' ? undefined : rules.mfaCode(value.trim()));
   // Without ykman the plain input box; the box with a button only where a YubiKey may answer.
   if (!yubikey?.installed()) {
-    const code = (await vscode.window.showInputBox({ title, prompt, placeHolder: '123456', ignoreFocusOut: true, validateInput: check }))?.trim();
+    // A ykman another user could have planted is not run; say so, or the missing button is a mystery.
+    const refused = yubikey?.refusedText();
+    const code = (await vscode.window.showInputBox({ title, prompt: refused ? `${prompt}. ${refused}` : prompt, placeHolder: '123456', ignoreFocusOut: true, validateInput: check }))?.trim();
     return code ? code : undefined;
   }
   const box = vscode.window.createInputBox();

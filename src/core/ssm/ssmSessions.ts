@@ -8,7 +8,7 @@ import type { ManagedInstance, SsmGateway } from '../aws/ssm';
 import type { CredentialResolver } from '../credentialResolver';
 import { SessionError } from '../errors';
 import { t } from '../l10n';
-import { findExecutable } from '../pathLookup';
+import { lookupExecutable, refusedProgramsText, type RefusedProgram } from '../pathLookup';
 import type { Session } from '../model';
 import type { Logger, StateStore } from '../ports';
 import { profileOf, sessionByRef } from '../sessionLookup';
@@ -42,6 +42,8 @@ export interface SsmTerminalPlan {
 export interface SsmTools {
   aws?: string;
   plugin?: string;
+  /** Files on PATH passed over because another local user could have put them there. */
+  refused?: readonly RefusedProgram[];
 }
 
 const PLUGIN_INSTALL_URL = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html';
@@ -49,16 +51,22 @@ const CLI_INSTALL_URL = 'https://docs.aws.amazon.com/cli/latest/userguide/gettin
 
 /** The first executable `name` on `pathValue` (Windows: with each PATHEXT suffix) that no other user could have planted. */
 export async function findOnPath(name: string, pathValue: string | undefined, platform: NodeJS.Platform = process.platform, pathExt = process.env.PATHEXT): Promise<string | undefined> {
-  return findExecutable(name, { PATH: pathValue, PATHEXT: pathExt }, platform);
+  return lookupExecutable(name, { PATH: pathValue, PATHEXT: pathExt }, platform).path;
 }
 
 export async function findSsmTools(pathValue: string | undefined, platform: NodeJS.Platform = process.platform): Promise<SsmTools> {
-  const [aws, plugin] = await Promise.all([findOnPath('aws', pathValue, platform), findOnPath('session-manager-plugin', pathValue, platform)]);
-  return { aws, plugin };
+  const [aws, plugin] = ['aws', 'session-manager-plugin'].map((name) => lookupExecutable(name, { PATH: pathValue, PATHEXT: process.env.PATHEXT }, platform));
+  const refused = [...(aws.path ? [] : aws.refused), ...(plugin.path ? [] : plugin.refused)];
+  return { aws: aws.path, plugin: plugin.path, ...(refused.length > 0 ? { refused } : {}) };
 }
 
 /** What is missing and how to install it, or undefined when both are there. */
 export function missingToolsMessage(tools: SsmTools): string | undefined {
+  const missing = missingToolsText(tools);
+  return missing && [missing, refusedProgramsText(tools.refused ?? [])].filter(Boolean).join(' ');
+}
+
+function missingToolsText(tools: SsmTools): string | undefined {
   if (!tools.aws && !tools.plugin) return t('Neither the AWS CLI nor the Session Manager plugin was found on PATH. Install the AWS CLI v2 ({0}) and the Session Manager plugin ({1}), then try again.', CLI_INSTALL_URL, PLUGIN_INSTALL_URL);
   if (!tools.aws) return t('The AWS CLI was not found on PATH. Install the AWS CLI v2 ({0}), then try again.', CLI_INSTALL_URL);
   if (!tools.plugin) return t('The Session Manager plugin (session-manager-plugin) was not found on PATH. Install it ({0}), then try again.', PLUGIN_INSTALL_URL);

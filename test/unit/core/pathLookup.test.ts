@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findExecutable } from '../../../src/core/pathLookup';
+import { findExecutable, lookupExecutable } from '../../../src/core/pathLookup';
+import { findSsmTools, missingToolsMessage } from '../../../src/core/ssm/ssmSessions';
 import { YubiKeyOath } from '../../../src/core/yubikey';
 import { tempDir } from '../support/tempDirs';
 
@@ -71,5 +72,43 @@ describe('programs on PATH that no other user could have planted', () => {
     const yk = new YubiKeyOath({ env: { PATH: loose }, run: async (file) => (ran.push(file), { code: 0, stdout: '123456\n', stderr: '' }) });
     await assert.rejects(yk.code('Amazon Web Services:alice@123456789012'), /ykman \(YubiKey Manager\) was not found/);
     assert.deepEqual(ran, []);
+  });
+
+  it('says which files it passed over and why, so "not found" is not a mystery when a program is there', async () => {
+    const root = tempDir('aws-sessions-path-');
+    const loose = plant(root, 'loose', 0o757);
+    const open = plant(root, 'open', 0o755, 0o777);
+    const lookup = lookupExecutable('ykman', { PATH: `${loose}:${open}:${root}/none` }, 'linux');
+    assert.equal(lookup.path, undefined);
+    assert.deepEqual(lookup.refused, [
+      { file: join(loose, 'ykman'), reason: 'anyone may change it' },
+      { file: join(open, 'ykman'), reason: 'anyone may replace the files of its folder' },
+    ]);
+    const yk = new YubiKeyOath({ env: { PATH: loose }, run: async () => ({ code: 0, stdout: '123456\n', stderr: '' }) });
+    assert.match(yk.refusedText(), new RegExp(`${join(loose, 'ykman')} \\(anyone may change it\\)`));
+    await assert.rejects(yk.code('Amazon Web Services:alice@123456789012'), (e: Error) => e.message.includes(join(loose, 'ykman')) && /another local user could have put them there/.test(e.message));
+    // Found safely later on PATH: nothing to say.
+    assert.equal(new YubiKeyOath({ env: { PATH: `${loose}:${plant(root, 'safe')}` } }).refusedText(), '');
+
+    // The SSM tools: the Session Manager plugin in an open folder is named in the message.
+    mkdirSync(join(root, 'tools'));
+    writeFileSync(join(root, 'tools', 'session-manager-plugin'), '#!/bin/sh\n', { mode: 0o755 });
+    chmodSync(join(root, 'tools'), 0o777);
+    const tools = await findSsmTools(join(root, 'tools'), 'linux');
+    const message = missingToolsMessage(tools) ?? '';
+    assert.match(message, /Session Manager plugin/);
+    assert.ok(message.includes(`${join(root, 'tools', 'session-manager-plugin')} (anyone may replace the files of its folder)`), message);
+  });
+
+  it('names a program in a relative PATH entry as refused, and passes over an empty relative folder silently', () => {
+    const root = tempDir('aws-sessions-path-');
+    plant(root, 'bin');
+    const before = process.cwd();
+    process.chdir(root);
+    try {
+      assert.deepEqual(lookupExecutable('ykman', { PATH: 'bin:.' }, 'linux').refused, [{ file: join('bin', 'ykman'), reason: 'the PATH entry "bin" is relative to the current folder' }]);
+    } finally {
+      process.chdir(before);
+    }
   });
 });
