@@ -4,8 +4,8 @@
  * has not exited a few seconds later.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { ensurePrivateDir } from '../../core/ipc/paths';
 import { t } from '../../core/l10n';
 import { CdpPipe } from './pipe';
 
@@ -75,7 +75,8 @@ export class Chromium {
 
   /** Starts the browser and waits until it answers on the pipe. */
   static async launch(options: ChromiumLaunch): Promise<Chromium> {
-    mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
+    // The profile keeps the IdP's cookies: a folder of ours only, never a link or a folder another user made first.
+    ensurePrivateDir(options.profileDir);
     const child = spawn(options.executablePath, chromiumArgs(options), { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env: process.env });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {

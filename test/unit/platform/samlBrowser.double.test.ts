@@ -4,7 +4,7 @@
  * gone afterwards; a browser that exits, a sign-in that never posts, a cancel, a browser that cannot start.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSamlResponse } from '../../../src/core/saml/assertion';
 import { CancelledError } from '../../../src/core/errors';
@@ -120,6 +120,26 @@ describe('SAML sign-in window: Chromium over the DevTools pipe, on the double Id
 
   it('a missing executable fails at once with its path', async () => {
     await assert.rejects(Chromium.launch({ executablePath: '/nonexistent/chrome', profileDir: tempDir('saml-profile-'), headless: true, isRoot: false }), /\/nonexistent\/chrome could not be started: spawn \/nonexistent\/chrome ENOENT/);
+  });
+
+  it("the profile folder (the IdP's cookies) is made 0700, and a link or another user's folder in its place is refused before a browser starts", async () => {
+    const root = tempDir('saml-profile-');
+    const launch = (profileDir: string) => Chromium.launch({ executablePath: '/nonexistent/chrome', profileDir, headless: true, isRoot: false });
+    const fresh = join(root, 'fresh');
+    await assert.rejects(launch(fresh), /ENOENT/);
+    assert.equal(statSync(fresh).mode & 0o777, 0o700);
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o755 });
+    symlinkSync(elsewhere, join(root, 'linked'));
+    await assert.rejects(launch(join(root, 'linked')), (e: Error) => /remove it/.test(e.message) && !/ENOENT/.test(e.message));
+    assert.equal(statSync(elsewhere).mode & 0o777, 0o755, 'the target of the link is untouched');
+    if (process.getuid?.() === 0) {
+      const theirs = join(root, 'theirs');
+      mkdirSync(theirs, { mode: 0o777 });
+      chownSync(theirs, 4242, 4242);
+      await assert.rejects(launch(theirs), /belongs to another user/);
+    }
+    assert.equal(existsSync(join(elsewhere, 'Default')), false);
   });
 
   it('the command line: own profile, the pipe, headless and --no-sandbox only when asked, about:blank first', () => {
