@@ -33,6 +33,7 @@ import {
   type CodeServer,
 } from '../../scripts/codeServer.mjs';
 import { startLocalAws, writeAwsFiles, type AwsFiles, type LocalAws } from './localAws';
+import { redactCredentials } from './secretScan';
 
 export { REPO_ROOT };
 export * from './localAws';
@@ -376,7 +377,7 @@ export async function startEditor(options: StartEditorOptions = {}): Promise<Edi
           `dialog: ${JSON.stringify(await texts('.monaco-dialog-box'))}`,
           `quick input: ${JSON.stringify(await texts('.quick-input-widget:visible'))}`,
           `tree rows: ${JSON.stringify(await texts('.sidebar .monaco-list-row'))}`,
-          `AWS files: ${JSON.stringify(editor.readAwsFiles())}`,
+          ...Object.entries(editor.readAwsFiles()).map(([name, text]) => `~/.aws/${name}:\n${redactCredentials(text ?? '(none)')}`),
           extensionLogTail(join(userDataDir, 'logs'), 60),
         ].join('\n');
       },

@@ -70,3 +70,11 @@ export function chromiumProfiles(): string[] {
   }
   return [...new Set(found)];
 }
+
+/**
+ * The AWS files as a failed test's report prints them: every credential value (keys, secret, token) replaced by
+ * its length, so a CI log never holds one, even the double's; the rest (profiles, expiry, regions) kept.
+ */
+export function redactCredentials(text: string): string {
+  return text.replace(/^(\s*(?:aws_access_key_id|aws_secret_access_key|aws_session_token|aws_security_token)\s*=\s*)(\S.*?)\s*$/gim, (_, key: string, value: string) => `${key}<${value.length} characters>`);
+}
