@@ -70,9 +70,8 @@ describe('fileLock', () => {
     const p = spawn(process.execPath, ['-e', '0']);
     await new Promise((r) => p.on('exit', r));
     await fs.writeFile(lock, JSON.stringify({ pid: p.pid, host: os.hostname(), token: 'x', acquiredAt: Date.now() }));
-    const t0 = Date.now();
+    // Not broken, the holder would be waited for until the timeout, which rejects naming it.
     assert.equal(await withLock(lock, async () => 'ok', { timeoutMs: 2000, staleMs: 60_000 }), 'ok');
-    assert.ok(Date.now() - t0 < 1000);
   });
 
   it('waits for a live holder, then times out naming it', async () => {

@@ -129,9 +129,8 @@ describe('IPC method map', function () {
       await assert.rejects(callEditor(dir, 'ping', {}, { connectWindowMs: 200 }), /the serving window \(process \d+\) runs an older version of AWS Sessions; reload it/);
       writeFileSync(dir.lease, JSON.stringify({ pid: window.pid, host: hostname(), id: 'new-window', v: V + 1 }));
       writeFileSync(dir.endpoint, JSON.stringify({ v: V + 1, socket: join(dir.dir, 'cli-000000.sock'), token: randomToken() }), { mode: 0o600 });
-      const t0 = Date.now();
-      await assert.rejects(callEditor(dir, 'ping', {}, { connectWindowMs: 200, handOverWaitMs: 20_000 }), new RegExp(`runs a newer version of AWS Sessions \\(protocol ${V + 1}\\) than this command line \\(protocol ${V}\\); run the aws-sessions shim that window installs`));
-      assert.ok(Date.now() - t0 < 20_000, 'it does not wait for a hand-over that cannot come');
+      // A wait for a hand-over that cannot come would outlast the test's own time limit.
+      await assert.rejects(callEditor(dir, 'ping', {}, { connectWindowMs: 200, handOverWaitMs: 600_000 }), new RegExp(`runs a newer version of AWS Sessions \\(protocol ${V + 1}\\) than this command line \\(protocol ${V}\\); run the aws-sessions shim that window installs`));
     } finally {
       window.kill();
     }
