@@ -9,7 +9,18 @@ import { UsageError } from './args';
 import { Exit } from './call';
 import { EXIT } from './exitCodes';
 import { t } from '../core/l10n';
-import { nodeChildProcess } from '../core/lazy';
+import { lazy, nodeChildProcess } from '../core/lazy';
+
+const nodeTty = lazy(() => require('node:tty') as typeof import('node:tty'));
+
+/**
+ * Loads what {@link runCommand} needs. The lean entry calls it while the editor prepares its answer (another
+ * process), so that the child starts as soon as the answer is in instead of after these modules load.
+ */
+export function prepareCommand(): void {
+  nodeChildProcess();
+  nodeTty();
+}
 
 export interface ExecArgs {
   session?: string;
@@ -117,7 +128,8 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
 /** Runs the command; resolves with the exit code to use. */
 export function runCommand(command: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const interactive = process.stdin.isTTY === true;
+    // Not process.stdin.isTTY: that makes a stream for descriptor 0, start-up time the command does not need.
+    const interactive = nodeTty().isatty(0);
     // Listening before the spawn: a signal that comes while the child starts is passed on, not fatal to us alone.
     let child: ChildProcess | undefined;
     const pending: NodeJS.Signals[] = [];

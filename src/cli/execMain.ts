@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ENV_EXEC_SHELL } from '../core/constants';
 import type { SessionEnvironment } from '../core/ipc/methods';
 import { reportCommandFailure, request } from './call';
-import { execSession, runCommand, runnableExec, type ExecDeps } from './exec';
+import { execSession, prepareCommand, runCommand, runnableExec, type ExecDeps } from './exec';
 import { printShellHandOver } from './execShell';
 import { useLocaleOf } from './locale';
 
@@ -18,12 +18,19 @@ const argv = process.argv.slice(2);
 const args = runnableExec(argv);
 const viaShell = process.env[ENV_EXEC_SHELL] === '1';
 // Unchecked, as `generate` prints its reply: the protocol version check of the call stands for the schema.
-const environment: ExecDeps['environment'] = async (session, delivery) => (await request('environment', { session, delivery })) as SessionEnvironment;
-const finish = (code: number) => void (process.exitCode = code);
+const environment: ExecDeps['environment'] = async (session, delivery) => {
+  const reply = request('environment', { session, delivery });
+  // The request is on its way (the hello goes out as the connection opens): load what starting the command
+  // needs while the editor answers, rather than after.
+  if (!viaShell) setImmediate(prepareCommand);
+  return (await reply) as SessionEnvironment;
+};
 if (args) {
   useLocaleOf(process.env);
   const done = viaShell ? printShellHandOver(args, argv.length, environment, process.env) : execSession(args, { environment, env: process.env, exec: runCommand });
-  done.then(finish, reportCommandFailure);
+  // Everything is written (synchronously) or the command has ended: exit now, without the orderly teardown of the
+  // heap and handles that the sh shim (waiting for our end before it becomes the command) or the caller would wait for.
+  done.then((code) => process.exit(code), reportCommandFailure);
 } else if (!viaShell) {
   require(join(__dirname, 'cli.js'));
 }
