@@ -203,10 +203,11 @@ export const CLI_NAME = 'aws-sessions';
 export const CLI_GENERATE = 'generate';
 export const ENV_IPC_DIR = 'AWS_SESSIONS_IPC_DIR';
 /**
- * Set (to `1`) by a POSIX sh shim when it runs dist/exec.js: print the session's variables as sh for the shim to
- * `eval`, which then becomes the command itself (`exec "$@"`); the shell variable that holds that text meanwhile.
+ * The first argument a POSIX sh shim gives dist/exec.js: print the session's variables as sh for the shim to `eval`,
+ * which then becomes the command itself (`exec "$@"`); then the shell variable that holds that text meanwhile.
+ * An argument, not an environment variable: one exported by hand would make every exec print the credentials.
  */
-export const ENV_EXEC_SHELL = 'AWS_SESSIONS_EXEC_SHELL';
+export const EXEC_SHELL_ARG = '--aws-sessions-sh-hand-over';
 export const SHIM_EXEC_VARIABLE = 'aws_sessions_exec_env';
 /** Overrides how long the CLI waits for a reply (seconds), e.g. while an MFA prompt is open. */
 export const ENV_CLI_TIMEOUT = 'AWS_SESSIONS_TIMEOUT';

@@ -11,7 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CLI_NAME, ENV_EXEC_SHELL, ENV_IPC_DIR, SHIM_EXEC_VARIABLE } from './constants';
+import { CLI_NAME, ENV_IPC_DIR, EXEC_SHELL_ARG, SHIM_EXEC_VARIABLE } from './constants';
 
 export interface ShimTarget {
   /** Executable that runs JavaScript: `process.execPath` of the extension host. */
@@ -101,7 +101,7 @@ function shScript(t: ShimTarget): string {
           'if [ "$1" = exec ]; then',
           // A trace (sh -x, SHELLOPTS) would print the evaluated text, credentials included.
           '  set +xv',
-          `  ${SHIM_EXEC_VARIABLE}=$(${vars} ${ENV_EXEC_SHELL}=1 exec ${node} ${shQuote(t.execPath)} "$@") || exit`,
+          `  ${SHIM_EXEC_VARIABLE}=$(${vars} exec ${node} ${shQuote(t.execPath)} ${EXEC_SHELL_ARG} "$@") || exit`,
           `  eval "$${SHIM_EXEC_VARIABLE}"`,
           'fi',
         ]

@@ -41,6 +41,14 @@ describe('aws-sessions exec and export', function () {
     assert.ok(!argv.join(' ').includes(childEnv.AWS_SECRET_ACCESS_KEY), 'no secret in the arguments');
   });
 
+  it('exec: a hand-over variable exported by hand does not make the JavaScript shim print the credentials', async () => {
+    // The sh shim used to tell exec.js by AWS_SESSIONS_EXEC_SHELL=1; exported in a shell, every exec printed
+    // `export AWS_SECRET_ACCESS_KEY=…` to the terminal instead of running the command.
+    const r = await runProcess(shim, ['exec', 'bob', '--', process.execPath, '-e', 'process.stdout.write("ran " + (process.env.AWS_SECRET_ACCESS_KEY ? "with" : "without"))'], { ...env, AWS_SESSIONS_EXEC_SHELL: '1' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'ran with');
+  });
+
   it('exec: the real AWS CLI gets the session identity with no AWS files', async () => {
     const r = await cli(['exec', 'bob', AWS_CLI, 'sts', 'get-caller-identity', '--endpoint-url', aws.endpoint, '--output', 'json']);
     assert.equal(r.status, 0, r.stderr);

@@ -80,7 +80,7 @@ describe('CLI shim', () => {
   it('the sh form: `generate` to its bundle; `exec` evaluates what exec.js prints, or goes on to the full CLI when it prints nothing', async () => {
     const { root, cli, gen, exec } = echoBundles('shim-sh-dispatch-');
     // Told by the shim that a shell takes over: hand it a command; for `--help`, nothing (the full CLI answers).
-    writeFileSync(exec, `if (process.env.AWS_SESSIONS_EXEC_SHELL !== '1') throw new Error('not told');
+    writeFileSync(exec, `if (process.argv[2] !== '--aws-sessions-sh-hand-over') throw new Error('not told');
 if (!process.argv.includes('--help')) process.stdout.write('shift 2\\nexec printf "ran %s|" "$@"\\n');`);
     const shim = await writeShim(join(root, 'bin'), { nodePath: process.execPath, cliPath: cli, generatePath: gen, execPath: exec, ipcDir: root, electron: true, platform: 'linux' });
     assert.match(readFileSync(shim, 'utf8'), /^#!\/bin\/sh\n/);
