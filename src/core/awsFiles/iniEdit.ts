@@ -301,6 +301,7 @@ export class IniDocument {
 
   /** Line `n` (0-based): its kind and offsets. */
   line(n: number): IniLine {
+    // l10n-ignore: a caller's bug (a line number out of range), never shown to users
     if (!(n >= 0 && n < this.lineCount)) throw new RangeError(`line ${n} of ${this.lineCount}`);
     const at = n * LINE_INTS;
     return { kind: LINE_KINDS[this.kinds[n]], start: this.spans[at], end: this.spans[at + 1], eolEnd: this.spans[at + 2], indent: this.spans[at + 3] };
@@ -406,6 +407,7 @@ export class IniDocument {
   /** Remove whole lines (with their line breaks); a run reaching a last line without one takes the break before it. */
   deleteLines(lineNumbers: Iterable<number>): TextEdit[] {
     const sorted = [...new Set(lineNumbers)].sort((a, b) => a - b);
+    // l10n-ignore: a caller's bug (a line number out of range), never shown to users
     if (sorted.length && !(sorted[0] >= 0 && sorted[sorted.length - 1] < this.lineCount)) throw new RangeError(`lines ${sorted[0]}…${sorted[sorted.length - 1]} of ${this.lineCount}`);
     const edits: TextEdit[] = [];
     let i = 0;
