@@ -266,22 +266,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       declared,
     }),
   );
-  // Key ages: asked once per activation, at most once a day per session (never on a timer).
-  const maxAgeDays = accessKeyMaxAgeDays();
-  if (maxAgeDays > 0) void remindAgedKeys(accessKeys, maxAgeDays, logger).catch((error: unknown) => logger.warn(`Could not check the age of access keys: ${errorMessage(error)}`));
-
-  // A start, refresh or stop that a crash interrupted is finished or undone (its keys never stay unrecorded).
-  void service.lifecycle.recoverInterrupted().catch((error: unknown) => logger.warn(`Could not finish an interrupted operation: ${errorMessage(error)}`));
-  rotation.start();
-  // The shim and the CLI endpoint do not hold up activation either: the first lease poll runs right after.
-  void cli.start().catch((error: unknown) => logger.error(`The command line (aws-sessions, credential_process) is unavailable: ${errorMessage(error)}`));
   // The first read of the sessions does not hold up activation: the views fill when it lands.
   const firstRender = views.refresh().catch((error: unknown) => {
     void setViewLoadFailed();
     logger.error(`Could not read the sessions: ${errorMessage(error)}`);
     void vscode.window.showErrorMessage(vscode.l10n.t('AWS Sessions: could not read the saved sessions ({0}). Nothing was changed.', errorMessage(error)));
   });
-  void firstRender.then(() => declared.start());
+  // What no row of the first render needs runs once it has shown (the file is read and parsed once, by the render).
+  let disposed = false;
+  own({ dispose: () => (disposed = true) });
+  void firstRender.then(() => {
+    if (disposed) return;
+    // A start, refresh or stop that a crash interrupted is finished or undone (its keys never stay unrecorded).
+    void service.lifecycle.recoverInterrupted().catch((error: unknown) => logger.warn(`Could not finish an interrupted operation: ${errorMessage(error)}`));
+    rotation.start();
+    // The shim and the CLI endpoint do not hold up activation either: the first lease poll runs right after.
+    void cli.start().catch((error: unknown) => logger.error(`The command line (aws-sessions, credential_process) is unavailable: ${errorMessage(error)}`));
+    // Key ages: asked once per activation, at most once a day per session (never on a timer).
+    const maxAgeDays = accessKeyMaxAgeDays();
+    if (maxAgeDays > 0) void remindAgedKeys(accessKeys, maxAgeDays, logger).catch((error: unknown) => logger.warn(`Could not check the age of access keys: ${errorMessage(error)}`));
+    declared.start();
+  });
   const demoSeed = process.env[EnvOverrides.demoSeed];
   if (demoSeed) void firstRender.then(() => seedDemoSessions(demoSeed, service, logger));
   logActivation(firstRender, activateStart, performance.now(), () => views.tree.current?.total ?? 0, logger);

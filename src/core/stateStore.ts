@@ -7,7 +7,7 @@
  *   used (`stateCheck.ts`) are moved to a backup next to the file, which is named to the user; the good
  *   ones are kept.
  * - `update()`: re-reads inside the inter-process lock, writes atomically (temp + rename, 0600), as
- *   compact JSON.
+ *   compact JSON. Reads, updates and the watcher's checks of one store run one at a time (`oneAtATime`).
  * - The file is read and checked only when it is not what this store last read or wrote: each read and
  *   write keeps the file's identity (device, inode, size, mtime and ctime in ns), and a file with the same
  *   identity is not read again. Snapshots (what `read`, `update` and `onDidChange` give) are frozen and
@@ -154,8 +154,8 @@ export class FileStateStore implements StateStore, Disposable {
   private poll?: NodeJS.Timeout;
   private debounce?: NodeJS.Timeout;
   private checking = false;
-  /** The last read or check started (see oneReaderAtATime). */
-  private readers: Promise<unknown> = Promise.resolve();
+  /** The last file work queued: reads, the watcher's checks and updates run one at a time (see oneAtATime). */
+  private fileWork: Promise<unknown> = Promise.resolve();
   private disposed = false;
   /** What was set aside inside the lock, told once the lock is released. */
   private setAsideReport?: string;
@@ -167,35 +167,40 @@ export class FileStateStore implements StateStore, Disposable {
     this.newId = opts.newId ?? newId;
   }
 
-  read(): Promise<PersistedState> {
-    return this.oneReaderAtATime(() => this.readNow());
+  async read(): Promise<PersistedState> {
+    const read = await this.oneAtATime(() => this.readNow());
+    if (!read.unusable) return read.state;
+    // Move the unusable entries aside and write the rest back, under the lock (another process may be at it too).
+    return this.update(() => undefined).catch(() => deepFreeze(read.state));
   }
 
   /**
-   * Reads (and the watcher's checks) run one after the other: at activation several callers read at once, and the
-   * first reads and parses the file while the others wait, then find it unchanged (a stat) instead of reading,
-   * decoding and parsing 10,000 sessions again. Updates do not wait: inside the lock they always read what is there.
+   * The one mechanism that keeps this store from reading, decoding and parsing the file twice: every piece of file
+   * work (a read, the watcher's check, an update's read-modify-write inside the inter-process lock) runs after the
+   * one before it. At activation several callers read at once: the first reads and parses the file, the others find
+   * it unchanged (a stat). A read that comes while an update is under way gets what the update wrote.
    */
-  private oneReaderAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.readers.then(work);
-    this.readers = run.catch(() => undefined);
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.fileWork.then(work);
+    this.fileWork = run.catch(() => undefined);
     return run;
   }
 
-  private async readNow(): Promise<PersistedState> {
+  /** The state (`unusable`: entries must be moved aside first, which takes an update). */
+  private async readNow(): Promise<{ state: PersistedState; unusable?: true }> {
     const file = await this.load();
-    if (file.seen) return file.seen.state;
-    if (file.raw === undefined) return this.remember(file.key, undefined, structuredClone(this.emptyState()));
+    if (file.seen) return { state: file.seen.state };
+    if (file.raw === undefined) return { state: this.remember(file.key, undefined, structuredClone(this.emptyState())) };
     const checked = this.parse(file.raw);
-    if (!checked.changed) return this.remember(file.key, file.raw, checked.state);
-    // Move the unusable entries aside and write the rest back, under the lock (another process may be at it too).
-    return this.update(() => undefined).catch(() => deepFreeze(checked.state));
+    if (!checked.changed) return { state: this.remember(file.key, file.raw, checked.state) };
+    return { state: checked.state, unusable: true };
   }
 
   async update(mutate: (state: PersistedState) => PersistedState | void): Promise<PersistedState> {
+    // The lock first, then this store's queue: reads never wait for another process, only for this one's update.
     const { state, changed } = await withLock(
       this.lockPath,
-      async () => {
+      () => this.oneAtATime(async () => {
         const file = await this.load();
         let current: PersistedState;
         if (file.seen) current = file.seen.raw === undefined ? structuredClone(file.seen.state) : (JSON.parse(file.seen.raw) as PersistedState);
@@ -208,7 +213,7 @@ export class FileStateStore implements StateStore, Disposable {
         this.io.writes++;
         // Inside the lock nobody else writes: what is there now is what we wrote.
         return { state: this.remember(await this.statKey(), text, next), changed: true };
-      },
+      }),
       this.opts.lock,
     );
     this.tellSetAside();
@@ -293,8 +298,7 @@ export class FileStateStore implements StateStore, Disposable {
     } finally {
       await handle.close();
     }
-    // Another read of the same file (at activation several callers read at once) may have parsed it meanwhile.
-    return file.raw !== undefined && this.seen?.key === file.key ? { key: file.key, seen: this.seen } : file;
+    return file;
   }
 
   private emit(state: PersistedState): void {
@@ -357,7 +361,7 @@ export class FileStateStore implements StateStore, Disposable {
     if (this.checking) return this.schedule();
     this.checking = true;
     try {
-      await this.oneReaderAtATime(() => this.checkNow(tell));
+      await this.oneAtATime(() => this.checkNow(tell));
     } finally {
       this.checking = false;
     }

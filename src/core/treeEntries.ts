@@ -8,7 +8,7 @@
 import { lazy } from './lazy';
 import { translated } from './l10n';
 import type { PersistedState, Session } from './model';
-import type { SessionTypeModule, SessionDescription } from './sessions/sessionType';
+import type { SessionTypeModule, SessionDescription, TreeFolder } from './sessions/sessionType';
 import type { SessionNode, TreeModel } from './treeModel';
 
 export type TypeMap = ReadonlyMap<string, SessionTypeModule<Session>>;
@@ -16,7 +16,10 @@ export type TypeMap = ReadonlyMap<string, SessionTypeModule<Session>>;
 export interface Entry {
   readonly session: Session;
   readonly profile: string;
+  /** The type's description, made when first asked (the rows a view shows, a filter, folders). */
   readonly facts: SessionDescription;
+  /** Folders of the grouped tree (its type's `describesFolders`); undefined without asking the facts otherwise. */
+  readonly treePath: readonly TreeFolder[] | undefined;
   readonly typeLabel: string;
   readonly deletable: boolean;
   readonly accessKey: boolean;
@@ -40,6 +43,50 @@ export interface Prepared {
   last?: { filter: string; matches: readonly number[]; mask: Uint8Array };
   /** The last model built of this state, reused while mode, matches and every status are the same. */
   built?: { mode: string; matches: readonly number[] | undefined; filtering: boolean; model: TreeModel };
+  /** The state the entries describe their sessions from (see DescribeContext). */
+  readonly context: DescribeContext;
+}
+
+/**
+ * The state a session's facts are described from, shared by the entries of a line of snapshots with the same
+ * profiles and integrations and moved on to the newest (so an entry made long ago keeps no old snapshot alive).
+ */
+interface DescribeContext {
+  state: PersistedState;
+}
+
+/** A session's entry; its facts are made when first asked. */
+class SessionEntry implements Entry {
+  text?: string;
+  node?: SessionNode;
+  private described?: SessionDescription;
+  readonly treePath: readonly TreeFolder[] | undefined;
+
+  constructor(
+    readonly session: Session,
+    readonly profile: string,
+    readonly typeLabel: string,
+    private readonly type: SessionTypeModule<Session> | undefined,
+    private readonly context: DescribeContext,
+  ) {
+    this.treePath = type?.describesFolders ? this.facts.treePath : undefined;
+  }
+
+  get facts(): SessionDescription {
+    return (this.described ??= this.type?.describe?.(this.session, this.context.state) ?? {});
+  }
+
+  get deletable(): boolean {
+    return !this.type?.deleteRefusal;
+  }
+
+  get accessKey(): boolean {
+    return !!this.type?.longTermAccessKey;
+  }
+
+  get samlSignIn(): boolean {
+    return !!this.type?.samlSignIn;
+  }
 }
 
 /**
@@ -90,13 +137,12 @@ export function searchText(e: Entry): string {
   return e.text;
 }
 
-function describe(session: Session, state: PersistedState, types: TypeMap, labels: Map<string, string>, profileNames: ReadonlyMap<string, string>): Entry {
+function describe(session: Session, context: DescribeContext, types: TypeMap, labels: Map<string, string>, profileNames: ReadonlyMap<string, string>): Entry {
   const type = types.get(session.kind);
   let typeLabel = labels.get(session.kind);
   if (typeLabel === undefined) labels.set(session.kind, (typeLabel = type ? translated(type.label) : session.kind));
-  const facts = type?.describe?.(session, state) ?? {};
   const profile = profileNames.get(session.profileId) ?? 'default';
-  return { session, profile, facts, typeLabel, deletable: !type?.deleteRefusal, accessKey: !!type?.longTermAccessKey, samlSignIn: !!type?.samlSignIn };
+  return new SessionEntry(session, profile, typeLabel, type, context);
 }
 
 const byCollator = (entries: readonly Entry[]) => (a: number, b: number) => collator().compare(entries[a].session.alias, entries[b].session.alias) || a - b;
@@ -150,6 +196,9 @@ export function prepare(state: PersistedState, types: TypeMap): Prepared {
   const labels = new Map<string, string>();
   // Descriptions read the session, the profiles, the integrations and the alias of the session it depends on.
   const context = !!prev && sameValue(prev.state.profiles, state.profiles) && sameValue(prev.state.integrations, state.integrations);
+  // Entries kept from the last snapshot describe from this one now (the same profiles and integrations: the same facts).
+  const describeFrom: DescribeContext = context ? prev!.context : { state };
+  describeFrom.state = state;
   const sessions = state.sessions;
   const n = sessions.length;
   const prevIndex = new Int32Array(n).fill(-1);
@@ -177,9 +226,9 @@ export function prepare(state: PersistedState, types: TypeMap): Prepared {
         if ((now === undefined ? undefined : sessions[now].alias) === (then === undefined ? undefined : prev!.entries[then].session.alias)) return old;
       }
     }
-    return describe(session, state, types, labels, profileNames);
+    return describe(session, describeFrom, types, labels, profileNames);
   });
-  const prepared: Prepared = { state, entries, indexOf, byAlias: aliasOrder(entries, prev, prevIndex, sameAlias) };
+  const prepared: Prepared = { state, entries, indexOf, byAlias: aliasOrder(entries, prev, prevIndex, sameAlias), context: describeFrom };
   if (frozen) {
     preparedOf.set(state, prepared);
     lastPrepared = prepared;

@@ -93,12 +93,55 @@ function typesOf(): { types: TypeMap; kinds: string[] } {
   return typeMap;
 }
 
+/** A shown session: what it shows now (status, active record, pin); the rest is its entry's (facts made when asked). */
+class EntryNode implements SessionNode {
+  readonly type = 'session' as const;
+  readonly id: string;
+
+  constructor(
+    private readonly entry: Entry,
+    readonly status: DisplayStatus,
+    readonly active: ActiveSession | undefined,
+    readonly pinned: boolean,
+  ) {
+    this.id = `session:${entry.session.id}`;
+  }
+
+  get session(): Session {
+    return this.entry.session;
+  }
+
+  get profile(): string {
+    return this.entry.profile;
+  }
+
+  get facts(): SessionDescription {
+    return this.entry.facts;
+  }
+
+  get typeLabel(): string {
+    return this.entry.typeLabel;
+  }
+
+  get deletable(): boolean {
+    return this.entry.deletable;
+  }
+
+  get accessKey(): boolean {
+    return this.entry.accessKey;
+  }
+
+  get samlSignIn(): boolean {
+    return this.entry.samlSignIn;
+  }
+}
+
 /** The entry's node; the one made last while it shows the same (entries live across snapshots, and so do their nodes). */
 function sessionNode(e: Entry, active: ActiveSession | undefined, pinned: boolean, now: number): SessionNode {
   const status = active ? displayStatus(active, now) : 'inactive';
   const known = e.node;
   if (known && known.status === status && known.pinned === pinned && (known.active === active || sameValue(known.active, active))) return known;
-  return (e.node = { type: 'session', id: `session:${e.session.id}`, session: e.session, profile: e.profile, status, active, pinned, facts: e.facts, typeLabel: e.typeLabel, deletable: e.deletable, accessKey: e.accessKey, samlSignIn: e.samlSignIn });
+  return (e.node = new EntryNode(e, status, active, pinned));
 }
 
 /** Per entry index: its active record and whether it is pinned (looked up from the few records, not per session). */
@@ -191,7 +234,7 @@ export function buildTreeModel(state: PersistedState, options: BuildOptions): Tr
     for (const i of groupedOrder(p, kinds)) {
       if ((shown && !shown[i]) || pinned[i]) continue;
       const e = entries[i];
-      const path = e.facts.treePath;
+      const path = e.treePath;
       // Neighbours mostly share a folder (sorted by type, then alias): look it up again only when it changes.
       if (!parent || lastKind !== e.session.kind || (lastPath !== path && !samePath(lastPath, path))) {
         parent = folders(typeGroup(e.session.kind), path ?? []);

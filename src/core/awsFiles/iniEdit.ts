@@ -125,24 +125,78 @@ export function decodeUtf8(bytes: Uint8Array): string {
 interface MutableKey {
   nested: boolean; name: string; line: number; lastLine: number; nameStart: number; nameEnd: number; valueStart: number; valueEnd: number;
 }
-interface MutableSection {
-  header: string; line: number; lastLine: number; keys: Map<string, MutableKey>; hasComments: boolean;
+/** A section as parsed: its keys in file order; the map by name made when first asked, or once it has many keys. */
+class ParsedSection implements IniSection {
+  lastLine: number;
+  hasComments = false;
+  readonly list: MutableKey[] = [];
+  private byName?: Map<string, MutableKey>;
+
+  constructor(
+    readonly header: string,
+    readonly line: number,
+  ) {
+    this.lastLine = line;
+  }
+
+  get keys(): ReadonlyMap<string, IniKey> {
+    return (this.byName ??= this.index());
+  }
+
+  private index(): Map<string, MutableKey> {
+    return new Map(this.list.map((k) => [k.name, k]));
+  }
+
+  find(name: string): MutableKey | undefined {
+    if (this.byName) return this.byName.get(name);
+    for (const k of this.list) if (k.name === name) return k;
+    return undefined;
+  }
+
+  add(key: MutableKey): void {
+    this.list.push(key);
+    if (this.byName) this.byName.set(key.name, key);
+    else if (this.list.length > 8) this.byName = this.index(); // a long section: look names up in the map from now on
+  }
 }
+
+/** A section's keys in file order. */
+const keysOf = (section: IniSection): readonly IniKey[] => (section instanceof ParsedSection ? section.list : [...section.keys.values()]);
+
+const LINE_KINDS: readonly LineKind[] = ['blank', 'comment', 'header', 'key', 'continuation'];
+const BLANK = 0;
+const COMMENT = 1;
+const HEADER = 2;
+const KEY = 3;
+const CONTINUATION = 4;
+/** Ints per line in IniDocument's line table: start, end, eolEnd, indent. */
+const LINE_INTS = 4;
 
 export class IniDocument {
   readonly hasBom: boolean;
   /** The file's newline style: its first line break, else `\n`. */
   readonly newline: string;
-  readonly lines: readonly IniLine[];
   readonly sections: readonly IniSection[];
+  /** Number of lines. */
+  readonly lineCount: number;
+  /**
+   * The lines as offsets into `text` (start, end, eolEnd, indent per line) and their kinds: two typed arrays rather
+   * than an object per line, which a 20,000-line file made the garbage collector's work. IniLine objects are made
+   * only when asked (`line`, `lines`).
+   */
+  private readonly spans: Int32Array;
+  private readonly kinds: Uint8Array;
+  private allLines?: readonly IniLine[];
 
   private constructor(readonly text: string) {
     this.hasBom = text.charCodeAt(0) === 0xfeff;
-    const lines: IniLine[] = [];
-    const sections: MutableSection[] = [];
+    let spans = new Int32Array(LINE_INTS * 64);
+    let kinds = new Uint8Array(64);
+    let lineCount = 0;
+    const sections: ParsedSection[] = [];
     const seenHeaders = new Map<string, number>();
     let newline: string | undefined;
-    let cur: MutableSection | undefined;
+    let cur: ParsedSection | undefined;
     let curKey: MutableKey | undefined;
     let indentLevel = 0;
     let pos = this.hasBom ? 1 : 0;
@@ -158,7 +212,7 @@ export class IniDocument {
       let eolEnd = end;
       if (end < n) eolEnd = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
       if (newline === undefined && eolEnd > end) newline = text.slice(end, eolEnd);
-      const lineNo = lines.length;
+      const lineNo = lineCount;
       // Strip (Python whitespace).
       let s = pos;
       while (s < end && isPyWs(text[s])) s++;
@@ -166,14 +220,14 @@ export class IniDocument {
       while (e > s && isPyWs(text[e - 1])) e--;
       const indent = s - pos;
       const first = s < e ? text[s] : '';
-      let kind: LineKind;
+      let kind: number;
       if (first === '#' || first === ';') {
-        kind = 'comment';
+        kind = COMMENT;
         if (cur) cur.hasComments = true;
       } else if (s === e) {
-        kind = 'blank';
+        kind = BLANK;
       } else if (cur && curKey && indent > indentLevel) {
-        kind = 'continuation';
+        kind = CONTINUATION;
         // botocore parses `key =` followed by indented lines as `sub = value` pairs.
         if (curKey.nested && !nestedOk(text.slice(s, e))) {
           throw new IniParseError('invalid-nested', lineNo + 1, t('nested line under "{0} =" is not "name = value"', curKey.name));
@@ -184,7 +238,7 @@ export class IniDocument {
         indentLevel = indent;
         const close = first === '[' ? text.lastIndexOf(']', e - 1) : -1;
         if (close > s + 1) {
-          kind = 'header';
+          kind = HEADER;
           const header = text.slice(s + 1, close);
           const prior = seenHeaders.get(header);
           if (prior !== undefined) {
@@ -192,7 +246,7 @@ export class IniDocument {
           }
           seenHeaders.set(header, lineNo);
           if (cur) cur.lastLine = lineNo - 1;
-          cur = { header, line: lineNo, lastLine: lineNo, keys: new Map(), hasComments: false };
+          cur = new ParsedSection(header, lineNo);
           sections.push(cur);
           curKey = undefined;
         } else if (!cur) {
@@ -205,28 +259,79 @@ export class IniDocument {
           while (ne > s && isPyWs(text[ne - 1])) ne--;
           if (ne === s) throw new IniParseError('empty-key', lineNo + 1, t('key name is empty'));
           const name = text.slice(s, ne).toLowerCase();
-          if (cur.keys.has(name)) {
-            const prior = cur.keys.get(name)!.line;
+          const known = cur.find(name);
+          if (known) {
+            const prior = known.line;
             throw new IniParseError('duplicate-key', lineNo + 1, t('key "{0}" appears twice in [{1}] (first on line {2})', name, cur.header, prior + 1));
           }
           let vs = d + 1;
           while (vs < e && isPyWs(text[vs])) vs++;
-          kind = 'key';
+          kind = KEY;
           curKey = { nested: vs === e, name, line: lineNo, lastLine: lineNo, nameStart: s, nameEnd: ne, valueStart: vs, valueEnd: e };
-          cur.keys.set(name, curKey);
+          cur.add(curKey);
         }
       }
-      lines.push({ kind, start: pos, end, eolEnd, indent });
+      if (lineCount === kinds.length) {
+        const grownSpans = new Int32Array(spans.length * 2);
+        grownSpans.set(spans);
+        spans = grownSpans;
+        const grownKinds = new Uint8Array(kinds.length * 2);
+        grownKinds.set(kinds);
+        kinds = grownKinds;
+      }
+      const at = lineCount * LINE_INTS;
+      spans[at] = pos;
+      spans[at + 1] = end;
+      spans[at + 2] = eolEnd;
+      spans[at + 3] = indent;
+      kinds[lineCount++] = kind;
       pos = eolEnd;
     }
-    if (cur) cur.lastLine = lines.length - 1;
-    this.lines = lines;
+    if (cur) cur.lastLine = lineCount - 1;
+    this.spans = spans;
+    this.kinds = kinds;
+    this.lineCount = lineCount;
     this.sections = sections;
     this.newline = newline ?? '\n';
   }
 
   static parse(text: string): IniDocument {
     return new IniDocument(text);
+  }
+
+  /** Line `n` (0-based): its kind and offsets. */
+  line(n: number): IniLine {
+    // l10n-ignore: a caller's bug (a line number out of range), never shown to users
+    if (!(n >= 0 && n < this.lineCount)) throw new RangeError(`line ${n} of ${this.lineCount}`);
+    const at = n * LINE_INTS;
+    return { kind: LINE_KINDS[this.kinds[n]], start: this.spans[at], end: this.spans[at + 1], eolEnd: this.spans[at + 2], indent: this.spans[at + 3] };
+  }
+
+  /** Every line (made on first use; the edits and the import plan read the offsets without them). */
+  get lines(): readonly IniLine[] {
+    this.allLines ??= Array.from({ length: this.lineCount }, (_, n) => this.line(n));
+    return this.allLines;
+  }
+
+  /** The text of line `n` without its line break. */
+  lineText(n: number): string {
+    return this.text.slice(this.start(n), this.end(n));
+  }
+
+  private start(n: number): number {
+    return this.spans[n * LINE_INTS];
+  }
+
+  private end(n: number): number {
+    return this.spans[n * LINE_INTS + 1];
+  }
+
+  private eolEnd(n: number): number {
+    return this.spans[n * LINE_INTS + 2];
+  }
+
+  private indent(n: number): number {
+    return this.spans[n * LINE_INTS + 3];
   }
 
   /** All sections whose header satisfies `match`, in file order. */
@@ -239,7 +344,8 @@ export class IniDocument {
   }
 
   key(section: IniSection, name: string): IniKey | undefined {
-    return section.keys.get(name.toLowerCase());
+    const lower = name.toLowerCase();
+    return section instanceof ParsedSection ? section.find(lower) : section.keys.get(lower);
   }
 
   /** Raw value text (multi-line values keep their inner line breaks and comment lines). */
@@ -250,12 +356,17 @@ export class IniDocument {
   /** Effective key/value map of a section, continuation values joined as botocore does. */
   values(section: IniSection): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const k of section.keys.values()) out[k.name] = this.value(k);
+    for (const k of keysOf(section)) out[k.name] = this.value(k);
     return out;
   }
 
+  /** Number of keys in the section. */
+  keyCount(section: IniSection): number {
+    return keysOf(section).length;
+  }
+
   isEmpty(section: IniSection): boolean {
-    return section.keys.size === 0 && !section.hasComments;
+    return keysOf(section).length === 0 && !section.hasComments;
   }
 
   /** Replace a key's value in place, keeping its name, delimiter and spacing. */
@@ -268,43 +379,46 @@ export class IniDocument {
    * indentation and `key = value` spacing of the last key line so the file keeps its style.
    */
   insertKeys(section: IniSection, entries: ReadonlyArray<readonly [string, string]>): TextEdit {
-    const keys = [...section.keys.values()];
+    const keys = keysOf(section);
     const last = keys.length ? keys.reduce((a, b) => (b.lastLine > a.lastLine ? b : a)) : undefined;
     let indent = '';
     let sep = ' = ';
     if (last) {
-      indent = this.text.slice(this.lines[last.line].start, last.nameStart);
+      indent = this.text.slice(this.start(last.line), last.nameStart);
       const styled = [...keys].reverse().find((k) => k.valueEnd > k.valueStart && k.lastLine === k.line);
       if (styled) sep = this.text.slice(styled.nameEnd, styled.valueStart);
     }
     // A following header indented deeper than our line would become a continuation: match it.
     const afterLine = last ? last.lastLine : section.line;
     const next = this.sections.find((s) => s.line > afterLine);
-    if (next && this.lines[next.line].indent > indent.length) {
-      const nl = this.lines[next.line];
-      indent = this.text.slice(nl.start, nl.start + nl.indent);
+    if (next && this.indent(next.line) > indent.length) {
+      const nextStart = this.start(next.line);
+      indent = this.text.slice(nextStart, nextStart + this.indent(next.line));
     }
     const body = entries.map(([k, v]) => `${indent}${k}${sep}${v}`);
-    const at = this.lines[afterLine];
-    if (at.eolEnd > at.end) {
-      return { start: at.eolEnd, end: at.eolEnd, text: body.map((l) => l + this.newline).join('') };
+    const atEnd = this.end(afterLine);
+    const atEolEnd = this.eolEnd(afterLine);
+    if (atEolEnd > atEnd) {
+      return { start: atEolEnd, end: atEolEnd, text: body.map((l) => l + this.newline).join('') };
     }
-    return { start: at.end, end: at.end, text: body.map((l) => this.newline + l).join('') };
+    return { start: atEnd, end: atEnd, text: body.map((l) => this.newline + l).join('') };
   }
 
   /** Remove whole lines (with their line breaks); a run reaching a last line without one takes the break before it. */
   deleteLines(lineNumbers: Iterable<number>): TextEdit[] {
     const sorted = [...new Set(lineNumbers)].sort((a, b) => a - b);
+    // l10n-ignore: a caller's bug (a line number out of range), never shown to users
+    if (sorted.length && !(sorted[0] >= 0 && sorted[sorted.length - 1] < this.lineCount)) throw new RangeError(`lines ${sorted[0]}…${sorted[sorted.length - 1]} of ${this.lineCount}`);
     const edits: TextEdit[] = [];
     let i = 0;
     while (i < sorted.length) {
       let j = i;
       while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-      const first = this.lines[sorted[i]];
-      const last = this.lines[sorted[j]];
-      let start = first.start;
-      if (last.eolEnd === last.end && sorted[i] > 0) start = this.lines[sorted[i] - 1].end;
-      edits.push({ start, end: last.eolEnd, text: '' });
+      const first = sorted[i];
+      const last = sorted[j];
+      let start = this.start(first);
+      if (this.eolEnd(last) === this.end(last) && first > 0) start = this.end(first - 1);
+      edits.push({ start, end: this.eolEnd(last), text: '' });
       i = j + 1;
     }
     return edits;
@@ -326,8 +440,8 @@ export class IniDocument {
     const contentStart = this.hasBom ? 1 : 0;
     let prefix: string;
     if (n === contentStart) prefix = '';
-    else if (this.lines[this.lines.length - 1].eolEnd === this.lines[this.lines.length - 1].end) prefix = nl + nl;
-    else if (this.lines[this.lines.length - 1].kind === 'blank') prefix = '';
+    else if (this.eolEnd(this.lineCount - 1) === this.end(this.lineCount - 1)) prefix = nl + nl;
+    else if (this.kinds[this.lineCount - 1] === BLANK) prefix = '';
     else prefix = nl;
     const body = `[${header}]${nl}` + entries.map(([k, v]) => `${k} = ${v}${nl}`).join('');
     return { edit: { start: n, end: n, text: prefix + body }, prefix };

@@ -112,8 +112,20 @@ export function profileOfHeader(file: AwsFileKind, header: string): string | und
   if (file === 'credentials') return header;
   if (header === 'default') return 'default';
   if (!header.startsWith('profile')) return undefined;
+  // `profile name`, one space and a name without quotes, backslashes or spaces (the common case): what shlex gives, unsplit.
+  if (header.charCodeAt(7) === 32 && plainWordFrom(header, 8)) return header.slice(8);
   const parts = shlexSplit(header);
   return parts && parts.length === 2 ? parts[1] : undefined;
+}
+
+/** True when `s` from `at` on is one word shlex leaves as it is (no whitespace, quote or backslash). */
+function plainWordFrom(s: string, at: number): boolean {
+  if (at >= s.length) return false;
+  for (let i = at; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13 || c === 10 || c === 34 || c === 39 || c === 92) return false;
+  }
+  return true;
 }
 
 /** The section the CLI reads for a profile (the last one when several headers name it). */

@@ -53,7 +53,9 @@ export function indexProfiles(credentials: IniDocument | undefined, config: IniD
   return { profiles, ssoSessions };
 }
 
-/** A profile's effective values as botocore merges them (credentials file wins over config). */
-export function mergedValues(p: IndexedProfile): Record<string, string> {
-  return { ...p.config?.values, ...p.credentials?.values };
+/** A profile's effective values as botocore merges them (credentials file wins over config): a section's own values when only one file has the profile. */
+export function mergedValues(p: IndexedProfile): Readonly<Record<string, string>> {
+  if (!p.credentials) return p.config?.values ?? {};
+  if (!p.config) return p.credentials.values;
+  return { ...p.config.values, ...p.credentials.values };
 }

@@ -2,6 +2,8 @@
 
 /** Python `shlex.split` (posix, no comments); undefined where Python raises ValueError. */
 export function shlexSplit(s: string): string[] | undefined {
+  // Without quotes or backslashes the words are the runs between whitespace: sliced, not built a character at a time.
+  if (!/['"\\]/.test(s)) return plainWords(s);
   const out: string[] = [];
   let tok = '';
   let inTok = false;
@@ -41,5 +43,19 @@ export function shlexSplit(s: string): string[] | undefined {
     }
   }
   if (inTok) out.push(tok);
+  return out;
+}
+
+const isShlexSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
+
+function plainWords(s: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && isShlexSpace(s.charCodeAt(i))) i++;
+    const start = i;
+    while (i < s.length && !isShlexSpace(s.charCodeAt(i))) i++;
+    if (i > start) out.push(s.slice(start, i));
+  }
   return out;
 }

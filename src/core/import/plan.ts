@@ -99,12 +99,13 @@ function uniqueAlias(wanted: string, taken: Set<string>): string {
 function removalLines(doc: IniDocument, section: IndexedSection, keys: readonly string[]): number[] {
   const s = section.section;
   const lines: number[] = [];
+  let removed = 0;
   for (const k of keys) {
     const key = doc.key(s, k);
     if (key) lines.push(...doc.keyLines(key));
+    if (key) removed++;
   }
-  const remaining = [...s.keys.keys()].filter((k) => !keys.includes(k));
-  if (remaining.length === 0 && !s.hasComments) lines.push(s.line);
+  if (doc.keyCount(s) === removed && !s.hasComments) lines.push(s.line);
   return lines;
 }
 
@@ -113,7 +114,7 @@ function describeRemoved(doc: IniDocument, lines: readonly number[]): FileChange
   return [...lines]
     .sort((a, b) => a - b)
     .map((n) => {
-      const raw = doc.text.slice(doc.lines[n].start, doc.lines[n].end);
+      const raw = doc.lineText(n);
       const m = /^(\s*)([^=:\s]+)(\s*[=:]\s*)(.*)$/.exec(raw);
       return { line: n + 1, text: m && SECRET_KEYS.includes(m[2].toLowerCase()) ? `${m[1]}${m[2]}${m[3]}${mask(m[4])}` : raw };
     });
@@ -134,7 +135,7 @@ export function buildImportPlan(input: PlanInput): ImportPlan {
   const users = new Map<string, ImportUser>();
   const chained: ImportChained[] = [];
   const integrationUrls = new Set((input.state.integrations ?? []).map((i) => i.startUrl.replace(/\/+$/, '')));
-  const regionOf = (v: Record<string, string>) => (v.region && isKnownRegion(v.region) ? v.region : DEFAULT_REGION);
+  const regionOf = (v: Readonly<Record<string, string>>) => (v.region && isKnownRegion(v.region) ? v.region : DEFAULT_REGION);
 
   for (const p of index.profiles.values()) {
     const v = mergedValues(p);

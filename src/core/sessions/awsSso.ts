@@ -79,6 +79,7 @@ export const awsSsoType: SessionTypeModule<AwsSsoSession> = {
     return [`Role: ${session.roleName}`, `Integration: ${integrationOf(session, state).alias}`];
   },
 
+  describesFolders: true,
   emptyTreePaths: (state) => (state.integrations ?? []).map((integration) => [integrationFolder(integration)]),
 
   deleteRefusal: (session) =>

@@ -133,6 +133,11 @@ export interface SessionTypeModule<S extends Session = Session> {
   readonly longTermAccessKey?: boolean;
   /** True when the session signs in at a SAML IdP, whose sign-in may offer other roles (Add Sessions for the Other Roles). */
   readonly samlSignIn?: boolean;
+  /**
+   * True when describe() puts sessions in folders (`treePath`): the grouped tree then asks every session's facts
+   * when it builds; of the other types only the rows it shows (10,000 sessions are not described to show 60).
+   */
+  readonly describesFolders?: boolean;
 }
 
 /** Facts about a session beyond alias, profile and region. */

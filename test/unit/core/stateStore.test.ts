@@ -68,6 +68,21 @@ describe('FileStateStore', () => {
     watching.dispose();
   });
 
+  it('reads and parses the file once when a read starts while an update of this store is between its read and its write', async () => {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const sessions = Array.from({ length: 200 }, (_, i) => ({ id: `s${i}`, kind: 'iamUser', alias: `a${i}`, profileId: 'p0', region: 'eu-west-1' }));
+    await fs.writeFile(file, JSON.stringify({ version: 1, profiles: [{ id: 'p0', name: 'default' }], sessions, active: {} }));
+    let during: Promise<PersistedState> | undefined;
+    const updated = await store.update((s) => {
+      during = store.read(); // e.g. the tree refreshing while a start is under way
+      s.profiles.push({ id: 'p1', name: 'dev' });
+    });
+    assert.deepEqual(updated.profiles.map((p) => p.name), ['default', 'dev']);
+    assert.equal(await during, updated, 'the read gives what the update wrote, not the file as it was before');
+    assert.equal(await store.read(), updated);
+    assert.deepEqual(store.io, { reads: 1, parses: 1, writes: 1 });
+  });
+
   it('refuses a corrupt file and never overwrites it', async () => {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, '{"version":1, "profiles": [');

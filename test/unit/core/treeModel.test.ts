@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildTreeModel, displayStatus, type ModelNode, type TreeModel } from '../../../src/core/treeModel';
 import type { PersistedState, Session } from '../../../src/core/model';
+import { sessionType } from '../../../src/core/sessions/registry';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
@@ -69,5 +70,27 @@ describe('tree model', () => {
     const model = buildTreeModel(state(), { mode: 'grouped', now: NOW });
     assert.equal(model.sessionNode('a')!.status, 'expiring');
     assert.equal(model.sessionNode('a')!.facts.accountId, '123456789012');
+  });
+
+  it('describes only the sessions whose facts are asked for (a row shown, a filter), not all of them at each build', () => {
+    const type = sessionType('iamUser');
+    const describe = type.describe!;
+    let described = 0;
+    type.describe = (session, st) => (described++, describe(session, st));
+    try {
+      const many: PersistedState = { ...state(), sessions: Array.from({ length: 500 }, (_, i): Session => ({ id: `s${i}`, kind: 'iamUser', alias: `user-${i}`, profileId: 'p0', region: 'eu-west-1', mfaSerial: `arn:aws:iam::${100000000000 + i}:mfa/u` })), active: {}, pinned: [] };
+      const model = buildTreeModel(many, { mode: 'grouped', now: NOW });
+      const rows = model.children(model.roots[0]);
+      assert.equal(rows.length, 500);
+      assert.equal(described, 0, 'building the tree describes no session');
+      assert.equal(rows[0].type === 'session' && rows[0].facts.accountId, '100000000000');
+      assert.equal(described, 1, 'a row shown describes its session once');
+      assert.equal(rows[0].type === 'session' && rows[0].facts.accountId, '100000000000');
+      assert.equal(described, 1);
+      const found = buildTreeModel(many, { mode: 'grouped', now: NOW, filter: '100000000499' });
+      assert.deepEqual(labels(found), [{ 'IAM User': ['user-499'] }], 'a filter asks the facts of every session');
+    } finally {
+      type.describe = describe;
+    }
   });
 });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { applyEdits, decodeUtf8, IniDocument, IniParseError } from '../../../../src/core/awsFiles/iniEdit';
 import { shlexSplit } from '../../../../src/core/awsFiles/shlex';
-import { applyOwned, findProfileSection, listProfileNames, revertOwned } from '../../../../src/core/awsFiles/ownership';
+import { applyOwned, findProfileSection, listProfileNames, profileOfHeader, revertOwned } from '../../../../src/core/awsFiles/ownership';
+import { pick, rng } from './iniEdit.gen';
 
 /** Apply values to a config profile and return the new text. */
 const cfg = (text: string, profile: string, values: Record<string, string>) => applyOwned(text, 'config', profile, values).text;
@@ -67,6 +68,70 @@ describe('iniEdit: parsing as botocore reads it', () => {
     assert.deepEqual(shlexSplit(`profile "a b" 'c'`), ['profile', 'a b', 'c']);
     assert.deepEqual(shlexSplit('profile a\\ b'), ['profile', 'a b']);
     assert.equal(shlexSplit('profile "a'), undefined);
+  });
+
+  it('splits a header without quotes or backslashes as the character-by-character path does', () => {
+    const next = rng(7);
+    const chars = ['a', 'Z', '0', '-', '_', '.', ' ', ' ', '\t', '\r', '\n', 'ü', '[', '#'];
+    for (let n = 0; n < 500; n++) {
+      const s = Array.from({ length: Math.floor(next() * 12) }, () => pick(next, chars)).join('');
+      // A quoted empty word at the end takes the other path; it adds one empty word and nothing else.
+      assert.deepEqual(shlexSplit(s), shlexSplit(`${s} ""`)!.slice(0, -1), JSON.stringify(s));
+    }
+  });
+
+  it('names a config profile as shlex splits its header, with or without the shortcut for a plain name', () => {
+    const next = rng(11);
+    const chars = ['a', '-', ' ', ' ', '\t', '"', "'", '\\', 'ü', '.'];
+    for (let n = 0; n < 500; n++) {
+      const header = `profile${Array.from({ length: Math.floor(next() * 8) }, () => pick(next, chars)).join('')}`;
+      const parts = shlexSplit(header);
+      assert.equal(profileOfHeader('config', header), parts && parts.length === 2 ? parts[1] : undefined, JSON.stringify(header)); // botocore: any header starting with "profile" of two words
+    }
+  });
+
+  it('a file of many lines and a section of many keys: the offsets of every line, every key, the same bytes after edits', () => {
+    const names = Array.from({ length: 12 }, (_, i) => `Key_${i}`);
+    const section = (n: number, nl: string) => [`[profile p${n}]`, ...names.map((k, i) => (i === 5 ? `${k} =${nl}  nested = ${n}` : `${k}: v${n}.${i}`)), '; note', ''].join(nl);
+    const text = `\ufeff# head\r\n${Array.from({ length: 40 }, (_, n) => section(n, n % 3 ? '\n' : '\r\n')).join('\n')}[last]\nk = end`;
+    const doc = IniDocument.parse(text);
+    assert.equal(doc.lineCount, doc.lines.length);
+    assert.ok(doc.lineCount > 500, 'past the first sizes of the line table');
+    // The lines cover the text exactly, in order, after the BOM.
+    assert.equal('\ufeff' + doc.lines.map((l) => text.slice(l.start, l.eolEnd)).join(''), text);
+    doc.lines.forEach((l, n) => {
+      assert.deepEqual(doc.line(n), l);
+      assert.equal(doc.lineText(n), text.slice(l.start, l.end));
+    });
+    const s = doc.sections[17];
+    assert.equal(doc.keyCount(s), 12);
+    assert.deepEqual([...s.keys.keys()], names.map((k) => k.toLowerCase()));
+    assert.equal(doc.value(doc.key(s, 'KEY_11')!), 'v17.11');
+    assert.equal(doc.value(doc.key(s, 'key_5')!).trim(), 'nested = 17');
+    assert.deepEqual(doc.values(s).key_0, 'v17.0');
+    // Deleting a key, inserting keys, appending a section: only those bytes change.
+    const deleted = applyEdits(text, doc.deleteLines(doc.keyLines(doc.key(s, 'key_5')!)));
+    assert.equal(deleted, text.replace('Key_5 =\n  nested = 17\n', ''));
+    const inserted = applyEdits(text, [doc.insertKeys(s, [['region', 'eu-west-1']])]);
+    assert.equal(inserted, text.replace('Key_11: v17.11\n', 'Key_11: v17.11\nregion: eu-west-1\r\n'), 'in the newline style of the file');
+    const { edit } = doc.appendSection('profile new', [['region', 'x']]);
+    assert.equal(applyEdits(text, [edit]), `${text}\r\n\r\n[profile new]\r\nregion = x\r\n`);
+    assert.throws(() => doc.deleteLines([doc.lineCount]), RangeError);
+  });
+
+  it('finds a second key of the same name however many keys come between', () => {
+    for (const count of [1, 8, 9, 30]) {
+      const keys = Array.from({ length: count }, (_, i) => `k${i} = ${i}`);
+      const err = (() => {
+        try {
+          IniDocument.parse(['[a]', ...keys, 'K0 = again'].join('\n'));
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      assert.ok(err instanceof IniParseError && err.problem === 'duplicate-key' && err.line === count + 2, `${count} keys`);
+    }
   });
 
   it('applyEdits refuses overlapping edits', () => {
