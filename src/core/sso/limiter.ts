@@ -2,12 +2,17 @@
  * Adaptive pacing for the IAM Identity Center portal, which answers 429 TooManyRequestsException
  * above an undisclosed rate. Two knobs adapt together:
  * - the start rate (requests/s): grows while calls succeed (fast at first, then CUBIC-like growth
- *   back towards and past the rate of the last 429), and drops to 80 % of what the portal actually
- *   accepted over the last second when a 429 arrives (once per congestion event, not per 429);
+ *   back towards and past the rate of the last 429), and drops to 80 % of the rate calls were being
+ *   sent at when a 429 arrives (once per congestion event, not per 429);
  * - the concurrency cap: calls in flight are kept near rate × latency (Little's law) plus headroom,
  *   so it grows with the rate and shrinks with it.
  * A Retry-After pauses every start until it has passed. High-priority waiters (the next page of the
  * account list, which feeds the rest) go first.
+ *
+ * Idle time (the pace had nothing to start) is nobody's evidence: a new busy period starts one call at a time
+ * at the learnt rate (no burst of two for the time it was idle), CUBIC's clock stands still while idle (a
+ * window that slept an hour does not come back at hundreds of calls/s), and the sending rate a 429 is measured
+ * against is that of the current busy period only (not a second that was mostly idle).
  */
 
 export interface LimiterOptions {
@@ -37,6 +42,8 @@ interface Waiter {
 const BETA = 0.8;
 const CUBIC_C = 0.4;
 const WINDOW_MS = 1000;
+/** The sending rate a 429 is measured against: over the last few starts of the busy period, at most this many. */
+const RATE_SAMPLE = 8;
 
 export class AdaptiveLimiter {
   private rate: number;
@@ -54,8 +61,11 @@ export class AdaptiveLimiter {
   /** Set by the first 429: growth is then CUBIC around rMax instead of slow start. */
   private rMax: number | undefined;
   private lastDecreaseAt = -Infinity;
+  /** Where CUBIC's clock starts: the last decrease, moved on by the idle time since. */
+  private epochAt = -Infinity;
   private latencyMs = 100;
-  private readonly successTimes: number[] = [];
+  /** Start times of the current busy period (the last RATE_SAMPLE within WINDOW_MS). */
+  private readonly startTimes: number[] = [];
   private readonly counters = { throttled: 0, decreases: 0, peakRate: 0 };
 
   constructor(options: LimiterOptions = {}) {
@@ -103,19 +113,16 @@ export class AdaptiveLimiter {
     const now = this.now();
     if (info.latencyMs !== undefined && outcome === 'ok') this.latencyMs = this.latencyMs * 0.8 + info.latencyMs * 0.2;
     if (outcome === 'ok') {
-      this.successTimes.push(now);
-      while (this.successTimes.length > 0 && this.successTimes[0] < now - WINDOW_MS) this.successTimes.shift();
       this.grow(now);
     } else if (outcome === 'throttled') {
       this.counters.throttled += 1;
       if (info.retryAfterMs !== undefined && info.retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + info.retryAfterMs);
       // One decrease per congestion event: 429s of calls started before the last decrease are its echo.
       if (now - this.lastDecreaseAt > Math.max(2 * this.latencyMs, 250)) {
-        while (this.successTimes.length > 0 && this.successTimes[0] < now - WINDOW_MS) this.successTimes.shift();
-        const accepted = this.successTimes.length * (1000 / WINDOW_MS);
-        this.rMax = accepted > 0 ? Math.min(this.rate, accepted) : this.rate;
+        this.rMax = Math.min(this.rate, this.sendingRate(now));
         this.rate = Math.max(this.minRate, this.rMax * BETA);
         this.lastDecreaseAt = now;
+        this.epochAt = now;
         this.counters.decreases += 1;
         // Do not keep the old schedule: start the next call at the new pace.
         this.nextStartAt = Math.max(this.nextStartAt, now + 1000 / this.rate);
@@ -124,13 +131,25 @@ export class AdaptiveLimiter {
     this.pump();
   }
 
+  /**
+   * The rate calls were started at lately: over the last starts of this busy period within a window. Fewer
+   * than three such starts tell nothing (a busy period that has just begun): the limiter's own rate.
+   */
+  private sendingRate(now: number): number {
+    while (this.startTimes.length > 0 && this.startTimes[0] < now - WINDOW_MS) this.startTimes.shift();
+    const n = this.startTimes.length;
+    if (n < 3) return this.rate;
+    const span = this.startTimes[n - 1] - this.startTimes[0];
+    return span > 0 ? ((n - 1) * 1000) / span : this.rate;
+  }
+
   private grow(now: number): void {
     if (this.rMax === undefined) {
       // Slow start: +0.5 req/s per success, so the rate roughly doubles every second early on
       // without overshooting a small portal quota by much.
       this.rate = Math.min(this.maxRate, this.rate + 0.5);
     } else {
-      const t = (now - this.lastDecreaseAt) / 1000;
+      const t = (now - this.epochAt) / 1000;
       const k = Math.cbrt((this.rMax * (1 - BETA)) / CUBIC_C);
       const target = this.rMax + CUBIC_C * (t - k) ** 3;
       this.rate = Math.min(this.maxRate, Math.max(this.rate, Math.max(this.minRate, target)));
@@ -151,8 +170,20 @@ export class AdaptiveLimiter {
       const waiter = queue.shift()!;
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       this.inFlight += 1;
-      // No credit for idle time: at most one interval of catch-up.
-      this.nextStartAt = Math.max(this.nextStartAt, now - 1000 / this.rate) + 1000 / this.rate;
+      const interval = 1000 / this.rate;
+      const late = now - this.nextStartAt;
+      if (late > interval && this.inFlight === 1) {
+        // Idle (nothing was started for over an interval): a new busy period, at the learnt rate from now on.
+        this.startTimes.length = 0;
+        if (this.rMax !== undefined) this.epochAt += late;
+        this.nextStartAt = now + interval;
+      } else {
+        // Busy: a start a little late (a timer's delay) is caught up on, a quarter interval at most, so two
+        // starts are never much closer than the pace.
+        this.nextStartAt = Math.max(this.nextStartAt, now - interval / 4) + interval;
+      }
+      this.startTimes.push(now);
+      if (this.startTimes.length > RATE_SAMPLE) this.startTimes.shift();
       waiter.resolve();
     }
   }
