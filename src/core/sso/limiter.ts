@@ -3,7 +3,10 @@
  * above an undisclosed rate. Two knobs adapt together:
  * - the start rate (requests/s): grows while calls succeed (fast at first, then CUBIC-like growth
  *   back towards and past the rate of the last 429), and drops to 80 % of the rate calls were being
- *   sent at when a 429 arrives (once per congestion event, not per 429);
+ *   sent at when 429s arrive (once per congestion event, not per 429). A lone 429 among successes is
+ *   not one: two calls that left in turn but arrived close together (a delay on this machine or the
+ *   way) meet a bucket of burst 1 even well below its rate; the call is retried at the pace, and the
+ *   rate drops when a second 429 comes within the last {@link CONGESTION_SAMPLE} answers;
  * - the concurrency cap: calls in flight are kept near rate × latency (Little's law) plus headroom,
  *   so it grows with the rate and shrinks with it.
  * A Retry-After pauses every start until it has passed. High-priority waiters (the next page of the
@@ -33,6 +36,8 @@ export interface LimiterStats {
 }
 
 interface Waiter {
+  /** When it began to wait. */
+  queuedAt: number;
   resolve: () => void;
   reject: (error: unknown) => void;
   signal?: AbortSignal;
@@ -41,9 +46,13 @@ interface Waiter {
 
 const BETA = 0.8;
 const CUBIC_C = 0.4;
+/** The most one success raises the rate by in CUBIC growth (requests/s). */
+const MAX_STEP = 1;
 const WINDOW_MS = 1000;
 /** The sending rate a 429 is measured against: over the last few starts of the busy period, at most this many. */
 const RATE_SAMPLE = 8;
+/** Answers looked at for congestion: two 429s among them are one; one alone is a jittered arrival. */
+export const CONGESTION_SAMPLE = 10;
 
 export class AdaptiveLimiter {
   private rate: number;
@@ -66,6 +75,8 @@ export class AdaptiveLimiter {
   private latencyMs = 100;
   /** Start times of the current busy period (the last RATE_SAMPLE within WINDOW_MS). */
   private readonly startTimes: number[] = [];
+  /** The last answers since the last decrease or idle spell: true for a 429. */
+  private readonly answers: boolean[] = [];
   private readonly counters = { throttled: 0, decreases: 0, peakRate: 0 };
 
   constructor(options: LimiterOptions = {}) {
@@ -90,7 +101,7 @@ export class AdaptiveLimiter {
   acquire(options: { priority?: 'high' | 'normal'; signal?: AbortSignal } = {}): Promise<void> {
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal: options.signal };
+      const waiter: Waiter = { queuedAt: this.now(), resolve, reject, signal: options.signal };
       const queue = options.priority === 'high' ? this.high : this.low;
       if (options.signal) {
         waiter.onAbort = () => {
@@ -112,13 +123,19 @@ export class AdaptiveLimiter {
     this.inFlight -= 1;
     const now = this.now();
     if (info.latencyMs !== undefined && outcome === 'ok') this.latencyMs = this.latencyMs * 0.8 + info.latencyMs * 0.2;
+    if (outcome !== 'error') {
+      this.answers.push(outcome === 'throttled');
+      if (this.answers.length > CONGESTION_SAMPLE) this.answers.shift();
+    }
     if (outcome === 'ok') {
       this.grow(now);
     } else if (outcome === 'throttled') {
       this.counters.throttled += 1;
       if (info.retryAfterMs !== undefined && info.retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + info.retryAfterMs);
+      const congested = this.answers.filter(Boolean).length >= 2;
       // One decrease per congestion event: 429s of calls started before the last decrease are its echo.
-      if (now - this.lastDecreaseAt > Math.max(2 * this.latencyMs, 250)) {
+      if (congested && now - this.lastDecreaseAt > Math.max(2 * this.latencyMs, 250)) {
+        this.answers.length = 0;
         this.rMax = Math.min(this.rate, this.sendingRate(now));
         this.rate = Math.max(this.minRate, this.rMax * BETA);
         this.lastDecreaseAt = now;
@@ -152,7 +169,9 @@ export class AdaptiveLimiter {
       const t = (now - this.epochAt) / 1000;
       const k = Math.cbrt((this.rMax * (1 - BETA)) / CUBIC_C);
       const target = this.rMax + CUBIC_C * (t - k) ** 3;
-      this.rate = Math.min(this.maxRate, Math.max(this.rate, Math.max(this.minRate, target)));
+      // One success is worth one step at most (as in slow start, about a doubling a second): seconds without
+      // an answer (a machine or a portal that stalled) are no evidence that many times the rate would pass.
+      this.rate = Math.min(this.maxRate, this.rate + MAX_STEP, Math.max(this.rate, this.minRate, target));
     }
     this.counters.peakRate = Math.max(this.counters.peakRate, this.rate);
   }
@@ -171,11 +190,13 @@ export class AdaptiveLimiter {
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       this.inFlight += 1;
       const interval = 1000 / this.rate;
-      const late = now - this.nextStartAt;
-      if (late > interval && this.inFlight === 1) {
-        // Idle (nothing was started for over an interval): a new busy period, at the learnt rate from now on.
+      // How long the pace had nothing to start (not a timer late on a busy machine: its waiter was there).
+      const idle = waiter.queuedAt - this.nextStartAt;
+      if (idle > interval && this.inFlight === 1) {
+        // Idle for over an interval: a new busy period, at the learnt rate from now on.
         this.startTimes.length = 0;
-        if (this.rMax !== undefined) this.epochAt += late;
+        this.answers.length = 0;
+        if (this.rMax !== undefined) this.epochAt += idle;
         this.nextStartAt = now + interval;
       } else {
         // Busy: a start a little late (a timer's delay) is caught up on, a quarter interval at most, so two

@@ -16,7 +16,7 @@ function bucket(now: () => number, rps: number, burst = 1): () => 'ok' | 'thrott
 }
 
 describe('AdaptiveLimiter (portal pacing)', () => {
-  it('grows while calls succeed, backs off once per congestion event on 429, and caps calls in flight', async () => {
+  it('grows while calls succeed, backs off once per congestion event on 429s, and caps calls in flight', async () => {
     const limiter = new AdaptiveLimiter({ initialRate: 100, maxConcurrency: 4 });
     for (let i = 0; i < 20; i++) {
       await limiter.acquire();
@@ -26,13 +26,15 @@ describe('AdaptiveLimiter (portal pacing)', () => {
     assert.ok(grown > 100, `slow start grows the rate (${grown})`);
     await limiter.acquire();
     await limiter.acquire();
+    await limiter.acquire();
+    limiter.release('throttled');
     limiter.release('throttled');
     const after = limiter.stats().rate;
-    assert.ok(after <= grown * 0.8 + 1e-9, `a 429 cuts the rate (${grown} → ${after})`);
+    assert.ok(after <= grown * 0.8 + 1e-9, `two 429s cut the rate (${grown} → ${after})`);
     limiter.release('throttled'); // the same congestion event: no second cut
     assert.equal(limiter.stats().rate, after);
     assert.equal(limiter.stats().decreases, 1);
-    assert.equal(limiter.stats().throttled, 2);
+    assert.equal(limiter.stats().throttled, 3);
 
     const held: Promise<void>[] = [];
     for (let i = 0; i < 10; i++) held.push(limiter.acquire());
@@ -97,12 +99,13 @@ describe('AdaptiveLimiter (portal pacing)', () => {
       limiter.release('ok');
     });
 
-    it('a 429 at the start of a busy period cuts the learnt rate once, not down to what a mostly idle second accepted', async () => {
+    it('429s at the start of a busy period cut the learnt rate once, not down to what a mostly idle second accepted', async () => {
       const limiter = new AdaptiveLimiter({ initialRate: 20 });
       for (let i = 0; i < 10; i++) await call(limiter, () => 'ok');
       const learnt = limiter.stats().rate;
       await clock.tickAsync(30_000);
       await call(limiter, () => 'ok');
+      await call(limiter, () => 'throttled');
       await call(limiter, () => 'throttled');
       assert.ok(limiter.stats().rate >= learnt * 0.8, `the rate after the 429 (${limiter.stats().rate}) ≥ 80 % of ${learnt}`);
       assert.equal(limiter.stats().decreases, 1);
@@ -112,6 +115,8 @@ describe('AdaptiveLimiter (portal pacing)', () => {
       const limiter = new AdaptiveLimiter({ initialRate: 20 });
       await call(limiter, () => 'ok');
       await call(limiter, () => 'throttled');
+      await call(limiter, () => 'throttled');
+      assert.equal(limiter.stats().decreases, 1);
       const cut = limiter.stats().rate;
       for (let i = 0; i < 5; i++) await call(limiter, () => 'ok');
       const before = limiter.stats().rate;
@@ -125,14 +130,43 @@ describe('AdaptiveLimiter (portal pacing)', () => {
       const limiter = new AdaptiveLimiter({ initialRate: 10 });
       const answer = bucket(Date.now, 20);
       let rateAtThrottle = 0;
-      for (let i = 0; i < 100 && limiter.stats().throttled === 0; i++) {
+      for (let i = 0; i < 100 && limiter.stats().decreases === 0; i++) {
         rateAtThrottle = limiter.stats().rate;
         await call(limiter, answer);
       }
-      assert.equal(limiter.stats().throttled, 1, 'the climb reached the throttle');
+      assert.equal(limiter.stats().decreases, 1, 'the climb reached the throttle');
       const after = limiter.stats().rate;
       // The climb's last second averaged ~16/s: 80 % of that (~13/s) is where a 1 s average would cut to.
       assert.ok(after >= 0.7 * rateAtThrottle, `cut from ${rateAtThrottle} to ${after}`);
+    });
+
+    it('an answer that took seconds (a stalled machine or portal) raises the rate one step, however far CUBIC’s clock ran', async () => {
+      const limiter = new AdaptiveLimiter({ initialRate: 20 });
+      await call(limiter, () => 'ok');
+      await call(limiter, () => 'throttled');
+      await call(limiter, () => 'throttled');
+      const cut = limiter.stats().rate;
+      const waiting = limiter.acquire(); // queued behind the stalled call: the limiter is busy, not idle
+      await call(limiter, () => 'ok', 10_000);
+      assert.ok(limiter.stats().rate <= cut + 1, `${cut} → ${limiter.stats().rate}`);
+      await clock.tickAsync(1000);
+      await waiting;
+      limiter.release('ok');
+    });
+
+    it('a lone 429 among successes (two calls that arrived close together) is retried at the pace without cutting the rate', async () => {
+      const limiter = new AdaptiveLimiter({ initialRate: 15 });
+      for (let i = 0; i < 20; i++) await call(limiter, () => 'ok');
+      const before = limiter.stats().rate;
+      await call(limiter, () => 'throttled');
+      assert.equal(limiter.stats().decreases, 0);
+      assert.ok(limiter.stats().rate >= before, `${before} → ${limiter.stats().rate}`);
+      for (let i = 0; i < 9; i++) await call(limiter, () => 'ok');
+      await call(limiter, () => 'throttled');
+      assert.equal(limiter.stats().decreases, 0, 'ten answers apart: two lone ones');
+      await call(limiter, () => 'ok');
+      await call(limiter, () => 'throttled');
+      assert.equal(limiter.stats().decreases, 1, 'two within ten answers: congestion');
     });
   });
 });
