@@ -2,8 +2,8 @@
  * Adaptive pacing for the IAM Identity Center portal, which answers 429 TooManyRequestsException
  * above an undisclosed rate. Two knobs adapt together:
  * - the start rate (requests/s): grows while calls succeed (fast at first, then CUBIC-like growth
- *   back towards and past the rate of the last 429), and drops to 80 % of the rate calls were being
- *   sent at when 429s arrive (once per congestion event, not per 429). A lone 429 among successes is
+ *   back towards and past the rate of the last 429), and drops to 80 % of what the portal accepted
+ *   over the last second of the busy period when 429s arrive (once per congestion event, not per 429). A lone 429 among successes is
  *   not one: two calls that left in turn but arrived close together (a delay on this machine or the
  *   way) meet a bucket of burst 1 even well below its rate; the call is retried at the pace, and the
  *   rate drops when a second 429 comes within the last {@link CONGESTION_SAMPLE} answers;
@@ -14,7 +14,7 @@
  *
  * Idle time (the pace had nothing to start) is nobody's evidence: a new busy period starts one call at a time
  * at the learnt rate (no burst of two for the time it was idle), CUBIC's clock stands still while idle (a
- * window that slept an hour does not come back at hundreds of calls/s), and the sending rate a 429 is measured
+ * window that slept an hour does not come back at hundreds of calls/s), and the accepted rate a 429 is measured
  * against is that of the current busy period only (not a second that was mostly idle).
  */
 
@@ -49,8 +49,6 @@ const CUBIC_C = 0.4;
 /** The most one success raises the rate by in CUBIC growth (requests/s). */
 const MAX_STEP = 1;
 const WINDOW_MS = 1000;
-/** The sending rate a 429 is measured against: over the last few starts of the busy period, at most this many. */
-const RATE_SAMPLE = 8;
 /** Answers looked at for congestion: two 429s among them are one; one alone is a jittered arrival. */
 export const CONGESTION_SAMPLE = 10;
 
@@ -73,8 +71,10 @@ export class AdaptiveLimiter {
   /** Where CUBIC's clock starts: the last decrease, moved on by the idle time since. */
   private epochAt = -Infinity;
   private latencyMs = 100;
-  /** Start times of the current busy period (the last RATE_SAMPLE within WINDOW_MS). */
-  private readonly startTimes: number[] = [];
+  /** When the current busy period began. */
+  private busySince = -Infinity;
+  /** Success times of the current busy period within WINDOW_MS. */
+  private readonly successTimes: number[] = [];
   /** The last answers since the last decrease or idle spell: true for a 429. */
   private readonly answers: boolean[] = [];
   private readonly counters = { throttled: 0, decreases: 0, peakRate: 0 };
@@ -128,6 +128,8 @@ export class AdaptiveLimiter {
       if (this.answers.length > CONGESTION_SAMPLE) this.answers.shift();
     }
     if (outcome === 'ok') {
+      this.successTimes.push(now);
+      while (this.successTimes.length > 0 && this.successTimes[0] < now - WINDOW_MS) this.successTimes.shift();
       this.grow(now);
     } else if (outcome === 'throttled') {
       this.counters.throttled += 1;
@@ -136,7 +138,7 @@ export class AdaptiveLimiter {
       // One decrease per congestion event: 429s of calls started before the last decrease are its echo.
       if (congested && now - this.lastDecreaseAt > Math.max(2 * this.latencyMs, 250)) {
         this.answers.length = 0;
-        this.rMax = Math.min(this.rate, this.sendingRate(now));
+        this.rMax = Math.min(this.rate, this.acceptedRate(now));
         this.rate = Math.max(this.minRate, this.rMax * BETA);
         this.lastDecreaseAt = now;
         this.epochAt = now;
@@ -149,15 +151,14 @@ export class AdaptiveLimiter {
   }
 
   /**
-   * The rate calls were started at lately: over the last starts of this busy period within a window. Fewer
-   * than three such starts tell nothing (a busy period that has just begun): the limiter's own rate.
+   * What the portal accepted lately: successes over the last window of this busy period. A busy period shorter
+   * than three intervals tells nothing (it has just begun): the limiter's own rate.
    */
-  private sendingRate(now: number): number {
-    while (this.startTimes.length > 0 && this.startTimes[0] < now - WINDOW_MS) this.startTimes.shift();
-    const n = this.startTimes.length;
-    if (n < 3) return this.rate;
-    const span = this.startTimes[n - 1] - this.startTimes[0];
-    return span > 0 ? ((n - 1) * 1000) / span : this.rate;
+  private acceptedRate(now: number): number {
+    while (this.successTimes.length > 0 && this.successTimes[0] < now - WINDOW_MS) this.successTimes.shift();
+    const span = Math.min(WINDOW_MS, now - this.busySince);
+    if (span < 3000 / this.rate || this.successTimes.length === 0) return this.rate;
+    return (this.successTimes.length * 1000) / span;
   }
 
   private grow(now: number): void {
@@ -194,17 +195,15 @@ export class AdaptiveLimiter {
       const idle = waiter.queuedAt - this.nextStartAt;
       if (idle > interval && this.inFlight === 1) {
         // Idle for over an interval: a new busy period, at the learnt rate from now on.
-        this.startTimes.length = 0;
+        this.busySince = now;
+        this.successTimes.length = 0;
         this.answers.length = 0;
         if (this.rMax !== undefined) this.epochAt += idle;
         this.nextStartAt = now + interval;
       } else {
-        // Busy: a start a little late (a timer's delay) is caught up on, a quarter interval at most, so two
-        // starts are never much closer than the pace.
-        this.nextStartAt = Math.max(this.nextStartAt, now - interval / 4) + interval;
+        // Busy: a start late by a timer's delay is caught up on, one interval at most.
+        this.nextStartAt = Math.max(this.nextStartAt, now - interval) + interval;
       }
-      this.startTimes.push(now);
-      if (this.startTimes.length > RATE_SAMPLE) this.startTimes.shift();
       waiter.resolve();
     }
   }

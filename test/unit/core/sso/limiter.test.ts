@@ -126,7 +126,7 @@ describe('AdaptiveLimiter (portal pacing)', () => {
       assert.ok(after < 21, `an hour idle moved the rate from ${before} to ${after} (cut to ${cut} from 20)`);
     });
 
-    it('against a 20/s throttle of burst 1, a 429 in the climb cuts from the rate being sent at, not from the climb’s average', async () => {
+    it('against a 20/s throttle of burst 1, the climb’s first congestion cuts to what the busy period accepted, not to a burst’s one success', async () => {
       const limiter = new AdaptiveLimiter({ initialRate: 10 });
       const answer = bucket(Date.now, 20);
       let rateAtThrottle = 0;
@@ -136,8 +136,9 @@ describe('AdaptiveLimiter (portal pacing)', () => {
       }
       assert.equal(limiter.stats().decreases, 1, 'the climb reached the throttle');
       const after = limiter.stats().rate;
-      // The climb's last second averaged ~16/s: 80 % of that (~13/s) is where a 1 s average would cut to.
-      assert.ok(after >= 0.7 * rateAtThrottle, `cut from ${rateAtThrottle} to ${after}`);
+      // 80 % of what the climb's last second accepted (~16/s); not 80 % of the one call a second accepted
+      // when two calls left at once after idle (0.8/s).
+      assert.ok(after >= 0.5 * rateAtThrottle, `cut from ${rateAtThrottle} to ${after}`);
     });
 
     it('an answer that took seconds (a stalled machine or portal) raises the rate one step, however far CUBIC’s clock ran', async () => {
