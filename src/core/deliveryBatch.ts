@@ -1,22 +1,20 @@
 /**
- * Deliveries that come together are written together. Every start and refresh delivers through one
- * {@link DeliveryBatcher}: the deliveries queued when it runs (a batch of starts whose credentials came in
- * meanwhile, or a single start: the batch of one) go to the AWS files in one locked read-modify-write, after one
- * write of the shared state that journals all of them, and their results go into the state in one more write.
- * Crash safety is each delivery's as before (sessionRecovery.ts): its journal entry (in-flight mark and pending
- * records) is in the state before either file changes, and a crash at any step leaves entries recovery undoes.
+ * Deliveries that belong together are written together. Every start and refresh delivers through one
+ * {@link DeliveryBatcher}, in a group: the deliveries of a group go to the AWS files in one locked
+ * read-modify-write, after one write of the shared state that journals all of them, and their results go into the
+ * state in one more write. Crash safety is each delivery's as before (sessionRecovery.ts): its journal entry
+ * (in-flight mark and pending records) is in the state before either file changes, and a crash at any step leaves
+ * entries recovery undoes.
  *
- * When to write: at once when no other operation that will deliver is still getting its credentials; else after
- * at most {@link DELIVERY_WINDOW_MS}, to take along those that arrive meanwhile. Deliveries that arrive while a
- * group is written go in the next group. No timer exists unless a delivery waits.
+ * Groups are said, not guessed from timing: a single start or refresh is a group of one, written as soon as it
+ * delivers (never delayed for another operation); a selection started at once (sessionBatch.ts) or the refreshes
+ * that come due together take their slots together, and the group is written once each slot has delivered or been
+ * released. Groups complete while another is written go in the next write together. No timer exists.
  */
 import type { CredentialsDelivery, DeliveryRequest } from './delivery';
 import { asError } from './errors';
 import type { DeliveryRecord, PersistedState } from './model';
 import type { StateStore } from './ports';
-
-/** How long a delivery waits for the others of its batch still getting credentials, at most. */
-export const DELIVERY_WINDOW_MS = 20;
 
 /** One delivery and what the state records of it. */
 export interface BatchedDelivery {
@@ -33,12 +31,17 @@ export interface BatchedDelivery {
   settle(state: PersistedState, record: DeliveryRecord): void;
 }
 
-/** An operation that will deliver (a start, a refresh): groups wait a little for it while it gets credentials. */
+/** An operation that will deliver (a start, a refresh), in its group. */
 export interface DeliverySlot {
-  /** Deliver with the next group; resolves once the files and the state hold it. */
+  /**
+   * Deliver with the group; resolves once the files and the state hold it. A slot that delivers again (after its
+   * group was written) delivers alone.
+   */
   deliver(item: BatchedDelivery): Promise<DeliveryRecord>;
-  /** The operation will deliver no more (call it in a `finally`). */
+  /** The operation will deliver no more (call it in a `finally`): its group no longer waits for it. */
   release(): void;
+  /** Resolves once the slot has delivered or been released: its group waits for nothing more of it. */
+  readonly handedOver: Promise<void>;
 }
 
 interface Queued {
@@ -53,50 +56,58 @@ export interface DeliveryBatcherDeps {
 }
 
 export class DeliveryBatcher {
-  /** Slots that have not delivered yet. */
-  private readonly waiting = new Set<object>();
-  private queue: Queued[] = [];
+  /** Deliveries of complete groups, not yet written. */
+  private ready: Queued[] = [];
   private running = false;
-  private timer?: NodeJS.Timeout;
 
-  constructor(
-    private readonly deps: DeliveryBatcherDeps,
-    private readonly windowMs = DELIVERY_WINDOW_MS,
-  ) {}
+  constructor(private readonly deps: DeliveryBatcherDeps) {}
 
-  /** Take a slot at the beginning of an operation that will deliver. */
+  /** A slot of its own (a group of one): its delivery is written at once. */
   slot(): DeliverySlot {
-    const token = {};
-    this.waiting.add(token);
-    return {
-      deliver: (item) =>
-        new Promise<DeliveryRecord>((resolve, reject) => {
-          this.waiting.delete(token);
-          this.queue.push({ item, resolve, reject });
-          this.kick();
-        }),
-      release: () => {
-        if (this.waiting.delete(token)) this.kick();
-      },
-    };
+    return this.group(1)[0];
   }
 
-  private kick(): void {
-    if (this.running || this.queue.length === 0) return;
-    if (this.waiting.size === 0) {
-      void this.run();
-      return;
-    }
-    this.timer ??= setTimeout(() => void this.run(), this.windowMs);
+  /** `size` slots taken together: their deliveries are written together, once each has delivered or been released. */
+  group(size: number): DeliverySlot[] {
+    const group = { open: size, items: [] as Queued[] };
+    const member = (): DeliverySlot => {
+      let open = true;
+      let handOver = () => {};
+      const handedOver = new Promise<void>((resolve) => (handOver = resolve));
+      /** Leaves the group: true the first time. */
+      const leave = () => {
+        if (!open) return false;
+        open = false;
+        handOver();
+        if (--group.open === 0) this.enqueue(group.items);
+        return true;
+      };
+      return {
+        handedOver,
+        deliver: (item) =>
+          new Promise<DeliveryRecord>((resolve, reject) => {
+            const queued = { item, resolve, reject };
+            if (open) {
+              group.items.push(queued);
+              leave();
+            } else this.enqueue([queued]);
+          }),
+        release: () => void leave(),
+      };
+    };
+    return Array.from({ length: size }, member);
+  }
+
+  private enqueue(items: readonly Queued[]): void {
+    if (items.length === 0) return;
+    this.ready.push(...items);
+    if (!this.running) void this.run();
   }
 
   private async run(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.running) return;
     this.running = true;
     try {
-      for (let group = this.queue.splice(0); group.length > 0; group = this.queue.splice(0)) await this.write(group);
+      for (let batch = this.ready.splice(0); batch.length > 0; batch = this.ready.splice(0)) await this.write(batch);
     } finally {
       this.running = false;
     }

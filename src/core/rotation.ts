@@ -13,6 +13,7 @@
  */
 import { DEFAULT_REFRESH_AFTER_FRACTION, ROTATION_MIN_MARGIN_MS } from './constants';
 import { CancelledError, errorMessage } from './errors';
+import type { DeliverySlot } from './deliveryBatch';
 import type { DeliveryRecord, PersistedState } from './model';
 import type { Clock, Disposable, Logger, StateStore } from './ports';
 import type { SessionLifecycle } from './sessionLifecycle';
@@ -24,8 +25,11 @@ import { t } from './l10n';
 export interface RotationTarget {
   /** `onDidChange`, when there: an idle scheduler (no active session, no timer) wakes on a change. */
   state: Pick<StateStore, 'read'> & Partial<Pick<StateStore, 'onDidChange'>>;
-  /** `refresh` resolves to the new credentials, or undefined when there was nothing to refresh. */
-  lifecycle: Pick<SessionLifecycle, 'refresh' | 'markExpired'>;
+  /**
+   * `refresh` resolves to the new credentials, or undefined when there was nothing to refresh; the refreshes due at
+   * one wake deliver as one group when `deliveryGroup` is there.
+   */
+  lifecycle: Pick<SessionLifecycle, 'refresh' | 'markExpired'> & Partial<Pick<SessionLifecycle, 'deliveryGroup'>>;
 }
 
 export interface Timers {
@@ -132,6 +136,7 @@ export class RotationScheduler implements Disposable {
     const interval = this.deps.checkIntervalMs ?? 30_000;
     const fraction = this.deps.refreshAfterFraction?.() ?? DEFAULT_REFRESH_AFTER_FRACTION;
     let next = now + interval;
+    const dueNow: Array<[id: string, expiration: string]> = [];
     for (const [id, failure] of this.failures) {
       if (!state.active[id] || state.active[id].expiration !== failure.expiration) this.failures.delete(id); // stopped or restarted
     }
@@ -146,20 +151,31 @@ export class RotationScheduler implements Disposable {
       }
       if (failure?.gaveUp) continue;
       const at = failure ? failure.nextAttemptAt : due;
-      if (now >= at) this.running.set(id, this.refresh(id, active.expiration).finally(() => this.running.delete(id)));
+      if (now >= at) dueNow.push([id, active.expiration]);
       else next = Math.min(next, at, active.status === 'active' ? expiry : Infinity);
     }
+    // Due together: delivered together (one write of each file and two of the state for all of them).
+    const slots = this.deps.service.lifecycle.deliveryGroup?.(dueNow.length) ?? [];
+    dueNow.forEach(([id, expiration], i) => this.running.set(id, this.refresh(id, expiration, slots[i]).finally(() => this.running.delete(id))));
     await Promise.all(this.running.values());
     return Math.max(1000, Math.min(interval, next - this.deps.clock.now()));
   }
 
-  private async refresh(id: string, previousExpiration: string): Promise<void> {
+  private async refresh(id: string, previousExpiration: string, slot?: DeliverySlot): Promise<void> {
+    try {
+      await this.refreshIn(id, previousExpiration, slot);
+    } finally {
+      slot?.release(); // its group waits for nothing more of it, however it ended
+    }
+  }
+
+  private async refreshIn(id: string, previousExpiration: string, slot: DeliverySlot | undefined): Promise<void> {
     const state = await this.deps.service.state.read();
     const alias = sessionById(state, id)?.alias ?? id;
     /** The expiry of what the session holds now (failures are forgotten when it changes). */
     let expiration = previousExpiration;
     try {
-      const fresh = await this.deps.service.lifecycle.refresh(id);
+      const fresh = await this.deps.service.lifecycle.refresh(id, slot);
       if (fresh?.expiration && fresh.expiration.getTime() <= this.deps.clock.now()) {
         expiration = fresh.expiration.toISOString();
         // Expiry times are converted to this machine's time when AWS's clock is measured; a source that was

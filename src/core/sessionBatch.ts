@@ -7,14 +7,19 @@
  *   root of a chain (its MFA code, its IdP sign-in) — is got once, in turn; a group whose sign-in is refused or
  *   cancelled is not tried further (each of its sessions is reported with that cause).
  * - Sessions run `concurrency` at a time; sessions on one named profile run one after another (a start stops
- *   the other active session of its profile). IAM Identity Center's GetRoleCredentials go through the portal's
- *   adaptive limiter, the one the sync uses, so a throttle is respected however many run.
+ *   the other active session of its profile): the k-th session of each profile in round k. IAM Identity Center's
+ *   GetRoleCredentials go through the portal's adaptive limiter, the one the sync uses, so a throttle is respected
+ *   however many run.
+ * - The starts of a round are one delivery group (deliveryBatch.ts): their credentials go to the AWS files in one
+ *   write, and the state is written twice for all of them, however long apart their credentials came. A start that
+ *   has handed its credentials to the group makes room for the next session to get its own.
  * - The result names each session's outcome; {@link batchSummary} turns it into one summary of what failed and why.
  */
 import { CancelledError, UserFacingError, errorMessage } from './errors';
 import type { PersistedState, Session } from './model';
 import type { Logger, StateStore } from './ports';
 import type { CredentialResolver } from './credentialResolver';
+import type { DeliverySlot } from './deliveryBatch';
 import type { SessionEditor } from './sessionEditor';
 import type { SessionLifecycle } from './sessionLifecycle';
 import { sessionType } from './sessions/registry';
@@ -55,7 +60,7 @@ export interface BatchResult {
 
 export interface BatchDeps {
   state: Pick<StateStore, 'read'>;
-  lifecycle: Pick<SessionLifecycle, 'start' | 'stop'>;
+  lifecycle: Pick<SessionLifecycle, 'start' | 'stop' | 'deliveryGroup'>;
   editor: Pick<SessionEditor, 'delete' | 'setPinned' | 'relocate'>;
   resolver: Pick<CredentialResolver, 'credentials'>;
   /** Gets a valid login of an IAM Identity Center integration (asking the user when needed); absent: each start asks. */
@@ -185,43 +190,56 @@ export async function runBatch(deps: BatchDeps, ids: readonly string[], action: 
     }
   }
 
-  // Lanes: the sessions of one profile in order; lanes run side by side, `concurrency` at a time.
-  const lanes = new Map<string, Session[]>();
+  // Rounds: the k-th session of each profile in round k, so sessions on one profile run one after another.
+  const rounds: Session[][] = [];
+  const depth = new Map<string, number>();
   for (const session of todo) {
     const lane = laneOf(action, state, session);
-    const queue = lanes.get(lane) ?? [];
-    queue.push(session);
-    lanes.set(lane, queue);
+    const k = depth.get(lane) ?? 0;
+    depth.set(lane, k + 1);
+    (rounds[k] ??= []).push(session);
   }
-  const queues = [...lanes.values()];
-  const runOne = async (session: Session): Promise<void> => {
+  const runOne = async (session: Session, slot: DeliverySlot | undefined): Promise<void> => {
     const base = { id: session.id, alias: session.alias };
-    if (options.signal?.aborted) return settle({ ...base, status: 'cancelled', cause: t('the batch was cancelled before it began') });
-    const refusal = refused.get(signInOf.get(session.id) ?? '');
-    if (refusal) return settle({ ...base, status: refusal.cancelled ? 'cancelled' : 'failed', cause: refusal.cause, fix: refusal.fix });
     try {
-      await act(deps, action, session);
+      if (options.signal?.aborted) return settle({ ...base, status: 'cancelled', cause: t('the batch was cancelled before it began') });
+      const refusal = refused.get(signInOf.get(session.id) ?? '');
+      if (refusal) return settle({ ...base, status: refusal.cancelled ? 'cancelled' : 'failed', cause: refusal.cause, fix: refusal.fix });
+      await act(deps, action, session, slot);
       settle({ ...base, status: 'done' });
     } catch (error) {
       const { cause, fix } = describeFailure(session.alias, error);
       deps.logger.warn(`Batch ${action.kind}: "${session.alias}" failed: ${cause}`);
       settle({ ...base, status: error instanceof CancelledError ? 'cancelled' : 'failed', cause, fix });
+    } finally {
+      slot?.release(); // the group waits for nothing more of it
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, queues.length)) }, async () => {
-    for (let queue = queues.shift(); queue; queue = queues.shift()) for (const session of queue) await runOne(session);
-  });
-  await Promise.all(workers);
+  for (const round of rounds) {
+    const slots: Array<DeliverySlot | undefined> = action.kind === 'start' ? deps.lifecycle.deliveryGroup(round.length) : round.map(() => undefined);
+    const queue = round.map((session, i) => ({ session, slot: slots[i] }));
+    const running: Promise<void>[] = [];
+    const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, queue.length)) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const one = runOne(next.session, next.slot);
+        running.push(one);
+        // Its credentials handed to the group (or it ended): the next session gets its own meanwhile.
+        await (next.slot ? Promise.race([one, next.slot.handedOver]) : one);
+      }
+    });
+    await Promise.all(workers);
+    await Promise.all(running);
+  }
   const ordered = unique.map((id) => outcomes.get(id)!);
   const count = (s: BatchStatus) => ordered.filter((o) => o.status === s).length;
   deps.logger.info(`Batch ${action.kind} of ${ordered.length} session(s): ${count('done')} done, ${count('unchanged')} unchanged, ${count('failed')} failed, ${count('cancelled')} cancelled.`);
   return { action: action.kind, outcomes: ordered, cancelled: !!options.signal?.aborted };
 }
 
-async function act(deps: BatchDeps, action: BatchAction, session: Session): Promise<void> {
+async function act(deps: BatchDeps, action: BatchAction, session: Session, slot: DeliverySlot | undefined): Promise<void> {
   switch (action.kind) {
     case 'start':
-      return deps.lifecycle.start(session.id);
+      return deps.lifecycle.start(session.id, slot);
     case 'stop':
       return deps.lifecycle.stop(session.id);
     case 'pin':

@@ -21,20 +21,26 @@ export interface SessionLifecycleDeps {
   delivery: CredentialsDelivery;
   /** Mode of sessions that have none of their own (the awsSessions.deliveryMode setting). */
   defaultDeliveryMode?: () => DeliveryMode;
-  /** How long a delivery waits for the other starts under way (default DELIVERY_WINDOW_MS). */
-  deliveryWindowMs?: number;
   /** What it remembers of a session no longer active goes by itself, on the state's change. */
   credentials: Pick<CredentialResolver, 'credentials' | 'rememberDelivered'>;
 }
 
 export class SessionLifecycle {
   private readonly recovery: SessionRecovery;
-  /** Every start and refresh delivers through it: those that come together are written together. */
+  /** Every start and refresh delivers through it: those of one group are written together. */
   private readonly batcher: DeliveryBatcher;
 
   constructor(private readonly deps: SessionLifecycleDeps) {
     this.recovery = new SessionRecovery(deps);
-    this.batcher = new DeliveryBatcher(deps, deps.deliveryWindowMs);
+    this.batcher = new DeliveryBatcher(deps);
+  }
+
+  /**
+   * Slots for `size` starts or refreshes begun together (a selection, the refreshes due at once): pass one to each;
+   * their deliveries are written together once each has delivered or ended (deliveryBatch.ts).
+   */
+  deliveryGroup(size: number): DeliverySlot[] {
+    return this.batcher.group(size);
   }
 
   /** Finish or undo the starts, refreshes and stops a crashed process left (at activation; also before each of them). */
@@ -48,11 +54,10 @@ export class SessionLifecycle {
   }
 
   /**
-   * Start a session: stop the other active session of its profile, get credentials, deliver them (with the other
-   * starts and refreshes whose credentials are ready: deliveryBatch.ts).
+   * Start a session: stop the other active session of its profile, get credentials, deliver them — at once, or
+   * with the rest of the group of `slot` (from {@link deliveryGroup}), which it releases when it ends.
    */
-  async start(id: string): Promise<void> {
-    const slot = this.batcher.slot();
+  async start(id: string, slot: DeliverySlot = this.batcher.slot()): Promise<void> {
     try {
       await this.startIn(slot, id);
     } finally {
@@ -170,10 +175,19 @@ export class SessionLifecycle {
   }
 
   /**
-   * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones.
+   * Rotation: fresh credentials for an active (or expired) session, delivered over the previous ones (at once, or
+   * with the group of `slot`, which it releases when it ends).
    * Returns undefined when the session is no longer active, or another window holds the refresh claim.
    */
-  async refresh(id: string): Promise<AwsCredentials | undefined> {
+  async refresh(id: string, slot: DeliverySlot = this.batcher.slot()): Promise<AwsCredentials | undefined> {
+    try {
+      return await this.refreshIn(slot, id);
+    } finally {
+      slot.release();
+    }
+  }
+
+  private async refreshIn(slot: DeliverySlot, id: string): Promise<AwsCredentials | undefined> {
     await this.recovery.recover(id);
     const now = this.deps.clock.now();
     // The claim is the in-flight mark itself (one write): other windows leave the session alone while its owner
@@ -192,7 +206,6 @@ export class SessionLifecycle {
       return undefined;
     }
     let done = false;
-    const slot = this.batcher.slot();
     try {
       const session = before.sessions.find((s) => s.id === id);
       if (!session) return undefined;

@@ -26,8 +26,6 @@ export interface SessionServiceDeps extends CredentialResolverDeps {
   defaultDeliveryMode?: () => DeliveryMode;
   /** Removes what a deleted session keeps outside the state and the secrets (see SessionEditorDeps). */
   forgetLocalData?: (sessionId: string) => Promise<unknown>;
-  /** How long a delivery waits for the other starts under way (deliveryBatch.ts; tests set it). */
-  deliveryWindowMs?: number;
 }
 
 export class SessionService {

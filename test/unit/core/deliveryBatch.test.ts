@@ -1,8 +1,8 @@
 /**
- * Starts that come together are delivered together: counted on real files (the credentials and config files
+ * Starts of one selection are delivered together: counted on real files (the credentials and config files
  * under their lock, the shared state file) with a wrapper of node:fs. A batch of N starts writes each AWS file
- * once and the state file twice (the journal of all N before the files change, then all N results); a single
- * start is the batch of one.
+ * once and the state file twice (the journal of all N before the files change, then all N results), however far
+ * apart their credentials come; a single start is a group of one, written at once.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,12 +22,13 @@ const CREDENTIALS = '[theirs]\naws_access_key_id = AKIATHEIRS0000000001\naws_sec
 const CONFIG = '[default]\nregion = eu-central-1\n';
 const N = 6;
 
-describe('delivery in batches: one write of each file for the starts that come together', () => {
+describe('delivery in batches: one write of each file for the starts of one selection', () => {
   let home: string;
   let store: FileStateStore;
   let service: SessionService;
   let files: AwsFiles;
   let ids: string[];
+  let sts: FakeSts;
   let io: { credentials: IoCount; config: IoCount; state: IoCount };
   const writes = () => ({ credentials: io.credentials.writes, config: io.config.writes, state: io.state.writes });
 
@@ -38,8 +39,8 @@ describe('delivery in batches: one write of each file for the starts that come t
     writeFileSync(join(home, '.aws', 'config'), CONFIG);
     store = new FileStateStore({ filePath: join(home, 'sessions.json') });
     files = new AwsFiles({ env: {}, homeDir: home, lock: fileLock(join(home, 'aws-files.lock')) });
-    // A window long enough that starts begun together are delivered together however slow the machine.
-    service = new SessionService({ state: store, secrets: new MemorySecretVault(), sts: new FakeSts(systemClock), prompter: new ScriptedPrompter([]), clock: systemClock, logger: silentLogger, delivery: new CredentialsFileDelivery(files), deliveryWindowMs: 60_000 });
+    sts = new FakeSts(systemClock);
+    service = new SessionService({ state: store, secrets: new MemorySecretVault(), sts, prompter: new ScriptedPrompter([]), clock: systemClock, logger: silentLogger, delivery: new CredentialsFileDelivery(files) });
     ids = [];
     for (let i = 0; i < N; i++) {
       const saved = await service.editor.save('iamUser', { alias: `u${i}`, profile: `p${i}`, region: 'eu-west-1', accessKeyId: 'AKIABATCH00000000001', secretAccessKey: 'batchSecret00000000000000000000000000000', mfaSerial: '' });
@@ -81,6 +82,52 @@ describe('delivery in batches: one write of each file for the starts that come t
     await service.lifecycle.start(ids[0]);
     assert.deepEqual(writes(), { credentials: 1, config: 1, state: 2 });
     assert.equal((await store.read()).active[ids[0]]?.status, 'active');
+  });
+
+  it('a single start is not held back by a group still getting credentials: written at once, the group after', async () => {
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    let asked = 0;
+    const issue = sts.getSessionToken.bind(sts);
+    // The first member's credentials come at once; the second's only when the test lets go.
+    sts.getSessionToken = async (r) => (++asked === 2 ? held.then(() => issue(r)) : issue(r));
+    const slots = service.lifecycle.deliveryGroup(2);
+    const group = Promise.all([service.lifecycle.start(ids[0], slots[0]), service.lifecycle.start(ids[1], slots[1])]);
+    while (asked < 2) await new Promise((r) => setImmediate(r));
+    await service.lifecycle.start(ids[2]);
+    let state = await store.read();
+    assert.equal(state.active[ids[2]]?.status, 'active', 'the single start is written while the group waits');
+    assert.equal(state.active[ids[0]], undefined);
+    assert.equal(state.active[ids[1]], undefined, 'the group member with credentials waits for the other');
+    letGo();
+    await group;
+    state = await store.read();
+    assert.deepEqual([ids[0], ids[1]].map((id) => state.active[id]?.status), ['active', 'active']);
+    assert.deepEqual(writes(), { credentials: 2, config: 2, state: 4 }, 'the single start and the group: two writes each');
+  });
+
+  it('50 roles of a selection whose credentials come one at a time (a paced portal): one write of each file, two of the state', async () => {
+    for (let i = N; i < 50; i++) {
+      const saved = await service.editor.save('iamUser', { alias: `u${i}`, profile: `p${i}`, region: 'eu-west-1', accessKeyId: 'AKIABATCH00000000001', secretAccessKey: 'batchSecret00000000000000000000000000000', mfaSerial: '' });
+      ids.push(saved.id);
+    }
+    // As the portal's limiter hands out GetRoleCredentials: one call at a time, a pause between.
+    let turn = Promise.resolve();
+    const issue = sts.getSessionToken.bind(sts);
+    sts.getSessionToken = (r) => {
+      const mine = turn.then(() => new Promise<void>((resolve) => setTimeout(resolve, 25)));
+      turn = mine;
+      return mine.then(() => issue(r));
+    };
+    const writes0 = store.io.writes;
+    io.credentials.reset();
+    io.config.reset();
+    const result = await runBatch({ ...service, logger: silentLogger }, ids, { kind: 'start' });
+    assert.deepEqual(result.outcomes.filter((o) => o.status !== 'done'), []);
+    assert.equal(store.io.writes - writes0, 2, 'the journal of all 50, then their results');
+    assert.deepEqual([io.credentials.writes, io.config.writes], [1, 1]);
+    const state = await store.read();
+    assert.equal(ids.filter((id) => state.active[id]?.status === 'active').length, 50);
   });
 
   it('a start the files refuse (keys it did not write in its profile) fails alone; the others are written together', async () => {

@@ -82,6 +82,23 @@ describe('rotation', () => {
     assert.equal(t.sts.calls.length, 2, 'refreshed at 3 h 18 min (0.33 of 10 h)');
   });
 
+  it('the refreshes due at one wake are delivered as one group (one write of the files for all of them)', async () => {
+    const t = setup(36000_000);
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      const saved = await t.service.editor.save('iamUser', { alias: name, profile: name, region: 'eu-west-1', accessKeyId: KEY, secretAccessKey: SECRET, mfaSerial: '' });
+      await t.service.lifecycle.start(saved.id);
+      ids.push(saved.id);
+    }
+    const groups: number[] = [];
+    const deliverAll = t.delivery.deliverAll.bind(t.delivery);
+    t.delivery.deliverAll = (requests, journal) => (groups.push(requests.length), deliverAll(requests, journal));
+    t.clock.advance(3 * 60 * MIN + 20 * MIN);
+    await t.rotation.tick();
+    assert.equal(t.sts.calls.length, 6, 'all three refreshed');
+    assert.deepEqual(groups, [3]);
+  });
+
   it('after sleeping past the due time (one long gap on the wall clock), refreshes on the next wake', async () => {
     const t = setup(3600_000);
     const u = await t.user();

@@ -74,7 +74,7 @@ describe('sessions in a batch', () => {
     assert.deepEqual(batchSummary(result), { headline: '6 of 6 sessions started.', problems: [] });
   });
 
-  it('runs at most `concurrency` sessions at once, one profile at a time, and reports each failure with its fix', async () => {
+  it('runs at most `concurrency` sessions at once, one profile at a time, each round delivered together, and reports each failure with its fix', async () => {
     const t = withUsers([]);
     const ids: string[] = [];
     for (let i = 0; i < 9; i++) ids.push((await t.user(`u${i}`, false)).id);
@@ -85,10 +85,21 @@ describe('sessions in a batch', () => {
     let most = 0;
     const perProfile = new Map<string, number>();
     let overlapOnProfile = false;
+    // At most `concurrency` get credentials at once; the starts of a round are then delivered as one group.
+    const getSessionToken = t.sts.getSessionToken.bind(t.sts);
+    t.sts.getSessionToken = async (r) => {
+      most = Math.max(most, ++running);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return await getSessionToken(r);
+      } finally {
+        running -= 1;
+      }
+    };
+    const groups: number[] = [];
     const deliverAll = t.delivery.deliverAll.bind(t.delivery);
     t.delivery.deliverAll = async (requests, journal) => {
-      running += requests.length;
-      most = Math.max(most, running);
+      groups.push(requests.length);
       for (const { target } of requests) {
         perProfile.set(target.profileName, (perProfile.get(target.profileName) ?? 0) + 1);
         if (perProfile.get(target.profileName)! > 1) overlapOnProfile = true;
@@ -98,7 +109,6 @@ describe('sessions in a batch', () => {
         const out = await deliverAll(requests, journal);
         return out.map((r, i) => (requests[i].target.sessionAlias === 'u3' ? new Error('disk full while writing ~/.aws/credentials') : r));
       } finally {
-        running -= requests.length;
         for (const { target } of requests) perProfile.set(target.profileName, perProfile.get(target.profileName)! - 1);
       }
     };
@@ -106,6 +116,7 @@ describe('sessions in a batch', () => {
     const result = await runBatch(deps(t.service, t.logger), ids, { kind: 'start' }, { concurrency: 3, onProgress: (done) => progress.push(done) });
     assert.equal(most, 3, 'three at a time');
     assert.equal(overlapOnProfile, false, 'sessions of one profile never at once');
+    assert.deepEqual(groups, [9, 1], 'the first of each profile delivered together, then the second of u0');
     assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.deepEqual(result.outcomes.filter((o) => o.status === 'failed').map((o) => o.alias), ['u3']);
     const state = await t.state.read();

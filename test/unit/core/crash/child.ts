@@ -4,7 +4,8 @@
  * Prints "ready" once loaded and waits for a line on stdin (the test loads the next child while it
  * checks the last kill). Then it starts, refreshes and stops the sessions in a random order until it is
  * killed, printing "begin" before and "op <ms>" after each operation. `batch`: each operation acts on every
- * session at once (starts of the inactive ones, else refreshes or stops of all), so their deliveries go together.
+ * session at once (starts of the inactive ones, else refreshes or stops of all), starts and refreshes in one
+ * delivery group, so their deliveries go together.
  */
 import { wire } from './wiring';
 
@@ -26,9 +27,13 @@ async function main(): Promise<void> {
     await timed(async () => {
       const { active } = await state.read();
       const inactive = ids.filter((id) => !active[id]);
-      if (inactive.length) await Promise.all(inactive.map((id) => service.lifecycle.start(id)));
-      else if (random() < 0.6) await Promise.all(ids.map((id) => service.lifecycle.refresh(id)));
-      else await Promise.all(ids.map((id) => service.lifecycle.stop(id)));
+      if (inactive.length) {
+        const slots = service.lifecycle.deliveryGroup(inactive.length);
+        await Promise.all(inactive.map((id, i) => service.lifecycle.start(id, slots[i])));
+      } else if (random() < 0.6) {
+        const slots = service.lifecycle.deliveryGroup(ids.length);
+        await Promise.all(ids.map((id, i) => service.lifecycle.refresh(id, slots[i])));
+      } else await Promise.all(ids.map((id) => service.lifecycle.stop(id)));
     });
   }
   for (;;) {

@@ -90,8 +90,7 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
     writeFileSync(credentialsFile, CREDENTIALS);
     writeFileSync(configFile, CONFIG);
     firstLock = killableLock(join(storage, StorageFiles.awsFilesLock));
-    // Starts begun together are delivered together however slow this machine is.
-    first = wire(home, storage, [], firstLock.run, 60_000);
+    first = wire(home, storage, [], firstLock.run);
     id = (await first.service.editor.save('iamUser', { alias: 'dev', profile: 'dev', region: 'eu-west-1', accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' })).id;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -212,7 +211,11 @@ describe('crash recovery: an interrupted start, refresh or stop is finished or u
         ids.push((await first.service.editor.save('iamUser', { alias: profile, profile, region: 'eu-west-1', accessKeyId: LONG_TERM.accessKeyId, secretAccessKey: LONG_TERM.secretAccessKey, mfaSerial: '' })).id);
       }
     });
-    const startAll = (w: Wired) => Promise.all(ids.map((i) => w.service.lifecycle.start(i)));
+    /** Started together: one group, delivered together. */
+    const startAll = (w: Wired) => {
+      const slots = w.service.lifecycle.deliveryGroup(ids.length);
+      return Promise.all(ids.map((i, k) => w.service.lifecycle.start(i, slots[k])));
+    };
     const journalled = async () => Object.values((await first.state.read()).active).filter((a) => a.inFlight?.op === 'start' && a.inFlight.pending).length;
 
     for (const [step, finished, what] of [

@@ -55,9 +55,9 @@ export interface Wired {
 
 /**
  * `sessionIds`: sessions whose long-term keys this process's (in-memory) vault holds; `lock`: of the AWS files (a test's
- * stand-in); `deliveryWindowMs`: how long a delivery waits for the other starts under way.
+ * stand-in).
  */
-export function wire(home: string, storage: string, sessionIds: readonly string[], lock: LockRunner = fileLock(join(storage, StorageFiles.awsFilesLock)), deliveryWindowMs?: number): Wired {
+export function wire(home: string, storage: string, sessionIds: readonly string[], lock: LockRunner = fileLock(join(storage, StorageFiles.awsFilesLock))): Wired {
   const state = new FileStateStore({ filePath: join(storage, StorageFiles.state), lockPath: join(storage, StorageFiles.lock), pollMs: 0 });
   const files = new AwsFiles({ env: {}, homeDir: home, lock });
   const secrets = new MemorySecretVault();
@@ -72,7 +72,6 @@ export function wire(home: string, storage: string, sessionIds: readonly string[
     prompter: new ScriptedPrompter([]),
     clock: systemClock,
     logger: silentLogger,
-    deliveryWindowMs,
     delivery: new DeliveryRouter({ credentialsFile: new CredentialsFileDelivery(files), credentialProcess: new CredentialProcessDelivery(files, () => '/opt/aws-sessions/bin/aws-sessions') }),
   });
   return { service, files, state, secrets };
