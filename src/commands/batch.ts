@@ -69,6 +69,11 @@ export function batchActions(deps: BatchCommandDeps) {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
+      const moved = new Set<string>();
+      const step = (id: string, total: number, message: string) => {
+        progress.report({ increment: moved.has(id) ? 0 : 100 / total, message });
+        moved.add(id);
+      };
       return runBatch(
         {
           state: service.state,
@@ -80,7 +85,12 @@ export function batchActions(deps: BatchCommandDeps) {
         },
         sessions.map((s) => s.id),
         action,
-        { signal: controller.signal, onProgress: (done, total, o) => progress.report({ increment: 100 / total, message: t('{0} of {1}: "{2}"', done, total, o.alias) }) },
+        {
+          signal: controller.signal,
+          // Each session moves the bar once: when its credentials are got (a start) or when it is finished.
+          onCredentials: (got, total, s) => step(s.id, total, t('Credentials {0} of {1}: "{2}"', got, total, s.alias)),
+          onProgress: (done, total, o) => step(o.id, total, t('{0} of {1}: "{2}"', done, total, o.alias)),
+        },
       ).finally(() => sub.dispose());
     });
     showSummary(result);

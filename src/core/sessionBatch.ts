@@ -73,6 +73,11 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** After each session: how many are finished, of how many, and the one just finished. */
   onProgress?: (done: number, total: number, outcome: BatchOutcome) => void;
+  /**
+   * A start's credentials are got and wait for its group's write (all of a round are written together, so without
+   * this a progress would stand still until the write): how many so far, of how many, and whose.
+   */
+  onCredentials?: (got: number, total: number, session: { id: string; alias: string }) => void;
 }
 
 /** A sign-in several sessions share: got once before they start. */
@@ -215,9 +220,19 @@ export async function runBatch(deps: BatchDeps, ids: readonly string[], action: 
       slot?.release(); // the group waits for nothing more of it
     }
   };
+  let got = 0;
   for (const round of rounds) {
     const slots: Array<DeliverySlot | undefined> = action.kind === 'start' ? deps.lifecycle.deliveryGroup(round.length) : round.map(() => undefined);
-    const queue = round.map((session, i) => ({ session, slot: slots[i] }));
+    // A slot that tells the progress when its credentials are handed to the group (before the group may be written).
+    const told = (session: Session, slot: DeliverySlot | undefined): DeliverySlot | undefined =>
+      slot && {
+        ...slot,
+        deliver: (item) => {
+          options.onCredentials?.(++got, todo.length, { id: session.id, alias: session.alias });
+          return slot.deliver(item);
+        },
+      };
+    const queue = round.map((session, i) => ({ session, slot: told(session, slots[i]) }));
     const running: Promise<void>[] = [];
     const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, queue.length)) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {

@@ -98,8 +98,10 @@ describe('sessions in a batch', () => {
     };
     const groups: number[] = [];
     const deliverAll = t.delivery.deliverAll.bind(t.delivery);
+    const events: string[] = [];
     t.delivery.deliverAll = async (requests, journal) => {
       groups.push(requests.length);
+      events.push(`write ${requests.length}`);
       for (const { target } of requests) {
         perProfile.set(target.profileName, (perProfile.get(target.profileName) ?? 0) + 1);
         if (perProfile.get(target.profileName)! > 1) overlapOnProfile = true;
@@ -113,11 +115,16 @@ describe('sessions in a batch', () => {
       }
     };
     const progress: number[] = [];
-    const result = await runBatch(deps(t.service, t.logger), ids, { kind: 'start' }, { concurrency: 3, onProgress: (done) => progress.push(done) });
+    const result = await runBatch(deps(t.service, t.logger), ids, { kind: 'start' }, { concurrency: 3, onProgress: (done) => progress.push(done), onCredentials: (got, total, s) => events.push(`credentials ${got}/${total} ${s.alias}`) });
     assert.equal(most, 3, 'three at a time');
     assert.equal(overlapOnProfile, false, 'sessions of one profile never at once');
     assert.deepEqual(groups, [9, 1], 'the first of each profile delivered together, then the second of u0');
     assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The progress moves as credentials come in, not only when a round's group is written.
+    assert.deepEqual(
+      events.map((e) => e.replace(/ u\d$/, '')),
+      [...Array.from({ length: 9 }, (_, i) => `credentials ${i + 1}/10`), 'write 9', 'credentials 10/10 twin', 'write 1'],
+    );
     assert.deepEqual(result.outcomes.filter((o) => o.status === 'failed').map((o) => o.alias), ['u3']);
     const state = await t.state.read();
     assert.equal(state.active[shared.id]?.status, 'active');
