@@ -1,3 +1,4 @@
+// l10n-ignore-file: what became of the code cache goes to the log for developers (src/main.ts), never to a user
 /**
  * Loads a CommonJS bundle with a V8 code cache, as VS Code loads its own code: the bundle is compiled with
  * `vm.Script` and the cache of a previous load (`cachedData`), so a window neither parses the bundle nor compiles
