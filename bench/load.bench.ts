@@ -118,7 +118,7 @@ const activate = stats(renders.map((s) => s.activateMs ?? NaN));
 const ratio = +(wall.ours.median / wall.floor.median).toFixed(3);
 const kib = (path: string) => +(statSync(path).size / 1024).toFixed(1);
 const lazyDir = join(REPO, 'dist', 'lazy');
-const lazyKiB = +readdirSync(lazyDir).reduce((n, f) => n + statSync(join(lazyDir, f)).size / 1024, 0).toFixed(1);
+const lazyKiB = +readdirSync(lazyDir).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(join(lazyDir, f)).size / 1024, 0).toFixed(1);
 const f = (s: { median: number; p95: number; min: number }) => `${s.median} / ${s.p95} / ${s.min}`;
 
 console.log(`load of the production bundle in node (host built-ins preloaded, stub vscode), ${RUNS} processes per case, interleaved (ms: median / p95 / min)`);
