@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   // After the first render: the functions activation ran are compiled, and go into the cache with the rest.
   const save = () => {
     if (!bundle || bundle.cache === 'accepted') return;
-    api.log(`${bundle.save()}${bundle.reason ? ` (${bundle.reason})` : ''}`);
+    api.log(`${bundle.save()}${bundle.reason ? `; loaded without it: ${bundle.reason}` : ''}`);
   };
   void api.ready.then(save, save);
   return api;
