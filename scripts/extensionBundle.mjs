@@ -1,6 +1,8 @@
 // The extension bundle (dist/extension.js) and the modules it loads on first use (dist/sdk.js's require,
 // dist/lazy/*.js): used by esbuild.config.mjs and by test/unit/package/lazyBundles.test.ts.
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -111,6 +113,22 @@ export async function buildExtension(common, outdir = join(ROOT, 'dist')) {
     outfile: join(outdir, 'extension.js'),
     plugins: [lazySdk, lazyModules({})],
   });
+  await buildLoader(common, outdir);
   return { extension: result.metafile, shared: keys };
+}
+
+/**
+ * The manifest's `main`, dist/main.js (src/main.ts): the loader that compiles dist/extension.js with its V8 code
+ * cache. It carries the bundle's content hash, which names the cache: a cache of another build is never offered to V8.
+ */
+async function buildLoader(common, outdir) {
+  const bundleKey = createHash('sha256').update(readFileSync(join(outdir, 'extension.js'))).digest('hex').slice(0, 20);
+  await esbuild.build({
+    ...common,
+    ...extensionBuild,
+    entryPoints: { main: 'src/main.ts' },
+    outdir,
+    define: { AWS_SESSIONS_BUNDLE_KEY: JSON.stringify(bundleKey) },
+  });
 }
 

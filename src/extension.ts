@@ -84,6 +84,8 @@ export interface AwsSessionsApi {
   cli: CliHost;
   /** The container credentials endpoint (listens once something asks for a session's variables). */
   credentialsEndpoint: ContainerCredentialsEndpoint;
+  /** A line in the extension's log (the loader, src/main.ts, tells what became of the code cache). */
+  log(message: string): void;
 }
 
 let cliHost: CliHost | undefined;
@@ -304,6 +306,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     ssoAccess,
     cli,
     credentialsEndpoint,
+    log: (message) => logger.info(message),
   };
 }
 

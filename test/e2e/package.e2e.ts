@@ -58,7 +58,7 @@ describe('packaged .vsix installed into code-server (browser end to end)', funct
 
   it('holds only what it needs: the bundles, the manifest, media; no sources, tests, maps or node_modules', () => {
     const files = entries.filter((e) => !e.endsWith('/'));
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/sdk.js', 'extension/dist/cli.js', 'extension/dist/generate.js', 'extension/dist/exec.js', 'extension/media/icon.svg', 'extension/media/icon.png', 'extension/schemas/aws-sessions.schema.json']) assert.ok(files.includes(needed), `${needed} is packaged`);
+    for (const needed of ['extension/package.json', 'extension/dist/main.js', 'extension/dist/extension.js', 'extension/dist/sdk.js', 'extension/dist/cli.js', 'extension/dist/generate.js', 'extension/dist/exec.js', 'extension/media/icon.svg', 'extension/media/icon.png', 'extension/schemas/aws-sessions.schema.json']) assert.ok(files.includes(needed), `${needed} is packaged`);
     assert.ok(files.some((f) => /^extension\/dist\/webviews\/.+\.js$/.test(f)), 'the webview bundles are packaged');
     // The modules loaded on first use (esbuild.config.mjs, lazyEntries): every one the build made (not a development build's maps).
     for (const name of readdirSync(join(REPO_ROOT, 'dist', 'lazy')).filter((n) => n.endsWith('.js'))) assert.ok(files.includes(`extension/dist/lazy/${name}`), `dist/lazy/${name} is packaged`);

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { buildExtension, lazyEntries } from '../../../scripts/extensionBundle.mjs';
 import { Commands } from '../../../src/core/constants';
 import { tempDir } from '../support/tempDirs';
+import { spawnSync } from 'node:child_process';
+import { StorageFiles } from '../../../src/core/constants';
+import { makeState } from '../../../bench/stateFixture';
 
 interface Stub {
   vscode: unknown;
@@ -87,5 +90,22 @@ describe('the extension bundle and the modules loaded on first use', function ()
       }
       rmSync(storage, { recursive: true, force: true });
     }
+  });
+
+  it("the manifest's main, the loader: a first window loads without a code cache and writes one after its first render; the next loads with it", () => {
+    const storage = tempDir('lazy-bundles-cache-');
+    writeFileSync(join(storage, StorageFiles.state), JSON.stringify(makeState(20)));
+    // Each window a fresh process (bench/load/harness.cjs: a stub vscode, the loader's activate or its load step alone).
+    const window = (mode: 'render' | 'load') => {
+      const child = spawnSync(process.execPath, [join(__dirname, '../../../bench/load/harness.cjs'), mode, join(out, 'main.js'), storage], { encoding: 'utf8', env: { ...process.env, AWS_CONFIG_FILE: join(storage, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(storage, 'credentials'), AWS_SESSIONS_ACTIVATION_LOG: '' } });
+      assert.equal(child.status, 0, child.stderr);
+      return JSON.parse(child.stdout.trim().split('\n').pop()!) as { codeCache: string; rows?: number };
+    };
+    const first = window('render');
+    assert.equal(first.codeCache, 'missing');
+    assert.ok((first.rows ?? 0) > 0, 'the first window showed the sessions');
+    assert.equal(readdirSync(storage).filter((f) => f.startsWith('code-cache-')).length, 1, 'the first window wrote the cache');
+    assert.equal(window('load').codeCache, 'accepted');
+    assert.equal(window('render').codeCache, 'accepted');
   });
 });

@@ -15,9 +15,9 @@ import { callEditor } from '../../../../src/core/ipc/client';
 import { proofOf, randomToken } from '../../../../src/core/ipc/handshake';
 import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
 import { encodeFrame, FrameReader, MAX_SEALED_BYTES, PROTOCOL_VERSION as V, type Challenge } from '../../../../src/core/ipc/protocol';
-import { METHODS as METHOD_MAP } from '../../../../src/core/ipc/methods';
+import { METHOD_NAMES } from '../../../../src/core/ipc/methods';
 
-const METHODS = Object.keys(METHOD_MAP);
+const METHODS: string[] = [...METHOD_NAMES];
 import { IpcServer } from '../../../../src/core/ipc/server';
 import { tempDir } from '../../support/tempDirs';
 

@@ -11,6 +11,7 @@ import { ipcPaths, readEndpoint } from '../../../../src/core/ipc/paths';
 import { encodeFrame, PROTOCOL_VERSION as V, ProtocolError } from '../../../../src/core/ipc/protocol';
 import { IpcServer } from '../../../../src/core/ipc/server';
 import { sessionHandler } from '../../../../src/core/ipc/handlers';
+import { setL10nBundle } from '../../../../src/core/l10n';
 import { ProfileService } from '../../../../src/core/profiles';
 import { SessionService } from '../../../../src/core/sessionService';
 import { FakeClock, FakeSts, MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../../support/fakes';
@@ -31,6 +32,25 @@ describe('IPC method map', function () {
   this.timeout(10_000);
   let server: IpcServer | undefined;
   afterEach(async () => server?.close());
+
+  it("a refusal is told in the editor's language, set after the module loaded (as activation sets it)", () => {
+    const refusal = () => {
+      try {
+        parseRequest(request('generate', { session: '' }));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    assert.equal(refusal(), 'generate: param "session" is empty: name a session by alias or id');
+    setL10nBundle({ 'is empty: {0}': 'ist leer: {0}', 'name a session by alias or id': 'nennen Sie eine Sitzung per Alias oder ID' });
+    try {
+      assert.equal(refusal(), 'generate: param "session" ist leer: nennen Sie eine Sitzung per Alias oder ID');
+    } finally {
+      setL10nBundle(undefined);
+    }
+    assert.equal(refusal(), 'generate: param "session" is empty: name a session by alias or id');
+  });
 
   it('checks params per method: types, missing and unknown params, bounds; messages never echo a value', () => {
     assert.deepEqual(parseRequest(request('consoleSignIn', { session: 'dev', openBrowser: false })).params, { session: 'dev', openBrowser: false });
