@@ -35,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   // After the first render: the functions activation ran are compiled, and go into the cache with the rest.
   const save = () => {
     if (!bundle || bundle.cache === 'accepted') return;
+    // l10n-ignore: a developer log line
     api.log(`${bundle.save()}${bundle.reason ? `; loaded without it: ${bundle.reason}` : ''}`);
   };
   void api.ready.then(save, save);
