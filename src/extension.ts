@@ -268,13 +268,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
       declared,
     }),
   );
+  // The shim and the CLI endpoint need no state and do not wait for the first render: a first read that is slow (a
+  // network home) or never ends must not leave the command line without a window. Nor do they hold up activation.
+  void cli.start().catch((error: unknown) => logger.error(`The command line (aws-sessions, credential_process) is unavailable: ${errorMessage(error)}`));
   // The first read of the sessions does not hold up activation: the views fill when it lands.
   const firstRender = views.refresh().catch((error: unknown) => {
     void setViewLoadFailed();
     logger.error(`Could not read the sessions: ${errorMessage(error)}`);
     void vscode.window.showErrorMessage(vscode.l10n.t('AWS Sessions: could not read the saved sessions ({0}). Nothing was changed.', errorMessage(error)));
   });
-  // What no row of the first render needs runs once it has shown (the file is read and parsed once, by the render).
+  // What reads the state and no row of the first render needs runs once it has shown (the file is read and parsed once, by the render).
   let disposed = false;
   own({ dispose: () => (disposed = true) });
   void firstRender.then(() => {
@@ -282,8 +285,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<AwsSes
     // A start, refresh or stop that a crash interrupted is finished or undone (its keys never stay unrecorded).
     void service.lifecycle.recoverInterrupted().catch((error: unknown) => logger.warn(`Could not finish an interrupted operation: ${errorMessage(error)}`));
     rotation.start();
-    // The shim and the CLI endpoint do not hold up activation either: the first lease poll runs right after.
-    void cli.start().catch((error: unknown) => logger.error(`The command line (aws-sessions, credential_process) is unavailable: ${errorMessage(error)}`));
     // Key ages: asked once per activation, at most once a day per session (never on a timer).
     const maxAgeDays = accessKeyMaxAgeDays();
     if (maxAgeDays > 0) void remindAgedKeys(accessKeys, maxAgeDays, logger).catch((error: unknown) => logger.warn(`Could not check the age of access keys: ${errorMessage(error)}`));
