@@ -284,3 +284,35 @@ function statusesHold(model: TreeModel, state: PersistedState, now: number): boo
   }
   return true;
 }
+
+/** More changed rows than this re-render as a whole tree (VS Code finds each row's top changed ancestor in quadratic time). */
+export const MAX_ROW_REFRESH = 200;
+
+/**
+ * The session rows to re-render when `after` shows the same rows as `before` (the same groups, and the
+ * same sessions in the same places; only a row's status, expiry or profile name changed), else
+ * undefined: the tree's shape changed and it re-renders whole. Re-rendering rows alone keeps every
+ * other row's handle in VS Code valid: a whole-tree refresh drops them all until the view asks again,
+ * and a menu command chosen from a row in that gap (a rotation elsewhere, say) gets no row at all.
+ */
+export function changedRows(before: TreeModel, after: TreeModel): SessionNode[] | undefined {
+  const rows: SessionNode[] = [];
+  const same = (was: readonly ModelNode[], now: readonly ModelNode[]): boolean => {
+    if (was.length !== now.length) return false;
+    for (let i = 0; i < was.length; i++) {
+      const a = was[i];
+      const b = now[i];
+      if (a === b) continue;
+      if (a.id !== b.id) return false;
+      if (a.type === 'group') {
+        if (b.type !== 'group' || a.label !== b.label || a.description !== b.description || a.icon !== b.icon || a.role !== b.role) return false;
+        if (!same(before.children(a), after.children(b))) return false;
+      } else {
+        if (b.type !== 'session' || a.pinned !== b.pinned || (a.session !== b.session && !sameValue(a.session, b.session))) return false;
+        if (rows.push(b) > MAX_ROW_REFRESH) return false;
+      }
+    }
+    return true;
+  };
+  return same(before.roots, after.roots) ? rows : undefined;
+}

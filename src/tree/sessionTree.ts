@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PersistedState } from '../core/model';
-import { buildTreeModel, type DisplayStatus, type ModelNode, type SessionNode, type TreeModel, type ViewMode } from '../core/treeModel';
+import { buildTreeModel, changedRows, type DisplayStatus, type ModelNode, type SessionNode, type TreeModel, type ViewMode } from '../core/treeModel';
 import { isSessionKind, sessionType } from '../core/sessions/registry';
 import { formatRemaining } from '../core/time';
 import { SsoTreeDecorations } from './ssoNodes';
@@ -58,10 +58,15 @@ export function sessionContextValue(node: SessionNode): string {
 }
 
 export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private state: PersistedState | undefined;
   private model: TreeModel | undefined;
+  /**
+   * The node VS Code holds for each row it was given: a row re-rendered alone keeps the object it was
+   * first given (VS Code finds the row by it), and is drawn from the current model's node of that id.
+   */
+  private readonly held = new Map<string, TreeNode>();
   private filterText = '';
   /** Integration and account folders of IAM Identity Center (login state, sync progress). */
   readonly sso = new SsoTreeDecorations();
@@ -103,6 +108,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   /** Re-render after a change outside the state (login state of an integration). */
   refresh(): void {
+    this.held.clear();
     this.changed.fire(undefined);
   }
 
@@ -111,27 +117,44 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     this.rebuild();
   }
 
+  /** A new model; only the rows whose look changed re-render when the tree keeps its shape. */
   private rebuild(): void {
     if (!this.state) return;
-    this.model = buildTreeModel(this.state, { mode: this.mode, filter: this.filterText, now: this.now() });
-    this.changed.fire(undefined);
+    const before = this.model;
+    const after = buildTreeModel(this.state, { mode: this.mode, filter: this.filterText, now: this.now() });
+    this.model = after;
+    if (after === before) return;
+    const rows = before && changedRows(before, after);
+    if (!rows) return this.refresh();
+    const held = rows.flatMap((row) => this.held.get(row.id) ?? []);
+    if (held.length) this.changed.fire(held);
   }
 
+  /** The node a row shows now: the current model's node of the row VS Code holds. */
+  private latest<T extends TreeNode>(element: T): T | SessionNode {
+    return (element.type === 'session' && this.model?.sessionNode(element.session.id)) || element;
+  }
+
+  /** The row of a session (the object VS Code holds for it, for reveal); undefined when filtered out. */
   nodeFor(sessionId: string): SessionNode | undefined {
-    return this.model?.sessionNode(sessionId);
+    const node = this.model?.sessionNode(sessionId);
+    return node && ((this.held.get(node.id) as SessionNode | undefined) ?? node);
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
     const model = this.model;
     if (!model) return [];
-    return [...(element ? model.children(element) : model.roots)];
+    const children = [...(element ? model.children(element) : model.roots)];
+    for (const child of children) this.held.set(child.id, child);
+    return children;
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
     return this.model?.parent(element);
   }
 
-  getTreeItem(element: TreeNode): vscode.TreeItem {
+  getTreeItem(row: TreeNode): vscode.TreeItem {
+    const element = this.latest(row);
     if (element.type === 'group') {
       const folded = (element.role === 'path' || SsoTreeDecorations.folded(element)) && !this.filterText;
       const item = new vscode.TreeItem(element.label, folded ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
@@ -155,7 +178,8 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   /** A session's tooltip, made when the pointer rests on its row (the first one formats a date: ICU's data loads then). */
-  resolveTreeItem(item: vscode.TreeItem, element: TreeNode): vscode.TreeItem {
+  resolveTreeItem(item: vscode.TreeItem, row: TreeNode): vscode.TreeItem {
+    const element = this.latest(row);
     if (element.type !== 'session' || item.tooltip !== undefined) return item;
     item.tooltip = this.sessionTooltip(element);
     return item;

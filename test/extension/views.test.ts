@@ -127,6 +127,28 @@ describe('views: tree, menus, status bar, terminal', function () {
     assert.equal(api.terminalEnvironment.get('AWS_REGION')?.value, 'ap-southeast-2');
   });
 
+  it('a start re-renders the rows it changes alone: every other row keeps its handle, so a menu open on it still gets its row', async () => {
+    api.tree.update(await api.service.state.read());
+    const group = children().find((n) => n.id === 'group:iamUser')!;
+    const rows = children(group); // what VS Code holds
+    const events: (TreeNode | TreeNode[] | undefined)[] = [];
+    const listening = api.tree.onDidChangeTreeData((e) => events.push(e));
+    try {
+      await vscode.commands.executeCommand(Commands.startSession, ids[0]); // and stops ids[2], of the same profile
+      api.tree.update(await api.service.state.read());
+    } finally {
+      listening.dispose();
+    }
+    assert.ok(events.length > 0, 'the tree changed');
+    assert.ok(events.every((e) => Array.isArray(e)), `rows, never the whole tree: ${events.map((e) => (Array.isArray(e) ? e.length : String(e))).join(', ')}`);
+    const changed = events.flat() as TreeNode[];
+    assert.deepEqual([...new Set(changed.map((n) => n.id))].sort(), [`session:${ids[0]}`, `session:${ids[2]}`].sort());
+    const held = rows.find((n) => n.id === `session:${ids[0]}`)!;
+    assert.ok(changed.includes(held), 'the object VS Code holds for the row, which it finds the row by');
+    assert.equal(api.tree.getTreeItem(held).contextValue, 'session:iamUser:active:unpinned:accessKey', 'drawn as it is now');
+    await vscode.commands.executeCommand(Commands.startSession, ids[2]);
+  });
+
   it('change region restarts an active session in the new region', async () => {
     sandbox.stub(vscode.window, 'showQuickPick').callsFake(async (items) => {
       const list = (await items) as vscode.QuickPickItem[];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildTreeModel, displayStatus, type ModelNode, type TreeModel } from '../../../src/core/treeModel';
+import { buildTreeModel, changedRows, displayStatus, MAX_ROW_REFRESH, type ModelNode, type TreeModel } from '../../../src/core/treeModel';
 import type { PersistedState, Session } from '../../../src/core/model';
 import { sessionType } from '../../../src/core/sessions/registry';
 
@@ -92,5 +92,50 @@ describe('tree model', () => {
     } finally {
       type.describe = describe;
     }
+  });
+
+  describe('the rows to re-render after a change (a whole-tree refresh drops the handle of every row a menu may be open on)', () => {
+    const frozen = (s: PersistedState): PersistedState => {
+      Object.freeze(s.sessions);
+      return Object.freeze(s);
+    };
+    const build = (s: PersistedState, filter?: string) => buildTreeModel(s, { mode: 'grouped', now: NOW, filter });
+
+    it('a session that starts, refreshes or stops re-renders its row alone', () => {
+      const before = state();
+      const was = build(frozen(before));
+      const started = { ...before, active: { ...before.active, b: { sessionId: 'b', status: 'active' as const, expiration: new Date(NOW + 3_600_000).toISOString() } } };
+      const now = build(frozen(started));
+      assert.deepEqual(changedRows(was, now)?.map((n) => n.session.alias), ['alpha']);
+      const rotated: PersistedState = { ...started, active: { ...started.active, b: { sessionId: 'b', status: 'active' as const, expiration: new Date(NOW + 7_200_000).toISOString() } } };
+      const later = build(frozen(rotated));
+      assert.deepEqual(changedRows(now, later)?.map((n) => n.session.alias), ['alpha']);
+      const stopped = { ...rotated.active };
+      delete stopped.a;
+      assert.deepEqual(changedRows(later, build(frozen({ ...rotated, active: stopped })))?.map((n) => n.session.alias), ['zeta-admin']);
+    });
+
+    it('a new, renamed, deleted, pinned or edited session, or a filter re-renders the whole tree', () => {
+      const base = state();
+      const was = build(frozen(base));
+      const user = (id: string, alias: string): Session => ({ id, kind: 'iamUser', alias, profileId: 'p1', region: 'eu-west-1' });
+      assert.equal(changedRows(was, build(frozen({ ...base, sessions: [...base.sessions, user('d', 'delta')] }))), undefined, 'a new session');
+      assert.equal(changedRows(was, build(frozen({ ...base, sessions: base.sessions.map((s) => (s.id === 'b' ? { ...s, alias: 'omega' } : s)) }))), undefined, 'renamed: it moves');
+      assert.equal(changedRows(was, build(frozen({ ...base, sessions: base.sessions.filter((s) => s.id !== 'b') }))), undefined, 'deleted');
+      assert.equal(changedRows(was, build(frozen({ ...base, pinned: ['c', 'b'] }))), undefined, 'pinned');
+      assert.equal(changedRows(was, build(frozen({ ...base, sessions: base.sessions.map((s) => (s.id === 'b' ? { ...s, region: 'eu-north-1' } : s)) }))), undefined, 'edited: commands read the row it holds');
+      assert.equal(changedRows(was, build(frozen(state()), 'alpha')), undefined, 'filtered');
+    });
+
+    it('nothing changed: no row; more than the cap: the whole tree', () => {
+      const base = state();
+      assert.deepEqual(changedRows(build(frozen(base)), build(frozen(state()))), []);
+      const many = (expiry: number): PersistedState => {
+        const sessions = Array.from({ length: MAX_ROW_REFRESH + 1 }, (_, i): Session => ({ id: `s${i}`, kind: 'iamUser', alias: `s${i}`, profileId: 'p1', region: 'eu-west-1' }));
+        const active = Object.fromEntries(sessions.map((s) => [s.id, { sessionId: s.id, status: 'active' as const, expiration: new Date(expiry).toISOString() }]));
+        return frozen({ ...base, sessions, active, pinned: [] });
+      };
+      assert.equal(changedRows(build(many(NOW + 3_600_000)), build(many(NOW + 7_200_000))), undefined);
+    });
   });
 });
