@@ -20,7 +20,7 @@ import { HolderWatch, LivenessServer, livenessPathFor } from './holderSocket';
 import { withLock } from '../fileLock';
 import { ensurePrivateDir, IpcSetupError, readEndpoint, trustProblem, type IpcPaths } from './paths';
 import { PROTOCOL_VERSION } from './protocol';
-import { pidAlive, pruneWindows, removeWindow, touchWindow, WINDOW_TOUCH_MS, writeWindow, type ServeProblem } from './presence';
+import { pidAlive, processStart, pruneWindows, removeWindow, touchWindow, WINDOW_TOUCH_MS, writeWindow, type ServeProblem } from './presence';
 
 interface LeaseContent {
   pid: number;
@@ -77,7 +77,7 @@ export async function readLease(file: string): Promise<{ content?: LeaseContent;
 export class ServingLease {
   private readonly id = randomUUID();
   private timer?: NodeJS.Timeout;
-  /** Touches this window's presence record now and then (the CLI trusts only fresh records). */
+  /** Touches this window's presence record now and then where it has no start time (the CLI then trusts only fresh records). */
   private presence?: NodeJS.Timeout;
   private watcher?: FSWatcher;
   private soon?: NodeJS.Timeout;
@@ -94,6 +94,8 @@ export class ServingLease {
   private retryDelay = 0;
   private recorded = false;
   private touchedAt = 0;
+  /** This process's start time, which the CLI checks instead of a recent touch (undefined: no /proc, touch). */
+  private readonly started = processStart(process.pid);
   private lastError?: string;
 
   constructor(private readonly opts: ServingLeaseOptions) {}
@@ -113,8 +115,11 @@ export class ServingLease {
       this.timer = setInterval(() => void this.tick(), this.opts.pollMs);
       this.timer.unref?.();
     }
-    this.presence = setInterval(() => void this.keepRecord().catch(() => undefined), WINDOW_TOUCH_MS);
-    this.presence.unref?.();
+    // A record with this process's start time needs no touching: no timer while nothing happens.
+    if (this.started === undefined) {
+      this.presence = setInterval(() => void this.keepRecord().catch(() => undefined), WINDOW_TOUCH_MS);
+      this.presence.unref?.();
+    }
     return this.tick();
   }
 
@@ -203,15 +208,15 @@ export class ServingLease {
     this.recorded = false;
   }
 
-  /** This window's presence record: written when its state changes, touched every WINDOW_TOUCH_MS. */
+  /** This window's presence record: written when its state changes; touched every WINDOW_TOUCH_MS only without a start time. */
   private async keepRecord(): Promise<void> {
     const { paths } = this.opts;
     if (!this.recorded) {
       await pruneWindows(paths);
-      await writeWindow(paths, this.id, { pid: process.pid, host: os.hostname(), problem: this.problem });
+      await writeWindow(paths, this.id, { pid: process.pid, host: os.hostname(), start: this.started, problem: this.problem });
       this.recorded = true;
       this.touchedAt = Date.now();
-    } else if (Date.now() - this.touchedAt >= WINDOW_TOUCH_MS - 50) {
+    } else if (this.started === undefined && Date.now() - this.touchedAt >= WINDOW_TOUCH_MS - 50) {
       this.touchedAt = Date.now();
       await touchWindow(paths, this.id).catch(() => (this.recorded = false));
     }

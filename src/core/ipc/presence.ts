@@ -1,6 +1,9 @@
 /**
  * Which windows could serve the CLI. Every running window keeps a small record `windows/<id>.json`
- * (`{pid, host, problem?}`, touched now and then, removed when it closes); the lease names the one serving.
+ * (`{pid, host, start?, problem?}`, removed when it closes); the lease names the one serving. `start` is
+ * the process's start time, which tells the window from a later process given its pid after a crash; where
+ * the system does not tell it (no /proc), the window touches its record now and then instead, and a record
+ * untouched for a minute is a leftover.
  * The CLI reads both only when it cannot reach a server: while the lease holder lives, or another window
  * lives that has not said it cannot serve, a hand-over is under way and it keeps waiting; otherwise no window
  * will answer and it stops at once (with the reason a window gave, if one did).
@@ -21,13 +24,42 @@ export interface ServeProblem {
 export interface WindowRecord {
   pid: number;
   host: string;
+  /** The process's start time (processStart); absent where the system does not tell it. */
+  start?: string;
   problem?: ServeProblem;
 }
 
-/** A window record untouched for this long is a leftover (its pid may have been reused). */
+/** A window record without a start time untouched for this long is a leftover (its pid may have been reused). */
 export const WINDOW_RECORD_FRESH_MS = 60_000;
-/** How often a window touches its record. */
+/** How often a window whose record has no start time touches it. */
 export const WINDOW_TOUCH_MS = 10_000;
+
+/**
+ * When process `pid` started, in the kernel's clock ticks since boot (field 22 of /proc/<pid>/stat), as
+ * text; undefined when the process is gone or the system has no /proc. Two processes given the same pid
+ * one after the other have different start times.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses; the fields after its last ')' start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[22 - 3];
+    return start && /^\d+$/.test(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True while the window of a record (of this host) runs: its pid lives and, where the record has a start
+ * time, the process of that pid started then; without one, the record was touched within the last minute.
+ */
+function windowRuns(record: WindowRecord, mtimeMs: () => number, now: number): boolean {
+  if (!pidAlive(record.pid)) return false;
+  if (record.start !== undefined) return processStart(record.pid) === record.start;
+  return now - mtimeMs() <= WINDOW_RECORD_FRESH_MS;
+}
 
 export function pidAlive(pid: number): boolean {
   try {
@@ -46,7 +78,7 @@ function parseWindow(text: string): WindowRecord | undefined {
     if (!isRecord(v) || typeof v.pid !== 'number' || typeof v.host !== 'string') return undefined;
     const p = v.problem;
     const problem = isRecord(p) && typeof p.path === 'string' && typeof p.reason === 'string' ? { path: p.path, reason: p.reason } : undefined;
-    return { pid: v.pid, host: v.host, problem };
+    return { pid: v.pid, host: v.host, start: typeof v.start === 'string' ? v.start : undefined, problem };
   } catch {
     return undefined;
   }
@@ -81,7 +113,8 @@ export async function pruneWindows(paths: IpcPaths): Promise<void> {
     if (!name.endsWith('.json')) continue;
     const file = join(paths.windows, name);
     const record = parseWindow(await fs.readFile(file, 'utf8').catch(() => ''));
-    if (record && record.host === host && !pidAlive(record.pid)) await fs.unlink(file).catch(() => undefined);
+    const gone = record && record.host === host && (!pidAlive(record.pid) || (record.start !== undefined && processStart(record.pid) !== record.start));
+    if (gone) await fs.unlink(file).catch(() => undefined);
   }
 }
 
@@ -121,7 +154,7 @@ export function handOverState(paths: IpcPaths, now = Date.now()): HandOverState 
     const file = join(paths.windows, name);
     try {
       const record = parseWindow(readFileSync(file, 'utf8'));
-      if (!record || record.host !== host || !pidAlive(record.pid) || now - statSync(file).mtimeMs > WINDOW_RECORD_FRESH_MS) continue;
+      if (!record || record.host !== host || !windowRuns(record, () => statSync(file).mtimeMs, now)) continue;
       if (!record.problem) return { waiting: true };
       if (!problem || problem.path === paths.lease) problem = record.problem;
     } catch {
