@@ -49,11 +49,6 @@ export interface SsmTools {
 const PLUGIN_INSTALL_URL = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html';
 const CLI_INSTALL_URL = 'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html';
 
-/** The first executable `name` on `pathValue` (Windows: with each PATHEXT suffix) that no other user could have planted. */
-export async function findOnPath(name: string, pathValue: string | undefined, platform: NodeJS.Platform = process.platform, pathExt = process.env.PATHEXT): Promise<string | undefined> {
-  return lookupExecutable(name, { PATH: pathValue, PATHEXT: pathExt }, platform).path;
-}
-
 export async function findSsmTools(pathValue: string | undefined, platform: NodeJS.Platform = process.platform): Promise<SsmTools> {
   const [aws, plugin] = ['aws', 'session-manager-plugin'].map((name) => lookupExecutable(name, { PATH: pathValue, PATHEXT: process.env.PATHEXT }, platform));
   const refused = [...(aws.path ? [] : aws.refused), ...(plugin.path ? [] : plugin.refused)];

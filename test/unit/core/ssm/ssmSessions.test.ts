@@ -6,8 +6,9 @@ import { SdkSsmGateway } from '../../../../src/core/aws/ssm';
 import { SdkStsGateway } from '../../../../src/core/aws/sts';
 import { SessionError } from '../../../../src/core/errors';
 import { systemClock } from '../../../../src/core/ports';
+import { findExecutable } from '../../../../src/core/pathLookup';
 import { SessionService } from '../../../../src/core/sessionService';
-import { findInstance, findOnPath, findSsmTools, instanceLabel, missingToolsMessage, SsmSessions, ssmTerminalPlan } from '../../../../src/core/ssm/ssmSessions';
+import { findInstance, findSsmTools, instanceLabel, missingToolsMessage, SsmSessions, ssmTerminalPlan } from '../../../../src/core/ssm/ssmSessions';
 import { startLocalAws, type LocalAws } from '../../../double';
 import { MemoryDelivery, MemorySecretVault, MemoryStateStore, RecordingLogger, ScriptedPrompter } from '../../support/fakes';
 import { tempDir } from '../../support/tempDirs';
@@ -23,10 +24,10 @@ describe('SSM sessions: tools and terminal', () => {
     chmodSync(join(b, 'aws'), 0o755);
     writeFileSync(join(a, 'session-manager-plugin'), '#!/bin/sh\n');
     chmodSync(join(a, 'session-manager-plugin'), 0o755);
-    assert.equal(await findOnPath('aws', `${a}:${b}`, 'linux'), join(b, 'aws'));
+    assert.equal(findExecutable('aws', { PATH: `${a}:${b}` }, 'linux'), join(b, 'aws'));
     assert.deepEqual(await findSsmTools(`${a}:${b}`, 'linux'), { aws: join(b, 'aws'), plugin: join(a, 'session-manager-plugin') });
     assert.deepEqual(await findSsmTools(`${root}/none::`, 'linux'), { aws: undefined, plugin: undefined });
-    assert.equal(await findOnPath('aws', undefined, 'linux'), undefined);
+    assert.equal(findExecutable('aws', {}, 'linux'), undefined);
   });
 
   it('says which tool is missing and where to get it', () => {
