@@ -5,7 +5,8 @@
 import { request } from './call';
 import { writeOut } from './io';
 
-export async function generate(session: string): Promise<void> {
+/** True when the reply is written whole (the caller may exit at once). */
+export async function generate(session: string): Promise<boolean> {
   const result = await request('generate', { session });
-  writeOut(1, JSON.stringify(result) + '\n');
+  return writeOut(1, JSON.stringify(result) + '\n');
 }

@@ -13,7 +13,12 @@ import { useLocaleOf } from './locale';
 const args = process.argv.slice(2);
 if (args.length === 2 && args[0] === 'generate' && !args[1].startsWith('-')) {
   useLocaleOf(process.env);
-  generate(args[1]).catch((error: unknown) => reportFailure(error, EXIT.failed));
+  // Written whole (synchronously): exit now, without the orderly teardown of heap and handles the AWS CLI or SDK
+  // would wait for on every credential refresh. A reply still in the stream's buffer ends the usual way.
+  generate(args[1]).then(
+    (written) => written && process.exit(EXIT.ok),
+    (error: unknown) => reportFailure(error, EXIT.failed),
+  );
 } else {
   require(join(__dirname, 'cli.js'));
 }

@@ -5,16 +5,19 @@ import { escapeUnsafe } from '../core/text';
 /**
  * Write to stdout (1) or stderr (2) synchronously without creating process.stdout/stderr: their
  * stream machinery costs start-up time on every credential_process call. Falls back to the stream
- * when the descriptor is non-blocking and full.
+ * when the descriptor is non-blocking and full. True when everything is written (the process may exit
+ * at once); false when the stream still holds the rest.
  */
-export function writeOut(fd: 1 | 2, text: string): void {
+export function writeOut(fd: 1 | 2, text: string): boolean {
   const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   try {
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
     (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+    return false;
   }
 }
 

@@ -15,12 +15,12 @@ useLocaleOf(process.env);
 import { runCommand } from './exec';
 
 /** Standard output; names from older state may hold characters that reorder or break a terminal line: escaped. */
-const out = (text: string): void => writeOut(1, escapeUnsafe(text.endsWith('\n') ? text : `${text}\n`, '\n'));
+const out = (text: string): void => void writeOut(1, escapeUnsafe(text.endsWith('\n') ? text : `${text}\n`, '\n'));
 
 const context: CliContext = {
   call: async (method, params, options) => parseResult(method, await request(method, params, options?.retryAfterSend ?? true, options?.timeoutMs)),
   out,
-  warn: (text) => writeOut(2, `aws-sessions: ${escapeUnsafe(text)}\n`),
+  warn: (text) => void writeOut(2, `aws-sessions: ${escapeUnsafe(text)}\n`),
   confirm,
   readSecrets,
   env: process.env,
