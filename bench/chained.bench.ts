@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'chained',
+        headline: { what: 'start of a chained session three deep, IAM User token cached', median: +w.median.toFixed(2), p95: +w.p95.toFixed(2), floor: +f.median.toFixed(2), floorWhat: 'one GetCallerIdentity round trip', ratio: +(w.median / f.median).toFixed(2) },
         runs: RUNS,
         floorMedianMs: +f.median.toFixed(2),
         warmMedianMs: +w.median.toFixed(2),

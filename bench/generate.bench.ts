@@ -75,6 +75,10 @@ async function main(): Promise<void> {
     const a = ratio(process_, staticKeys);
     json.generateVsFloor = { ...g, goal: 1.25, met: g.median <= 1.25 };
     json.awsProcessVsStatic = { ...a, goal: 1.15, met: a.median <= 1.15 };
+    json.headline = [
+      { what: 'aws-sessions generate <id> (credential_process)', median: +stats(generate).median.toFixed(2), p95: +stats(generate).p95.toFixed(2), floor: +stats(floor).median.toFixed(2), floorWhat: 'node -e 0', ratio: g.median, goal: '≤ 1.25× floor', met: g.median <= 1.25 },
+      { what: 'aws sts get-caller-identity via credential_process', median: +stats(process_).median.toFixed(2), p95: +stats(process_).p95.toFixed(2), floor: +stats(staticKeys).median.toFixed(2), floorWhat: 'static keys in the credentials file', ratio: a.median, goal: '≤ 1.15× floor', met: a.median <= 1.15 },
+    ];
     console.log(`generate / floor: median ${g.median}×, p95 ${g.p95}× (goal ≤ 1.25× → ${g.median <= 1.25 ? 'met' : 'NOT met'})`);
     console.log(`AWS CLI credential_process / static: median ${a.median}×, p95 ${a.p95}× (goal ≤ 1.15× → ${a.median <= 1.15 ? 'met' : 'NOT met'})`);
     console.log(JSON.stringify(json));

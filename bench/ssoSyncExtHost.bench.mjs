@@ -69,4 +69,5 @@ for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 if (result.spikes?.length) console.log(`event-loop stalls > 150 ms (ms since the sync started: stall): ${result.spikes.map((x) => `${x.atMs}: ${x.lagMs}`).join(', ')}`);
 const { spikes: _spikes, refreshAt: _refreshAt, ...summary } = result;
 result = summary;
-console.log(JSON.stringify({ bench: 'ssoSyncExtHost', accounts, roles: Number(values.roles), calls, lowerBoundMs: Math.round(boundMs), ...result, ratio: +(result.wallMs / boundMs).toFixed(3), missingAccounts: accounts - result.accounts }));
+const headline = { what: `sync in the extension host (event-loop lag p99 ${result.lagP99Ms.toFixed(1)} ms, peak RSS ${result.peakRssMiB.toFixed(0)} MiB)`, median: +result.wallMs.toFixed(0), floor: Math.round(boundMs), floorWhat: 'lower bound: calls ÷ the throttle', ratio: +(result.wallMs / boundMs).toFixed(3) };
+console.log(JSON.stringify({ bench: 'ssoSyncExtHost', headline, size: `${accounts} accounts × ${values.roles} roles`, accounts, roles: Number(values.roles), calls, lowerBoundMs: Math.round(boundMs), ...result, ratio: +(result.wallMs / boundMs).toFixed(3), missingAccounts: accounts - result.accounts }));

@@ -127,6 +127,11 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'startMany',
+        size: `${SESSIONS} roles, ${LATENCY_MS} ms latency, ${RPS} rps`,
+        headline: [
+          { what: `start of ${SESSIONS} selected roles at once, limiter as a sync left it (${failures} failures)`, median: Math.round(warmMs), floor: Math.round(boundMs), floorWhat: 'lower bound: calls ÷ the throttle + latency', ratio: Number((warmMs / boundMs).toFixed(3)), goal: '≤ 1.2× bound, 0 failures', met: meetsGoal },
+          { what: 'the same with a new limiter', median: Math.round(coldMs), floor: Math.round(boundMs), floorWhat: 'lower bound: calls ÷ the throttle + latency', ratio: Number((coldMs / boundMs).toFixed(3)) },
+        ],
         sessions: SESSIONS,
         latencyMs: LATENCY_MS,
         throttleRps: RPS,

@@ -18,7 +18,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * each, in file order: add a new one on its own line. A bench/*.bench.* file not listed here runs with no arguments.
  */
 const BENCHES = [
-  { file: 'activation.bench.mjs', args: [] },
+  { file: 'activation.bench.mjs', args: ['15'] },
   { file: 'chained.bench.ts', args: [] },
   { file: 'endpoint.bench.ts', args: [] },
   { file: 'exec.bench.ts', args: [] },
@@ -82,11 +82,11 @@ const rows = ['| benchmark | size | headline | median | p95 | floor (same run) |
 for (const s of summary) {
   const j = s.json;
   const size = j?.size ?? s.args.join(' ');
-  // A benchmark names its headline figures (one row each): { what, median, p95, unit, floor, floorWhat, ratio, goal, met }.
+  // A benchmark names its headline figures (one row each): { what, size?, median, p95, unit, floor, floorWhat, ratio, goal, met }.
   const headlines = j?.headline ? [j.headline].flat() : [];
   for (const h of headlines) {
     const met = h.goal === undefined ? undefined : (h.met ?? j.meetsGoal);
-    rows.push(`| ${s.file} | ${size || '–'} | ${h.what} | ${num(h.median)} ${h.unit ?? 'ms'} | ${num(h.p95)} | ${h.floor === undefined ? '–' : `${num(h.floor)} (${h.floorWhat ?? 'floor'})`} | ${h.ratio === undefined ? '–' : `${num(h.ratio)}×`} | ${h.goal ?? '–'} | ${met === undefined ? '–' : met ? 'yes' : 'no'} | ${s.load.toFixed(2)} |`);
+    rows.push(`| ${s.file} | ${h.size ?? (size || '–')} | ${h.what} | ${num(h.median)} ${h.unit ?? 'ms'} | ${num(h.p95)} | ${h.floor === undefined ? '–' : `${num(h.floor)} (${h.floorWhat ?? 'floor'})`} | ${h.ratio === undefined ? '–' : `${num(h.ratio)}×`} | ${h.goal ?? '–'} | ${met === undefined ? '–' : met ? 'yes' : 'no'} | ${s.load.toFixed(2)} |`);
   }
   if (headlines.length === 0) {
     const met = j?.meetsGoal === undefined ? '–' : j.meetsGoal ? 'yes' : 'no';
