@@ -16,7 +16,9 @@ if (args.length === 2 && args[0] === 'generate' && !args[1].startsWith('-')) {
   // Written whole (synchronously): exit now, without the orderly teardown of heap and handles the AWS CLI or SDK
   // would wait for on every credential refresh. A reply still in the stream's buffer ends the usual way.
   generate(args[1]).then(
-    (written) => written && process.exit(EXIT.ok),
+    (written) => {
+      if (written) process.exit(EXIT.ok);
+    },
     (error: unknown) => reportFailure(error, EXIT.failed),
   );
 } else {

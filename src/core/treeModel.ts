@@ -93,10 +93,16 @@ function typesOf(): { types: TypeMap; kinds: string[] } {
   return typeMap;
 }
 
-/** A shown session: what it shows now (status, active record, pin); the rest is its entry's (facts made when asked). */
+/** A shown session: what it shows now (status, active record, pin), and its entry's facts (described when first asked). */
 class EntryNode implements SessionNode {
   readonly type = 'session' as const;
   readonly id: string;
+  readonly session: Session;
+  readonly profile: string;
+  readonly typeLabel: string;
+  readonly deletable: boolean;
+  readonly accessKey: boolean;
+  readonly samlSignIn: boolean;
 
   constructor(
     private readonly entry: Entry,
@@ -104,35 +110,12 @@ class EntryNode implements SessionNode {
     readonly active: ActiveSession | undefined,
     readonly pinned: boolean,
   ) {
+    ({ session: this.session, profile: this.profile, typeLabel: this.typeLabel, deletable: this.deletable, accessKey: this.accessKey, samlSignIn: this.samlSignIn } = entry);
     this.id = `session:${entry.session.id}`;
-  }
-
-  get session(): Session {
-    return this.entry.session;
-  }
-
-  get profile(): string {
-    return this.entry.profile;
   }
 
   get facts(): SessionDescription {
     return this.entry.facts;
-  }
-
-  get typeLabel(): string {
-    return this.entry.typeLabel;
-  }
-
-  get deletable(): boolean {
-    return this.entry.deletable;
-  }
-
-  get accessKey(): boolean {
-    return this.entry.accessKey;
-  }
-
-  get samlSignIn(): boolean {
-    return this.entry.samlSignIn;
   }
 }
 

@@ -51,14 +51,14 @@ export function processStart(pid: number): string | undefined {
   }
 }
 
-/**
- * True while the window of a record (of this host) runs: its pid lives and, where the record has a start
- * time, the process of that pid started then; without one, the record was touched within the last minute.
- */
+/** True when the process of a record (of this host) has ended: its pid is dead, or taken by a process that started at another time. */
+function processGone(record: WindowRecord): boolean {
+  return !pidAlive(record.pid) || (record.start !== undefined && processStart(record.pid) !== record.start);
+}
+
+/** True while the window of a record (of this host) runs: its process lives and, without a start time, it touched the record within the last minute. */
 function windowRuns(record: WindowRecord, mtimeMs: () => number, now: number): boolean {
-  if (!pidAlive(record.pid)) return false;
-  if (record.start !== undefined) return processStart(record.pid) === record.start;
-  return now - mtimeMs() <= WINDOW_RECORD_FRESH_MS;
+  return !processGone(record) && (record.start !== undefined || now - mtimeMs() <= WINDOW_RECORD_FRESH_MS);
 }
 
 export function pidAlive(pid: number): boolean {
@@ -113,8 +113,7 @@ export async function pruneWindows(paths: IpcPaths): Promise<void> {
     if (!name.endsWith('.json')) continue;
     const file = join(paths.windows, name);
     const record = parseWindow(await fs.readFile(file, 'utf8').catch(() => ''));
-    const gone = record && record.host === host && (!pidAlive(record.pid) || (record.start !== undefined && processStart(record.pid) !== record.start));
-    if (gone) await fs.unlink(file).catch(() => undefined);
+    if (record && record.host === host && processGone(record)) await fs.unlink(file).catch(() => undefined);
   }
 }
 
